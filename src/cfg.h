@@ -1,0 +1,89 @@
+/*
+ * cfg.h: configuration from, in order of precedence, command-line flags,
+ * the environment, ~/.env and $XDG_CONFIG_HOME/swf-dash/config.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include <stddef.h>
+
+struct filter;
+
+enum out_mode { OUT_TUI, OUT_PLAIN, OUT_JSON, OUT_EVENTS };
+
+/* Where a value came from; a value is only replaced from a source >= its own. */
+enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
+
+#define CFG_DEFAULT_IDLE	75.0
+#define CFG_DEFAULT_AGENT	60.0
+#define CFG_DEFAULT_KEEP	50000
+#define CFG_DEFAULT_KEEP_BYTES	(256UL * 1024 * 1024)
+
+struct cfg {
+	char		*url;		/* monitor base URL, no trailing '/' */
+	char		*token;		/* never printed or logged */
+	char		*token_file;
+	char		*name;		/* SWF_SSE_RECEIVER_NAME */
+	char		*cacert;	/* CA bundle, REQUESTS_CA_BUNDLE */
+	char		*namespace;
+	char		*config_file;	/* explicit --config, else NULL */
+	char		*record;	/* --record FILE */
+	char		*replay;	/* --replay FILE */
+	int		 insecure;
+	int		 allow_http;
+	int		 server_filters_all;
+	int		 no_color;	/* --no-color or NO_COLOR */
+	int		 demo;
+	enum out_mode	 output;
+	struct filter	*filter;	/* -m/-a/-r, never NULL */
+	double		 idle_timeout;	/* seconds without bytes: dead */
+	double		 agent_interval; /* seconds between heartbeats */
+	double		 speed;		/* replay pace factor, 0 = max */
+	size_t		 max_event;	/* SSE event cap in bytes */
+	size_t		 keep;		/* retained messages */
+	size_t		 keep_bytes;	/* retained bytes */
+	int		 verbose;
+
+	unsigned char	 src[32];	/* per key: enum cfg_source */
+};
+
+/* Fill with defaults (output: tui on a tty, else plain). Free with cfg_free. */
+void	cfg_init(struct cfg *);
+void	cfg_free(struct cfg *);
+
+/*
+ * Set a key, by long option name ("url", "token-file", "message", "keep",
+ * ...) or by environment name (SWF_MONITOR_PROD_URL, SWF_MONITOR_URL,
+ * SWF_API_TOKEN, SWF_SSE_RECEIVER_NAME, REQUESTS_CA_BUNDLE, NO_COLOR). A
+ * value already set from a higher source is kept. List keys ("message",
+ * "agent", "run") accumulate within one source. Returns 0, or -1 with an
+ * allocated *cause naming the key (never the value of a token).
+ */
+int	cfg_set(struct cfg *, const char *key, const char *value,
+	    enum cfg_source, char **cause);
+
+/*
+ * Parse KEY=value lines ("export KEY=value", quotes stripped, '#'
+ * comments) from a buffer, setting each known key at the given source;
+ * unknown keys are ignored. Returns 0 or -1 with *cause (file and line).
+ */
+int	cfg_parse_buf(struct cfg *, const char *buf, size_t len,
+	    const char *what, enum cfg_source, char **cause);
+
+/*
+ * Load the config file, ~/.env and the environment below whatever flags
+ * were set; read the token file. Returns 0 or -1 with *cause.
+ */
+int	cfg_load(struct cfg *, char **cause);
+
+/*
+ * Check the result: a receiver name (else the message from PROTOCOL.md),
+ * a URL (else how to set it), http only to loopback or with allow_http.
+ * Returns 0 or -1 with *cause.
+ */
+int	cfg_check(const struct cfg *, char **cause);
+
+/* A token safe to show: its first 4 characters then "...". Caller frees. */
+char	*cfg_token_hint(const char *token);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * client.h: the engine under both front ends. It reads the configuration,
+ * holds the SSE stream (pre-check, reconnect with backoff, idle watchdog,
+ * make-before-break subscription changes), registers as an agent, and
+ * hands every event and decoded message to a sink: the dashboard or a
+ * headless writer. It can also replay a recording instead of the network.
+ */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct cfg;
+struct filter;
+struct loop;
+struct msg;
+struct sse_event;
+
+enum conn_state {
+	CONN_IDLE,		/* not started */
+	CONN_CONNECTING,	/* pre-check or stream request under way */
+	CONN_CONNECTED,		/* stream open and "connected" seen */
+	CONN_STALLED,		/* connected, but quiet past 2 heartbeats */
+	CONN_BACKOFF,		/* waiting to reconnect, see retry_at */
+	CONN_AUTH,		/* 401/403: token rejected, not retrying */
+	CONN_FAILED,		/* permanent failure, see reason */
+	CONN_REPLAY,		/* replaying a recording */
+	CONN_REPLAY_DONE,	/* recording finished */
+	CONN_REPLAY_PAUSED
+};
+
+enum reg_state {
+	REG_NONE,		/* no registration attempted yet */
+	REG_STARTING,		/* sent STARTING */
+	REG_OK,			/* last heartbeat accepted (READY) */
+	REG_WARNING,		/* accepted, but sent WARNING (stream down) */
+	REG_FAILED,		/* last heartbeat failed, see reg_reason */
+	REG_EXITED		/* sent EXITED */
+};
+
+/* What the front ends show. Owned by the client; read-only for others. */
+struct client_status {
+	enum conn_state	 state;
+	char		 reason[256];	/* last failure or reconnect cause */
+	int64_t		 since;		/* wall us the state began */
+	int64_t		 retry_at;	/* wall us of the next attempt */
+	int		 http_code;	/* of the last response, 0 if none */
+	char		 client_id[64];	/* from the "connected" event */
+	char		 host[256];	/* monitor host for display */
+	enum reg_state	 reg;
+	char		 reg_reason[128];
+	uint64_t	 events;	/* SSE events received */
+	uint64_t	 messages;	/* workflow messages received */
+	uint64_t	 filtered;	/* dropped by the client-side filter */
+	uint64_t	 dup;		/* duplicates dropped in a switch */
+	uint64_t	 oversize;	/* events over the size cap */
+	uint64_t	 reconnects;
+	uint64_t	 bytes;
+	int64_t		 last_byte;	/* wall us */
+	int64_t		 last_sent;	/* sent_at (wall us) of the newest msg */
+};
+
+/*
+ * What the client produces. All callbacks are optional. on_event sees
+ * every SSE event as parsed (connected, heartbeat, messages), valid only
+ * during the call. on_message receives each decoded workflow message that
+ * passed the client-side filter and takes ownership of it (free()). For
+ * the pass-through headless path the client may skip decoding when
+ * on_message is NULL. on_status runs whenever the status changes.
+ */
+struct client_sink {
+	void	(*on_event)(const struct sse_event *, int64_t recv_us, void *);
+	void	(*on_message)(struct msg *, void *);
+	void	(*on_status)(const struct client_status *, void *);
+};
+
+/*
+ * Create a client on loop with cfg (both must outlive it). The initial
+ * subscription is built from cfg->filter (types always, agents and runs
+ * only with server_filters_all); the initial client-side filter is the
+ * agents and runs of cfg->filter. Never NULL.
+ */
+struct client	*client_create(struct loop *, struct cfg *,
+		    const struct client_sink *, void *);
+
+/* Start: pre-check then stream (or replay). */
+void		 client_start(struct client *);
+
+/*
+ * Stop everything and send the EXITED heartbeat, waiting at most a short
+ * time (about 2 s) so exit never hangs. Safe to call twice.
+ */
+void		 client_stop(struct client *);
+void		 client_free(struct client *);
+
+const struct client_status *client_status(const struct client *);
+
+/*
+ * Change what the server is asked to send. Make-before-break: a new
+ * stream opens; once its "connected" event arrives the old one closes;
+ * a message received on both during the overlap is delivered once.
+ */
+void		 client_set_subscription(struct client *,
+		    const struct filter *);
+const struct filter *client_subscription(const struct client *);
+
+/* Replace the client-side filter (NULL: deliver everything). */
+void		 client_set_local_filter(struct client *,
+		    const struct filter *);
+
+/* Try to connect again now (after a 401 the user has fixed, or backoff). */
+void		 client_retry_now(struct client *);
+
+/*
+ * Poll GET /api/systemagents/ every 30 s while on (and once at once).
+ * fn gets the parsed array (borrowed for the call) or NULL and a reason.
+ */
+void		 client_poll_registry(struct client *, int on,
+		    void (*)(json_t *, const char *, void *), void *);
+
+/* Replay control (no-ops when not replaying). */
+void		 client_replay_pause(struct client *, int paused);
+void		 client_replay_skip(struct client *, double seconds);
+
+/* A short word for a state: "connecting", "connected", ... */
+const char	*client_state_name(enum conn_state);
+
+#endif

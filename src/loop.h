@@ -1,0 +1,72 @@
+/*
+ * loop.h: the one event loop of swf-dash. A single thread waits in
+ * curl_multi_poll() on the network plus extra descriptors (stdin, the
+ * signal self-pipe); its timeout is the nearest timer deadline.
+ */
+#ifndef LOOP_H
+#define LOOP_H
+
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+struct loop;
+
+/* Monotonic and wall clocks in microseconds. */
+int64_t	 now_mono_us(void);
+int64_t	 now_wall_us(void);
+
+/*
+ * A timer owned (embedded) by its user; the loop only links it. Initialise
+ * once with timer_init(); arming an armed timer moves it.
+ */
+struct timer {
+	int64_t		  at;		/* monotonic us deadline */
+	void		(*fn)(void *);
+	void		 *arg;
+	int		  armed;
+	struct timer	 *next;		/* loop's list, private */
+};
+
+void	 timer_init(struct timer *, void (*)(void *), void *);
+void	 timer_arm(struct loop *, struct timer *, double seconds);
+void	 timer_cancel(struct loop *, struct timer *);
+
+/* Create the loop and its CURLM. Never NULL; free with loop_free(). */
+struct loop *loop_create(void);
+void	 loop_free(struct loop *);
+
+/*
+ * Watch fd for input; fn(fd, arg) runs from loop_run() whenever it is
+ * readable (or hung up). One callback per fd.
+ */
+void	 loop_watch(struct loop *, int fd, void (*)(int, void *), void *);
+void	 loop_unwatch(struct loop *, int fd);
+
+/*
+ * Catch a signal through the self-pipe; fn(sig, arg) runs from the loop,
+ * never in the handler. fn NULL restores the default disposition.
+ */
+void	 loop_signal(struct loop *, int sig, void (*)(int, void *), void *);
+
+/*
+ * Run an easy handle on the loop's CURLM; done(easy, result, arg) is
+ * called once when it finishes (the handle is removed from the multi
+ * first; the caller still owns and cleans it up). loop_cancel removes a
+ * running transfer without calling done.
+ */
+void	 loop_transfer(struct loop *, CURL *,
+	     void (*)(CURL *, CURLcode, void *), void *);
+void	 loop_cancel(struct loop *, CURL *);
+
+/* Run until loop_exit(); returns the code given to it. */
+int	 loop_run(struct loop *);
+void	 loop_exit(struct loop *, int code);
+
+/*
+ * Run the loop until no transfer is left or the deadline passes (for the
+ * last heartbeat on exit). Returns 0 if all finished, -1 on timeout.
+ */
+int	 loop_drain(struct loop *, double seconds);
+
+#endif

@@ -1,0 +1,15 @@
+/* tui.h: the terminal dashboard front end. */
+#ifndef TUI_H
+#define TUI_H
+
+struct cfg;
+struct loop;
+
+/*
+ * Run the dashboard on loop with cfg until the user quits or a signal
+ * ends it: creates its own client, restores the terminal on every exit
+ * path and sends the EXITED heartbeat. Returns the process exit status.
+ */
+int	tui_run(struct loop *, struct cfg *);
+
+#endif

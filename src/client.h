@@ -12,6 +12,13 @@
 
 #include <jansson.h>
 
+/* Exit statuses of swf-dash (EXIT_FATAL, 70, is in xmalloc.h). */
+#define SWF_EXIT_OK		0	/* normal end, or a signal */
+#define SWF_EXIT_USAGE		1	/* bad options or configuration */
+#define SWF_EXIT_AUTH		2	/* token missing or rejected */
+#define SWF_EXIT_PROTOCOL	3	/* 3xx, 204, wrong type, other 4xx */
+#define SWF_EXIT_OUTPUT		4	/* stdout failed (not EPIPE) */
+
 struct cfg;
 struct filter;
 struct loop;
@@ -68,7 +75,10 @@ struct client_status {
  * during the call. on_message receives each decoded workflow message that
  * passed the client-side filter and takes ownership of it (free()). For
  * the pass-through headless path the client may skip decoding when
- * on_message is NULL. on_status runs whenever the status changes.
+ * on_message is NULL. on_status runs whenever the state, reason or
+ * registration changes (counters change without it: read them with
+ * client_status()). on_event and on_message run inside a libcurl
+ * callback: they must not stop or free the client (call loop_exit()).
  */
 struct client_sink {
 	void	(*on_event)(const struct sse_event *, int64_t recv_us, void *);
@@ -90,7 +100,8 @@ void		 client_start(struct client *);
 
 /*
  * Stop everything and send the EXITED heartbeat, waiting at most a short
- * time (about 2 s) so exit never hangs. Safe to call twice.
+ * time (about 2 s) so exit never hangs. Safe to call twice. Call it after
+ * loop_run() has returned.
  */
 void		 client_stop(struct client *);
 void		 client_free(struct client *);
@@ -98,15 +109,21 @@ void		 client_free(struct client *);
 const struct client_status *client_status(const struct client *);
 
 /*
- * Change what the server is asked to send. Make-before-break: a new
- * stream opens; once its "connected" event arrives the old one closes;
- * a message received on both during the overlap is delivered once.
+ * Change what the server is asked to send (f is copied; NULL: all).
+ * Make-before-break: a new stream opens; once its "connected" event
+ * arrives the old one closes; a message received on both during the
+ * overlap is delivered once. Applied from the loop, so it is safe to call
+ * from anywhere; client_subscription() returns the new one at once.
  */
 void		 client_set_subscription(struct client *,
 		    const struct filter *);
 const struct filter *client_subscription(const struct client *);
 
-/* Replace the client-side filter (NULL: deliver everything). */
+/*
+ * Replace the client-side filter (NULL: deliver everything). It applies
+ * on top of the subscription's own agents and runs, which the client
+ * checks itself unless cfg->server_filters_all.
+ */
 void		 client_set_local_filter(struct client *,
 		    const struct filter *);
 
@@ -126,5 +143,11 @@ void		 client_replay_skip(struct client *, double seconds);
 
 /* A short word for a state: "connecting", "connected", ... */
 const char	*client_state_name(enum conn_state);
+
+/* The exit status the state calls for: SWF_EXIT_AUTH, _PROTOCOL or _OK. */
+int		 client_exit_status(const struct client *);
+
+/* Reopen the --record file (on SIGUSR1, after logrotate). */
+void		 client_record_reopen(struct client *);
 
 #endif

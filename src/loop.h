@@ -53,15 +53,29 @@ void	 loop_signal(struct loop *, int sig, void (*)(int, void *), void *);
  * Run an easy handle on the loop's CURLM; done(easy, result, arg) is
  * called once when it finishes (the handle is removed from the multi
  * first; the caller still owns and cleans it up). loop_cancel removes a
- * running transfer without calling done.
+ * running transfer without calling done; it must not be called from a
+ * libcurl callback (defer with a zero timer). The loop uses CURLOPT_PRIVATE.
  */
 void	 loop_transfer(struct loop *, CURL *,
 	     void (*)(CURL *, CURLcode, void *), void *);
 void	 loop_cancel(struct loop *, CURL *);
 
-/* Run until loop_exit(); returns the code given to it. */
+/*
+ * Run fn(arg) each time the loop is about to sleep (after every batch of
+ * network input), e.g. to flush output or redraw. loop_unidle removes it.
+ */
+void	 loop_idle(struct loop *, void (*)(void *), void *);
+void	 loop_unidle(struct loop *, void (*)(void *), void *);
+
+/*
+ * Run until loop_exit(); returns the code given to it. The first
+ * loop_exit() wins, even one called before loop_run().
+ */
 int	 loop_run(struct loop *);
 void	 loop_exit(struct loop *, int code);
+
+/* Whether any transfer is running. */
+int	 loop_busy(const struct loop *);
 
 /*
  * Run the loop until no transfer is left or the deadline passes (for the

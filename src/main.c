@@ -1,11 +1,370 @@
-/* main.c: swf-dash entry point (placeholder until the client lands). */
+/*
+ * main.c: swf-dash's entry point. Reads the options into the
+ * configuration, starts swf-sim for --demo, and hands the loop to the
+ * dashboard or the headless writer.
+ */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <curl/curl.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "log.h"
+#include "loop.h"
+#include "out.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+#define DEMO_WAIT_MS	10000
+
+enum {
+	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_DEMO,
+	OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
+	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED
+};
+
+static const struct option main_options[] = {
+	{ "agent", required_argument, NULL, 'a' },
+	{ "agent-interval", required_argument, NULL, OPT_AGENT_INTERVAL },
+	{ "allow-http", no_argument, NULL, OPT_ALLOW_HTTP },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "config", required_argument, NULL, 'c' },
+	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "insecure", no_argument, NULL, 'k' },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "keep-bytes", required_argument, NULL, OPT_KEEP_BYTES },
+	{ "max-event", required_argument, NULL, OPT_MAX_EVENT },
+	{ "message", required_argument, NULL, 'm' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "output", required_argument, NULL, 'o' },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "run", required_argument, NULL, 'r' },
+	{ "server-filters", required_argument, NULL, OPT_SERVER_FILTERS },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "token-file", required_argument, NULL, 't' },
+	{ "url", required_argument, NULL, 'u' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The swf-sim started by --demo. */
+static pid_t	 demo_pid = -1;
+static char	*demo_token_path;
+
+static void __attribute__((noreturn))
+main_usage(int status)
+{
+	FILE	*f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+"usage: swf-dash [options]\n"
+"Watch the SWF monitor's live message stream: a dashboard on a terminal,\n"
+"lines on stdout otherwise.\n"
+"\n"
+"Connection:\n"
+"  -u, --url URL             monitor base URL (SWF_MONITOR_PROD_URL,\n"
+"                            SWF_MONITOR_URL)\n"
+"  -t, --token-file FILE     read the API token from FILE (else SWF_API_TOKEN)\n"
+"  -n, --name NAME           agent name to register (SWF_SSE_RECEIVER_NAME)\n"
+"      --namespace NS        namespace to register under\n"
+"      --cacert FILE         CA bundle (REQUESTS_CA_BUNDLE)\n"
+"  -k, --insecure            do not verify TLS certificates (dangerous)\n"
+"      --allow-http          allow plain http to a host other than loopback\n"
+"      --idle-timeout SEC    drop a stream silent this long (default 75)\n"
+"      --agent-interval SEC  registration heartbeat period (default 60)\n"
+"  -c, --config FILE         config file (default\n"
+"                            $XDG_CONFIG_HOME/swf-dash/config)\n"
+"\n"
+"Filters (comma lists, repeatable):\n"
+"  -m, --message TYPES       message types (sent to the server)\n"
+"  -a, --agent NAMES         agents: processed_by, sender_agent or sender\n"
+"  -r, --run IDS             run ids\n"
+"      --server-filters WHICH  types (default) or all: also send agents\n"
+"                            and runs to the server\n"
+"\n"
+"Output:\n"
+"  -o, --output MODE         tui (default on a terminal), plain (default\n"
+"                            otherwise), json or events\n"
+"      --no-color            no colour (also NO_COLOR)\n"
+"      --keep N              messages the dashboard keeps (default 50000)\n"
+"      --keep-bytes SIZE     bytes the dashboard keeps (default 256M)\n"
+"      --max-event SIZE      largest SSE event accepted (default 1M)\n"
+"      --record FILE         append every event to FILE as JSON lines\n"
+"      --replay FILE         replay a recording instead of connecting\n"
+"      --speed X             replay pace (default 1; 0: as fast as possible)\n"
+"      --demo                run against a private swf-sim\n"
+"  -v, --verbose             more diagnostics on stderr\n"
+"  -h, --help                this help\n"
+"  -V, --version             the version\n"
+"\n"
+"Exit status: 0 normal end or signal, 1 bad options or configuration,\n"
+"2 token missing or rejected (HTTP 401/403), 3 permanent failure (a\n"
+"redirect, 204, not an event stream, other 4xx), 4 stdout failed,\n"
+"70 internal error.\n");
+	exit(status);
+}
+
+static void
+main_demo_stop(void)
+{
+	int	status;
+
+	if (demo_token_path != NULL) {
+		unlink(demo_token_path);
+		free(demo_token_path);
+		demo_token_path = NULL;
+	}
+	if (demo_pid > 0) {
+		kill(demo_pid, SIGTERM);
+		waitpid(demo_pid, &status, 0);
+		demo_pid = -1;
+	}
+}
+
+/* Where swf-sim is: next to our executable, else on the PATH. */
+static char *
+main_demo_sim(void)
+{
+	char	 self[PATH_MAX], *path;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+		self[n] = '\0';
+		xasprintf(&path, "%s/swf-sim", dirname(self));
+		if (access(path, X_OK) == 0)
+			return (path);
+		free(path);
+	}
+	return (xstrdup("swf-sim"));
+}
+
+/* Read swf-sim's first line (its URL) within DEMO_WAIT_MS. */
+static int
+main_demo_url(int fd, char *buf, size_t size)
+{
+	struct pollfd	 pfd;
+	size_t		 len = 0;
+	ssize_t		 n;
+	char		*nl;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (len < size - 1) {
+		if (poll(&pfd, 1, DEMO_WAIT_MS) <= 0)
+			return (-1);
+		if ((n = read(fd, buf + len, size - 1 - len)) <= 0)
+			return (-1);
+		len += n;
+		buf[len] = '\0';
+		if ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static void
+main_demo_drain(int fd, void *arg)
+{
+	char	buf[4096];
+
+	if (read(fd, buf, sizeof buf) <= 0)
+		loop_unwatch(arg, fd);
+}
+
+/*
+ * Start swf-sim on a free loopback port with a random token (in a 0600
+ * file, never on a command line) and a lively workflow, and point cfg at
+ * it.
+ */
+static void
+main_demo_start(struct loop *l, struct cfg *cfg)
+{
+	unsigned char	 rnd[16];
+	char		 token[40], url[512], *sim, *cause;
+	const char	*tmp;
+	int		 fd, out[2], devnull;
+	size_t		 i;
+
+	arc4random_buf(rnd, sizeof rnd);
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(token + 2 * i, 3, "%02x", rnd[i]);
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	xasprintf(&demo_token_path, "%s/swf-dash-demo.XXXXXX", tmp);
+	if ((fd = mkstemp(demo_token_path)) == -1)
+		fatal("mkstemp %s", demo_token_path);
+	if (write(fd, token, strlen(token)) != (ssize_t)strlen(token) ||
+	    write(fd, "\n", 1) != 1)
+		fatal("writing %s", demo_token_path);
+	close(fd);
+	explicit_bzero(token, sizeof token);
+
+	sim = main_demo_sim();
+	if (pipe(out) == -1)
+		fatal("pipe");
+	atexit(main_demo_stop);
+	if ((demo_pid = fork()) == -1)
+		fatal("fork");
+	if (demo_pid == 0) {
+#ifdef __linux__
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+		devnull = open("/dev/null", O_RDWR);
+		dup2(devnull, STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		close(out[0]);
+		close(out[1]);
+		execlp(sim, sim, "--listen", "127.0.0.1:0", "--token-file",
+		    demo_token_path, "--speed", "20", "--heartbeat-interval", "5",
+		    "-q", (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	if (main_demo_url(out[0], url, sizeof url) != 0) {
+		fprintf(stderr, "swf-dash: --demo: %s did not start (is "
+		    "swf-sim installed?)\n", sim);
+		free(sim);
+		exit(SWF_EXIT_USAGE);
+	}
+	free(sim);
+	/* Keep reading whatever else it prints, so it never blocks. */
+	fcntl(out[0], F_SETFD, FD_CLOEXEC);
+	loop_watch(l, out[0], main_demo_drain, l);
+	if (cfg_set(cfg, "url", url, SRC_FLAG, &cause) != 0 ||
+	    cfg_set(cfg, "token-file", demo_token_path, SRC_FLAG,
+	    &cause) != 0) {
+		fprintf(stderr, "swf-dash: --demo: %s\n", cause);
+		exit(SWF_EXIT_USAGE);
+	}
+	/* Plain http to loopback needs no --allow-http. */
+}
+
+static const char *
+main_key(int ch)
+{
+	const struct option	*o;
+
+	switch (ch) {
+	case OPT_AGENT_INTERVAL:
+		/* cfg.c's name for the registration period. */
+		return ("heartbeat-interval");
+	default:
+		break;
+	}
+	for (o = main_options; o->name != NULL; o++) {
+		if (o->val == ch)
+			return (o->name);
+	}
+	return (NULL);
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	puts("swf-dash " PACKAGE_VERSION);
-	return (0);
+	struct cfg	 cfg;
+	struct loop	*l;
+	const char	*key;
+	char		*cause;
+	int		 ch, code;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	cfg_init(&cfg);
+
+	while ((ch = getopt_long(argc, argv, "a:c:hkm:n:o:r:t:u:vV",
+	    main_options, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			main_usage(0);
+		case 'V':
+			printf("swf-dash %s\n", PACKAGE_VERSION);
+			exit(0);
+		case '?':
+			main_usage(SWF_EXIT_USAGE);
+		default:
+			break;
+		}
+		if ((key = main_key(ch)) == NULL)
+			main_usage(SWF_EXIT_USAGE);
+		if (cfg_set(&cfg, key, optarg, SRC_FLAG, &cause) != 0) {
+			fprintf(stderr, "swf-dash: --%s\n", cause);
+			exit(SWF_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "swf-dash: unexpected argument: %s\n",
+		    argv[optind]);
+		main_usage(SWF_EXIT_USAGE);
+	}
+
+	l = loop_create();
+	if (cfg.demo && cfg.replay == NULL)
+		main_demo_start(l, &cfg);
+	if (cfg_load(&cfg, &cause) != 0) {
+		fprintf(stderr, "swf-dash: %s\n", cause);
+		exit(SWF_EXIT_USAGE);
+	}
+	if (cfg.demo) {
+		if (demo_token_path != NULL) {
+			unlink(demo_token_path);
+			free(demo_token_path);
+			demo_token_path = NULL;
+		}
+		if (cfg_set(&cfg, "name", "swf-dash-demo", SRC_DEFAULT,
+		    &cause) != 0)
+			fatalx("%s", cause);
+	}
+	if (cfg.replay != NULL && access(cfg.replay, R_OK) != 0) {
+		fprintf(stderr, "swf-dash: --replay %s: %s\n", cfg.replay,
+		    strerror(errno));
+		exit(SWF_EXIT_USAGE);
+	}
+	if (cfg.replay == NULL && cfg_check(&cfg, &cause) != 0) {
+		fprintf(stderr, "swf-dash: %s\n", cause);
+		exit(SWF_EXIT_USAGE);
+	}
+	if (cfg.verbose > 0)
+		log_set_level(LOG_DEBUG);
+
+	if (cfg.output == OUT_TUI)
+		code = tui_run(l, &cfg);
+	else
+		code = out_run(l, &cfg);
+
+	main_demo_stop();
+	loop_free(l);
+	cfg_free(&cfg);
+	curl_global_cleanup();
+	return (code);
 }

@@ -1,6 +1,7 @@
 /*
  * msg.h: a workflow message decoded from one SSE event's data, holding the
  * raw JSON as received plus sanitized display fields, in one allocation.
+ * Fields that need no rewriting are kept inside the raw JSON itself.
  */
 #ifndef MSG_H
 #define MSG_H
@@ -42,6 +43,7 @@ struct msg {
 	uint32_t	 off[MF_COUNT];	/* offsets of the fields in buf */
 	uint8_t		 family;	/* enum msg_family */
 	uint8_t		 is_json;	/* data parsed as a JSON object */
+	uint16_t	 patched;	/* fields kept inside the raw data */
 	char		 buf[];		/* raw data, NUL, then the fields */
 };
 
@@ -55,6 +57,14 @@ struct msg {
 struct msg	*msg_decode(const char *event, const char *data, size_t len,
 		    int64_t recv_us);
 
+/*
+ * The same decoding done by jansson alone, the way msg_decode() handles
+ * the shapes its scanner leaves to jansson. For tests and fuzzing, which
+ * check that both give the same fields.
+ */
+struct msg	*msg_decode_jansson(const char *event, const char *data,
+		    size_t len, int64_t recv_us);
+
 /* A display field; never NULL ("" when missing). Valid while m lives. */
 static inline const char *
 msg_get(const struct msg *m, enum msg_field f)
@@ -62,12 +72,12 @@ msg_get(const struct msg *m, enum msg_field f)
 	return (m->buf + m->off[f]);
 }
 
-/* The raw data as received, NUL-terminated. */
-static inline const char *
-msg_json(const struct msg *m)
-{
-	return (m->buf);
-}
+/*
+ * The raw data as received (m->jsonlen bytes), NUL-terminated. When some
+ * fields are kept inside it, it is rebuilt into a buffer shared by all
+ * messages: valid until the next msg_json() call, whatever the message.
+ */
+const char	*msg_json(const struct msg *m);
 
 /* The family of a message type name. */
 enum msg_family	 msg_family_of(const char *type);

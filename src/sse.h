@@ -14,9 +14,10 @@
  * One dispatched event. All strings are NUL-terminated UTF-8 (invalid
  * input bytes replaced by U+FFFD) and are owned by the parser: they are
  * valid only during the callback. type is "message" when the stream gave
- * no event field. data may contain NUL bytes (U+0000 is legal in the
- * stream), so datalen is authoritative. id is the last event ID buffer
- * (possibly ""), which persists across events and across sse_reset().
+ * no event field; a U+0000 in it becomes U+FFFD, so that it is a whole C
+ * string. data may contain NUL bytes (U+0000 is legal in the stream), so
+ * datalen is authoritative. id is the last event ID buffer (possibly ""),
+ * which persists across events and across sse_reset().
  */
 struct sse_event {
 	const char	*type;
@@ -33,7 +34,8 @@ struct sse_parser;
  * Create a parser calling fn for every dispatched event. max_event bounds
  * the bytes of one event (line plus accumulated data); 0 means the default.
  * An event over the cap is dropped and counted, and the parser resyncs at
- * the next blank line. Never returns NULL; free with sse_free().
+ * the next blank line. Never returns NULL; free with sse_free(). The
+ * callback must not call sse_feed() or sse_free() on the same parser.
  */
 struct sse_parser *sse_create(size_t max_event, sse_event_fn fn, void *arg);
 void	sse_free(struct sse_parser *);

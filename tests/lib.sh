@@ -131,3 +131,42 @@ tmux_wait_screen() {
 	_name=$1 _secs=$2 _pat=$3
 	wait_for "$_secs" sh -c "'$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p -t '$_name' | grep -q -e \"\$0\"" "$_pat"
 }
+
+# sim_stream OUT [QUERY [CURL-ARGS...]]: read the sim's stream with token t
+# into OUT in the background (pid in $STREAM_PID) and wait for "connected".
+# QUERY is appended to the stream URL, e.g. '?msg_types=a,b'.
+sim_stream() {
+	_out=$1; _q=${2:-}
+	shift; [ $# -gt 0 ] && shift
+	bg_start curl -sN --noproxy '*' --max-time "${STREAM_MAX_TIME:-60}" \
+	    -H 'Authorization: Token t' "$@" \
+	    "$SIM_URL/api/messages/stream/$_q" >"$_out"
+	STREAM_PID=$BG_PID
+	wait_for 10 grep -q '^event: connected' "$_out" ||
+	    fail "stream $_q did not connect"
+}
+
+# sim_events FILE: the event names in a stream file, one a line.
+sim_events() {
+	sed -n 's/^event: //p' "$1"
+}
+
+# sim_fault JSON: POST a fault to the sim's /sim/fault; prints the code.
+sim_fault() {
+	curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' \
+	    -H 'Authorization: Token t' -H 'Content-Type: application/json' \
+	    --data-binary "$1" "$SIM_URL/sim/fault"
+}
+
+# sim_stop_clean: SIGTERM the last swf-sim and fail unless it exits 0
+# without a sanitizer report on stderr.
+sim_stop_clean() {
+	kill "$SIM_PID" 2>/dev/null
+	wait "$SIM_PID"
+	_rc=$?
+	if grep -E -q 'Sanitizer|runtime error' "$SIM_ERR"; then
+		cat "$SIM_ERR" >&2
+		fail "swf-sim reported a sanitizer error"
+	fi
+	[ "$_rc" -eq 0 ] || { cat "$SIM_ERR" >&2; fail "swf-sim exited $_rc"; }
+}

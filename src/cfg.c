@@ -1,0 +1,1016 @@
+/*
+ * cfg.c: configuration from flags, the environment, ~/.env and the config
+ * file, merged by source: a value set from one source is only replaced
+ * from the same or a higher one, so the sources may be read in any order.
+ *
+ * Keys are long option names ("idle-timeout"; '_' may stand for '-') or
+ * environment names (SWF_MONITOR_PROD_URL, ...). ~/.env and the
+ * environment know only the environment names; the config file knows
+ * both. Booleans take 1/0, yes/no, true/false, on/off (no value: 1).
+ * NO_COLOR is set by any non-empty value. "verbose" with no value adds
+ * one. An empty value unsets a string or path at that source.
+ *
+ * Causes name the key and may quote the value, except for the token,
+ * which is never put in any string this file makes.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "filter.h"
+#include "log.h"
+#include "sse.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define CFG_FILE_MAX	(1024 * 1024)	/* bytes of any file read */
+#define CFG_LINE_MAX	16384		/* bytes of one KEY=value line */
+#define CFG_NAME_MAX	100		/* characters of an agent name */
+
+enum cfg_key {
+	K_URL, K_TOKEN, K_TOKEN_FILE, K_NAME, K_CACERT, K_NAMESPACE,
+	K_CONFIG, K_RECORD, K_REPLAY, K_INSECURE, K_ALLOW_HTTP,
+	K_SERVER_FILTERS, K_NO_COLOR, K_OUTPUT, K_MESSAGE, K_AGENT, K_RUN,
+	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
+	K_VERBOSE, K_DEMO,
+	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
+	K_COUNT
+};
+
+enum cfg_type {
+	T_STR, T_PATH, T_URL, T_TOKEN, T_BOOL, T_NOCOLOR, T_LIST, T_DOUBLE,
+	T_SIZE, T_COUNT, T_OUTPUT, T_SFILTERS, T_VERBOSE
+};
+
+#define CF_ENV	0x1	/* an environment name */
+#define CF_PROD	0x2	/* SWF_MONITOR_PROD_URL: wins over SWF_MONITOR_URL */
+#define CF_ALT	0x4	/* SWF_MONITOR_URL */
+
+struct cfg_entry {
+	const char	*name;
+	enum cfg_key	 key;
+	enum cfg_type	 type;
+	int		 flags;
+	double		 min;
+	double		 max;
+};
+
+static const struct cfg_entry cfg_table[] = {
+	{ "url", K_URL, T_URL, 0, 0, 0 },
+	{ "SWF_MONITOR_PROD_URL", K_URL, T_URL, CF_ENV|CF_PROD, 0, 0 },
+	{ "SWF_MONITOR_URL", K_URL, T_URL, CF_ENV|CF_ALT, 0, 0 },
+	{ "SWF_API_TOKEN", K_TOKEN, T_TOKEN, CF_ENV, 0, 0 },
+	{ "token-file", K_TOKEN_FILE, T_PATH, 0, 0, 0 },
+	{ "name", K_NAME, T_STR, 0, 0, 0 },
+	{ "SWF_SSE_RECEIVER_NAME", K_NAME, T_STR, CF_ENV, 0, 0 },
+	{ "cacert", K_CACERT, T_PATH, 0, 0, 0 },
+	{ "REQUESTS_CA_BUNDLE", K_CACERT, T_PATH, CF_ENV, 0, 0 },
+	{ "namespace", K_NAMESPACE, T_STR, 0, 0, 0 },
+	{ "config", K_CONFIG, T_PATH, 0, 0, 0 },
+	{ "record", K_RECORD, T_PATH, 0, 0, 0 },
+	{ "replay", K_REPLAY, T_PATH, 0, 0, 0 },
+	{ "insecure", K_INSECURE, T_BOOL, 0, 0, 0 },
+	{ "allow-http", K_ALLOW_HTTP, T_BOOL, 0, 0, 0 },
+	{ "server-filters", K_SERVER_FILTERS, T_SFILTERS, 0, 0, 0 },
+	{ "no-color", K_NO_COLOR, T_BOOL, 0, 0, 0 },
+	{ "NO_COLOR", K_NO_COLOR, T_NOCOLOR, CF_ENV, 0, 0 },
+	{ "output", K_OUTPUT, T_OUTPUT, 0, 0, 0 },
+	{ "message", K_MESSAGE, T_LIST, 0, 0, 0 },
+	{ "agent", K_AGENT, T_LIST, 0, 0, 0 },
+	{ "run", K_RUN, T_LIST, 0, 0, 0 },
+	{ "idle-timeout", K_IDLE, T_DOUBLE, 0, 0, 86400 },
+	{ "heartbeat-interval", K_HEARTBEAT, T_DOUBLE, 0, 1, 3600 },
+	{ "max-event", K_MAX_EVENT, T_SIZE, 0, 1024, 64.0 * 1024 * 1024 },
+	{ "keep", K_KEEP, T_COUNT, 0, 1, 100000000 },
+	{ "keep-bytes", K_KEEP_BYTES, T_SIZE, 0, 1024.0 * 1024,
+	    1024.0 * 1024 * 1024 * 1024 },
+	{ "speed", K_SPEED, T_DOUBLE, 0, 0, 1000 },
+	{ "verbose", K_VERBOSE, T_VERBOSE, 0, 0, 9 },
+	{ "demo", K_DEMO, T_BOOL, 0, 0, 0 },
+};
+
+static const char *cfg_outputs[] = { "tui", "plain", "json", "events" };
+
+/* Whether two key names are equal, '-' and '_' alike in long names. */
+static int
+cfg_name_eq(const char *a, const char *b, int env)
+{
+	if (env)
+		return (strcmp(a, b) == 0);
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		if (*a == *b || (*a == '_' && *b == '-'))
+			continue;
+		return (0);
+	}
+	return (*a == *b);
+}
+
+/* The table entry for a key name, or NULL. */
+static const struct cfg_entry *
+cfg_lookup(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof cfg_table / sizeof cfg_table[0]; i++) {
+		if (cfg_name_eq(name, cfg_table[i].name,
+		    cfg_table[i].flags & CF_ENV))
+			return (&cfg_table[i]);
+	}
+	return (NULL);
+}
+
+/* A value made safe to quote in a cause: sanitized and shortened. */
+static char *
+cfg_quote(const char *value)
+{
+	char	buf[80];
+
+	text_sanitize_buf(buf, sizeof buf, value, strlen(value));
+	return (xstrdup(buf));
+}
+
+/* Set *cause to "KEY: 'VALUE' WHY" (the value omitted for the token). */
+static int
+cfg_bad(const struct cfg_entry *e, const char *value, const char *why,
+    char **cause)
+{
+	char	*q;
+
+	if (e->type == T_TOKEN || value == NULL) {
+		xasprintf(cause, "%s: %s", e->name, why);
+		return (-1);
+	}
+	q = cfg_quote(value);
+	xasprintf(cause, "%s: '%s' %s", e->name, q, why);
+	free(q);
+	return (-1);
+}
+
+/* Free a string that may hold a secret. */
+static void
+cfg_free_secret(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* Replace a string field; an empty or missing value unsets it. */
+static void
+cfg_set_str(char **field, const char *value, int secret)
+{
+	if (secret)
+		cfg_free_secret(*field);
+	else
+		free(*field);
+	*field = value != NULL && *value != '\0' ? xstrdup(value) : NULL;
+}
+
+/* Parse a boolean; -1 if it is not one. */
+static int
+cfg_bool(const char *v)
+{
+	static const char *yes[] = { "1", "yes", "true", "on", "" };
+	static const char *no[] = { "0", "no", "false", "off" };
+	size_t	i;
+
+	if (v == NULL)
+		return (1);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return (1);
+	}
+	for (i = 0; i < sizeof no / sizeof no[0]; i++) {
+		if (strcasecmp(v, no[i]) == 0)
+			return (0);
+	}
+	return (-1);
+}
+
+/* Parse a finite decimal number in [min, max]; -1 if not. */
+static int
+cfg_double(const char *v, double min, double max, double *out)
+{
+	char	*end;
+	double	 d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (end == v || *end != '\0' || errno != 0 || !isfinite(d) ||
+	    d < min || d > max)
+		return (-1);
+	*out = d;
+	return (0);
+}
+
+/* Parse a byte count with an optional K, M or G suffix (powers of 1024). */
+static int
+cfg_size(const char *v, double min, double max, size_t *out)
+{
+	char		 num[32];
+	const char	*errstr;
+	long long	 n;
+	size_t		 len = strlen(v), shift = 0;
+
+	if (len > 0 && strchr("kKmMgG", v[len - 1]) != NULL) {
+		shift = strchr("kK", v[len - 1]) != NULL ? 10 :
+		    strchr("mM", v[len - 1]) != NULL ? 20 : 30;
+		len--;
+	}
+	if (len == 0 || len >= sizeof num)
+		return (-1);
+	memcpy(num, v, len);
+	num[len] = '\0';
+	n = strtonum(num, 0, LLONG_MAX >> shift, &errstr);
+	if (errstr != NULL)
+		return (-1);
+	n <<= shift;
+	if ((double)n < min || (double)n > max || (unsigned long long)n >
+	    SIZE_MAX)
+		return (-1);
+	*out = n;
+	return (0);
+}
+
+/* Split url into scheme, host and the rest; -1 with *why if malformed. */
+static int
+cfg_url_parse(const char *url, int *https, char **host, const char **why)
+{
+	const char	*p, *h, *he, *q, *errstr;
+	char		 port[8];
+	unsigned char	 a6[16];
+
+	*host = NULL;
+	if (strncasecmp(url, "https://", 8) == 0) {
+		*https = 1;
+		p = url + 8;
+	} else if (strncasecmp(url, "http://", 7) == 0) {
+		*https = 0;
+		p = url + 7;
+	} else {
+		*why = "must start with http:// or https://";
+		return (-1);
+	}
+	for (q = url; *q != '\0'; q++) {
+		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f) {
+			*why = "must not contain spaces or control characters";
+			return (-1);
+		}
+	}
+	if (strpbrk(url, "?#") != NULL) {
+		*why = "must not contain a query or fragment";
+		return (-1);
+	}
+	q = p + strcspn(p, "/");
+	if (memchr(p, '@', q - p) != NULL) {
+		*why = "must not contain credentials";
+		return (-1);
+	}
+	if (*p == '[') {
+		h = p + 1;
+		if ((he = memchr(h, ']', q - h)) == NULL) {
+			*why = "has an unterminated [IPv6] host";
+			return (-1);
+		}
+		*host = xstrndup(h, he - h);
+		if (inet_pton(AF_INET6, *host, a6) != 1) {
+			*why = "has a bad IPv6 address";
+			goto bad;
+		}
+		p = he + 1;
+	} else {
+		h = p;
+		p += strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+		*host = xstrndup(h, p - h);
+	}
+	if (**host == '\0') {
+		*why = "has no host";
+		goto bad;
+	}
+	if (*p == ':') {
+		p++;
+		if (q - p == 0 || (size_t)(q - p) >= sizeof port) {
+			*why = "has a bad port";
+			goto bad;
+		}
+		memcpy(port, p, q - p);
+		port[q - p] = '\0';
+		strtonum(port, 1, 65535, &errstr);
+		if (errstr != NULL || port[0] == '+' || port[0] == '-') {
+			*why = "has a bad port";
+			goto bad;
+		}
+		p = q;
+	}
+	if (p != q) {
+		*why = "has a bad host";
+		goto bad;
+	}
+	return (0);
+bad:
+	free(*host);
+	*host = NULL;
+	return (-1);
+}
+
+/* Whether host names the loopback interface. */
+static int
+cfg_is_loopback(const char *host)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+
+	if (strcasecmp(host, "localhost") == 0)
+		return (1);
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return ((ntohl(a4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, host, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return (1);
+		return (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	}
+	return (0);
+}
+
+/* Set the URL after checking its form; trailing '/'s are removed. */
+static int
+cfg_set_url(struct cfg *cfg, const struct cfg_entry *e, const char *value,
+    char **cause)
+{
+	const char	*why;
+	char		*host, *url;
+	size_t		 len;
+	int		 https;
+
+	if (value == NULL || *value == '\0') {
+		cfg_set_str(&cfg->url, NULL, 0);
+		return (0);
+	}
+	if (cfg_url_parse(value, &https, &host, &why) != 0)
+		return (cfg_bad(e, value, why, cause));
+	free(host);
+	url = xstrdup(value);
+	len = strlen(url);
+	while (len > 0 && url[len - 1] == '/')
+		url[--len] = '\0';
+	free(cfg->url);
+	cfg->url = url;
+	return (0);
+}
+
+/* Set the token, which must be printable ASCII without spaces. */
+static int
+cfg_set_token(struct cfg *cfg, const struct cfg_entry *e, const char *value,
+    char **cause)
+{
+	const char	*p;
+
+	for (p = value != NULL ? value : ""; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return (cfg_bad(e, NULL, "contains characters not "
+			    "allowed in a token (spaces, controls or "
+			    "non-ASCII)", cause));
+	}
+	cfg_set_str(&cfg->token, value, 1);
+	return (0);
+}
+
+/* Set a list key: a higher source replaces, the same one accumulates. */
+static int
+cfg_set_list(struct cfg *cfg, const struct cfg_entry *e, const char *value,
+    enum cfg_source src, char **cause)
+{
+	enum filter_kind	k;
+
+	k = e->key == K_MESSAGE ? FK_TYPE : e->key == K_AGENT ? FK_AGENT :
+	    FK_RUN;
+	if (cfg->src[e->key] < src)
+		filter_clear(cfg->filter, k);
+	if (value != NULL && filter_add_list(cfg->filter, k, value) != 0)
+		return (cfg_bad(e, NULL, "too many values, or one longer than "
+		    "256 bytes", cause));
+	return (0);
+}
+
+/* Set a value of a numeric, boolean or enumerated key. */
+static int
+cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
+    char **cause)
+{
+	const char	*errstr;
+	double		 d;
+	size_t		 z, i;
+	char		 why[96];
+	int		 b;
+
+	switch (e->type) {
+	case T_BOOL:
+		if ((b = cfg_bool(value)) == -1)
+			return (cfg_bad(e, value, "is not yes or no", cause));
+		if (e->key == K_INSECURE)
+			cfg->insecure = b;
+		else if (e->key == K_ALLOW_HTTP)
+			cfg->allow_http = b;
+		else if (e->key == K_NO_COLOR)
+			cfg->no_color = b;
+		else
+			cfg->demo = b;
+		return (0);
+	case T_NOCOLOR:
+		cfg->no_color = 1;
+		return (0);
+	case T_DOUBLE:
+		snprintf(why, sizeof why, "is not a number from %g to %g",
+		    e->min, e->max);
+		if (value == NULL || cfg_double(value, e->min, e->max, &d) != 0)
+			return (cfg_bad(e, value, why, cause));
+		if (e->key == K_IDLE)
+			cfg->idle_timeout = d;
+		else if (e->key == K_HEARTBEAT)
+			cfg->agent_interval = d;
+		else
+			cfg->speed = d;
+		return (0);
+	case T_SIZE:
+	case T_COUNT:
+		snprintf(why, sizeof why, "is not a%s from %.0f to %.0f",
+		    e->type == T_SIZE ? " size (K, M, G suffixes)" :
+		    "n integer",
+		    e->min, e->max);
+		if (value == NULL || (e->type == T_COUNT &&
+		    strpbrk(value, "kKmMgG") != NULL) ||
+		    cfg_size(value, e->min, e->max, &z) != 0)
+			return (cfg_bad(e, value, why, cause));
+		if (e->key == K_MAX_EVENT)
+			cfg->max_event = z;
+		else if (e->key == K_KEEP)
+			cfg->keep = z;
+		else
+			cfg->keep_bytes = z;
+		return (0);
+	case T_OUTPUT:
+		for (i = 0; value != NULL && i < 4; i++) {
+			if (strcmp(value, cfg_outputs[i]) == 0) {
+				cfg->output = i;
+				return (0);
+			}
+		}
+		return (cfg_bad(e, value, "is not tui, plain, json or events",
+		    cause));
+	case T_SFILTERS:
+		if (value != NULL && strcmp(value, "types") == 0)
+			cfg->server_filters_all = 0;
+		else if (value != NULL && strcmp(value, "all") == 0)
+			cfg->server_filters_all = 1;
+		else
+			return (cfg_bad(e, value, "is not types or all",
+			    cause));
+		return (0);
+	case T_VERBOSE:
+		if (value == NULL) {
+			if (cfg->verbose < (int)e->max)
+				cfg->verbose++;
+			return (0);
+		}
+		cfg->verbose = strtonum(value, e->min, e->max, &errstr);
+		if (errstr != NULL)
+			return (cfg_bad(e, value, "is not a level from 0 to 9",
+			    cause));
+		return (0);
+	default:
+		break;
+	}
+	fatalx("%s: bad type %d", __func__, (int)e->type);
+}
+
+/* The string field of a string or path key. */
+static char **
+cfg_field(struct cfg *cfg, enum cfg_key k)
+{
+	switch (k) {
+	case K_TOKEN_FILE:
+		return (&cfg->token_file);
+	case K_NAME:
+		return (&cfg->name);
+	case K_CACERT:
+		return (&cfg->cacert);
+	case K_NAMESPACE:
+		return (&cfg->namespace);
+	case K_CONFIG:
+		return (&cfg->config_file);
+	case K_RECORD:
+		return (&cfg->record);
+	case K_REPLAY:
+		return (&cfg->replay);
+	default:
+		fatalx("%s: bad key %d", __func__, (int)k);
+	}
+}
+
+/* Set a string; a path starting with "~/" is taken from $HOME. */
+static void
+cfg_set_path(char **field, const char *value, int path)
+{
+	const char	*home = getenv("HOME");
+	char		*p;
+
+	if (path && strncmp(value, "~/", 2) == 0 && home != NULL &&
+	    *home != '\0') {
+		xasprintf(&p, "%s/%s", home, value + 2);
+		cfg_set_str(field, p, 0);
+		free(p);
+	} else
+		cfg_set_str(field, value, 0);
+}
+
+/* Set a key from its table entry, below a higher source's value. */
+static int
+cfg_set_entry(struct cfg *cfg, const struct cfg_entry *e, const char *value,
+    enum cfg_source src, char **cause)
+{
+	int	rc = 0;
+
+	if (cfg->src[e->key] > src)
+		return (0);
+	if ((e->flags & CF_ALT) && cfg->src[K_URL] == src &&
+	    cfg->src[K_URL_PROD] == src)
+		return (0);
+	if (e->type == T_NOCOLOR && (value == NULL || *value == '\0'))
+		return (0);
+	switch (e->type) {
+	case T_URL:
+		rc = cfg_set_url(cfg, e, value, cause);
+		break;
+	case T_TOKEN:
+		rc = cfg_set_token(cfg, e, value, cause);
+		break;
+	case T_STR:
+	case T_PATH:
+		if (value == NULL)
+			return (cfg_bad(e, NULL, "needs a value", cause));
+		cfg_set_path(cfg_field(cfg, e->key), value,
+		    e->type == T_PATH);
+		break;
+	case T_LIST:
+		rc = cfg_set_list(cfg, e, value, src, cause);
+		break;
+	default:
+		rc = cfg_set_number(cfg, e, value, cause);
+		break;
+	}
+	if (rc != 0)
+		return (rc);
+	cfg->src[e->key] = src;
+	if (e->flags & CF_PROD)
+		cfg->src[K_URL_PROD] = src;
+	return (0);
+}
+
+/* Fill a configuration with defaults. */
+void
+cfg_init(struct cfg *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	if (*SWF_DEFAULT_URL != '\0')
+		cfg->url = xstrdup(SWF_DEFAULT_URL);
+	cfg->filter = filter_create();
+	cfg->output = isatty(STDOUT_FILENO) ? OUT_TUI : OUT_PLAIN;
+	cfg->idle_timeout = CFG_DEFAULT_IDLE;
+	cfg->agent_interval = CFG_DEFAULT_AGENT;
+	cfg->speed = 1.0;
+	cfg->max_event = SSE_DEFAULT_MAX_EVENT;
+	cfg->keep = CFG_DEFAULT_KEEP;
+	cfg->keep_bytes = CFG_DEFAULT_KEEP_BYTES;
+}
+
+/* Free a configuration's strings and filter, wiping the token. */
+void
+cfg_free(struct cfg *cfg)
+{
+	free(cfg->url);
+	cfg_free_secret(cfg->token);
+	free(cfg->token_file);
+	free(cfg->name);
+	free(cfg->cacert);
+	free(cfg->namespace);
+	free(cfg->config_file);
+	free(cfg->record);
+	free(cfg->replay);
+	filter_free(cfg->filter);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* Set a key by long option or environment name at a source. */
+int
+cfg_set(struct cfg *cfg, const char *key, const char *value,
+    enum cfg_source src, char **cause)
+{
+	const struct cfg_entry	*e;
+	char			*q;
+
+	*cause = NULL;
+	if ((e = cfg_lookup(key)) == NULL) {
+		q = cfg_quote(key);
+		xasprintf(cause, "unknown option: %s", q);
+		free(q);
+		return (-1);
+	}
+	return (cfg_set_entry(cfg, e, value, src, cause));
+}
+
+/* Strip spaces and tabs at both ends of [*s, *e). */
+static void
+cfg_trim(const char **s, const char **e)
+{
+	while (*s < *e && (**s == ' ' || **s == '\t'))
+		(*s)++;
+	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+		(*e)--;
+}
+
+/*
+ * Unquote the value [s, e) into out (at least e - s + 1 bytes): 'single'
+ * is literal, "double" knows \" and \\, unquoted ends at " #". Returns -1
+ * with *why if a quote is not closed or text follows it.
+ */
+static int
+cfg_unquote(const char *s, const char *e, char *out, const char **why)
+{
+	const char	*p;
+	char		 q;
+
+	if (s < e && (*s == '\'' || *s == '"')) {
+		q = *s++;
+		for (; s < e && *s != q; s++) {
+			if (q == '"' && *s == '\\' && s + 1 < e &&
+			    (s[1] == '"' || s[1] == '\\'))
+				s++;
+			*out++ = *s;
+		}
+		*out = '\0';
+		if (s == e) {
+			*why = "unterminated quote";
+			return (-1);
+		}
+		for (s++; s < e && (*s == ' ' || *s == '\t'); s++)
+			;
+		if (s < e && *s != '#') {
+			*why = "text after the closing quote";
+			return (-1);
+		}
+		return (0);
+	}
+	for (p = s; p < e; p++) {
+		if (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+			e = p;
+			break;
+		}
+	}
+	cfg_trim(&s, &e);
+	memcpy(out, s, e - s);
+	out[e - s] = '\0';
+	return (0);
+}
+
+/* Parse one line; -1 with *why (static) or *cause (allocated). */
+static int
+cfg_parse_line(struct cfg *cfg, const char *s, const char *e,
+    enum cfg_source src, const char **why, char **cause)
+{
+	const struct cfg_entry	*ent;
+	const char		*eq, *ks, *ke;
+	char			*key, *val;
+	int			 rc;
+
+	cfg_trim(&s, &e);
+	if (s == e || *s == '#')
+		return (0);
+	if (e - s > 7 && strncmp(s, "export", 6) == 0 &&
+	    (s[6] == ' ' || s[6] == '\t')) {
+		s += 7;
+		cfg_trim(&s, &e);
+	}
+	if ((eq = memchr(s, '=', e - s)) == NULL) {
+		*why = "expected KEY=value";
+		return (-1);
+	}
+	ks = s;
+	ke = eq;
+	cfg_trim(&ks, &ke);
+	if (ks == ke) {
+		*why = "no key before '='";
+		return (-1);
+	}
+	key = xstrndup(ks, ke - ks);
+	ent = cfg_lookup(key);
+	if (ent == NULL || (src == SRC_DOTENV && !(ent->flags & CF_ENV))) {
+		if (src == SRC_FILE)
+			log_warn("unknown key ignored: %.64s", key);
+		free(key);
+		return (0);
+	}
+	free(key);
+	val = xmalloc(e - eq);
+	if (cfg_unquote(eq + 1, e, val, why) != 0) {
+		cfg_free_secret(val);
+		return (-1);
+	}
+	rc = cfg_set_entry(cfg, ent, val, src, cause);
+	cfg_free_secret(val);
+	return (rc);
+}
+
+/* Parse KEY=value lines, naming file and line in any error. */
+int
+cfg_parse_buf(struct cfg *cfg, const char *buf, size_t len, const char *what,
+    enum cfg_source src, char **cause)
+{
+	const char	*p = buf, *end = buf + len, *nl, *e, *why;
+	char		*c2;
+	unsigned	 line;
+
+	*cause = NULL;
+	for (line = 1; p < end; line++, p = nl + 1) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		e = nl;
+		if (e > p && e[-1] == '\r')
+			e--;
+		why = NULL;
+		c2 = NULL;
+		if (e - p > CFG_LINE_MAX)
+			why = "line too long";
+		else if (memchr(p, '\0', e - p) != NULL)
+			why = "NUL byte in line";
+		if (why == NULL && cfg_parse_line(cfg, p, e, src, &why,
+		    &c2) == 0)
+			continue;
+		if (src == SRC_DOTENV && c2 == NULL) {
+			/* Not ours: tolerate what other tools accept. */
+			log_warn("%s:%u: %s (line ignored)", what, line, why);
+			continue;
+		}
+		xasprintf(cause, "%s:%u: %s", what, line, c2 != NULL ? c2 :
+		    why);
+		free(c2);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Read a whole file of at most CFG_FILE_MAX bytes into *buf. Returns 1,
+ * 0 if it does not exist and need is not set, or -1 with *cause.
+ */
+static int
+cfg_read_file(const char *path, int need, char **buf, size_t *len,
+    struct stat *sb, char **cause)
+{
+	ssize_t	n;
+	int	fd;
+
+	*buf = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT && !need)
+			return (0);
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, sb) == -1 || !S_ISREG(sb->st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		close(fd);
+		return (-1);
+	}
+	*buf = xmalloc(CFG_FILE_MAX + 1);
+	*len = 0;
+	do {
+		n = read(fd, *buf + *len, CFG_FILE_MAX + 1 - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		*len += n;
+	} while (n != 0 && *len <= CFG_FILE_MAX);
+	if (*len > CFG_FILE_MAX) {
+		xasprintf(cause, "%s: larger than %d bytes", path,
+		    CFG_FILE_MAX);
+		goto fail;
+	}
+	close(fd);
+	return (1);
+fail:
+	close(fd);
+	free(*buf);
+	*buf = NULL;
+	return (-1);
+}
+
+/* Read a KEY=value file at a source, if it exists (or must). */
+static int
+cfg_load_file(struct cfg *cfg, const char *path, int need,
+    enum cfg_source src, char **cause)
+{
+	struct stat	 sb;
+	char		*buf;
+	size_t		 len;
+	int		 rc;
+
+	if ((rc = cfg_read_file(path, need, &buf, &len, &sb, cause)) <= 0)
+		return (rc);
+	rc = cfg_parse_buf(cfg, buf, len, path, src, cause);
+	explicit_bzero(buf, len);
+	free(buf);
+	return (rc);
+}
+
+/* Read the token from the first line of the token file. */
+static int
+cfg_load_token(struct cfg *cfg, char **cause)
+{
+	static const struct cfg_entry	 tok = { "token-file", K_TOKEN,
+					     T_TOKEN, 0, 0, 0 };
+	struct stat			 sb;
+	const char			*s, *e;
+	char				*buf, *line, *c2 = NULL;
+	size_t				 len;
+	int				 rc;
+
+	if (cfg->src[K_TOKEN] > cfg->src[K_TOKEN_FILE])
+		return (0);
+	if (cfg_read_file(cfg->token_file, 1, &buf, &len, &sb, cause) < 0)
+		return (-1);
+	if (sb.st_mode & (S_IRGRP | S_IROTH))
+		log_warn("token file %s is readable by others; chmod 600 it",
+		    cfg->token_file);
+	s = buf;
+	if ((e = memchr(buf, '\n', len)) == NULL)
+		e = buf + len;
+	while (e > s && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	line = xstrndup(s, e - s);
+	explicit_bzero(buf, len);
+	free(buf);
+	if (*line == '\0') {
+		free(line);
+		xasprintf(cause, "token file %s: first line is empty",
+		    cfg->token_file);
+		return (-1);
+	}
+	rc = cfg_set_token(cfg, &tok, line, &c2);
+	cfg_free_secret(line);
+	if (rc != 0) {
+		xasprintf(cause, "%s: %s", cfg->token_file, c2);
+		free(c2);
+		return (-1);
+	}
+	cfg->src[K_TOKEN] = cfg->src[K_TOKEN_FILE];
+	return (0);
+}
+
+/* Read the config file, ~/.env, the environment and the token file. */
+int
+cfg_load(struct cfg *cfg, char **cause)
+{
+	const char	*home = getenv("HOME");
+	const char	*xdg = getenv("XDG_CONFIG_HOME"), *v;
+	char		*path = NULL;
+	size_t		 i;
+	int		 rc = 0;
+
+	*cause = NULL;
+	if (home != NULL && *home == '\0')
+		home = NULL;
+	if (cfg->config_file != NULL)
+		path = xstrdup(cfg->config_file);
+	else if (xdg != NULL && *xdg == '/')
+		xasprintf(&path, "%s/swf-dash/config", xdg);
+	else if (home != NULL)
+		xasprintf(&path, "%s/.config/swf-dash/config", home);
+	if (path != NULL)
+		rc = cfg_load_file(cfg, path, cfg->config_file != NULL,
+		    SRC_FILE, cause);
+	free(path);
+	if (rc < 0)
+		return (-1);
+	if (home != NULL) {
+		xasprintf(&path, "%s/.env", home);
+		rc = cfg_load_file(cfg, path, 0, SRC_DOTENV, cause);
+		free(path);
+		if (rc < 0)
+			return (-1);
+	}
+	for (i = 0; i < sizeof cfg_table / sizeof cfg_table[0]; i++) {
+		if (!(cfg_table[i].flags & CF_ENV))
+			continue;
+		if ((v = getenv(cfg_table[i].name)) == NULL || *v == '\0')
+			continue;
+		if (cfg_set_entry(cfg, &cfg_table[i], v, SRC_ENV, cause) != 0)
+			return (-1);
+	}
+	if (cfg->token_file != NULL && cfg_load_token(cfg, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+/* Whether s has C0 or C1 controls or DEL, or is invalid UTF-8. */
+static int
+cfg_has_controls(const char *s)
+{
+	char	*t = text_sanitize(s, strlen(s));
+	int	 bad = strcmp(s, t) != 0;
+
+	free(t);
+	return (bad);
+}
+
+/* Characters (code points) in a valid UTF-8 string. */
+static size_t
+cfg_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return (n);
+}
+
+/* Check that the configuration is complete and safe to use. */
+int
+cfg_check(const struct cfg *cfg, char **cause)
+{
+	const char	*why;
+	char		*host, *q;
+	int		 https, rc;
+
+	*cause = NULL;
+	if (cfg->name == NULL || *cfg->name == '\0') {
+		*cause = xstrdup("SWF_SSE_RECEIVER_NAME must be set to a "
+		    "descriptive agent name");
+		return (-1);
+	}
+	if (cfg_has_controls(cfg->name) || cfg_chars(cfg->name) >
+	    CFG_NAME_MAX) {
+		xasprintf(cause, "SWF_SSE_RECEIVER_NAME must be at most %d "
+		    "printable characters", CFG_NAME_MAX);
+		return (-1);
+	}
+	if (cfg->url == NULL) {
+		if (cfg->replay != NULL || cfg->demo)
+			return (0);
+		*cause = xstrdup("no monitor URL: set SWF_MONITOR_PROD_URL or "
+		    "SWF_MONITOR_URL (in the environment, ~/.env or the "
+		    "config file), or use --url");
+		return (-1);
+	}
+	if (cfg_url_parse(cfg->url, &https, &host, &why) != 0) {
+		q = cfg_quote(cfg->url);
+		xasprintf(cause, "monitor URL '%s' %s", q, why);
+		free(q);
+		return (-1);
+	}
+	rc = 0;
+	if (!https && !cfg->allow_http && !cfg_is_loopback(host)) {
+		q = cfg_quote(host);
+		xasprintf(cause, "refusing http:// to %s, which is not a "
+		    "loopback address: the token would cross the network in "
+		    "clear text; use https:// or --allow-http", q);
+		free(q);
+		rc = -1;
+	}
+	free(host);
+	return (rc);
+}
+
+/* Return a token shortened so that it is safe to show. */
+char *
+cfg_token_hint(const char *token)
+{
+	char	*s;
+
+	if (token == NULL || *token == '\0')
+		return (xstrdup("(none)"));
+	if (strlen(token) < 12)
+		return (xstrdup("..."));
+	xasprintf(&s, "%.4s...", token);
+	return (s);
+}

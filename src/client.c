@@ -1,0 +1,812 @@
+/*
+ * client.c: the engine under both front ends. It owns the current stream
+ * (and, while the subscription changes, the next one), the client-side
+ * filters, the duplicate check of a make-before-break switch, the agent
+ * registration, the registry poll, recording and replay, and turns all
+ * of it into events, messages and one status for the sink.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "client-int.h"
+#include "filter.h"
+#include "log.h"
+#include "loop.h"
+#include "msg.h"
+#include "net.h"
+#include "sse.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define CLIENT_SWITCH_FALLBACK	2.0	/* open but no "connected" yet */
+#define CLIENT_SWITCH_LINGER	3.0	/* no common message seen yet */
+#define CLIENT_DEDUP_LINGER	10.0	/* keep hashes after a switch */
+#define CLIENT_DEDUP_MAX	(1U << 18)
+#define CLIENT_REGISTRY_EVERY	30.0
+#define CLIENT_REGISTRY_MAX	(16 * 1024 * 1024)
+#define CLIENT_STOP_WAIT	2.0
+
+/* One subscription and its stream. */
+struct csub {
+	struct stream	*s;
+	struct filter	*sub;	/* what the server is asked for */
+	struct filter	*loc;	/* its agents and runs, checked here */
+	int		 slot;	/* 0 or 1, for the duplicate check */
+};
+
+struct dedup_ent {
+	uint64_t	h;
+	uint32_t	cnt[2];		/* deliveries per stream slot */
+	uint32_t	gen[2];		/* switch of the last delivery */
+};
+
+struct client {
+	struct loop		*loop;
+	struct cfg		*cfg;
+	struct client_sink	 sink;
+	void			*arg;
+	struct client_status	 st;
+	struct stream_backoff	 bo;
+	struct stream_cb	 scb;
+	char			*check_url;
+	int			 started;
+	int			 stopped;
+
+	struct csub		 cur;
+	struct csub		 next;
+	struct filter		*want;		/* subscription asked for */
+	struct filter		*local;		/* NULL: everything */
+	struct timer		 t_apply;
+	struct timer		 t_switch;
+	struct timer		 t_retry;
+	int			 was_up;
+
+	/* Totals of streams already freed. */
+	uint64_t		 base_bytes;
+	uint64_t		 base_oversize;
+	uint64_t		 base_reconnects;
+
+	struct dedup_ent	*dd;
+	size_t			 dd_size;
+	size_t			 dd_used;
+	int			 dd_on;
+	uint32_t		 dd_gen;	/* switches started */
+	int			 next_ready;	/* next had "connected" */
+	int			 common;	/* a message came on both */
+	struct timer		 t_dd_end;
+
+	struct agent		*agent;
+
+	struct net_req		 rreq;
+	int			 rbusy;
+	int			 ron;
+	void			(*rfn)(json_t *, const char *, void *);
+	void			*rarg;
+	char			*rbuf;
+	size_t			 rlen;
+	struct timer		 t_reg;
+
+	struct record		*rec;
+	struct replay		*rep;
+};
+
+static void	client_update(struct client *);
+static void	client_registry_tick(void *);
+
+const char *
+client_state_name(enum conn_state s)
+{
+	static const char *const names[] = {
+		"idle", "connecting", "connected", "stalled", "reconnecting",
+		"token rejected", "failed", "replay", "replay done",
+		"replay paused"
+	};
+
+	if ((unsigned)s >= sizeof names / sizeof names[0])
+		return ("?");
+	return (names[s]);
+}
+
+int
+client_exit_status(const struct client *c)
+{
+	if (c->st.state == CONN_AUTH)
+		return (SWF_EXIT_AUTH);
+	if (c->st.state == CONN_FAILED)
+		return (SWF_EXIT_PROTOCOL);
+	return (SWF_EXIT_OK);
+}
+
+/* The agents and runs of a subscription that the client must check. */
+static struct filter *
+client_loc_of(const struct client *c, const struct filter *sub)
+{
+	struct filter	*f;
+
+	f = filter_dup(sub);
+	filter_clear(f, FK_TYPE);
+	if (filter_is_empty(f)) {
+		filter_free(f);
+		return (NULL);
+	}
+	return (f);
+}
+
+static void
+client_describe(struct client *c)
+{
+	char	*d, *s;
+
+	if (c->agent == NULL)
+		return;
+	d = filter_describe(c->want);
+	xasprintf(&s, "swf-dash %s SSE receiver; filters: %s",
+	    PACKAGE_VERSION, d);
+	agent_set_description(c->agent, s);
+	free(s);
+	free(d);
+}
+
+/* Stop and free a subscription's stream, keeping its totals. */
+static void
+client_drop(struct client *c, struct csub *cs)
+{
+	if (cs->s != NULL) {
+		c->base_bytes += stream_bytes(cs->s);
+		c->base_oversize += stream_oversize(cs->s);
+		c->base_reconnects += stream_reconnects(cs->s);
+		stream_free(cs->s);
+	}
+	filter_free(cs->sub);
+	filter_free(cs->loc);
+	memset(cs, 0, sizeof *cs);
+}
+
+static void
+client_open(struct client *c, struct csub *cs, const struct filter *f,
+    int slot, int precheck, const char *last_id)
+{
+	char	*url;
+
+	cs->sub = filter_dup(f);
+	cs->loc = c->cfg->server_filters_all ? NULL : client_loc_of(c, f);
+	cs->slot = slot;
+	url = net_stream_url(c->cfg->url, f, c->cfg->server_filters_all);
+	log_debug("stream %s", url);
+	cs->s = stream_create(c->loop, c->cfg, url,
+	    precheck ? c->check_url : NULL, last_id, &c->bo, &c->scb, c);
+	free(url);
+	stream_start(cs->s);
+}
+
+/* Duplicate check: 1 to deliver, 0 if the other stream gave it already. */
+static int
+client_dedup(struct client *c, int slot, const struct sse_event *ev)
+{
+	struct dedup_ent	*old, *e;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	size_t			 i, n, mask;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)ev->type; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	for (i = 0, p = (const unsigned char *)ev->data; i < ev->datalen; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	if (h == 0)
+		h = 1;
+	if (c->dd_used * 2 >= c->dd_size) {
+		if (c->dd_size >= CLIENT_DEDUP_MAX)
+			return (1);
+		old = c->dd;
+		n = c->dd_size;
+		c->dd_size = n == 0 ? 1024 : n * 2;
+		c->dd = xcalloc(c->dd_size, sizeof *c->dd);
+		c->dd_used = 0;
+		for (i = 0; i < n; i++) {
+			if (old[i].h == 0)
+				continue;
+			mask = c->dd_size - 1;
+			for (e = &c->dd[old[i].h & mask]; e->h != 0;
+			    e = &c->dd[(e - c->dd + 1) & mask])
+				;
+			*e = old[i];
+			c->dd_used++;
+		}
+		free(old);
+	}
+	mask = c->dd_size - 1;
+	for (e = &c->dd[h & mask]; e->h != 0 && e->h != h;
+	    e = &c->dd[(e - c->dd + 1) & mask])
+		;
+	if (e->h == 0) {
+		e->h = h;
+		c->dd_used++;
+	}
+	e->cnt[slot]++;
+	e->gen[slot] = c->dd_gen;
+	if (e->gen[!slot] == c->dd_gen && e->cnt[!slot] > 0 &&
+	    c->next.s != NULL) {
+		/*
+		 * Both streams are past this message: the old one has
+		 * delivered everything sent before the new one started.
+		 */
+		c->common = 1;
+		if (c->next_ready)
+			timer_arm(c->loop, &c->t_switch, 0);
+	}
+	return (e->cnt[slot] > e->cnt[!slot]);
+}
+
+/* Whether a message could match both subscriptions. */
+static int
+client_overlap(const struct client *c, const struct filter *a,
+    const struct filter *b)
+{
+	enum filter_kind	 k;
+	size_t			 i, n;
+	int			 any;
+
+	for (k = 0; k < FK_COUNT; k++) {
+		if (k != FK_TYPE && !c->cfg->server_filters_all)
+			continue;
+		n = filter_count(a, k);
+		if (n == 0 || filter_count(b, k) == 0)
+			continue;
+		for (i = 0, any = 0; i < n && !any; i++)
+			any = filter_has(b, k, filter_value(a, k, i));
+		if (!any)
+			return (0);
+	}
+	return (1);
+}
+
+static void
+client_dedup_end(void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->next.s != NULL)
+		return;
+	free(c->dd);
+	c->dd = NULL;
+	c->dd_size = c->dd_used = 0;
+	c->dd_on = 0;
+}
+
+/* The next stream is live: close the old one. */
+static void
+client_switch(void *arg)
+{
+	struct client	*c = arg;
+	char		*d;
+
+	if (c->next.s == NULL)
+		return;
+	client_drop(c, &c->cur);
+	c->cur = c->next;
+	memset(&c->next, 0, sizeof c->next);
+	c->next_ready = c->common = 0;
+	timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
+	d = filter_describe(c->cur.sub);
+	log_info("subscription changed: %s", d);
+	free(d);
+	client_update(c);
+}
+
+static void
+client_connected(struct client *c, struct csub *cs,
+    const struct sse_event *ev)
+{
+	json_t		*j, *id;
+	json_error_t	 err;
+
+	if ((j = json_loadb(ev->data, ev->datalen, 0, &err)) != NULL) {
+		id = json_is_object(j) ? json_object_get(j, "client_id") :
+		    NULL;
+		if (json_is_string(id))
+			text_sanitize_buf(c->st.client_id,
+			    sizeof c->st.client_id, json_string_value(id),
+			    json_string_length(id));
+		json_decref(j);
+	}
+	if (cs == &c->next) {
+		/*
+		 * Close the old stream once it has caught up: when a message
+		 * has come on both, at once if none can, else after a while.
+		 */
+		c->next_ready = 1;
+		if (c->common || !client_overlap(c, c->cur.sub, c->next.sub))
+			timer_arm(c->loop, &c->t_switch, 0);
+		else
+			timer_arm(c->loop, &c->t_switch, CLIENT_SWITCH_LINGER);
+	} else
+		log_info("stream open at %s (client id %s)", c->st.host,
+		    c->st.client_id[0] != '\0' ? c->st.client_id : "none");
+}
+
+/* Deliver one event (from a stream or a replay) to the sink. */
+void
+client_deliver(struct client *c, const struct sse_event *ev,
+    int64_t recv_us, const struct filter *loc, int slot)
+{
+	struct msg	*m;
+
+	c->st.events++;
+	if (strcmp(ev->type, "connected") != 0 &&
+	    strcmp(ev->type, "heartbeat") != 0) {
+		if (c->dd_on && slot >= 0 && !client_dedup(c, slot, ev)) {
+			c->st.dup++;
+			return;
+		}
+		c->st.messages++;
+		if (c->rec != NULL)
+			record_event(c->rec, ev, recv_us);
+		if (c->sink.on_event != NULL)
+			c->sink.on_event(ev, recv_us, c->arg);
+		if (c->sink.on_message == NULL)
+			return;
+		m = msg_decode(ev->type, ev->data, ev->datalen, recv_us);
+		if ((loc != NULL && !filter_match(loc, m)) ||
+		    (c->local != NULL && !filter_match(c->local, m))) {
+			c->st.filtered++;
+			free(m);
+			return;
+		}
+		if (m->sent_us != 0)
+			c->st.last_sent = m->sent_us;
+		c->sink.on_message(m, c->arg);
+		return;
+	}
+	if (c->rec != NULL)
+		record_event(c->rec, ev, recv_us);
+	if (c->sink.on_event != NULL)
+		c->sink.on_event(ev, recv_us, c->arg);
+}
+
+static void
+client_stream_event(struct stream *s, const struct sse_event *ev,
+    int64_t recv_us, void *arg)
+{
+	struct client	*c = arg;
+	struct csub	*cs;
+
+	if (s == c->cur.s)
+		cs = &c->cur;
+	else if (s == c->next.s)
+		cs = &c->next;
+	else
+		return;
+	c->st.bytes = c->base_bytes + stream_bytes(c->cur.s) +
+	    (c->next.s != NULL ? stream_bytes(c->next.s) : 0);
+	c->st.last_byte = recv_us;
+	c->st.oversize = c->base_oversize + stream_oversize(s);
+	if (strcmp(ev->type, "connected") == 0)
+		client_connected(c, cs, ev);
+	client_deliver(c, ev, recv_us, cs->loc, cs->slot);
+}
+
+static void
+client_stream_state(struct stream *s, void *arg)
+{
+	struct client	*c = arg;
+	enum conn_state	 state = stream_state(s);
+
+	if (s == c->next.s) {
+		if (state == CONN_AUTH || state == CONN_FAILED) {
+			log_warn("subscription change failed: %s",
+			    stream_reason(s));
+			client_drop(c, &c->next);
+			filter_free(c->want);
+			c->want = filter_dup(c->cur.sub);
+			client_describe(c);
+			timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
+		} else if (state == CONN_CONNECTED && !c->t_switch.armed)
+			timer_arm(c->loop, &c->t_switch,
+			    CLIENT_SWITCH_FALLBACK);
+		client_update(c);
+		return;
+	}
+	if (s != c->cur.s)
+		return;
+	if (c->next.s != NULL && state != CONN_CONNECTED &&
+	    state != CONN_STALLED && state != CONN_CONNECTING) {
+		/* The old stream died during a switch: the new one takes over. */
+		client_switch(c);
+		return;
+	}
+	client_update(c);
+}
+
+/* Copy the current stream's state into the status and tell the sink. */
+static void
+client_update(struct client *c)
+{
+	struct client_status	*st = &c->st;
+	struct stream		*s = c->cur.s;
+	int			 up;
+
+	if (c->rep != NULL)
+		return;
+	if (s != NULL) {
+		st->state = stream_state(s);
+		snprintf(st->reason, sizeof st->reason, "%s",
+		    stream_reason(s));
+		st->since = stream_since(s);
+		st->retry_at = stream_retry_at(s);
+		st->http_code = stream_http_code(s);
+		st->reconnects = c->base_reconnects + stream_reconnects(s);
+		st->oversize = c->base_oversize + stream_oversize(s);
+	}
+	if (c->agent != NULL) {
+		st->reg = agent_state(c->agent);
+		snprintf(st->reg_reason, sizeof st->reg_reason, "%s",
+		    agent_reason(c->agent));
+		up = st->state == CONN_CONNECTED;
+		if (up != c->was_up) {
+			c->was_up = up;
+			agent_set_up(c->agent, up);
+		}
+	}
+	if (c->sink.on_status != NULL)
+		c->sink.on_status(st, c->arg);
+}
+
+static void
+client_agent_changed(void *arg)
+{
+	client_update(arg);
+}
+
+/* Apply the wanted subscription (deferred, so never inside a callback). */
+static void
+client_apply(void *arg)
+{
+	struct client	*c = arg;
+	enum conn_state	 state;
+	const char	*id;
+
+	if (c->stopped || c->rep != NULL)
+		return;
+	if (c->next.s != NULL) {
+		if (filter_equal(c->next.sub, c->want))
+			return;
+		client_drop(c, &c->next);
+		timer_cancel(c->loop, &c->t_switch);
+	}
+	if (c->cur.s != NULL && filter_equal(c->cur.sub, c->want)) {
+		timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
+		client_update(c);
+		return;
+	}
+	state = c->cur.s != NULL ? stream_state(c->cur.s) : CONN_IDLE;
+	if (state != CONN_CONNECTED && state != CONN_STALLED) {
+		/* Nothing live to keep: just reconnect with the new query. */
+		id = c->cur.s != NULL ? stream_last_id(c->cur.s) : "";
+		id = xstrdup(id);
+		client_drop(c, &c->cur);
+		client_open(c, &c->cur, c->want, 0, 1, id);
+		free((char *)id);
+		client_update(c);
+		return;
+	}
+	if (!c->dd_on) {
+		free(c->dd);
+		c->dd = NULL;
+		c->dd_size = c->dd_used = 0;
+		c->dd_on = 1;
+	}
+	timer_cancel(c->loop, &c->t_dd_end);
+	c->dd_gen++;
+	c->next_ready = c->common = 0;
+	client_open(c, &c->next, c->want, !c->cur.slot, 0,
+	    stream_last_id(c->cur.s));
+	client_update(c);
+}
+
+static void
+client_retry(void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->stopped || c->cur.s == NULL)
+		return;
+	switch (stream_state(c->cur.s)) {
+	case CONN_CONNECTED:
+	case CONN_STALLED:
+	case CONN_CONNECTING:
+		return;
+	default:
+		break;
+	}
+	stream_stop(c->cur.s);
+	stream_start(c->cur.s);
+}
+
+struct client *
+client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
+    void *arg)
+{
+	struct client	*c;
+	const char	*e;
+
+	c = xcalloc(1, sizeof *c);
+	c->loop = l;
+	c->cfg = cfg;
+	if (sink != NULL)
+		c->sink = *sink;
+	c->arg = arg;
+	c->bo.first = 1.0;
+	c->bo.cap = 60.0;
+	c->bo.stable = 60.0;
+	/* For the tests: "first,cap,stable" in seconds. */
+	if ((e = getenv("SWF_DASH_BACKOFF")) != NULL)
+		sscanf(e, "%lf,%lf,%lf", &c->bo.first, &c->bo.cap,
+		    &c->bo.stable);
+	c->scb.event = client_stream_event;
+	c->scb.state = client_stream_state;
+	c->want = filter_dup(cfg->filter);
+	c->st.state = CONN_IDLE;
+	c->st.since = now_wall_us();
+	if (cfg->url != NULL) {
+		c->check_url = net_url(cfg->url, "api/messages/stream/status/");
+		net_host(cfg->url, c->st.host, sizeof c->st.host);
+	}
+	timer_init(&c->t_apply, client_apply, c);
+	timer_init(&c->t_switch, client_switch, c);
+	timer_init(&c->t_retry, client_retry, c);
+	timer_init(&c->t_dd_end, client_dedup_end, c);
+	timer_init(&c->t_reg, client_registry_tick, c);
+	return (c);
+}
+
+void
+client_start(struct client *c)
+{
+	char	*cause;
+
+	if (c->started)
+		return;
+	c->started = 1;
+	if (c->cfg->record != NULL) {
+		if ((c->rec = record_open(c->loop, c->cfg->record, &cause)) ==
+		    NULL) {
+			log_error("%s", cause);
+			free(cause);
+		}
+	}
+	if (c->cfg->replay != NULL) {
+		c->rep = replay_open(c, c->loop, c->cfg, &c->st);
+		return;
+	}
+	if (c->cfg->insecure)
+		log_warn("WARNING: --insecure: TLS certificates are NOT "
+		    "verified; the token can be stolen by anyone in between");
+	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
+	client_describe(c);
+	agent_start(c->agent);
+	client_open(c, &c->cur, c->want, 0, 1, NULL);
+	client_update(c);
+}
+
+void
+client_stop(struct client *c)
+{
+	if (c == NULL || c->stopped)
+		return;
+	c->stopped = 1;
+	timer_cancel(c->loop, &c->t_apply);
+	timer_cancel(c->loop, &c->t_switch);
+	timer_cancel(c->loop, &c->t_retry);
+	timer_cancel(c->loop, &c->t_dd_end);
+	client_poll_registry(c, 0, NULL, NULL);
+	client_drop(c, &c->next);
+	client_drop(c, &c->cur);
+	replay_close(c->rep);
+	c->rep = NULL;
+	if (c->agent != NULL) {
+		agent_exit(c->agent);
+		if (loop_drain(c->loop, CLIENT_STOP_WAIT) != 0)
+			log_warn("the last heartbeat (EXITED) timed out");
+		c->st.reg = agent_state(c->agent);
+		agent_free(c->agent);
+		c->agent = NULL;
+	}
+	record_close(c->rec);
+	c->rec = NULL;
+}
+
+void
+client_free(struct client *c)
+{
+	if (c == NULL)
+		return;
+	client_stop(c);
+	free(c->dd);
+	filter_free(c->want);
+	filter_free(c->local);
+	free(c->check_url);
+	free(c);
+}
+
+const struct client_status *
+client_status(const struct client *c)
+{
+	return (&c->st);
+}
+
+struct client_status *
+client_status_rw(struct client *c)
+{
+	return (&c->st);
+}
+
+void
+client_status_changed(struct client *c)
+{
+	if (c->sink.on_status != NULL)
+		c->sink.on_status(&c->st, c->arg);
+}
+
+void
+client_set_subscription(struct client *c, const struct filter *f)
+{
+	struct filter	*empty = NULL;
+
+	if (f == NULL)
+		f = empty = filter_create();
+	if (!filter_equal(f, c->want)) {
+		filter_free(c->want);
+		c->want = filter_dup(f);
+		client_describe(c);
+		if (c->started)
+			timer_arm(c->loop, &c->t_apply, 0);
+	}
+	filter_free(empty);
+}
+
+const struct filter *
+client_subscription(const struct client *c)
+{
+	return (c->want);
+}
+
+void
+client_set_local_filter(struct client *c, const struct filter *f)
+{
+	filter_free(c->local);
+	c->local = f != NULL && !filter_is_empty(f) ? filter_dup(f) : NULL;
+}
+
+void
+client_retry_now(struct client *c)
+{
+	if (c->started && !c->stopped && c->rep == NULL)
+		timer_arm(c->loop, &c->t_retry, 0);
+}
+
+static size_t
+client_registry_write(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct client	*c = arg;
+	size_t		 len = size * nmemb;
+
+	if (c->rlen + len > CLIENT_REGISTRY_MAX)
+		return (0);
+	c->rbuf = xreallocarray(c->rbuf, 1, c->rlen + len + 1);
+	memcpy(c->rbuf + c->rlen, p, len);
+	c->rlen += len;
+	return (len);
+}
+
+static void
+client_registry_done(CURL *easy, CURLcode rc, void *arg)
+{
+	struct client	*c = arg;
+	json_t		*j = NULL;
+	json_error_t	 err;
+	long		 code = 0;
+	char		 why[256];
+
+	c->rbusy = 0;
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK && code == 200) {
+		j = json_loadb(c->rbuf != NULL ? c->rbuf : "", c->rlen, 0,
+		    &err);
+		if (j != NULL && !json_is_array(j)) {
+			json_decref(j);
+			j = NULL;
+		}
+		if (j == NULL)
+			snprintf(why, sizeof why, "registry: not a JSON array");
+	} else if (rc == CURLE_WRITE_ERROR)
+		snprintf(why, sizeof why, "registry: response too large");
+	else {
+		net_reason(why, sizeof why, code, c->rbuf, c->rlen, rc,
+		    c->rreq.errbuf);
+	}
+	net_req_free(&c->rreq);
+	free(c->rbuf);
+	c->rbuf = NULL;
+	c->rlen = 0;
+	if (c->rfn != NULL && c->ron)
+		c->rfn(j, j == NULL ? why : NULL, c->rarg);
+	json_decref(j);
+}
+
+static void
+client_registry_tick(void *arg)
+{
+	struct client	*c = arg;
+	char		*url;
+
+	if (!c->ron || c->cfg->url == NULL)
+		return;
+	timer_arm(c->loop, &c->t_reg, CLIENT_REGISTRY_EVERY);
+	if (c->rbusy)
+		return;
+	url = net_url(c->cfg->url, "api/systemagents/");
+	net_req_init(&c->rreq, c->cfg, url, "application/json");
+	free(url);
+	curl_easy_setopt(c->rreq.easy, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c->rreq.easy, CURLOPT_WRITEFUNCTION,
+	    client_registry_write);
+	curl_easy_setopt(c->rreq.easy, CURLOPT_WRITEDATA, c);
+	c->rbusy = 1;
+	loop_transfer(c->loop, c->rreq.easy, client_registry_done, c);
+}
+
+void
+client_poll_registry(struct client *c, int on,
+    void (*fn)(json_t *, const char *, void *), void *arg)
+{
+	if (!on) {
+		c->ron = 0;
+		timer_cancel(c->loop, &c->t_reg);
+		if (c->rbusy) {
+			loop_cancel(c->loop, c->rreq.easy);
+			net_req_free(&c->rreq);
+			free(c->rbuf);
+			c->rbuf = NULL;
+			c->rlen = 0;
+			c->rbusy = 0;
+		}
+		return;
+	}
+	c->rfn = fn;
+	c->rarg = arg;
+	if (c->ron || c->rep != NULL || c->stopped)
+		return;
+	c->ron = 1;
+	timer_arm(c->loop, &c->t_reg, 0);
+}
+
+void
+client_replay_pause(struct client *c, int paused)
+{
+	if (c->rep != NULL)
+		replay_pause(c->rep, paused);
+}
+
+void
+client_replay_skip(struct client *c, double seconds)
+{
+	if (c->rep != NULL)
+		replay_skip(c->rep, seconds);
+}
+
+void
+client_record_reopen(struct client *c)
+{
+	if (c->rec != NULL)
+		record_reopen(c->rec);
+}

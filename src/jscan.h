@@ -1,0 +1,69 @@
+/*
+ * jscan.h: a strict validating scanner for one JSON object. It accepts
+ * exactly what jansson's json_loadb() accepts as an object, and on the
+ * way records where the top-level values of a few wanted keys are. It
+ * builds nothing and allocates nothing.
+ */
+#ifndef JSCAN_H
+#define JSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JSCAN_MAX_DEPTH	2048	/* jansson's JSON_PARSER_MAX_DEPTH */
+#define JSCAN_KEY_MAX	32	/* longest wanted key, bytes */
+
+/* Flags of jscan_object(). */
+#define JSCAN_ALLOW_NUL	0x01	/* as JSON_ALLOW_NUL: "\u0000" in values */
+
+/* Bits of a successful jscan_object() result. */
+#define JSCAN_NEWLINE	0x01	/* CR or LF occur (whitespace, necessarily) */
+
+enum jscan_type {
+	JT_NONE,		/* key absent */
+	JT_STRING,
+	JT_INTEGER,		/* fits in 64 bits, as jansson requires */
+	JT_REAL,
+	JT_TRUE,
+	JT_FALSE,
+	JT_NULL,
+	JT_OBJECT,
+	JT_ARRAY
+};
+
+/*
+ * Where a wanted key's value is. For a string, p and len are the bytes
+ * between the quotes, still escaped when esc is set; for anything else,
+ * the value's text as written (a number's literal, a whole object).
+ */
+struct jscan_val {
+	const char	*p;
+	size_t		 len;
+	uint8_t		 type;		/* enum jscan_type */
+	uint8_t		 esc;		/* string contains backslash escapes */
+};
+
+/*
+ * Validate that buf (len bytes, any content) is exactly one JSON object,
+ * optionally surrounded by whitespace, accepting and rejecting what
+ * json_loadb(buf, len, flags, ...) does followed by json_is_object():
+ * RFC 8259 syntax, UTF-8 validity (no overlong forms, surrogates or code
+ * points past U+10FFFF), paired surrogate escapes, integers within 64
+ * bits, reals that do not overflow a double, nesting at most
+ * JSCAN_MAX_DEPTH deep, no "\u0000" in keys (nor in values without
+ * JSCAN_ALLOW_NUL). For each of the nkeys keys (at most JSCAN_KEY_MAX
+ * bytes each), vals[i] receives the value of the last top-level member
+ * with that name (type JT_NONE if absent); pointers point into buf.
+ * Returns -1 if invalid (vals then undefined), else JSCAN_* result bits.
+ */
+int	jscan_object(const char *buf, size_t len, int flags,
+	    const char *const *keys, size_t nkeys, struct jscan_val *vals);
+
+/*
+ * Decode the escaped contents of a string that jscan_object() accepted
+ * (len bytes at p) into dst, which must hold len bytes. Returns the
+ * decoded length; the result may contain NUL bytes and is not terminated.
+ */
+size_t	jscan_unescape(const char *p, size_t len, char *dst);
+
+#endif

@@ -1,0 +1,547 @@
+/*
+ * loop.c: the one event loop. curl_multi_poll() waits on the transfers,
+ * the watched descriptors and the signal self-pipe, for at most the time
+ * to the nearest timer; then timers, descriptors and finished transfers
+ * are dispatched, and the idle hooks run before the loop sleeps again.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+#include "loop.h"
+#include "xmalloc.h"
+
+#define LOOP_MAX_WATCH	8
+#define LOOP_MAX_IDLE	8
+#define LOOP_MAX_SIG	65
+
+struct loop_watch {
+	int		  fd;
+	void		(*fn)(int, void *);
+	void		 *arg;
+};
+
+struct loop_idle {
+	void		(*fn)(void *);
+	void		 *arg;
+};
+
+struct loop_sig {
+	void		(*fn)(int, void *);
+	void		 *arg;
+};
+
+/* One transfer on the multi handle; found again through CURLINFO_PRIVATE. */
+struct loop_xfer {
+	CURL			 *easy;
+	void			(*done)(CURL *, CURLcode, void *);
+	void			 *arg;
+	struct loop_xfer	 *next;
+};
+
+struct loop {
+	CURLM			 *multi;
+	struct timer		 *timers;	/* sorted by deadline */
+	struct loop_watch	  watch[LOOP_MAX_WATCH];
+	size_t			  nwatch;
+	struct loop_idle	  idle[LOOP_MAX_IDLE];
+	size_t			  nidle;
+	struct loop_sig		  sig[LOOP_MAX_SIG];
+	int			  sigpipe[2];
+	struct loop_xfer	 *xfers;
+	struct loop_xfer	 *pending;	/* added from a callback */
+	size_t			  nxfers;
+	int			  in_perform;
+	int			  done;
+	int			  code;
+};
+
+/* The write end of the self-pipe, for the signal handler. */
+static volatile sig_atomic_t	loop_sigfd = -1;
+
+int64_t
+now_mono_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		fatal("clock_gettime");
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+int64_t
+now_wall_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		fatal("clock_gettime");
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+void
+timer_init(struct timer *t, void (*fn)(void *), void *arg)
+{
+	memset(t, 0, sizeof *t);
+	t->fn = fn;
+	t->arg = arg;
+}
+
+void
+timer_cancel(struct loop *l, struct timer *t)
+{
+	struct timer	**pp;
+
+	if (!t->armed)
+		return;
+	for (pp = &l->timers; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	t->next = NULL;
+	t->armed = 0;
+}
+
+void
+timer_arm(struct loop *l, struct timer *t, double seconds)
+{
+	struct timer	**pp;
+
+	timer_cancel(l, t);
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds > 86400.0 * 365)
+		seconds = 86400.0 * 365;
+	t->at = now_mono_us() + (int64_t)(seconds * 1e6);
+	for (pp = &l->timers; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->at > t->at)
+			break;
+	}
+	t->next = *pp;
+	*pp = t;
+	t->armed = 1;
+}
+
+static void
+loop_sighandler(int sig)
+{
+	int		saved = errno;
+	unsigned char	c = sig;
+
+	if (loop_sigfd != -1)
+		(void)write(loop_sigfd, &c, 1);
+	errno = saved;
+}
+
+static void
+loop_sigread(int fd, void *arg)
+{
+	struct loop	*l = arg;
+	unsigned char	 buf[64];
+	ssize_t		 n, i;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] < LOOP_MAX_SIG && l->sig[buf[i]].fn != NULL)
+				l->sig[buf[i]].fn(buf[i], l->sig[buf[i]].arg);
+		}
+	}
+}
+
+static void
+loop_nonblock(int fd)
+{
+	int	flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		fatal("fcntl");
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		fatal("fcntl");
+}
+
+struct loop *
+loop_create(void)
+{
+	struct loop	*l;
+
+	l = xcalloc(1, sizeof *l);
+	if ((l->multi = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	if (pipe(l->sigpipe) == -1)
+		fatal("pipe");
+	loop_nonblock(l->sigpipe[0]);
+	loop_nonblock(l->sigpipe[1]);
+	loop_sigfd = l->sigpipe[1];
+	loop_watch(l, l->sigpipe[0], loop_sigread, l);
+	return (l);
+}
+
+void
+loop_free(struct loop *l)
+{
+	struct loop_xfer	*x;
+	int			 sig;
+
+	if (l == NULL)
+		return;
+	for (sig = 1; sig < LOOP_MAX_SIG; sig++) {
+		if (l->sig[sig].fn != NULL)
+			loop_signal(l, sig, NULL, NULL);
+	}
+	while ((x = l->pending) != NULL) {
+		l->pending = x->next;
+		free(x);
+	}
+	while ((x = l->xfers) != NULL) {
+		l->xfers = x->next;
+		curl_multi_remove_handle(l->multi, x->easy);
+		free(x);
+	}
+	curl_multi_cleanup(l->multi);
+	loop_sigfd = -1;
+	close(l->sigpipe[0]);
+	close(l->sigpipe[1]);
+	free(l);
+}
+
+void
+loop_watch(struct loop *l, int fd, void (*fn)(int, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nwatch; i++) {
+		if (l->watch[i].fd == fd)
+			break;
+	}
+	if (i == l->nwatch) {
+		if (l->nwatch == LOOP_MAX_WATCH)
+			fatalx("loop_watch: too many descriptors");
+		l->nwatch++;
+	}
+	l->watch[i].fd = fd;
+	l->watch[i].fn = fn;
+	l->watch[i].arg = arg;
+}
+
+void
+loop_unwatch(struct loop *l, int fd)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nwatch; i++) {
+		if (l->watch[i].fd == fd) {
+			l->watch[i] = l->watch[--l->nwatch];
+			return;
+		}
+	}
+}
+
+void
+loop_idle(struct loop *l, void (*fn)(void *), void *arg)
+{
+	if (l->nidle == LOOP_MAX_IDLE)
+		fatalx("loop_idle: too many hooks");
+	l->idle[l->nidle].fn = fn;
+	l->idle[l->nidle].arg = arg;
+	l->nidle++;
+}
+
+void
+loop_unidle(struct loop *l, void (*fn)(void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nidle; i++) {
+		if (l->idle[i].fn == fn && l->idle[i].arg == arg) {
+			memmove(&l->idle[i], &l->idle[i + 1],
+			    (l->nidle - i - 1) * sizeof l->idle[0]);
+			l->nidle--;
+			return;
+		}
+	}
+}
+
+void
+loop_signal(struct loop *l, int sig, void (*fn)(int, void *), void *arg)
+{
+	struct sigaction	sa;
+
+	if (sig <= 0 || sig >= LOOP_MAX_SIG)
+		fatalx("loop_signal: bad signal %d", sig);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	if (fn == NULL)
+		sa.sa_handler = SIG_DFL;
+	else {
+		sa.sa_handler = loop_sighandler;
+		sa.sa_flags = SA_RESTART;
+	}
+	l->sig[sig].fn = fn;
+	l->sig[sig].arg = arg;
+	if (sigaction(sig, &sa, NULL) == -1)
+		fatal("sigaction");
+}
+
+void
+loop_transfer(struct loop *l, CURL *easy, void (*done)(CURL *, CURLcode,
+    void *), void *arg)
+{
+	struct loop_xfer	*x;
+	CURLMcode		 mc;
+
+	x = xcalloc(1, sizeof *x);
+	x->easy = easy;
+	x->done = done;
+	x->arg = arg;
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
+	l->nxfers++;
+	if (l->in_perform) {
+		/* libcurl refuses recursive calls: add after perform. */
+		x->next = l->pending;
+		l->pending = x;
+		return;
+	}
+	if ((mc = curl_multi_add_handle(l->multi, easy)) != CURLM_OK)
+		fatalx("curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	x->next = l->xfers;
+	l->xfers = x;
+}
+
+/* Add the transfers started from inside libcurl callbacks. */
+static void
+loop_add_pending(struct loop *l)
+{
+	struct loop_xfer	*x;
+	CURLMcode		 mc;
+
+	while ((x = l->pending) != NULL) {
+		l->pending = x->next;
+		mc = curl_multi_add_handle(l->multi, x->easy);
+		if (mc != CURLM_OK)
+			fatalx("curl_multi_add_handle: %s",
+			    curl_multi_strerror(mc));
+		x->next = l->xfers;
+		l->xfers = x;
+	}
+}
+
+/* Unlink and free the record of a transfer; 0 if it was not running. */
+static int
+loop_forget(struct loop *l, CURL *easy)
+{
+	struct loop_xfer	**pp, *x;
+
+	for (pp = &l->pending; (x = *pp) != NULL; pp = &x->next) {
+		if (x->easy == easy) {
+			*pp = x->next;
+			l->nxfers--;
+			curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+			free(x);
+			return (1);
+		}
+	}
+	if (l->in_perform)
+		fatalx("loop_cancel from inside a libcurl callback");
+	for (pp = &l->xfers; (x = *pp) != NULL; pp = &x->next) {
+		if (x->easy == easy) {
+			*pp = x->next;
+			l->nxfers--;
+			curl_multi_remove_handle(l->multi, easy);
+			curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+			free(x);
+			return (1);
+		}
+	}
+	return (0);
+}
+
+void
+loop_cancel(struct loop *l, CURL *easy)
+{
+	if (easy != NULL)
+		loop_forget(l, easy);
+}
+
+void
+loop_exit(struct loop *l, int code)
+{
+	if (!l->done) {
+		l->done = 1;
+		l->code = code;
+	}
+}
+
+/* Run every timer whose deadline has passed, one at a time. */
+static void
+loop_timers(struct loop *l)
+{
+	struct timer	*t;
+	int64_t		 now = now_mono_us();
+
+	while ((t = l->timers) != NULL && t->at <= now && !l->done) {
+		l->timers = t->next;
+		t->next = NULL;
+		t->armed = 0;
+		t->fn(t->arg);
+	}
+}
+
+/* Milliseconds to the nearest timer, capped at a minute. */
+static int
+loop_timeout(struct loop *l)
+{
+	int64_t	d;
+
+	if (l->timers == NULL)
+		return (60000);
+	d = l->timers->at - now_mono_us();
+	if (d <= 0)
+		return (0);
+	if (d > 60000000)
+		return (60000);
+	return ((int)((d + 999) / 1000));
+}
+
+/* Hand finished transfers to their done callbacks. */
+static void
+loop_finished(struct loop *l)
+{
+	struct loop_xfer	*x;
+	CURLMsg			*m;
+	CURL			*easy;
+	CURLcode		 rc;
+	void			(*done)(CURL *, CURLcode, void *);
+	void			*arg;
+	char			*priv;
+	int			 left;
+
+	while ((m = curl_multi_info_read(l->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		easy = m->easy_handle;
+		rc = m->data.result;
+		priv = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
+		if ((x = (struct loop_xfer *)priv) == NULL)
+			continue;
+		done = x->done;
+		arg = x->arg;
+		loop_forget(l, easy);
+		if (done != NULL)
+			done(easy, rc, arg);
+	}
+}
+
+/*
+ * One round: wait for the network, a descriptor or the nearest deadline,
+ * then dispatch. With only_net, descriptors other than the signal pipe
+ * and timers are left alone (used while draining).
+ */
+static void
+loop_once(struct loop *l, int timeout_ms, int only_net)
+{
+	struct curl_waitfd	 wfd[LOOP_MAX_WATCH];
+	struct loop_watch	 fired[LOOP_MAX_WATCH];
+	CURLMcode		 mc;
+	size_t			 i, n, nf;
+	int			 running;
+
+	for (i = 0; i < l->nidle; i++)
+		l->idle[i].fn(l->idle[i].arg);
+	for (i = n = 0; i < l->nwatch; i++) {
+		if (only_net && l->watch[i].fd != l->sigpipe[0])
+			continue;
+		wfd[n].fd = l->watch[i].fd;
+		wfd[n].events = CURL_WAIT_POLLIN;
+		wfd[n].revents = 0;
+		n++;
+	}
+	loop_add_pending(l);
+	mc = curl_multi_poll(l->multi, wfd, n, timeout_ms, NULL);
+	if (mc != CURLM_OK)
+		fatalx("curl_multi_poll: %s", curl_multi_strerror(mc));
+
+	/* Callbacks may change the watch list: copy first. */
+	for (i = nf = 0; i < n; i++) {
+		if (wfd[i].revents == 0)
+			continue;
+		if (wfd[i].fd == l->sigpipe[0]) {
+			if (!only_net)
+				loop_sigread(wfd[i].fd, l);
+			continue;
+		}
+		fired[nf].fd = wfd[i].fd;
+		nf++;
+	}
+	for (i = 0; i < nf; i++) {
+		for (n = 0; n < l->nwatch; n++) {
+			if (l->watch[n].fd == fired[i].fd) {
+				l->watch[n].fn(l->watch[n].fd,
+				    l->watch[n].arg);
+				break;
+			}
+		}
+	}
+
+	l->in_perform = 1;
+	mc = curl_multi_perform(l->multi, &running);
+	l->in_perform = 0;
+	loop_add_pending(l);
+	if (mc != CURLM_OK)
+		fatalx("curl_multi_perform: %s", curl_multi_strerror(mc));
+	loop_finished(l);
+}
+
+int
+loop_run(struct loop *l)
+{
+	size_t	i;
+	int	code;
+
+	while (!l->done) {
+		loop_timers(l);
+		if (l->done)
+			break;
+		loop_once(l, loop_timeout(l), 0);
+		loop_timers(l);
+	}
+	for (i = 0; i < l->nidle; i++)
+		l->idle[i].fn(l->idle[i].arg);
+	code = l->code;
+	l->done = 0;
+	l->code = 0;
+	return (code);
+}
+
+int
+loop_drain(struct loop *l, double seconds)
+{
+	int64_t	end, left;
+
+	end = now_mono_us() + (int64_t)(seconds * 1e6);
+	while (l->nxfers > 0) {
+		if ((left = end - now_mono_us()) <= 0)
+			return (-1);
+		loop_once(l, (int)((left + 999) / 1000), 1);
+	}
+	return (0);
+}
+
+int
+loop_busy(const struct loop *l)
+{
+	return (l->nxfers > 0);
+}

@@ -1,0 +1,605 @@
+/*
+ * net-stream.c: one SSE subscription. Each attempt is a status pre-check
+ * then the stream request; the response is classified from its headers
+ * before any body byte reaches the parser. A dropped stream reconnects
+ * with exponential backoff and equal jitter; an idle watchdog drops a
+ * connection that has gone quiet. State changes are reported through a
+ * zero timer, so the owner never runs inside a libcurl callback for them.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "loop.h"
+#include "net.h"
+#include "sse.h"
+#include "xmalloc.h"
+
+#define STREAM_BUFFER		(512 * 1024)
+#define STREAM_CHECK_TIMEOUT	15L
+#define STREAM_STALL_FRACTION	0.8
+#define STREAM_RETRY_MAX	3600.0
+
+enum stream_phase { PH_NONE, PH_CHECK, PH_STREAM };
+enum stream_fail { SF_NONE, SF_AUTH, SF_PERM, SF_TEMP };
+
+struct stream {
+	struct loop		*loop;
+	const struct cfg	*cfg;
+	const struct stream_cb	*cb;
+	void			*arg;
+	struct stream_backoff	 bo;
+	char			*url;
+	char			*check_url;
+	char			*last_id;	/* given at creation */
+
+	struct net_req		 req;
+	enum stream_phase	 phase;
+	int			 accepted;	/* body is the event stream */
+	int			 classified;	/* headers of this response seen */
+	enum stream_fail	 fail;
+	long			 code;
+	char			 body[NET_BODY_MAX];
+	size_t			 bodylen;
+	struct sse_parser	*sse;
+	int64_t			 recv_us;	/* of the current batch */
+
+	enum conn_state		 state;
+	char			 reason[256];
+	int64_t			 since;
+	int64_t			 retry_at;
+	int			 http_code;
+	int			 attempts;	/* since the last stable period */
+	int			 ever_open;
+	int			 started;
+	uint64_t		 bytes;
+	uint64_t		 reconnects;
+	int64_t			 last_mono;	/* last byte, monotonic */
+	int64_t			 last_wall;
+
+	struct timer		 t_retry;
+	struct timer		 t_watch;
+	struct timer		 t_stable;
+	struct timer		 t_notify;
+	struct timer		 t_defer;
+	int			 in_cb;
+	int			 abort;
+};
+
+static void	stream_begin(struct stream *, enum stream_phase);
+
+/* Set the state; the owner hears of it from the loop, not from here. */
+static void
+stream_set(struct stream *s, enum conn_state state, const char *reason)
+{
+	if (state != s->state) {
+		s->state = state;
+		s->since = now_wall_us();
+	}
+	if (reason != NULL)
+		snprintf(s->reason, sizeof s->reason, "%s", reason);
+	timer_arm(s->loop, &s->t_notify, 0);
+}
+
+static void
+stream_notify(void *arg)
+{
+	struct stream	*s = arg;
+
+	if (s->cb->state != NULL)
+		s->cb->state(s, s->arg);
+}
+
+/* End the current transfer, if any, without a done callback. */
+static void
+stream_close(struct stream *s)
+{
+	if (s->phase != PH_NONE && s->req.easy != NULL)
+		loop_cancel(s->loop, s->req.easy);
+	net_req_free(&s->req);
+	s->phase = PH_NONE;
+	s->accepted = 0;
+	timer_cancel(s->loop, &s->t_watch);
+	timer_cancel(s->loop, &s->t_stable);
+}
+
+/* Wait and connect again, logging the delay and why. */
+static void
+stream_backoff(struct stream *s, const char *why)
+{
+	double		 d, delay;
+	long long	 r;
+	int		 i;
+
+	d = s->bo.first;
+	for (i = 0; i < s->attempts && d < s->bo.cap; i++)
+		d *= 2;
+	if (d > s->bo.cap)
+		d = s->bo.cap;
+	delay = d / 2 + (d / 2) * (arc4random() / (double)UINT32_MAX);
+	if ((r = sse_retry(s->sse)) >= 0 && delay < r / 1000.0)
+		delay = r / 1000.0;
+	if (delay > STREAM_RETRY_MAX)
+		delay = STREAM_RETRY_MAX;
+	s->attempts++;
+	s->retry_at = now_wall_us() + (int64_t)(delay * 1e6);
+	log_warn("reconnecting in %.1fs (%s)", delay, why);
+	timer_arm(s->loop, &s->t_retry, delay);
+	stream_set(s, CONN_BACKOFF, why);
+}
+
+static void
+stream_retry(void *arg)
+{
+	struct stream	*s = arg;
+
+	s->reconnects++;
+	stream_start(s);
+}
+
+static void
+stream_stable(void *arg)
+{
+	struct stream	*s = arg;
+
+	s->attempts = 0;
+}
+
+static void
+stream_deferred_stop(void *arg)
+{
+	stream_stop(arg);
+}
+
+/* The idle watchdog: stalled, then dead. */
+static void
+stream_watch(void *arg)
+{
+	struct stream	*s = arg;
+	double		 idle, stall, limit = s->cfg->idle_timeout;
+	char		 why[128];
+
+	if (s->phase == PH_NONE)
+		return;
+	idle = (now_mono_us() - s->last_mono) / 1e6;
+	stall = limit * STREAM_STALL_FRACTION;
+	if (idle >= limit) {
+		if (s->accepted)
+			snprintf(why, sizeof why, "stalled: no data for %.0f s",
+			    limit);
+		else
+			snprintf(why, sizeof why, "no response for %.0f s",
+			    limit);
+		stream_close(s);
+		stream_backoff(s, why);
+		return;
+	}
+	if (s->accepted && s->state == CONN_CONNECTED && idle >= stall) {
+		snprintf(why, sizeof why, "no data for %.0f s", idle);
+		stream_set(s, CONN_STALLED, why);
+	}
+	if (s->accepted && s->state == CONN_CONNECTED)
+		timer_arm(s->loop, &s->t_watch, stall - idle);
+	else
+		timer_arm(s->loop, &s->t_watch, limit - idle);
+}
+
+static void
+stream_sse_event(const struct sse_event *ev, void *arg)
+{
+	struct stream	*s = arg;
+
+	if (s->cb->event != NULL && !s->abort)
+		s->cb->event(s, ev, s->recv_us, s->arg);
+}
+
+static void
+stream_keep_body(struct stream *s, const char *p, size_t len)
+{
+	size_t	n = sizeof s->body - s->bodylen;
+
+	if (len < n)
+		n = len;
+	memcpy(s->body + s->bodylen, p, n);
+	s->bodylen += n;
+}
+
+static size_t
+stream_write(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct stream	*s = arg;
+	size_t		 len = size * nmemb;
+
+	if (s->abort)
+		return (0);
+	s->last_mono = now_mono_us();
+	if (!s->accepted) {
+		/* An error body: keep its start; a pre-check's may be long. */
+		stream_keep_body(s, p, len);
+		if (s->phase == PH_STREAM && s->bodylen == sizeof s->body)
+			return (0);
+		return (len);
+	}
+	s->bytes += len;
+	s->recv_us = s->last_wall = now_wall_us();
+	if (s->state == CONN_STALLED)
+		stream_set(s, CONN_CONNECTED, "");
+	s->in_cb = 1;
+	sse_feed(s->sse, p, len);
+	s->in_cb = 0;
+	return (s->abort ? 0 : len);
+}
+
+static int
+stream_is_sse(const char *ct)
+{
+	size_t	n = strlen("text/event-stream");
+
+	if (ct == NULL || strncasecmp(ct, "text/event-stream", n) != 0)
+		return (0);
+	return (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/*
+ * The headers are complete: decide what the response is. Returns 0 to
+ * abort the transfer at once (nothing more to learn from it).
+ */
+static int
+stream_classify(struct stream *s)
+{
+	char	*ct = NULL, *d;
+	long	 code = s->code;
+
+	curl_easy_getinfo(s->req.easy, CURLINFO_CONTENT_TYPE, &ct);
+	if (code >= 300 && code < 400) {
+		s->fail = SF_PERM;
+		snprintf(s->reason, sizeof s->reason, "HTTP %ld redirect: %s",
+		    code, NET_REDIRECT_TEXT);
+		return (0);
+	}
+	if (code == 401 || code == 403) {
+		s->fail = SF_AUTH;
+		return (1);
+	}
+	if (s->phase == PH_CHECK)
+		return (1);
+	if (code == 200 && stream_is_sse(ct)) {
+		s->accepted = 1;
+		s->ever_open = 1;
+		s->http_code = code;
+		sse_reset(s->sse);
+		timer_arm(s->loop, &s->t_stable, s->bo.stable);
+		stream_set(s, CONN_CONNECTED, "");
+		return (1);
+	}
+	if (code == 200) {
+		s->fail = SF_PERM;
+		d = net_detail(ct, ct == NULL ? 0 : strlen(ct));
+		snprintf(s->reason, sizeof s->reason, "unexpected Content-Type "
+		    "%s (expected text/event-stream)", *d != '\0' ? d :
+		    "(none)");
+		free(d);
+		return (0);
+	}
+	if (code == 204) {
+		s->fail = SF_PERM;
+		snprintf(s->reason, sizeof s->reason, "HTTP 204 No Content: "
+		    "the server offers no event stream here");
+		return (0);
+	}
+	if (code >= 500 || code == 408 || code == 429)
+		s->fail = SF_TEMP;
+	else
+		s->fail = SF_PERM;
+	return (1);
+}
+
+static size_t
+stream_header(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct stream	*s = arg;
+	size_t		 len = size * nmemb;
+	long		 code = 0;
+
+	if (s->abort)
+		return (0);
+	s->last_mono = now_mono_us();
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0 && !s->accepted) {
+		s->code = 0;
+		s->classified = 0;
+		return (len);
+	}
+	/* Trailers after a body are no new response. */
+	if (s->classified ||
+	    len > 2 || (len > 0 && p[0] != '\r' && p[0] != '\n'))
+		return (len);
+	curl_easy_getinfo(s->req.easy, CURLINFO_RESPONSE_CODE, &code);
+	if (code < 200)
+		return (len);
+	s->code = code;
+	s->classified = 1;
+	s->in_cb = 1;
+	if (!stream_classify(s)) {
+		s->in_cb = 0;
+		return (0);
+	}
+	s->in_cb = 0;
+	return (len);
+}
+
+/* The pre-check finished: fail for good, or go on to the stream. */
+static void
+stream_check_done(struct stream *s, CURLcode rc)
+{
+	char	why[256];
+
+	if (s->fail == SF_AUTH) {
+		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
+		    s->bodylen);
+		s->http_code = s->code;
+		net_req_free(&s->req);
+		log_error("%s", why);
+		stream_set(s, CONN_AUTH, why);
+		return;
+	}
+	if (s->fail == SF_PERM) {
+		s->http_code = s->code;
+		net_req_free(&s->req);
+		log_error("%s", s->reason);
+		stream_set(s, CONN_FAILED, NULL);
+		return;
+	}
+	if (rc != CURLE_OK || s->code != 200) {
+		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
+		    s->req.errbuf);
+		log_info("status pre-check failed (%s); trying the stream", why);
+	} else
+		log_debug("status pre-check: %.*s", (int)s->bodylen, s->body);
+	net_req_free(&s->req);
+	stream_begin(s, PH_STREAM);
+}
+
+static void
+stream_done(CURL *easy, CURLcode rc, void *arg)
+{
+	struct stream	*s = arg;
+	char		 why[256], err[200];
+	int		 was_open = s->accepted;
+
+	timer_cancel(s->loop, &s->t_watch);
+	timer_cancel(s->loop, &s->t_stable);
+	if (s->abort) {
+		net_req_free(&s->req);
+		s->phase = PH_NONE;
+		s->accepted = 0;
+		return;
+	}
+	if (s->phase == PH_CHECK) {
+		stream_check_done(s, rc);
+		return;
+	}
+	s->phase = PH_NONE;
+	s->accepted = 0;
+	if (s->code != 0)
+		s->http_code = s->code;
+	if (s->fail == SF_AUTH) {
+		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
+		    s->bodylen);
+		net_req_free(&s->req);
+		log_error("%s", why);
+		stream_set(s, CONN_AUTH, why);
+		return;
+	}
+	if (s->fail == SF_PERM) {
+		if (s->code != 200 && s->code != 204 &&
+		    (s->code < 300 || s->code >= 400)) {
+			net_reason(err, sizeof err, s->code, s->body,
+			    s->bodylen, CURLE_OK, NULL);
+			snprintf(s->reason, sizeof s->reason, "%s%s", err,
+			    s->code == 404 ? " (is the URL the monitor's base "
+			    "URL?)" : "");
+		}
+		net_req_free(&s->req);
+		log_error("%s", s->reason);
+		stream_set(s, CONN_FAILED, NULL);
+		return;
+	}
+	if (was_open && rc == CURLE_OK)
+		snprintf(why, sizeof why, "server closed the stream");
+	else if (was_open) {
+		net_reason(err, sizeof err, 0, NULL, 0, rc, s->req.errbuf);
+		snprintf(why, sizeof why, "connection lost: %s", err);
+	} else
+		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
+		    s->req.errbuf);
+	net_req_free(&s->req);
+	stream_backoff(s, why);
+}
+
+/* Start one request of the attempt. */
+static void
+stream_begin(struct stream *s, enum stream_phase phase)
+{
+	struct net_req	*r = &s->req;
+	const char	*id;
+	char		*h;
+
+	s->phase = phase;
+	s->accepted = 0;
+	s->classified = 0;
+	s->fail = SF_NONE;
+	s->code = 0;
+	s->bodylen = 0;
+	s->abort = 0;
+	if (phase == PH_CHECK) {
+		net_req_init(r, s->cfg, s->check_url, "application/json");
+		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT,
+		    STREAM_CHECK_TIMEOUT);
+	} else {
+		net_req_init(r, s->cfg, s->url, "text/event-stream");
+		net_req_header(r, "Cache-Control: no-cache");
+		id = stream_last_id(s);
+		if (*id != '\0') {
+			xasprintf(&h, "Last-Event-ID: %s", id);
+			net_req_header(r, h);
+			free(h);
+		}
+		curl_easy_setopt(r->easy, CURLOPT_BUFFERSIZE,
+		    (long)STREAM_BUFFER);
+	}
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, stream_write);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, stream_header);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, s);
+	s->last_mono = now_mono_us();
+	timer_arm(s->loop, &s->t_watch, s->cfg->idle_timeout);
+	loop_transfer(s->loop, r->easy, stream_done, s);
+}
+
+struct stream *
+stream_create(struct loop *l, const struct cfg *cfg, const char *url,
+    const char *check_url, const char *last_id,
+    const struct stream_backoff *bo, const struct stream_cb *cb, void *arg)
+{
+	struct stream	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->loop = l;
+	s->cfg = cfg;
+	s->cb = cb;
+	s->arg = arg;
+	s->bo = *bo;
+	s->url = xstrdup(url);
+	if (check_url != NULL)
+		s->check_url = xstrdup(check_url);
+	s->last_id = xstrdup(last_id != NULL ? last_id : "");
+	s->sse = sse_create(cfg->max_event, stream_sse_event, s);
+	s->state = CONN_IDLE;
+	s->since = now_wall_us();
+	timer_init(&s->t_retry, stream_retry, s);
+	timer_init(&s->t_watch, stream_watch, s);
+	timer_init(&s->t_stable, stream_stable, s);
+	timer_init(&s->t_notify, stream_notify, s);
+	timer_init(&s->t_defer, stream_deferred_stop, s);
+	return (s);
+}
+
+void
+stream_start(struct stream *s)
+{
+	timer_cancel(s->loop, &s->t_retry);
+	if (s->phase != PH_NONE)
+		return;
+	s->started = 1;
+	s->retry_at = 0;
+	stream_set(s, CONN_CONNECTING, NULL);
+	stream_begin(s, s->check_url != NULL ? PH_CHECK : PH_STREAM);
+}
+
+void
+stream_stop(struct stream *s)
+{
+	if (s->in_cb) {
+		s->abort = 1;
+		timer_arm(s->loop, &s->t_defer, 0);
+		return;
+	}
+	timer_cancel(s->loop, &s->t_retry);
+	timer_cancel(s->loop, &s->t_defer);
+	stream_close(s);
+	s->abort = 0;
+	if (s->state != CONN_IDLE)
+		stream_set(s, CONN_IDLE, NULL);
+	timer_cancel(s->loop, &s->t_notify);
+}
+
+void
+stream_free(struct stream *s)
+{
+	if (s == NULL)
+		return;
+	s->in_cb = 0;
+	stream_stop(s);
+	timer_cancel(s->loop, &s->t_notify);
+	sse_free(s->sse);
+	free(s->url);
+	free(s->check_url);
+	free(s->last_id);
+	free(s);
+}
+
+enum conn_state
+stream_state(const struct stream *s)
+{
+	return (s->state);
+}
+
+const char *
+stream_reason(const struct stream *s)
+{
+	return (s->reason);
+}
+
+int64_t
+stream_since(const struct stream *s)
+{
+	return (s->since);
+}
+
+int64_t
+stream_retry_at(const struct stream *s)
+{
+	return (s->state == CONN_BACKOFF ? s->retry_at : 0);
+}
+
+int
+stream_http_code(const struct stream *s)
+{
+	return (s->http_code);
+}
+
+uint64_t
+stream_bytes(const struct stream *s)
+{
+	return (s->bytes);
+}
+
+int64_t
+stream_last_byte(const struct stream *s)
+{
+	return (s->last_wall);
+}
+
+uint64_t
+stream_oversize(const struct stream *s)
+{
+	return (sse_dropped(s->sse));
+}
+
+uint64_t
+stream_reconnects(const struct stream *s)
+{
+	return (s->reconnects);
+}
+
+const char *
+stream_last_id(const struct stream *s)
+{
+	const char	*id = sse_last_id(s->sse);
+
+	return (*id != '\0' ? id : s->last_id);
+}
+
+int
+stream_ever_open(const struct stream *s)
+{
+	return (s->ever_open);
+}

@@ -1,0 +1,244 @@
+/*
+ * net.c: libcurl plumbing shared by every API call: one policy for easy
+ * handles, URL building and the words for failed responses.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "cfg.h"
+#include "filter.h"
+#include "log.h"
+#include "net.h"
+#include "text.h"
+#include "xmalloc.h"
+
+void
+net_req_init(struct net_req *r, const struct cfg *cfg, const char *url,
+    const char *accept)
+{
+	char	*h;
+	CURL	*e;
+
+	memset(r, 0, sizeof *r);
+	if ((e = r->easy = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 20L);
+	curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
+	if (cfg->cacert != NULL && *cfg->cacert != '\0')
+		curl_easy_setopt(e, CURLOPT_CAINFO, cfg->cacert);
+
+	if (cfg->token != NULL && *cfg->token != '\0') {
+		xasprintf(&h, "Authorization: Token %s", cfg->token);
+		net_req_header(r, h);
+		explicit_bzero(h, strlen(h));
+		free(h);
+	}
+	if (accept != NULL) {
+		xasprintf(&h, "Accept: %s", accept);
+		net_req_header(r, h);
+		free(h);
+	}
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+}
+
+void
+net_req_header(struct net_req *r, const char *line)
+{
+	struct curl_slist	*n;
+
+	if ((n = curl_slist_append(r->hdrs, line)) == NULL)
+		fatalx("curl_slist_append failed");
+	r->hdrs = n;
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
+}
+
+void
+net_req_free(struct net_req *r)
+{
+	struct curl_slist	*n;
+
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+	for (n = r->hdrs; n != NULL; n = n->next)
+		explicit_bzero(n->data, strlen(n->data));
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+}
+
+char *
+net_url(const char *base, const char *path)
+{
+	char	*s;
+	size_t	 n = strlen(base);
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	xasprintf(&s, "%.*s/%s", (int)n, base, path);
+	return (s);
+}
+
+/* Append "&name=v1,v2" (escaped) for one kind of the filter. */
+static void
+net_query_kind(char **q, const struct filter *f, enum filter_kind k,
+    const char *name)
+{
+	size_t	 i, n = filter_count(f, k);
+	char	*esc, *s;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		esc = curl_easy_escape(NULL, filter_value(f, k, i), 0);
+		if (esc == NULL)
+			fatalx("curl_easy_escape failed");
+		if (i == 0)
+			xasprintf(&s, "%s%s%s=%s", *q, **q == '\0' ? "?" : "&",
+			    name, esc);
+		else
+			xasprintf(&s, "%s,%s", *q, esc);
+		curl_free(esc);
+		free(*q);
+		*q = s;
+	}
+}
+
+char *
+net_stream_url(const char *base, const struct filter *f, int all)
+{
+	char	*q, *url, *s;
+
+	q = xstrdup("");
+	if (f != NULL) {
+		net_query_kind(&q, f, FK_TYPE, "msg_types");
+		if (all) {
+			net_query_kind(&q, f, FK_AGENT, "agents");
+			net_query_kind(&q, f, FK_RUN, "run_ids");
+		}
+	}
+	url = net_url(base, "api/messages/stream/");
+	xasprintf(&s, "%s%s", url, q);
+	free(url);
+	free(q);
+	return (s);
+}
+
+void
+net_host(const char *url, char *buf, size_t size)
+{
+	CURLU	*u;
+	char	*host = NULL, *port = NULL;
+
+	snprintf(buf, size, "%s", "?");
+	if ((u = curl_url()) == NULL)
+		fatalx("curl_url failed");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+			snprintf(buf, size, "%s:%s", host, port);
+		else
+			snprintf(buf, size, "%s", host);
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+char *
+net_detail(const char *body, size_t len)
+{
+	json_t		*j, *d;
+	json_error_t	 err;
+	const char	*nl;
+	char		*s;
+
+	if (body == NULL || len == 0)
+		return (xstrdup(""));
+	if ((j = json_loadb(body, len, 0, &err)) != NULL) {
+		d = json_is_object(j) ? json_object_get(j, "detail") : NULL;
+		if (json_is_string(d)) {
+			s = text_sanitize(json_string_value(d),
+			    json_string_length(d));
+			json_decref(j);
+			return (s);
+		}
+		json_decref(j);
+	}
+	if ((nl = memchr(body, '\n', len)) != NULL)
+		len = nl - body;
+	if (len > 200)
+		len = 200;
+	return (text_sanitize(body, len));
+}
+
+void
+net_reason(char *buf, size_t size, long code, const char *body,
+    size_t bodylen, CURLcode rc, const char *errbuf)
+{
+	const char	*e;
+	char		*d;
+
+	if (code == 0 || (rc != CURLE_OK && code < 200)) {
+		e = errbuf;
+		if (e == NULL || *e == '\0')
+			e = curl_easy_strerror(rc);
+		d = text_sanitize(e, strlen(e));
+		snprintf(buf, size, "%s", d);
+		free(d);
+		return;
+	}
+	if (code >= 300 && code < 400) {
+		snprintf(buf, size, "HTTP %ld redirect: %s", code,
+		    NET_REDIRECT_TEXT);
+		return;
+	}
+	d = net_detail(body, bodylen);
+	if (*d != '\0')
+		snprintf(buf, size, "HTTP %ld: %s", code, d);
+	else
+		snprintf(buf, size, "HTTP %ld", code);
+	free(d);
+}
+
+void
+net_auth_reason(char *buf, size_t size, const struct cfg *cfg, long code,
+    const char *body, size_t bodylen)
+{
+	char	*d, *hint;
+
+	d = net_detail(body, bodylen);
+	if (cfg->token == NULL || *cfg->token == '\0')
+		snprintf(buf, size, "token missing (HTTP %ld%s%s): set "
+		    "SWF_API_TOKEN or use --token-file", code,
+		    *d != '\0' ? ": " : "", d);
+	else {
+		hint = cfg_token_hint(cfg->token);
+		snprintf(buf, size, "token %s rejected (HTTP %ld%s%s): check "
+		    "SWF_API_TOKEN or --token-file", hint, code,
+		    *d != '\0' ? ": " : "", d);
+		free(hint);
+	}
+	free(d);
+}

@@ -1,0 +1,169 @@
+/*
+ * net.h: the engine's network parts. net.c holds the libcurl plumbing that
+ * every API call shares; net-stream.c one SSE subscription with its
+ * reconnects; net-agent.c the registration heartbeats.
+ */
+#ifndef NET_H
+#define NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "client.h"
+
+struct cfg;
+struct filter;
+struct loop;
+struct sse_event;
+
+/* Bytes kept of an error response body, for its "detail". */
+#define NET_BODY_MAX	4096
+
+/* The text shown for a 3xx on any API call. */
+#define NET_REDIRECT_TEXT "the Authorization header is not reaching the " \
+	"monitor (Apache: WSGIPassAuthorization On)"
+
+/* Per-request state that must outlive the easy handle's transfer. */
+struct net_req {
+	CURL			*easy;
+	struct curl_slist	*hdrs;		/* holds the token: wiped */
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+/*
+ * Make an easy handle for GET url (base URL plus path, built by the
+ * caller) with our policy: no redirects, no signals, http and https
+ * only, TLS verified unless cfg->insecure, CA bundle, TCP keepalive,
+ * User-Agent, the Authorization header in memory, the given Accept
+ * header. Fills r; free with net_req_free().
+ */
+void	 net_req_init(struct net_req *, const struct cfg *, const char *url,
+	    const char *accept);
+
+/* Add a header line ("Name: value") to r before the transfer starts. */
+void	 net_req_header(struct net_req *, const char *);
+
+/* Clean up the handle and wipe the headers. Safe on a zeroed r. */
+void	 net_req_free(struct net_req *);
+
+/* "base" + "/" + path. The caller frees. */
+char	*net_url(const char *base, const char *path);
+
+/*
+ * The stream URL for a subscription: msg_types always, agents and run_ids
+ * only with all; every value escaped. The caller frees.
+ */
+char	*net_stream_url(const char *base, const struct filter *, int all);
+
+/* "host" or "host:port" of url into buf. */
+void	 net_host(const char *url, char *buf, size_t size);
+
+/*
+ * A sanitized one-line description of an error response: its JSON
+ * "detail" if any, else its first line; "" when empty. The caller frees.
+ */
+char	*net_detail(const char *body, size_t len);
+
+/*
+ * A reason for a failed response (code, body) or transfer (rc, errbuf),
+ * such as "HTTP 503: No channel layer configured." into buf.
+ */
+void	 net_reason(char *buf, size_t size, long code, const char *body,
+	    size_t bodylen, CURLcode rc, const char *errbuf);
+
+/* The reason for a 401/403, naming at most a hint of the token. */
+void	 net_auth_reason(char *buf, size_t size, const struct cfg *,
+	    long code, const char *body, size_t bodylen);
+
+/*
+ * One SSE subscription: the status pre-check, the stream request and its
+ * classification, reconnects with backoff, the idle watchdog. It reports
+ * every event and every change of state to its owner.
+ */
+struct stream;
+
+struct stream_cb {
+	void	(*event)(struct stream *, const struct sse_event *,
+		    int64_t recv_us, void *);
+	void	(*state)(struct stream *, void *);
+};
+
+/* Backoff knobs (seconds); the defaults are 1, 60 and 60. */
+struct stream_backoff {
+	double	first;
+	double	cap;
+	double	stable;		/* connected this long resets the backoff */
+};
+
+/*
+ * Create a stream on loop for url (owned copy); precheck_url may be NULL
+ * to skip the pre-check. last_id (may be NULL) is sent as Last-Event-ID
+ * until the stream gives one. cfg and cb must outlive the stream.
+ */
+struct stream	*stream_create(struct loop *, const struct cfg *,
+		    const char *url, const char *precheck_url,
+		    const char *last_id, const struct stream_backoff *,
+		    const struct stream_cb *, void *);
+
+/* Connect (again) now. */
+void		 stream_start(struct stream *);
+
+/*
+ * Close the connection and cancel every timer; the state becomes
+ * CONN_IDLE. From inside the stream's own callbacks the close is
+ * deferred to the loop.
+ */
+void		 stream_stop(struct stream *);
+
+/* Stop and free. Not from inside the stream's own callbacks. */
+void		 stream_free(struct stream *);
+
+enum conn_state	 stream_state(const struct stream *);
+const char	*stream_reason(const struct stream *);
+int64_t		 stream_since(const struct stream *);	/* wall us */
+int64_t		 stream_retry_at(const struct stream *); /* wall us */
+int		 stream_http_code(const struct stream *);
+uint64_t	 stream_bytes(const struct stream *);
+int64_t		 stream_last_byte(const struct stream *); /* wall us */
+uint64_t	 stream_oversize(const struct stream *);
+uint64_t	 stream_reconnects(const struct stream *);
+/* Last event ID seen (or given at creation); "" if none. */
+const char	*stream_last_id(const struct stream *);
+/* Whether the stream has ever been open. */
+int		 stream_ever_open(const struct stream *);
+
+/*
+ * Registration with the monitor's agent registry: periodic heartbeats
+ * and the last EXITED one.
+ */
+struct agent;
+
+/* Create; changed(arg) runs whenever the registration state changes. */
+struct agent	*agent_create(struct loop *, const struct cfg *,
+		    void (*changed)(void *), void *);
+void		 agent_free(struct agent *);
+
+/* Send STARTING now and start the periodic heartbeat. */
+void		 agent_start(struct agent *);
+
+/*
+ * Tell the agent whether the stream is up; a change is sent soon (not
+ * more than once every few seconds), else at the next period.
+ */
+void		 agent_set_up(struct agent *, int up);
+
+/* The description sent with each heartbeat (copied). */
+void		 agent_set_description(struct agent *, const char *);
+
+/*
+ * Cancel whatever is in flight and send EXITED with a short timeout. The
+ * caller runs loop_drain() to let it finish.
+ */
+void		 agent_exit(struct agent *);
+
+enum reg_state	 agent_state(const struct agent *);
+const char	*agent_reason(const struct agent *);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * out.c: the headless front end. Three sinks share one runner: plain
+ * (a human line per message), json (each message's data object, one per
+ * line, for jq) and events (every SSE event as parsed). stdout is block
+ * buffered and flushed whenever the loop goes idle, so a pipe sees each
+ * message at once without a write per line under a flood. Status and
+ * errors go to stderr only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "log.h"
+#include "loop.h"
+#include "msg.h"
+#include "out.h"
+#include "sse.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define OUT_BUFFER	(64 * 1024)
+
+struct out {
+	struct loop	*loop;
+	struct cfg	*cfg;
+	struct client	*client;
+	int		 color;
+	int		 dead;		/* stdout is gone */
+	int		 code;
+	uint64_t	 skipped;	/* json: data not an object */
+	char		 lastwhy[256];
+	enum conn_state	 laststate;
+};
+
+/* SGR colour of each message family (enum msg_family order). */
+static const char *const out_colors[] = {
+	"\033[1;35m",	/* lifecycle */
+	"\033[36m",	/* data */
+	"\033[32m",	/* processing */
+	"\033[33m",	/* test */
+	""		/* unknown */
+};
+
+static void
+out_failed(struct out *o)
+{
+	if (o->dead)
+		return;
+	o->dead = 1;
+	if (errno == EPIPE) {
+		log_debug("stdout closed");
+		loop_exit(o->loop, SWF_EXIT_OK);
+	} else {
+		log_error("writing to stdout: %s", strerror(errno));
+		o->code = SWF_EXIT_OUTPUT;
+		loop_exit(o->loop, SWF_EXIT_OUTPUT);
+	}
+}
+
+static void
+out_flush(void *arg)
+{
+	struct out	*o = arg;
+
+	if (!o->dead && fflush(stdout) == EOF)
+		out_failed(o);
+}
+
+static void
+out_check(struct out *o)
+{
+	if (ferror(stdout))
+		out_failed(o);
+}
+
+/* "-" for an empty field, fitted to cols columns. */
+static void
+out_col(char *dst, size_t size, const char *s, size_t cols)
+{
+	text_fit(dst, size, *s != '\0' ? s : "-", cols, 1);
+}
+
+static void
+out_plain(struct msg *m, void *arg)
+{
+	struct out	*o = arg;
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 us = m->sent_us != 0 ? m->sent_us : m->recv_us;
+	char		 hms[16], type[128], agent[160], run[96];
+	const char	*file = msg_get(m, MF_FILE), *text = msg_get(m, MF_TEXT);
+	const char	*on = "", *off = "";
+
+	if (o->dead) {
+		free(m);
+		return;
+	}
+	t = us / 1000000;
+	localtime_r(&t, &tm);
+	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
+	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 24);
+	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
+	if (o->color && m->family < sizeof out_colors / sizeof out_colors[0]) {
+		on = out_colors[m->family];
+		off = *on != '\0' ? "\033[0m" : "";
+	}
+	printf("%s.%03d %s%s%s %s %s %s%s%s\n", hms,
+	    (int)((us % 1000000) / 1000), on, type, off, agent, run,
+	    *file != '\0' ? file : "-", *text != '\0' ? "  " : "", text);
+	free(m);
+	out_check(o);
+}
+
+static void
+out_json(struct msg *m, void *arg)
+{
+	struct out	*o = arg;
+	const char	*raw = msg_json(m);
+	json_t		*j;
+	json_error_t	 err;
+
+	if (o->dead) {
+		free(m);
+		return;
+	}
+	if (!m->is_json) {
+		if (o->skipped++ == 0)
+			log_warn("skipping a %s message whose data is not a "
+			    "JSON object", msg_get(m, MF_TYPE));
+		free(m);
+		return;
+	}
+	if (memchr(raw, '\n', m->jsonlen) == NULL &&
+	    memchr(raw, '\r', m->jsonlen) == NULL)
+		printf("%s\n", raw);
+	else {
+		/* Lines joined with LF: print it again on one line. */
+		if ((j = json_loadb(raw, m->jsonlen, JSON_ALLOW_NUL,
+		    &err)) == NULL) {
+			o->skipped++;
+			free(m);
+			return;
+		}
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(j);
+	}
+	free(m);
+	out_check(o);
+}
+
+static void
+out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
+{
+	struct out	*o = arg;
+	json_t		*j;
+
+	if (o->dead)
+		return;
+	j = json_pack("{s:s, s:s, s:s%}", "event", ev->type, "id", ev->id,
+	    "data", ev->data, ev->datalen);
+	if (j == NULL) {
+		/* Only invalid UTF-8 can fail, and the parser rules it out. */
+		log_warn("event not representable as JSON");
+		return;
+	}
+	json_dumpf(j, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(j);
+	out_check(o);
+}
+
+static void
+out_status(const struct client_status *st, void *arg)
+{
+	struct out	*o = arg;
+
+	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
+		return;
+	o->laststate = st->state;
+	snprintf(o->lastwhy, sizeof o->lastwhy, "%s", st->reason);
+	switch (st->state) {
+	case CONN_AUTH:
+		o->code = SWF_EXIT_AUTH;
+		loop_exit(o->loop, SWF_EXIT_AUTH);
+		break;
+	case CONN_FAILED:
+		o->code = SWF_EXIT_PROTOCOL;
+		loop_exit(o->loop, SWF_EXIT_PROTOCOL);
+		break;
+	case CONN_STALLED:
+		log_warn("stream stalled: %s", st->reason);
+		break;
+	case CONN_REPLAY_DONE:
+		loop_exit(o->loop, SWF_EXIT_OK);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+out_signal(int sig, void *arg)
+{
+	struct out	*o = arg;
+
+	log_info("%s: exiting", strsignal(sig));
+	loop_exit(o->loop, SWF_EXIT_OK);
+}
+
+static void
+out_usr1(int sig, void *arg)
+{
+	struct out	*o = arg;
+
+	client_record_reopen(o->client);
+}
+
+int
+out_run(struct loop *l, struct cfg *cfg)
+{
+	struct client_sink	 sink;
+	struct out		 o;
+	const char		*term;
+	int			 code;
+
+	memset(&o, 0, sizeof o);
+	o.loop = l;
+	o.cfg = cfg;
+	o.laststate = CONN_IDLE;
+	term = getenv("TERM");
+	o.color = cfg->output == OUT_PLAIN && !cfg->no_color &&
+	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb"));
+	setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
+
+	memset(&sink, 0, sizeof sink);
+	sink.on_status = out_status;
+	switch (cfg->output) {
+	case OUT_JSON:
+		sink.on_message = out_json;
+		break;
+	case OUT_EVENTS:
+		sink.on_event = out_event;
+		break;
+	default:
+		sink.on_message = out_plain;
+		break;
+	}
+	o.client = client_create(l, cfg, &sink, &o);
+	loop_signal(l, SIGINT, out_signal, &o);
+	loop_signal(l, SIGTERM, out_signal, &o);
+	loop_signal(l, SIGHUP, out_signal, &o);
+	loop_signal(l, SIGUSR1, out_usr1, &o);
+	loop_idle(l, out_flush, &o);
+
+	client_start(o.client);
+	code = loop_run(l);
+	if (o.code != 0)
+		code = o.code;
+	client_stop(o.client);
+	out_flush(&o);
+	loop_unidle(l, out_flush, &o);
+	if (o.skipped > 0)
+		log_warn("%llu messages skipped: data not a JSON object",
+		    (unsigned long long)o.skipped);
+	client_free(o.client);
+	return (code);
+}

@@ -1,0 +1,778 @@
+/* sim-http.c: the HTTP server, its routes and the monitor's auth rules. */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "sim.h"
+#include "xmalloc.h"
+
+#define HTTP_BODY_MAX	(8 * 1024 * 1024)
+
+/* The routes the server knows. */
+enum route {
+	R_NONE,
+	R_STREAM,
+	R_STATUS,
+	R_HEARTBEAT,
+	R_AGENTS,
+	R_PUBLISH,
+	R_FAULT,
+	R_STATS
+};
+
+static const struct {
+	const char	*path;
+	enum route	 route;
+} routes[] = {
+	{ "/api/messages/stream/", R_STREAM },
+	{ "/api/messages/stream/status/", R_STATUS },
+	{ "/api/systemagents/heartbeat/", R_HEARTBEAT },
+	{ "/api/systemagents/", R_AGENTS },
+	{ "/sim/publish", R_PUBLISH },
+	{ "/sim/fault", R_FAULT },
+	{ "/sim/stats", R_STATS },
+};
+
+/* Per-request state: the route and the body read so far. */
+struct http_req {
+	enum route	 route;
+	int		 slash;		/* known path but for the last "/" */
+	char		*body;
+	size_t		 len;
+	int		 too_big;
+};
+
+static struct MHD_Daemon	*daemon_;
+static int			 listen_fd = -1;
+
+static const char not_found_html[] = "\n<!doctype html>\n<html lang=\"en\">\n"
+    "<head>\n  <title>Not Found</title>\n</head>\n<body>\n"
+    "  <h1>Not Found</h1><p>The requested resource was not found on this "
+    "server.</p>\n</body>\n</html>\n";
+static const char login_html[] = "<!DOCTYPE html>\n<html><head><title>"
+    "Log in | SWF Monitor</title></head>\n<body><form method=\"post\" "
+    "action=\"/login/\"><input name=\"username\"><input type=\"password\" "
+    "name=\"password\"><button>Log in</button></form></body></html>\n";
+
+/* Queue a response built from a copy of bytes. */
+static enum MHD_Result
+http_send(struct MHD_Connection *conn, int code, const char *ctype,
+    const void *body, size_t len)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return (MHD_NO);
+	if (ctype != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+		    "GET, POST, HEAD, OPTIONS");
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return (ret);
+}
+
+/* Queue a JSON response (the value is stolen), Python-rendered. */
+static enum MHD_Result
+http_json(struct MHD_Connection *conn, int code, json_t *v, int flags)
+{
+	enum MHD_Result	 ret;
+	char		*text;
+
+	text = pyjson_dump(v, flags);
+	json_decref(v);
+	ret = http_send(conn, code, "application/json", text, strlen(text));
+	free(text);
+	return (ret);
+}
+
+/* A DRF error body: {"detail":"..."} in DRF's compact rendering. */
+static enum MHD_Result
+http_drf_detail(struct MHD_Connection *conn, int code, const char *detail)
+{
+	return (http_json(conn, code, json_pack("{s:s}", "detail", detail),
+	    PYJSON_COMPACT));
+}
+
+/* The stream view's own 401, as json.dumps() writes it. */
+static enum MHD_Result
+http_unauthorized(struct MHD_Connection *conn)
+{
+	return (http_json(conn, MHD_HTTP_UNAUTHORIZED, json_pack("{s:s}",
+	    "detail", "Authentication credentials were not provided."),
+	    PYJSON_ASCII));
+}
+
+/* Whether a token is accepted (with none configured, any non-empty). */
+static int
+http_token_ok(const char *key, size_t len)
+{
+	size_t	i;
+
+	if (sim_cfg.ntokens == 0)
+		return (len > 0);
+	for (i = 0; i < sim_cfg.ntokens; i++) {
+		if (strlen(sim_cfg.tokens[i]) == len &&
+		    memcmp(sim_cfg.tokens[i], key, len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* The stream view's check: "Token " then exactly a known key. */
+static int
+http_auth_stream(struct MHD_Connection *conn)
+{
+	const char	*h;
+
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncmp(h, "Token ", 6) != 0)
+		return (0);
+	return (http_token_ok(h + 6, strlen(h + 6)));
+}
+
+/*
+ * DRF's TokenAuthentication: NULL when a valid token came, else the
+ * error detail. *attempted is 0 when no "Token" header was given at all
+ * (DRF then treats the request as anonymous).
+ */
+static const char *
+http_auth_drf(struct MHD_Connection *conn, int *attempted)
+{
+	const char	*h, *w[3];
+	size_t		 wl[3], n = 0;
+
+	*attempted = 0;
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL)
+		return ("Authentication credentials were not provided.");
+	while (*h != '\0') {
+		while (*h == ' ' || (*h >= '\t' && *h <= '\r'))
+			h++;
+		if (*h == '\0')
+			break;
+		if (n < 3)
+			w[n] = h;
+		while (*h != '\0' && *h != ' ' && !(*h >= '\t' && *h <= '\r'))
+			h++;
+		if (n < 3)
+			wl[n] = h - w[n];
+		n++;
+	}
+	if (n == 0 || wl[0] != 5 || strncasecmp(w[0], "token", 5) != 0)
+		return ("Authentication credentials were not provided.");
+	*attempted = 1;
+	if (n == 1)
+		return ("Invalid token header. No credentials provided.");
+	if (n > 2)
+		return ("Invalid token header. Token string should not "
+		    "contain spaces.");
+	if (!http_token_ok(w[1], wl[1]))
+		return ("Invalid token.");
+	return (NULL);
+}
+
+/* Sleep for a fault's delay. */
+static void
+http_delay(unsigned int ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR &&
+	    !atomic_load(&sim_quit))
+		;
+}
+
+/* The default body of a simulated status, by code. */
+static void
+http_fault_default(int code, const char **ctype, const char **body)
+{
+	*ctype = "application/json";
+	switch (code) {
+	case 401:
+		*body = "{\"detail\": \"Authentication credentials were not "
+		    "provided.\"}";
+		break;
+	case 403:
+		*body = "{\"detail\":\"You do not have permission to perform "
+		    "this action.\"}";
+		break;
+	case 404:
+		*ctype = "text/html; charset=utf-8";
+		*body = not_found_html;
+		break;
+	case 500:
+		*ctype = "text/html; charset=utf-8";
+		*body = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  "
+		    "<title>Server Error (500)</title>\n</head>\n<body>\n  "
+		    "<h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n";
+		break;
+	case 502:
+	case 504:
+		*ctype = "text/html; charset=iso-8859-1";
+		*body = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n"
+		    "<html><head>\n<title>Proxy Error</title>\n</head><body>\n"
+		    "<h1>Proxy Error</h1>\n</body></html>\n";
+		break;
+	case 503:
+		*body = "{\"detail\": \"No channel layer configured.\"}";
+		break;
+	default:
+		*body = code == 204 ? "" : "{\"detail\": \"Simulated error.\"}";
+		break;
+	}
+}
+
+/* Answer a request with a status, redirect, content-type or raw fault. */
+static enum MHD_Result
+http_fault(struct MHD_Connection *conn, struct sim_fault *f)
+{
+	struct MHD_Response	*r;
+	const char		*ctype, *body;
+	size_t			 len;
+	int			 code;
+	enum MHD_Result		 ret;
+
+	code = f->code;
+	switch (f->kind) {
+	case FAULT_REDIRECT:
+		ctype = "text/html; charset=utf-8";
+		body = "";
+		break;
+	case FAULT_CONTENT_TYPE:
+		code = code == 0 ? 200 : code;
+		ctype = f->content_type;
+		body = login_html;
+		break;
+	case FAULT_RAW:
+		code = code == 0 ? 200 : code;
+		ctype = "text/event-stream";
+		body = "";
+		break;
+	default:
+		http_fault_default(code, &ctype, &body);
+		break;
+	}
+	if (f->content_type != NULL)
+		ctype = f->content_type;
+	len = strlen(body);
+	if (f->has_body) {
+		body = (const char *)f->body;
+		len = f->bodylen;
+	}
+	r = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return (MHD_NO);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (f->kind == FAULT_REDIRECT)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
+		    f->location);
+	if (f->kind == FAULT_CONTENT_TYPE || f->kind == FAULT_RAW)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return (ret);
+}
+
+/* Parse a request body as JSON; an empty body is an empty object. */
+static json_t *
+http_body_json(struct http_req *req, char **cause)
+{
+	json_error_t	 err;
+	json_t		*v;
+
+	if (req->len == 0)
+		return (json_object());
+	v = json_loadb(req->body, req->len, JSON_DECODE_ANY, &err);
+	if (v == NULL)
+		xasprintf(cause, "JSON parse error - %s: line %d column %d",
+		    err.text, err.line, err.column);
+	return (v);
+}
+
+/* GET /api/messages/stream/. */
+static enum MHD_Result
+http_stream(struct MHD_Connection *conn, struct sim_fault *f)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+	int			 code;
+
+	if (f->kind == FAULT_NONE && !http_auth_stream(conn)) {
+		log_info("stream request without a valid token: 401");
+		return (http_unauthorized(conn));
+	}
+	if ((r = stream_open(conn, f, &code)) == NULL)
+		return (http_json(conn, code, json_pack("{s:s}", "detail",
+		    "Too many clients."), PYJSON_ASCII));
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return (ret);
+}
+
+/* POST /api/systemagents/heartbeat/. */
+static enum MHD_Result
+http_heartbeat(struct MHD_Connection *conn, struct http_req *req)
+{
+	json_t		*body, *out;
+	char		*cause = NULL;
+	enum MHD_Result	 ret;
+	int		 code;
+
+	if ((body = http_body_json(req, &cause)) == NULL) {
+		ret = http_drf_detail(conn, 400, cause);
+		free(cause);
+		return (ret);
+	}
+	code = registry_heartbeat(body, &out);
+	json_decref(body);
+	return (http_json(conn, code, out, PYJSON_COMPACT));
+}
+
+/* POST /sim/publish: one message object or an array of them. */
+static enum MHD_Result
+http_publish(struct MHD_Connection *conn, struct http_req *req)
+{
+	json_t		*body, *m;
+	char		*cause = NULL;
+	enum MHD_Result	 ret;
+	size_t		 i, n;
+
+	if ((body = http_body_json(req, &cause)) == NULL) {
+		ret = http_drf_detail(conn, 400, cause);
+		free(cause);
+		return (ret);
+	}
+	n = json_is_array(body) ? json_array_size(body) : 1;
+	for (i = 0; i < n; i++) {
+		m = json_is_array(body) ? json_array_get(body, i) : body;
+		if (!json_is_object(m)) {
+			json_decref(body);
+			return (http_drf_detail(conn, 400,
+			    "Each message must be a JSON object."));
+		}
+	}
+	for (i = 0; i < n; i++)
+		stream_publish(json_is_array(body) ? json_array_get(body, i) :
+		    body);
+	json_decref(body);
+	return (http_json(conn, 202, json_pack("{s:I}", "published",
+	    (json_int_t)n), PYJSON_ASCII));
+}
+
+/* POST or GET /sim/fault. */
+static enum MHD_Result
+http_fault_post(struct MHD_Connection *conn, const char *method,
+    struct http_req *req)
+{
+	json_t		*body;
+	char		*cause = NULL;
+	const char	*append;
+	enum MHD_Result	 ret;
+
+	if (strcmp(method, "POST") == 0) {
+		if ((body = http_body_json(req, &cause)) == NULL ||
+		    fault_post(body, (append = MHD_lookup_connection_value(conn,
+		    MHD_GET_ARGUMENT_KIND, "append")) != NULL &&
+		    strcmp(append, "0") != 0, &cause) != 0) {
+			json_decref(body);
+			ret = http_drf_detail(conn, 400, cause);
+			free(cause);
+			return (ret);
+		}
+		json_decref(body);
+	}
+	return (http_json(conn, 200, json_pack("{s:o}", "faults",
+	    fault_list()), PYJSON_ASCII));
+}
+
+/* GET /sim/stats. */
+static enum MHD_Result
+http_stats(struct MHD_Connection *conn)
+{
+	json_t	*o;
+
+	o = stream_stats();
+	json_object_set_new(o, "faults", fault_list());
+	return (http_json(conn, 200, o, PYJSON_ASCII));
+}
+
+/* The /sim/ endpoints: token as for the stream. */
+static enum MHD_Result
+http_sim(struct MHD_Connection *conn, const char *method,
+    struct http_req *req)
+{
+	int	post = strcmp(method, "POST") == 0;
+
+	if (!http_auth_stream(conn))
+		return (http_unauthorized(conn));
+	switch (req->route) {
+	case R_PUBLISH:
+		if (post)
+			return (http_publish(conn, req));
+		break;
+	case R_FAULT:
+		if (post || strcmp(method, "GET") == 0)
+			return (http_fault_post(conn, method, req));
+		break;
+	case R_STATS:
+		if (!post)
+			return (http_stats(conn));
+		break;
+	default:
+		break;
+	}
+	return (http_drf_detail(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+	    "Method not allowed."));
+}
+
+/* A DRF 405 for a method. */
+static enum MHD_Result
+http_method(struct MHD_Connection *conn, const char *method)
+{
+	char		*detail;
+	enum MHD_Result	 ret;
+
+	xasprintf(&detail, "Method \"%s\" not allowed.", method);
+	ret = http_drf_detail(conn, MHD_HTTP_METHOD_NOT_ALLOWED, detail);
+	free(detail);
+	return (ret);
+}
+
+/* The DRF endpoints: status, heartbeat and the agent list. */
+static enum MHD_Result
+http_api(struct MHD_Connection *conn, const char *method,
+    struct http_req *req)
+{
+	const char	*err;
+	int		 attempted, get, post;
+
+	get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	post = strcmp(method, "POST") == 0;
+	err = http_auth_drf(conn, &attempted);
+	if (req->route == R_AGENTS && get && err != NULL && !attempted)
+		err = NULL;
+	if (err != NULL)
+		return (http_drf_detail(conn, MHD_HTTP_FORBIDDEN, err));
+	switch (req->route) {
+	case R_STATUS:
+		if (!get)
+			return (http_method(conn, method));
+		return (http_json(conn, 200, stream_status(), PYJSON_ASCII));
+	case R_HEARTBEAT:
+		if (!post)
+			return (http_method(conn, method));
+		return (http_heartbeat(conn, req));
+	default:
+		if (!get)
+			return (http_method(conn, method));
+		return (http_json(conn, 200, registry_list(), PYJSON_COMPACT));
+	}
+}
+
+/* Django's APPEND_SLASH: a GET of a known path minus its "/" moves. */
+static enum MHD_Result
+http_append_slash(struct MHD_Connection *conn, const char *url)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+	char			*loc;
+
+	xasprintf(&loc, "%s/", url);
+	r = MHD_create_response_from_buffer(0, (void *)"",
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL) {
+		free(loc);
+		return (MHD_NO);
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc);
+	ret = MHD_queue_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r);
+	MHD_destroy_response(r);
+	free(loc);
+	return (ret);
+}
+
+/* Dispatch a complete request. */
+static enum MHD_Result
+http_dispatch(struct MHD_Connection *conn, const char *url,
+    const char *method, struct http_req *req)
+{
+	static const enum fault_endpoint eps[] = {
+		[R_STREAM] = EP_STREAM, [R_STATUS] = EP_STATUS,
+		[R_HEARTBEAT] = EP_HEARTBEAT, [R_AGENTS] = EP_AGENTS
+	};
+	struct sim_fault	 f;
+	enum MHD_Result		 ret;
+
+	if (req->route == R_NONE) {
+		if (req->slash && strcmp(method, "GET") == 0)
+			return (http_append_slash(conn, url));
+		return (http_send(conn, MHD_HTTP_NOT_FOUND,
+		    "text/html; charset=utf-8", not_found_html,
+		    strlen(not_found_html)));
+	}
+	if (req->too_big)
+		return (http_drf_detail(conn, 413, "Request body too large."));
+	if (req->route >= R_PUBLISH)
+		return (http_sim(conn, method, req));
+	if (fault_take(eps[req->route], &f)) {
+		log_info("%s %s: fault %d", method, url, f.kind);
+		if (f.delay_ms != 0)
+			http_delay(f.delay_ms);
+		if (req->route == R_STREAM && (f.kind == FAULT_CLOSE_AFTER ||
+		    f.kind == FAULT_STALL || f.kind == FAULT_DRIP ||
+		    f.kind == FAULT_RAW))
+			return (http_stream(conn, &f));
+		ret = http_fault(conn, &f);
+		fault_clear(&f);
+		return (ret);
+	}
+	if (req->route == R_STREAM)
+		return (http_stream(conn, &f));
+	return (http_api(conn, method, req));
+}
+
+/* Find the route of a path. */
+static void
+http_route(const char *url, struct http_req *req)
+{
+	size_t	i, n;
+
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (strcmp(routes[i].path, url) == 0) {
+			req->route = routes[i].route;
+			return;
+		}
+		n = strlen(routes[i].path);
+		if (routes[i].path[n - 1] == '/' && strlen(url) == n - 1 &&
+		    strncmp(routes[i].path, url, n - 1) == 0)
+			req->slash = 1;
+	}
+}
+
+/* MHD access handler: collect the body, then dispatch. */
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_req	*req = *con_cls;
+	int		 hasbody;
+
+	hasbody = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+	    strcmp(method, "PATCH") == 0;
+	if (req == NULL) {
+		req = xcalloc(1, sizeof *req);
+		*con_cls = req;
+		http_route(url, req);
+		if (!hasbody)
+			return (http_dispatch(conn, url, method, req));
+		return (MHD_YES);
+	}
+	if (*upload_data_size != 0) {
+		if (req->len + *upload_data_size > HTTP_BODY_MAX)
+			req->too_big = 1;
+		else {
+			req->body = xreallocarray(req->body, 1,
+			    req->len + *upload_data_size);
+			memcpy(req->body + req->len, upload_data,
+			    *upload_data_size);
+			req->len += *upload_data_size;
+		}
+		*upload_data_size = 0;
+		return (MHD_YES);
+	}
+	return (http_dispatch(conn, url, method, req));
+}
+
+/* MHD completion: free the request state. */
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req	*req = *con_cls;
+
+	if (req == NULL)
+		return;
+	free(req->body);
+	free(req);
+	*con_cls = NULL;
+}
+
+/* Query decoding as Django does it: "+" is a space, then %XX. */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '+')
+			*p = ' ';
+	}
+	return (MHD_http_unescape(s));
+}
+
+/* MHD's own diagnostics go to our log. */
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char	buf[512];
+	size_t	n;
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	log_debug("libmicrohttpd: %s", buf);
+}
+
+/* Bind the listening socket; -1 and *cause on error. */
+static int
+http_listen(char **url, int *v6, char **cause)
+{
+	struct addrinfo		 hints, *res = NULL;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	char			*host, *port, *p;
+	int			 fd = -1, one = 1, error;
+	unsigned int		 portnum;
+
+	host = xstrdup(sim_cfg.listen);
+	if (host[0] == '[') {
+		if ((p = strchr(host, ']')) == NULL || p[1] != ':') {
+			xasprintf(cause, "bad listen address %s", sim_cfg.listen);
+			goto out;
+		}
+		*p = '\0';
+		port = p + 2;
+		memmove(host, host + 1, strlen(host + 1) + 1);
+	} else {
+		if ((p = strrchr(host, ':')) == NULL) {
+			xasprintf(cause, "bad listen address %s", sim_cfg.listen);
+			goto out;
+		}
+		*p = '\0';
+		port = p + 1;
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+	if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
+		xasprintf(cause, "%s: %s", sim_cfg.listen, gai_strerror(error));
+		goto out;
+	}
+	if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
+	    res->ai_protocol)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == -1 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    listen(fd, 128) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		xasprintf(cause, "%s: %s", sim_cfg.listen, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+		goto out;
+	}
+	*v6 = ss.ss_family == AF_INET6;
+	portnum = ntohs(*v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+	xasprintf(url, "%s://%s%s%s:%u", sim_cfg.tls_cert != NULL ? "https" :
+	    "http", *v6 ? "[" : "", host, *v6 ? "]" : "", portnum);
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
+	free(host);
+	return (fd);
+}
+
+/* See sim.h. */
+int
+http_start(char **url, char **cause)
+{
+	struct MHD_OptionItem	tls[3];
+	unsigned int		flags;
+	int			v6 = 0;
+
+	if ((listen_fd = http_listen(url, &v6, cause)) == -1)
+		return (-1);
+	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (sim_cfg.tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			xasprintf(cause, "libmicrohttpd was built without TLS");
+			goto fail;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	memset(tls, 0, sizeof tls);
+	tls[0].option = MHD_OPTION_END;
+	if (sim_cfg.tls_cert != NULL) {
+		tls[0].option = MHD_OPTION_HTTPS_MEM_CERT;
+		tls[0].ptr_value = sim_cfg.tls_cert;
+		tls[1].option = MHD_OPTION_HTTPS_MEM_KEY;
+		tls[1].ptr_value = sim_cfg.tls_key;
+		tls[2].option = MHD_OPTION_END;
+	}
+	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, http_access, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    MHD_OPTION_CONNECTION_LIMIT, sim_cfg.max_clients + 64,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)512 * 1024,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 300U,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+	    MHD_OPTION_ARRAY, tls,
+	    MHD_OPTION_END);
+	if (daemon_ == NULL) {
+		xasprintf(cause, "cannot start the HTTP server%s",
+		    sim_cfg.tls_cert != NULL ? " (check the TLS certificate "
+		    "and key)" : "");
+		goto fail;
+	}
+	listen_fd = -1;		/* the daemon closes it */
+	return (0);
+fail:
+	free(*url);
+	*url = NULL;
+	close(listen_fd);
+	listen_fd = -1;
+	return (-1);
+}
+
+/* Stop the daemon: closes every connection and joins their threads. */
+void
+http_stop(void)
+{
+	if (daemon_ != NULL)
+		MHD_stop_daemon(daemon_);
+	daemon_ = NULL;
+	if (listen_fd != -1)
+		close(listen_fd);
+	listen_fd = -1;
+}

@@ -1,0 +1,166 @@
+/* sim.h: swf-sim, the simulated SWF monitor: shared types and entry points. */
+#ifndef SIM_H
+#define SIM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct MHD_Connection;
+struct MHD_Response;
+
+/* Configuration from the command line; read-only once threads run. */
+struct sim_config {
+	char		 *listen;	/* ADDR:PORT or [ADDR]:PORT */
+	char		**tokens;	/* accepted API tokens */
+	size_t		  ntokens;
+	char		 *tls_cert;	/* PEM text, NULL without TLS */
+	char		 *tls_key;
+	double		  heartbeat;	/* seconds between heartbeat events */
+	size_t		  client_queue;	/* per-client queue bound */
+	unsigned int	  max_clients;	/* concurrent stream clients */
+	double		  agent_stale;	/* seconds of silence before EXITED */
+	char		 *registry_dump;	/* file rewritten on change, or NULL */
+	int		  workflow;	/* run the simulated DAQ workflow */
+	double		  speed;	/* workflow time scale */
+	uint64_t	  seed;
+	char		**namespaces;	/* workflow namespaces */
+	size_t		  nnamespaces;
+	int		  flood;	/* --rate given */
+	double		  rate;		/* flood messages/s, 0 = pull */
+	uint64_t	  count;	/* flood messages, 0 = unlimited */
+};
+extern struct sim_config sim_cfg;
+
+/* Set once on SIGINT/SIGTERM; every thread polls it. */
+extern atomic_int sim_quit;
+
+/*
+ * A rendered SSE event ("event: ...\ndata: ...\n\n"), shared by reference
+ * between client queues. The filter keys follow the server's semantics:
+ * msg_type and run_id are NULL unless the message holds a string there;
+ * processed_by is "" when missing and NULL when present but not a string.
+ */
+struct sim_event {
+	atomic_uint	 refs;
+	char		*buf;
+	size_t		 len;
+	char		*msg_type;
+	char		*processed_by;
+	char		*run_id;
+};
+
+/* sim-msg.c */
+double		 sim_wall(void);
+double		 sim_mono(void);
+#define ISO_DJANGO	0
+#define ISO_DRF		1
+#define ISO_NAIVE	2
+void		 sim_iso_now(char *, size_t, int);
+void		 sim_uuid4(char [37]);
+void		 msg_enrich(json_t *);
+/* New event from a message (borrowed); the caller owns one reference. */
+struct sim_event *event_from_msg(json_t *);
+/* New event with a literal name and data line; one reference. */
+struct sim_event *event_new(const char *, const char *);
+/* New event holding raw bytes as they are; one reference. */
+struct sim_event *event_raw(const void *, size_t);
+void		 event_ref(struct sim_event *);
+void		 event_unref(struct sim_event *);
+/* Python-compatible JSON text; flags are PYJSON_*; the caller frees. */
+#define PYJSON_COMPACT	0x1	/* "," and ":" separators (DRF) */
+#define PYJSON_ASCII	0x2	/* escape non-ASCII (json.dumps default) */
+char		*pyjson_dump(const json_t *, int);
+
+/* sim-fault.c */
+enum fault_kind {
+	FAULT_NONE,
+	FAULT_CLOSE_AFTER,
+	FAULT_STALL,
+	FAULT_STATUS,
+	FAULT_REDIRECT,
+	FAULT_CONTENT_TYPE,
+	FAULT_RAW,
+	FAULT_DRIP
+};
+enum fault_endpoint {
+	EP_STREAM,
+	EP_STATUS,
+	EP_HEARTBEAT,
+	EP_AGENTS,
+	EP_COUNT
+};
+/* One fault as taken for a request; strings owned by the struct. */
+struct sim_fault {
+	enum fault_kind	 kind;
+	int		 code;		/* status code for STATUS/REDIRECT/RAW... */
+	char		*content_type;
+	char		*location;
+	unsigned char	*body;		/* raw bytes or body override */
+	size_t		 bodylen;
+	int		 has_body;
+	uint64_t	 events;	/* CLOSE_AFTER / STALL: events first */
+	int		 reset;		/* CLOSE_AFTER: close without chunk end */
+	int		 close;		/* RAW: close after the bytes */
+	unsigned int	 interval_ms;	/* DRIP */
+	unsigned int	 delay_ms;	/* any: wait before answering */
+};
+void		 fault_init(void);
+void		 fault_free_all(void);
+/* Add faults from a JSON object or array; -1 and *cause on error. */
+int		 fault_post(json_t *, int, char **);
+/* Take the fault for a new request to an endpoint; 0 if none. */
+int		 fault_take(enum fault_endpoint, struct sim_fault *);
+void		 fault_clear(struct sim_fault *);
+json_t		*fault_list(void);
+
+/* sim-stream.c */
+void		 stream_init(void);
+void		 stream_wake_all(void);
+void		 stream_free(void);
+/* Enrich and broadcast a message (borrowed). */
+void		 stream_publish(json_t *);
+/* Broadcast an event to every matching client (borrowed reference). */
+void		 stream_broadcast(struct sim_event *);
+/*
+ * The streaming response for a new client, with the connection's query
+ * filters and an optional fault (whose strings it takes). NULL and *code
+ * set when no stream can be opened.
+ */
+struct MHD_Response *stream_open(struct MHD_Connection *, struct sim_fault *,
+		    int *);
+json_t		*stream_status(void);
+json_t		*stream_stats(void);
+uint64_t	 stream_dropped_total(void);
+
+/* sim-flood.c */
+void		 flood_init(void);
+void		 flood_free(void);
+/* Render whole flood messages for sequences [*next, end) into buf. */
+size_t		 flood_fill(char *, size_t, uint64_t *, uint64_t);
+/* The template's filter keys, for one check per client. */
+const struct sim_event *flood_keys(void);
+size_t		 flood_max_len(void);
+void		 flood_start(void);
+void		 flood_stop(void);
+
+/* sim-registry.c */
+void		 registry_init(void);
+void		 registry_free(void);
+/* Register or refresh; 201/200 with *out, or 400 with *out the error. */
+int		 registry_heartbeat(json_t *, json_t **);
+json_t		*registry_list(void);
+void		 registry_tick(void);
+
+/* sim-workflow.c */
+void		 workflow_start(void);
+void		 workflow_stop(void);
+
+/* sim-http.c */
+/* Start the daemon; -1 and *cause on error. *url gets the base URL. */
+int		 http_start(char **, char **);
+void		 http_stop(void);
+
+#endif

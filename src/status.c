@@ -1,0 +1,279 @@
+/*
+ * status.c: the dashboard's status bar (two lines: the connection, then
+ * the traffic and the filters) and its hint line.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "filter.h"
+#include "store.h"
+#include "text.h"
+#include "tui-int.h"
+#include "xmalloc.h"
+
+/* Segments drawn left to right, two spaces apart. */
+struct seg {
+	int	y, x, w;
+};
+
+static void
+seg_put(struct seg *s, const char *text, unsigned attr)
+{
+	int	w = (int)text_width(text);
+
+	if (s->x >= s->w || *text == '\0')
+		return;
+	if (w > s->w - s->x)
+		w = s->w - s->x;
+	tui_put(s->y, s->x, w, text, attr);
+	s->x += w + 2;
+}
+
+void
+status_tick(struct tui *t)
+{
+	size_t	i = t->rate_i, old;
+	int64_t	now = now_mono_us(), dt;
+
+	t->rate_n[i] = t->received;
+	t->rate_at[i] = now;
+	old = (i + 1) % TUI_RATE_SLOTS;
+	t->rate_i = old;
+	if (t->rate_at[old] == 0)
+		old = 0;
+	dt = now - t->rate_at[old];
+	t->rate = dt > 0 ? (t->received - t->rate_n[old]) * 1e6 / dt : 0;
+}
+
+/* A coarse age for the status bar: 45s, 12m, 3h05m, 2d04h. */
+static char *
+status_age(char *buf, size_t size, int64_t us)
+{
+	int64_t	s = us / 1000000;
+
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, size, "%ds", (int)s);
+	else if (s < 3600)
+		snprintf(buf, size, "%dm", (int)(s / 60));
+	else
+		tui_fmt_dur(buf, size, us);
+	return (buf);
+}
+
+/* The connection state in words: "connected 12m", "stalled", ... */
+const char *
+status_conn_words(struct tui *t, char *buf, size_t size)
+{
+	const struct client_status	*st = client_status(t->client);
+	int64_t				 now = now_wall_us();
+	char				 d[32];
+
+	switch (st->state) {
+	case CONN_IDLE:
+		snprintf(buf, size, "starting");
+		break;
+	case CONN_CONNECTING:
+		snprintf(buf, size, "%s", st->reconnects > 0 ?
+		    "reconnecting" : "connecting");
+		break;
+	case CONN_CONNECTED:
+		snprintf(buf, size, "connected %s",
+		    status_age(d, sizeof d, now - st->since));
+		break;
+	case CONN_STALLED:
+		snprintf(buf, size, "stalled (silent %s)", status_age(d,
+		    sizeof d, now - st->last_byte));
+		break;
+	case CONN_BACKOFF:
+		snprintf(buf, size, "reconnecting in %llds%s%s%s",
+		    (long long)(st->retry_at > now ?
+		    (st->retry_at - now + 999999) / 1000000 : 0),
+		    st->reason[0] != '\0' ? " (" : "", st->reason,
+		    st->reason[0] != '\0' ? ")" : "");
+		break;
+	case CONN_AUTH:
+		snprintf(buf, size, "token rejected");
+		break;
+	case CONN_FAILED:
+		snprintf(buf, size, "failed: %s", st->reason);
+		break;
+	case CONN_REPLAY:
+		snprintf(buf, size, "replay");
+		break;
+	case CONN_REPLAY_DONE:
+		snprintf(buf, size, "replay finished");
+		break;
+	case CONN_REPLAY_PAUSED:
+		snprintf(buf, size, "replay paused");
+		break;
+	default:
+		snprintf(buf, size, "?");
+		break;
+	}
+	return (buf);
+}
+
+static enum tui_colour
+status_conn_colour(const struct client_status *st)
+{
+	switch (st->state) {
+	case CONN_CONNECTED:
+	case CONN_REPLAY:
+	case CONN_REPLAY_DONE:
+	case CONN_REPLAY_PAUSED:
+		return (COL_BAR_OK);
+	case CONN_AUTH:
+	case CONN_FAILED:
+		return (COL_BAR_BAD);
+	default:
+		return (COL_BAR_WARN);
+	}
+}
+
+static const char *
+status_reg_words(const struct client_status *st, char *buf, size_t size,
+    int wide)
+{
+	switch (st->reg) {
+	case REG_NONE:
+		snprintf(buf, size, "not registered");
+		break;
+	case REG_STARTING:
+		snprintf(buf, size, "registering");
+		break;
+	case REG_OK:
+		snprintf(buf, size, "registered");
+		break;
+	case REG_WARNING:
+		snprintf(buf, size, "registered (WARNING)");
+		break;
+	case REG_FAILED:
+		snprintf(buf, size, "registration failed%s%s",
+		    wide && st->reg_reason[0] != '\0' ? ": " : "",
+		    wide ? st->reg_reason : "");
+		break;
+	case REG_EXITED:
+		snprintf(buf, size, "exited");
+		break;
+	default:
+		snprintf(buf, size, "?");
+		break;
+	}
+	return (buf);
+}
+
+/* now minus the sent_at of the newest message. */
+static const char *
+status_lag(struct tui *t, char *buf, size_t size)
+{
+	int64_t	lag;
+
+	if (t->last_sent <= 0) {
+		snprintf(buf, size, "lag -");
+		return (buf);
+	}
+	lag = now_wall_us() - t->last_sent;
+	if (lag < 0)
+		snprintf(buf, size, "lag 0ms");
+	else if (lag < 1000000)
+		snprintf(buf, size, "lag %dms", (int)(lag / 1000));
+	else if (lag < 10000000)
+		snprintf(buf, size, "lag %.1fs", lag / 1e6);
+	else {
+		snprintf(buf, size, "lag ");
+		tui_fmt_dur(buf + 4, size - 4, lag);
+	}
+	return (buf);
+}
+
+void
+status_draw(struct tui *t)
+{
+	const struct client_status	*st = client_status(t->client);
+	const struct filter		*sub = client_subscription(t->client);
+	struct seg			 s = { 0, 0, t->cols };
+	char				 buf[512], conn[300], a[32], b[32];
+	char				*d;
+	unsigned			 bar = tui_attr(COL_BAR);
+	int				 wide = t->cols >= 120;
+
+	tui_fill(0, 0, t->cols, bar);
+	s.x = 1;
+	seg_put(&s, "swf-dash", bar | A_BOLD);
+	seg_put(&s, st->host[0] != '\0' ? st->host : "-", bar);
+	snprintf(buf, sizeof buf, " %s ", status_conn_words(t, conn,
+	    sizeof conn));
+	s.x--;
+	seg_put(&s, buf, tui_attr(status_conn_colour(st)));
+	s.x--;
+	if (st->client_id[0] != '\0') {
+		snprintf(buf, sizeof buf, "id %.*s", wide ? 64 : 8,
+		    st->client_id);
+		seg_put(&s, buf, bar);
+	}
+	seg_put(&s, status_reg_words(st, buf, sizeof buf, wide),
+	    st->reg == REG_FAILED ? tui_attr(COL_BAR_WARN) : bar);
+
+	s.y = 1;
+	s.x = 1;
+	tui_fill(1, 0, t->cols, A_NORMAL);
+	snprintf(buf, sizeof buf, "%.0f msg/s", t->rate);
+	seg_put(&s, buf, A_BOLD);
+	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
+	    t->received));
+	seg_put(&s, buf, A_NORMAL);
+	snprintf(buf, sizeof buf, "dropped %s", tui_fmt_count(a, sizeof a,
+	    st->oversize));
+	seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) : A_NORMAL);
+	seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
+	if (wide) {
+		snprintf(buf, sizeof buf, "kept %s/%s",
+		    tui_fmt_count(a, sizeof a, store_count(t->store)),
+		    tui_fmt_count(b, sizeof b, store_capacity(t->store)));
+		seg_put(&s, buf, A_NORMAL);
+		if (st->dup > 0) {
+			snprintf(buf, sizeof buf, "dup %llu",
+			    (unsigned long long)st->dup);
+			seg_put(&s, buf, A_NORMAL);
+		}
+	}
+	d = filter_describe(t->vf);
+	snprintf(buf, sizeof buf, "view: %s", d);
+	free(d);
+	seg_put(&s, buf, filter_is_empty(t->vf) ? A_NORMAL :
+	    tui_attr(COL_NOTICE));
+	d = sub != NULL ? filter_describe(sub) : xstrdup("all");
+	snprintf(buf, sizeof buf, "sub: %s%s", d, t->sub_pending != NULL &&
+	    sub != NULL && !filter_equal(sub, t->sub_pending) ?
+	    " (edited)" : "");
+	free(d);
+	seg_put(&s, buf, A_NORMAL);
+}
+
+/* The bottom line: the view's state, then a notice or the key hints. */
+void
+status_hint(struct tui *t, const char *hints, const char *info)
+{
+	struct seg	s = { t->rows - 1, 0, t->cols };
+	unsigned	attr;
+
+	tui_fill(s.y, 0, t->cols, A_NORMAL);
+	if (info != NULL && *info != '\0') {
+		attr = strncmp(info, "PAUSED", 6) == 0 ?
+		    tui_attr(COL_NOTICE) | A_REVERSE : tui_attr(COL_MARK);
+		seg_put(&s, info, attr);
+	}
+	if (t->notice[0] != '\0' && now_mono_us() < t->notice_until)
+		seg_put(&s, t->notice, tui_attr(t->notice_bad ? COL_ERROR :
+		    COL_NOTICE));
+	else
+		seg_put(&s, hints, tui_attr(COL_HINT));
+}

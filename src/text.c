@@ -1,0 +1,284 @@
+/*
+ * text.c: making hostile strings safe for a terminal, and measuring them.
+ *
+ * Input is decoded as UTF-8 (one U+FFFD per maximal invalid subpart, as
+ * the WHATWG decoder does) and run through a small state machine that
+ * drops whole escape sequences in both their 7-bit (ESC [) and 8-bit
+ * (U+009B) forms, every other C0 and C1 control, DEL, and the Unicode
+ * format characters that can reorder or hide text (bidi overrides and
+ * isolates, zero-width characters, variation selectors). A run of TAB,
+ * CR, LF, U+2028 or U+2029 becomes one space.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "text.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+enum text_state {
+	TS_TEXT,
+	TS_ESC,		/* after ESC */
+	TS_ESC_INTER,	/* ESC then intermediates: wait for the final */
+	TS_CSI,		/* control sequence: until a final byte */
+	TS_STR,		/* OSC, DCS, SOS, PM, APC: until BEL or ST */
+	TS_STR_ESC	/* ESC inside a string: ST if '\' follows */
+};
+
+/* Output being built; dst NULL only counts. */
+struct text_out {
+	char		*dst;
+	size_t		 cap;		/* bytes of dst, room for the NUL */
+	size_t		 len;
+	int		 full;
+	int		 space;		/* the last output was a folded space */
+};
+
+/* Append n bytes (one character) unless they do not fit whole. */
+static void
+text_put(struct text_out *o, const char *s, size_t n)
+{
+	if (o->full)
+		return;
+	if (o->dst != NULL) {
+		if (o->len + n + 1 > o->cap) {
+			o->full = 1;
+			return;
+		}
+		memcpy(o->dst + o->len, s, n);
+	}
+	o->len += n;
+	o->space = 0;
+}
+
+/* Whether cp is a format character that could spoof what is shown. */
+static int
+text_is_format(uint32_t cp)
+{
+	if (cp < 0x61c)
+		return (cp == 0xad);		/* soft hyphen */
+	return (cp == 0x61c ||			/* arabic letter mark */
+	    (cp >= 0x200b && cp <= 0x200f) ||	/* zero width, LRM, RLM */
+	    (cp >= 0x202a && cp <= 0x202e) ||	/* bidi embeddings */
+	    (cp >= 0x2060 && cp <= 0x206f) ||	/* word joiner, isolates */
+	    cp == 0xfe0e || cp == 0xfe0f ||	/* variation selectors */
+	    cp == 0xfeff ||			/* zero width no-break */
+	    (cp >= 0xfff9 && cp <= 0xfffb) ||	/* annotations */
+	    (cp >= 0xe0000 && cp <= 0xe007f));	/* tags */
+}
+
+/* Handle one character in the text state. */
+static enum text_state
+text_char(struct text_out *o, uint32_t cp, const char *s, size_t n)
+{
+	switch (cp) {
+	case 0x1b:
+		return (TS_ESC);
+	case 0x9b:
+		return (TS_CSI);
+	case 0x90: case 0x98: case 0x9d: case 0x9e: case 0x9f:
+		return (TS_STR);
+	case '\t': case '\n': case '\r': case 0x2028: case 0x2029:
+		if (!o->space) {
+			text_put(o, " ", 1);
+			o->space = 1;
+		}
+		return (TS_TEXT);
+	}
+	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || text_is_format(cp))
+		return (TS_TEXT);
+	if (cp == UTF8_INVALID)
+		text_put(o, UTF8_REPL, UTF8_REPL_LEN);
+	else
+		text_put(o, s, n);
+	return (TS_TEXT);
+}
+
+/* Advance the escape state machine by one character. */
+static enum text_state
+text_step(struct text_out *o, enum text_state st, uint32_t cp, const char *s,
+    size_t n)
+{
+	switch (st) {
+	case TS_TEXT:
+		return (text_char(o, cp, s, n));
+	case TS_ESC:
+		if (cp == '[')
+			return (TS_CSI);
+		if (cp == ']' || cp == 'P' || cp == 'X' || cp == '^' ||
+		    cp == '_')
+			return (TS_STR);
+		if (cp >= 0x20 && cp <= 0x2f)
+			return (TS_ESC_INTER);
+		if (cp == 0x1b)
+			return (TS_ESC);
+		if (cp >= 0x30 && cp <= 0x7e)
+			return (TS_TEXT);
+		return (text_char(o, cp, s, n));
+	case TS_ESC_INTER:
+		if (cp >= 0x20 && cp <= 0x2f)
+			return (TS_ESC_INTER);
+		if (cp >= 0x30 && cp <= 0x7e)
+			return (TS_TEXT);
+		return (text_char(o, cp, s, n));
+	case TS_CSI:
+		if (cp >= 0x20 && cp <= 0x3f)
+			return (TS_CSI);
+		if (cp >= 0x40 && cp <= 0x7e)
+			return (TS_TEXT);
+		if (cp < 0x20 && cp != 0x1b)
+			return (TS_CSI);	/* terminals run these: drop */
+		return (text_char(o, cp, s, n));
+	case TS_STR:
+		if (cp == 0x07 || cp == 0x9c)
+			return (TS_TEXT);
+		if (cp == 0x1b)
+			return (TS_STR_ESC);
+		return (TS_STR);
+	case TS_STR_ESC:
+		if (cp == '\\')
+			return (TS_TEXT);
+		return (text_step(o, TS_ESC, cp, s, n));
+	}
+	return (TS_TEXT);
+}
+
+/* Whether s is all printable ASCII, which needs no work. */
+static int
+text_plain(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return (0);
+	}
+	return (1);
+}
+
+/* Sanitize src into o, stopping when o is full. */
+static void
+text_run(struct text_out *o, const char *src, size_t len)
+{
+	enum text_state	st = TS_TEXT;
+	uint32_t	cp;
+	size_t		i, n;
+
+	for (i = 0; i < len && !o->full; i += n) {
+		n = utf8_decode(src + i, len - i, &cp);
+		st = text_step(o, st, cp, src + i, n);
+	}
+}
+
+/* Sanitize into a new string: measure first, then fill. */
+char *
+text_sanitize(const char *src, size_t len)
+{
+	struct text_out	o;
+	char		*dst;
+
+	if (text_plain(src, len))
+		return (xstrndup(src, len));
+	memset(&o, 0, sizeof o);
+	text_run(&o, src, len);
+	dst = xmalloc(o.len + 1);
+	memset(&o, 0, sizeof o);
+	o.dst = dst;
+	o.cap = SIZE_MAX;
+	text_run(&o, src, len);
+	dst[o.len] = '\0';
+	return (dst);
+}
+
+/*
+ * Sanitize into a fixed buffer, stopping before a character that does not
+ * fit.
+ */
+size_t
+text_sanitize_buf(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	struct text_out	o;
+
+	if (dstsz == 0)
+		return (0);
+	if (text_plain(src, len < dstsz - 1 ? len : dstsz - 1)) {
+		/* Only the bytes that fit matter; they map to themselves. */
+		if (len > dstsz - 1)
+			len = dstsz - 1;
+		memcpy(dst, src, len);
+		dst[len] = '\0';
+		return (len);
+	}
+	memset(&o, 0, sizeof o);
+	o.dst = dst;
+	o.cap = dstsz;
+	text_run(&o, src, len);
+	dst[o.len] = '\0';
+	return (o.len);
+}
+
+/* Columns taken by code point cp; invalid bytes show as U+FFFD. */
+static int
+text_cp_width(uint32_t cp)
+{
+	int	w;
+
+	if (cp == UTF8_INVALID)
+		return (1);
+	if (cp < 0x80)
+		return (cp >= 0x20 && cp < 0x7f);
+	if ((w = wcwidth((wchar_t)cp)) < 0)
+		return (cp >= 0xa0 ? 1 : 0);
+	return (w);
+}
+
+/* Return the display width in columns of a UTF-8 string. */
+size_t
+text_width(const char *s)
+{
+	size_t		len = strlen(s), i, n, w = 0;
+	uint32_t	cp;
+
+	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			w += s[i] >= 0x20 && s[i] < 0x7f;
+			continue;
+		}
+		n = utf8_decode(s + i, len - i, &cp);
+		w += text_cp_width(cp);
+	}
+	return (w);
+}
+
+/* Cut a string to a number of columns, optionally padded. */
+char *
+text_fit(char *dst, size_t dstsz, const char *s, size_t cols, int pad)
+{
+	size_t		len = strlen(s), i = 0, o = 0, w = 0, n;
+	uint32_t	cp;
+	int		cw;
+
+	if (dstsz == 0)
+		return (dst);
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		cw = text_cp_width(cp);
+		if (w + cw > cols || o + n + 1 > dstsz)
+			break;
+		memcpy(dst + o, s + i, n);
+		o += n;
+		w += cw;
+		i += n;
+	}
+	while (pad && w < cols && o + 2 <= dstsz) {
+		dst[o++] = ' ';
+		w++;
+	}
+	dst[o] = '\0';
+	return (dst);
+}

@@ -1,0 +1,59 @@
+/*
+ * tui-keys.c: the dashboard's keys, as the help view shows them. The KEYS
+ * section of man/swf-dash.1 lists the same keys in the same order; change
+ * both together.
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "tui-int.h"
+
+const struct tui_keyhelp tui_keyhelp[] = {
+	{ "Everywhere", "1 2 3 4", "show Messages, Runs, Agents, Filters" },
+	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
+	{ NULL, "?, F1", "this help" },
+	{ NULL, "q", "leave a sub-view; quit from a top view" },
+	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },
+	{ NULL, "Ctrl-C", "quit" },
+	{ NULL, "Ctrl-Z", "suspend (fg resumes)" },
+	{ NULL, "Ctrl-L", "redraw the screen" },
+	{ NULL, "r", "reconnect now (after a failure or a rejected token)" },
+	{ NULL, "t, A, R", "narrow the view filter to the selected message's "
+	    "type, agent, run; again: undo" },
+	{ NULL, "x", "clear the view filter" },
+	{ NULL, "p", "pause or resume a replay" },
+	{ NULL, "], }", "skip 10 or 60 seconds of a replay" },
+
+	{ "Lists", "j, k, Down, Up", "move the selection" },
+	{ NULL, "PgDn, PgUp, Ctrl-F, Ctrl-B", "move a page" },
+	{ NULL, "Ctrl-D, Ctrl-U", "move half a page" },
+	{ NULL, "g, Home", "first row (pauses follow)" },
+	{ NULL, "G, End", "last row, and follow new messages" },
+	{ NULL, "f", "toggle follow; moving up pauses it and counts new "
+	    "messages" },
+	{ NULL, "/", "search (matches highlighted); Enter jumps to the "
+	    "nearest match above" },
+	{ NULL, "n, N", "next, previous match" },
+	{ NULL, "Enter", "open: the message's detail, the run's view, "
+	    "the agent's messages" },
+
+	{ "Detail", "j, k, Space, b, g, G", "scroll the pretty-printed JSON" },
+
+	{ "Runs, Agents", "s", "sort: last activity or run id (Runs); "
+	    "name or last seen (Agents)" },
+
+	{ "Filters", "Left, Right, h, l", "choose the column: view filter "
+	    "or subscription" },
+	{ NULL, "Space", "toggle the item in the chosen column" },
+	{ NULL, "v, s", "toggle the item in the view filter, in the "
+	    "subscription" },
+	{ NULL, "a, n", "all, none: every listed item of this section, or "
+	    "no restriction" },
+	{ NULL, "/", "narrow the list by typing; text not seen yet can be "
+	    "added" },
+	{ NULL, "Enter", "apply the edited subscription (reconnects "
+	    "make-before-break)" },
+	{ NULL, "u", "undo the subscription edits" },
+	{ NULL, NULL, NULL }
+};

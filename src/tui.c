@@ -1,0 +1,961 @@
+/*
+ * tui.c: the terminal dashboard: curses set-up and teardown, colours, the
+ * view stack, key dispatch, redraw throttling, signals, and the sink that
+ * takes messages from the client into the store and the aggregates.
+ *
+ * Everything runs on the one loop: stdin is a watched descriptor read
+ * until ERR, signals arrive through the loop's self-pipe, and a redraw
+ * timer draws at most every TUI_FRAME_US when something is dirty, so a
+ * flood of messages is ingested between frames and never delays a key.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "log.h"
+#include "msg.h"
+#include "run.h"
+#include "text.h"
+#include "tui.h"
+#include "tui-int.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#define TUI_FRAME_US	33333		/* at most ~30 frames a second */
+#define TUI_NOTICE_US	5000000
+
+static const struct {
+	short		fg, bg;
+	unsigned	mono;
+} tui_colours[] = {
+#define C(name, fg, bg, mono) { fg, bg, mono },
+	TUI_COLOURS
+#undef C
+};
+
+static unsigned		 tui_attrs[COL_COUNT];
+static struct tui	*tui_global;	/* for the fatal hook only */
+
+static const struct view *const tui_top_views[TOP_COUNT] = {
+	&view_messages, &view_runs, &view_agents, &view_filters
+};
+
+static void	tui_draw(struct tui *);
+
+unsigned
+tui_attr(enum tui_colour c)
+{
+	return (tui_attrs[c]);
+}
+
+enum tui_colour
+tui_family_colour(int family)
+{
+	switch (family) {
+	case FAM_LIFECYCLE:
+		return (COL_LIFECYCLE);
+	case FAM_DATA:
+		return (COL_DATA);
+	case FAM_PROCESSING:
+		return (COL_PROCESSING);
+	case FAM_TEST:
+		return (COL_TEST);
+	default:
+		return (COL_UNKNOWN);
+	}
+}
+
+/* Colour pairs from the table, or its mono attributes. */
+static void
+tui_colour_init(struct tui *t)
+{
+	const char	*nc = getenv("NO_COLOR");
+	int		 i, defaults;
+	short		 fg, bg;
+
+	t->colour = has_colors() && !t->cfg->no_color &&
+	    (nc == NULL || *nc == '\0');
+	if (t->colour && start_color() == ERR)
+		t->colour = 0;
+	defaults = t->colour && use_default_colors() == OK;
+	for (i = 0; i < COL_COUNT; i++) {
+		if (!t->colour) {
+			tui_attrs[i] = tui_colours[i].mono;
+			continue;
+		}
+		fg = tui_colours[i].fg;
+		bg = tui_colours[i].bg;
+		if (!defaults) {
+			fg = fg == -1 ? COLOR_WHITE : fg;
+			bg = bg == -1 ? COLOR_BLACK : bg;
+		}
+		if (i == COL_NORMAL) {
+			tui_attrs[i] = A_NORMAL;
+			continue;
+		}
+		init_pair(i, fg, bg);
+		tui_attrs[i] = COLOR_PAIR(i) |
+		    (tui_colours[i].mono & (A_BOLD | A_DIM));
+	}
+}
+
+/* A UTF-8 locale, or C.UTF-8 when the environment's is not one. */
+static void
+tui_locale(void)
+{
+	const char	*cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
+		return;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL &&
+	    setlocale(LC_CTYPE, "C.utf8") == NULL &&
+	    setlocale(LC_CTYPE, "en_US.UTF-8") == NULL)
+		log_warn("no UTF-8 locale: wide characters may show badly");
+}
+
+static void
+tui_fatal_hook(void)
+{
+	if (tui_global != NULL && tui_global->active) {
+		tui_global->active = 0;
+		endwin();
+	}
+}
+
+static void
+tui_screen_start(struct tui *t)
+{
+	if (newterm(NULL, stdout, stdin) == NULL)
+		fatalx("cannot use the terminal (TERM=%s)",
+		    getenv("TERM") != NULL ? getenv("TERM") : "unset");
+	t->active = 1;
+	tui_global = t;
+	fatal_set_hook(tui_fatal_hook);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	tui_colour_init(t);
+	getmaxyx(stdscr, t->rows, t->cols);
+}
+
+static void
+tui_screen_end(struct tui *t)
+{
+	if (!t->active)
+		return;
+	t->active = 0;
+	curs_set(1);
+	endwin();
+	fatal_set_hook(NULL);
+	tui_global = NULL;
+}
+
+/* Schedule a redraw no sooner than a frame after the last one. */
+void
+tui_dirty(struct tui *t)
+{
+	int64_t	wait;
+
+	t->dirty = 1;
+	if (t->redraw.armed || t->quit)
+		return;
+	wait = t->last_draw + TUI_FRAME_US - now_mono_us();
+	timer_arm(t->loop, &t->redraw, wait > 0 ? wait / 1e6 : 0);
+}
+
+void
+tui_notice(struct tui *t, int bad, const char *fmt, ...)
+{
+	char	buf[sizeof t->notice];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	text_sanitize_buf(t->notice, sizeof t->notice, buf, strlen(buf));
+	t->notice_until = now_mono_us() + TUI_NOTICE_US;
+	t->notice_bad = bad;
+	tui_dirty(t);
+}
+
+/* The engine's log lines go to the hint line while curses owns the tty. */
+static void
+tui_log(enum log_level level, const char *line, void *arg)
+{
+	struct tui	*t = arg;
+
+	if (level == LOG_DEBUG)
+		return;
+	tui_notice(t, level <= LOG_WARN, "%s", line);
+}
+
+/* The visible view: the top of the stack. */
+static struct view_inst *
+tui_current(struct tui *t)
+{
+	return (t->depth > 0 ? &t->stack[t->depth - 1] : &t->tops[t->top]);
+}
+
+int
+tui_view_visible(struct tui *t, const void *state)
+{
+	return (tui_current(t)->state == state);
+}
+
+static void
+tui_enter(struct tui *t, struct view_inst *vi)
+{
+	if (vi->view->enter != NULL)
+		vi->view->enter(t, vi->state);
+}
+
+static void
+tui_leave(struct tui *t, struct view_inst *vi)
+{
+	if (vi->view->leave != NULL)
+		vi->view->leave(t, vi->state);
+}
+
+void
+tui_push(struct tui *t, const struct view *v, const void *arg)
+{
+	struct view_inst	*vi;
+
+	if (t->depth == TUI_STACK_MAX) {
+		tui_notice(t, 1, "too many views open: press q to close one");
+		return;
+	}
+	tui_leave(t, tui_current(t));
+	vi = &t->stack[t->depth];
+	vi->view = v;
+	vi->state = v->create(t, arg);
+	t->depth++;
+	tui_enter(t, vi);
+	tui_dirty(t);
+}
+
+void
+tui_pop(struct tui *t)
+{
+	struct view_inst	*vi;
+
+	if (t->depth == 0)
+		return;
+	vi = &t->stack[--t->depth];
+	tui_leave(t, vi);
+	vi->view->destroy(t, vi->state);
+	vi->state = NULL;
+	tui_enter(t, tui_current(t));
+	tui_dirty(t);
+}
+
+void
+tui_show_top(struct tui *t, int top)
+{
+	struct view_inst	*vi;
+
+	tui_leave(t, tui_current(t));
+	while (t->depth > 0) {
+		vi = &t->stack[--t->depth];
+		vi->view->destroy(t, vi->state);
+		vi->state = NULL;
+	}
+	t->top = top;
+	tui_enter(t, tui_current(t));
+	tui_dirty(t);
+}
+
+void
+tui_refilter(struct tui *t)
+{
+	int	i;
+
+	for (i = 0; i < TOP_COUNT; i++) {
+		if (t->tops[i].view->refilter != NULL)
+			t->tops[i].view->refilter(t, t->tops[i].state);
+	}
+	for (i = 0; i < t->depth; i++) {
+		if (t->stack[i].view->refilter != NULL)
+			t->stack[i].view->refilter(t, t->stack[i].state);
+	}
+	tui_dirty(t);
+}
+
+void
+tui_prompt_start(struct tui *t, const char *label, const char *init,
+    void (*change)(struct tui *, void *, const char *),
+    void (*done)(struct tui *, void *, const char *), void *arg)
+{
+	struct tui_prompt	*p = &t->prompt;
+
+	p->active = 1;
+	strlcpy(p->label, label, sizeof p->label);
+	p->len = strlcpy(p->buf, init != NULL ? init : "", sizeof p->buf);
+	if (p->len >= sizeof p->buf)
+		p->len = strlen(p->buf);
+	p->change = change;
+	p->done = done;
+	p->arg = arg;
+	tui_dirty(t);
+}
+
+/* A key while the prompt is open: edit, accept or cancel. */
+static void
+tui_prompt_key(struct tui *t, int key)
+{
+	struct tui_prompt	*p = &t->prompt;
+	char			 enc[4];
+	size_t			 n;
+
+	switch (key) {
+	case TK_ENTER:
+	case '\n':
+	case TK(KEY_ENTER):
+		p->active = 0;
+		if (p->done != NULL)
+			p->done(t, p->arg, p->buf);
+		return;
+	case TK_ESC:
+	case TK_CTRL('g'):
+	case TK_CTRL('c'):
+		p->active = 0;
+		if (p->done != NULL)
+			p->done(t, p->arg, NULL);
+		return;
+	case TK(KEY_BACKSPACE):
+	case 0x7f:
+	case TK_CTRL('h'):
+		if (p->len == 0) {
+			p->active = 0;
+			if (p->done != NULL)
+				p->done(t, p->arg, NULL);
+			return;
+		}
+		p->len = tui_utf8_back(p->buf, p->len);
+		break;
+	case TK_CTRL('u'):
+		p->len = 0;
+		break;
+	default:
+		if ((key & TK_FN) || key < 0x20 || key > 0x10ffff ||
+		    (key >= 0x7f && key < 0xa0) ||
+		    (key >= 0xd800 && key < 0xe000))
+			return;
+		n = utf8_encode((uint32_t)key, enc);
+		if (p->len + n + 1 > sizeof p->buf)
+			return;
+		memcpy(p->buf + p->len, enc, n);
+		p->len += n;
+		break;
+	}
+	p->buf[p->len] = '\0';
+	if (p->change != NULL)
+		p->change(t, p->arg, p->buf);
+}
+
+/*
+ * t, A, R: narrow the view filter to the selected message's type, agent
+ * or run; the same key again restores what that kind held before.
+ */
+static void
+tui_quick(struct tui *t, enum filter_kind k)
+{
+	static const enum msg_field	 fields[FK_COUNT] = {
+		MF_TYPE, MF_AGENT, MF_RUN
+	};
+	static const char *const	 names[FK_COUNT] = {
+		"type", "agent", "run"
+	};
+	struct view_inst		*vi = tui_current(t);
+	const struct msg		*m = NULL;
+	const char			*v;
+	struct filter			*saved;
+	char				*desc;
+	size_t				 i;
+
+	if (vi->view->selected != NULL)
+		m = vi->view->selected(t, vi->state);
+	if (m == NULL) {
+		tui_notice(t, 1, "no message selected");
+		return;
+	}
+	v = msg_get(m, fields[k]);
+	if (filter_count(t->vf, k) == 1 && filter_has(t->vf, k, v)) {
+		filter_clear(t->vf, k);
+		if ((saved = t->quick_saved[k]) != NULL) {
+			for (i = 0; i < filter_count(saved, k); i++)
+				filter_add(t->vf, k, filter_value(saved, k, i));
+			filter_free(saved);
+			t->quick_saved[k] = NULL;
+		}
+	} else if (*v == '\0') {
+		tui_notice(t, 1, "this message has no %s", names[k]);
+		return;
+	} else {
+		filter_free(t->quick_saved[k]);
+		t->quick_saved[k] = filter_dup(t->vf);
+		filter_clear(t->vf, k);
+		filter_add(t->vf, k, v);
+	}
+	tui_refilter(t);
+	desc = filter_describe(t->vf);
+	tui_notice(t, 0, "view filter: %s", desc);
+	free(desc);
+}
+
+static void
+tui_clear_filter(struct tui *t)
+{
+	int	k;
+
+	filter_clear_all(t->vf);
+	for (k = 0; k < FK_COUNT; k++) {
+		filter_free(t->quick_saved[k]);
+		t->quick_saved[k] = NULL;
+	}
+	tui_refilter(t);
+	tui_notice(t, 0, "view filter cleared: showing everything retained");
+}
+
+/* The client calls keys asked for, made from the loop. */
+static void
+tui_act_timer(void *arg)
+{
+	struct tui	*t = arg;
+
+	if (t->client == NULL)
+		return;
+	if (t->act_retry) {
+		t->act_retry = 0;
+		client_retry_now(t->client);
+	}
+	if (t->act_pause != 0) {
+		client_replay_pause(t->client, t->act_pause > 0);
+		t->act_pause = 0;
+	}
+	if (t->act_skip > 0) {
+		client_replay_skip(t->client, t->act_skip);
+		t->act_skip = 0;
+	}
+	if (t->reg_want != t->reg_polling) {
+		t->reg_polling = t->reg_want;
+		client_poll_registry(t->client, t->reg_polling,
+		    t->reg_polling ? t->reg_fn : NULL, t->reg_polling ? t : NULL);
+	}
+}
+
+void
+tui_want_registry(struct tui *t, int on,
+    void (*fn)(json_t *, const char *, void *))
+{
+	t->reg_want = on;
+	if (fn != NULL)
+		t->reg_fn = fn;
+	timer_arm(t->loop, &t->act, 0);
+}
+
+/* p, ], }: pause, resume or skip a replay. */
+static void
+tui_replay_key(struct tui *t, int key)
+{
+	const struct client_status	*st = client_status(t->client);
+
+	if (st->state != CONN_REPLAY && st->state != CONN_REPLAY_PAUSED) {
+		tui_notice(t, 1, "not replaying (--replay FILE)");
+		return;
+	}
+	if (key == 'p')
+		t->act_pause = st->state == CONN_REPLAY ? 1 : -1;
+	else
+		t->act_skip += key == ']' ? 10.0 : 60.0;
+	timer_arm(t->loop, &t->act, 0);
+}
+
+static void
+tui_quit(struct tui *t, int code)
+{
+	if (t->quit)
+		return;
+	t->quit = 1;
+	t->exit_code = code;
+	loop_exit(t->loop, code);
+}
+
+/* Keys the visible view did not take. */
+static void
+tui_key_global(struct tui *t, int key)
+{
+	switch (key) {
+	case 'q':
+		if (t->depth > 0)
+			tui_pop(t);
+		else
+			tui_quit(t, 0);
+		break;
+	case TK_ESC:
+		tui_pop(t);
+		break;
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+		tui_show_top(t, key - '1');
+		break;
+	case '\t':
+		tui_show_top(t, (t->top + 1) % TOP_COUNT);
+		break;
+	case TK(KEY_BTAB):
+		tui_show_top(t, (t->top + TOP_COUNT - 1) % TOP_COUNT);
+		break;
+	case '?':
+	case TK(KEY_F(1)):
+		if (tui_current(t)->view != &view_help)
+			tui_push(t, &view_help, NULL);
+		break;
+	case TK_CTRL('l'):
+		clearok(curscr, TRUE);
+		break;
+	case 'r':
+		t->act_retry = 1;
+		timer_arm(t->loop, &t->act, 0);
+		tui_notice(t, 0, "connecting again now");
+		break;
+	case 'x':
+		tui_clear_filter(t);
+		break;
+	case 'p':
+	case ']':
+	case '}':
+		tui_replay_key(t, key);
+		break;
+	case 't':
+		tui_quick(t, FK_TYPE);
+		break;
+	case 'A':
+		tui_quick(t, FK_AGENT);
+		break;
+	case 'R':
+		tui_quick(t, FK_RUN);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+tui_key(struct tui *t, int key)
+{
+	struct view_inst	*vi;
+	int			 r = 0;
+
+	if (key == TK(KEY_RESIZE))
+		return;
+	if (t->prompt.active) {
+		tui_prompt_key(t, key);
+		tui_dirty(t);
+		return;
+	}
+	vi = tui_current(t);
+	if (vi->view->key != NULL)
+		r = vi->view->key(t, vi->state, key);
+	if (r & V_QUIT)
+		tui_quit(t, 0);
+	else if (!(r & V_HANDLED))
+		tui_key_global(t, key);
+	tui_dirty(t);
+}
+
+/* Whether stdin has gone away (the terminal hung up). */
+static int
+tui_stdin_gone(void)
+{
+	struct pollfd	pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) != 1)
+		return (0);
+	return ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0);
+}
+
+/* Take every key there is; returns how many. */
+static int
+tui_read_keys(struct tui *t)
+{
+	wint_t	ch;
+	int	r, n = 0;
+
+	while (!t->quit && (r = get_wch(&ch)) != ERR) {
+		n++;
+		tui_key(t, r == KEY_CODE_YES ? (int)TK(ch) : (int)ch);
+	}
+	return (n);
+}
+
+/* stdin is readable. */
+static void
+tui_stdin(int fd, void *arg)
+{
+	struct tui	*t = arg;
+
+	if (tui_read_keys(t) == 0 && tui_stdin_gone()) {
+		loop_unwatch(t->loop, fd);
+		tui_quit(t, 0);
+	}
+}
+
+/* Take the terminal's size now (after SIGWINCH or SIGCONT). */
+static void
+tui_resize(struct tui *t)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	getmaxyx(stdscr, t->rows, t->cols);
+	clearok(curscr, TRUE);
+	tui_dirty(t);
+}
+
+static void	tui_signal(int, void *);
+
+/* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
+static void
+tui_suspend(struct tui *t)
+{
+	endwin();
+	loop_signal(t->loop, SIGTSTP, NULL, NULL);
+	raise(SIGTSTP);
+	loop_signal(t->loop, SIGTSTP, tui_signal, t);
+	tui_resize(t);
+}
+
+static void
+tui_signal(int sig, void *arg)
+{
+	struct tui	*t = arg;
+
+	switch (sig) {
+	case SIGWINCH:
+	case SIGCONT:
+		tui_resize(t);
+		break;
+	case SIGTSTP:
+		tui_suspend(t);
+		break;
+	case SIGUSR1:
+		client_record_reopen(t->client);
+		break;
+	default:
+		/* SIGINT, SIGTERM, SIGHUP: a clean exit (EXITED sent). */
+		tui_quit(t, SWF_EXIT_OK);
+		break;
+	}
+}
+
+static const int tui_signals[] = {
+	SIGWINCH, SIGTSTP, SIGCONT, SIGUSR1, SIGINT, SIGTERM, SIGHUP
+};
+
+/* The client's sink: a message, taken over by the store. */
+static void
+tui_on_message(struct msg *m, void *arg)
+{
+	struct tui	*t = arg;
+	int		 i;
+
+	t->received++;
+	t->last_recv = m->recv_us;
+	if (m->sent_us > 0)
+		t->last_sent = m->sent_us;
+	runs_add(t->runs, m);
+	store_add(t->store, m);
+	for (i = 0; i < TOP_COUNT; i++) {
+		if (t->tops[i].view->ingest != NULL)
+			t->tops[i].view->ingest(t, t->tops[i].state, m);
+	}
+	for (i = 0; i < t->depth; i++) {
+		if (t->stack[i].view->ingest != NULL)
+			t->stack[i].view->ingest(t, t->stack[i].state, m);
+	}
+	tui_dirty(t);
+	/*
+	 * A flood can keep the client in one libcurl call for long: every
+	 * 64 messages, once a frame is due, take the keys and draw from
+	 * here, so a keypress never waits for the flood.
+	 */
+	if ((++t->ingest_n & 63) == 0 && !t->quit &&
+	    now_mono_us() - t->last_draw >= TUI_FRAME_US) {
+		tui_read_keys(t);
+		if (t->dirty && !t->quit)
+			tui_draw(t);
+	}
+}
+
+static void
+tui_on_status(const struct client_status *st, void *arg)
+{
+	tui_dirty(arg);
+}
+
+static void
+tui_redraw_timer(void *arg)
+{
+	struct tui	*t = arg;
+
+	if (t->dirty && !t->quit)
+		tui_draw(t);
+}
+
+/* Once a second: the message rate, ages and clocks on screen. */
+static void
+tui_tick_timer(void *arg)
+{
+	struct tui	*t = arg;
+
+	status_tick(t);
+	timer_arm(t->loop, &t->tick, 1.0);
+	tui_dirty(t);
+}
+
+/* The tab line: the four views, then where the user is below them. */
+static void
+tui_draw_tabs(struct tui *t, int y)
+{
+	static const char *const names[TOP_COUNT] = {
+		"1 Messages", "2 Runs", "3 Agents", "4 Filters"
+	};
+	char	buf[512];
+	int	i, x = 0, w;
+
+	tui_fill(y, 0, t->cols, tui_attr(COL_NORMAL));
+	for (i = 0; i < TOP_COUNT && x < t->cols; i++) {
+		snprintf(buf, sizeof buf, " %s ", names[i]);
+		w = (int)text_width(buf);
+		tui_put(y, x, w < t->cols - x ? w : t->cols - x, buf,
+		    i == t->top ? tui_attr(COL_BAR) | A_BOLD :
+		    tui_attr(COL_HEADER));
+		x += w + 1;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < t->depth; i++) {
+		strlcat(buf, " > ", sizeof buf);
+		strlcat(buf, t->stack[i].view->name, sizeof buf);
+	}
+	if (x < t->cols)
+		tui_put(y, x, t->cols - x, buf, tui_attr(COL_BAR) | A_BOLD);
+}
+
+/* What to fix, over the view, when the stream cannot work. */
+static void
+tui_draw_trouble(struct tui *t, int y, int h)
+{
+	const struct client_status	*st = client_status(t->client);
+	const char			*l[4];
+	char				 reason[300];
+	int				 i, w, x, top;
+
+	if (st->state != CONN_AUTH && st->state != CONN_FAILED)
+		return;
+	snprintf(reason, sizeof reason, "%s", st->reason[0] != '\0' ?
+	    st->reason : "no reason given");
+	if (st->state == CONN_AUTH) {
+		l[0] = "The monitor rejected the token.";
+		l[2] = "Set SWF_API_TOKEN (environment or ~/.env) or "
+		    "--token-file FILE,";
+		l[3] = "then restart swf-dash; r retries now, q quits.";
+	} else {
+		l[0] = "The stream cannot be opened.";
+		l[2] = "Check --url / SWF_MONITOR_PROD_URL and the monitor;";
+		l[3] = "r retries now, q quits.";
+	}
+	l[1] = reason;
+	w = t->cols - 4;
+	x = 2;
+	top = y + (h > 8 ? h / 2 - 3 : 0);
+	tui_fill(top, x, w, tui_attr(COL_BAR_BAD));
+	for (i = 0; i < 4 && top + 1 + i < y + h; i++) {
+		tui_fill(top + 1 + i, x, w, tui_attr(COL_BAR_BAD));
+		tui_put(top + 1 + i, x + 2, w - 4, l[i],
+		    tui_attr(COL_BAR_BAD));
+	}
+	if (top + 5 < y + h)
+		tui_fill(top + 5, x, w, tui_attr(COL_BAR_BAD));
+}
+
+static void
+tui_draw_prompt(struct tui *t, int y)
+{
+	struct tui_prompt	*p = &t->prompt;
+	int			 lw, bw;
+
+	tui_fill(y, 0, t->cols, tui_attr(COL_NORMAL));
+	lw = (int)text_width(p->label);
+	tui_put(y, 0, lw, p->label, tui_attr(COL_NOTICE));
+	bw = (int)text_width(p->buf);
+	/* Keep the end of a long entry in view. */
+	if (bw > t->cols - lw - 1) {
+		const char	*s = p->buf;
+		while (*s != '\0' && (int)text_width(s) > t->cols - lw - 1)
+			s++;
+		while (((unsigned char)*s & 0xc0) == 0x80)
+			s++;
+		tui_put(y, lw, t->cols - lw, s, A_NORMAL);
+		bw = (int)text_width(s);
+	} else
+		tui_put(y, lw, t->cols - lw, p->buf, A_NORMAL);
+	move(y, lw + bw);
+}
+
+static void
+tui_draw(struct tui *t)
+{
+	struct view_inst	*vi = tui_current(t);
+	char			 info[512];
+	int			 body;
+
+	t->dirty = 0;
+	t->last_draw = now_mono_us();
+	getmaxyx(stdscr, t->rows, t->cols);
+	erase();
+	if (t->rows < 8 || t->cols < 40) {
+		tui_put(0, 0, t->cols, "terminal too small (80x24 or more)",
+		    tui_attr(COL_NOTICE));
+		refresh();
+		return;
+	}
+	status_draw(t);
+	tui_draw_tabs(t, 2);
+	body = t->rows - 4;
+	vi->view->draw(t, vi->state, 3, body);
+	tui_draw_trouble(t, 3, body);
+	if (t->prompt.active) {
+		leaveok(stdscr, FALSE);
+		curs_set(1);
+		tui_draw_prompt(t, t->rows - 1);
+	} else {
+		leaveok(stdscr, TRUE);
+		curs_set(0);
+		info[0] = '\0';
+		if (vi->view->info != NULL)
+			vi->view->info(t, vi->state, info, sizeof info);
+		status_hint(t, vi->view->hints, info);
+	}
+	refresh();
+}
+
+static void
+tui_free(struct tui *t)
+{
+	int	i;
+
+	while (t->depth > 0) {
+		t->depth--;
+		t->stack[t->depth].view->destroy(t, t->stack[t->depth].state);
+	}
+	for (i = 0; i < TOP_COUNT; i++)
+		t->tops[i].view->destroy(t, t->tops[i].state);
+	for (i = 0; i < FK_COUNT; i++)
+		filter_free(t->quick_saved[i]);
+	filter_free(t->sub_pending);
+	filter_free(t->vf);
+	tui_reg_free(t);
+	runs_free(t->runs);
+	store_free(t->store);
+	free(t);
+}
+
+int
+tui_run(struct loop *loop, struct cfg *cfg)
+{
+	static const struct client_sink sink = {
+		.on_message = tui_on_message,
+		.on_status = tui_on_status
+	};
+	struct tui	*t;
+	size_t		 i;
+	int		 code;
+
+	t = xcalloc(1, sizeof *t);
+	t->loop = loop;
+	t->cfg = cfg;
+	tui_locale();
+	t->store = store_create(cfg->keep, cfg->keep_bytes);
+	t->runs = runs_create(0, 0, 0);
+	t->vf = filter_create();
+	timer_init(&t->redraw, tui_redraw_timer, t);
+	timer_init(&t->tick, tui_tick_timer, t);
+	timer_init(&t->act, tui_act_timer, t);
+
+	/*
+	 * What the client delivers is the subscription (-m/-a/-r, then the
+	 * filter editor): its agents and runs the client checks itself
+	 * unless the server is trusted with them. No further client-side
+	 * filter: the view filter applies to what is retained.
+	 */
+	t->client = client_create(loop, cfg, &sink, t);
+	client_set_local_filter(t->client, NULL);
+	for (i = 0; i < TOP_COUNT; i++) {
+		t->tops[i].view = tui_top_views[i];
+		t->tops[i].state = tui_top_views[i]->create(t, NULL);
+	}
+
+	tui_screen_start(t);
+	log_set_sink(tui_log, t);
+	loop_watch(loop, STDIN_FILENO, tui_stdin, t);
+	for (i = 0; i < sizeof tui_signals / sizeof tui_signals[0]; i++)
+		loop_signal(loop, tui_signals[i], tui_signal, t);
+	tui_enter(t, tui_current(t));
+	status_tick(t);
+	timer_arm(loop, &t->tick, 1.0);
+	client_start(t->client);
+	tui_draw(t);
+
+	code = loop_run(loop);
+
+	/* Give the terminal back first, then say goodbye to the monitor. */
+	timer_cancel(loop, &t->redraw);
+	timer_cancel(loop, &t->tick);
+	tui_leave(t, tui_current(t));
+	timer_cancel(loop, &t->act);
+	if (t->reg_polling)
+		client_poll_registry(t->client, 0, NULL, NULL);
+	loop_unwatch(loop, STDIN_FILENO);
+	tui_screen_end(t);
+	log_set_sink(NULL, NULL);
+	for (i = 0; i < sizeof tui_signals / sizeof tui_signals[0]; i++) {
+		if (tui_signals[i] != SIGINT && tui_signals[i] != SIGTERM &&
+		    tui_signals[i] != SIGHUP)
+			loop_signal(loop, tui_signals[i], NULL, NULL);
+	}
+	client_stop(t->client);
+	/* A rejected token or a protocol failure is worth its own status. */
+	if ((code = client_exit_status(t->client)) == SWF_EXIT_OK)
+		code = t->exit_code;
+	client_free(t->client);
+	t->client = NULL;
+	for (i = 0; i < sizeof tui_signals / sizeof tui_signals[0]; i++)
+		loop_signal(loop, tui_signals[i], NULL, NULL);
+	tui_free(t);
+	return (code);
+}

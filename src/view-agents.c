@@ -1,0 +1,471 @@
+/*
+ * view-agents.c: every agent seen in the stream (messages, last seen,
+ * types) merged with the monitor's registry (GET /api/systemagents/,
+ * polled only while this view is shown): status, operational state,
+ * heartbeat age, host. Our own registration is marked.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "filter.h"
+#include "msg.h"
+#include "run.h"
+#include "text.h"
+#include "tui-int.h"
+#include "xmalloc.h"
+
+#define AGENTS_REG_MAX	4096
+
+enum {
+	AC_MARK, AC_NAME, AC_MSGS, AC_LAST, AC_TYPES, AC_STATUS, AC_STATE,
+	AC_HB, AC_HOST, AC_KIND, AC_COUNT
+};
+
+struct arow {
+	const char		*name;
+	struct agent		*a;	/* NULL if only in the registry */
+	const struct regent	*r;	/* NULL if not in the registry */
+	uint64_t		 key;
+	int64_t			 seen;	/* latest of both, for sorting */
+};
+
+struct agentsview {
+	struct tui	*t;
+	struct tui_list	 list;
+	struct arow	*rows;
+	size_t		 nrows, cap;
+	int		 by_seen;
+};
+
+void
+tui_reg_free(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nreg; i++) {
+		free(t->reg[i].name);
+		free(t->reg[i].type);
+		free(t->reg[i].status);
+		free(t->reg[i].opstate);
+		free(t->reg[i].host);
+		free(t->reg[i].ns);
+	}
+	free(t->reg);
+	t->reg = NULL;
+	t->nreg = 0;
+}
+
+/* A field of a registry record, sanitized ("" if absent). */
+static char *
+agents_str(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+	char	*s;
+
+	if (json_is_string(v))
+		return (text_sanitize(json_string_value(v),
+		    json_string_length(v)));
+	if (json_is_integer(v)) {
+		xasprintf(&s, "%lld", (long long)json_integer_value(v));
+		return (s);
+	}
+	return (xstrdup(""));
+}
+
+static int
+agents_reg_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct regent *)a)->name,
+	    ((const struct regent *)b)->name));
+}
+
+/* The registry's answer (borrowed) or why there is none. */
+static void
+agents_registry(json_t *arr, const char *reason, void *arg)
+{
+	struct tui	*t = arg;
+	struct regent	*e;
+	json_t		*o, *v;
+	size_t		 i;
+	char		*hb;
+
+	if (arr != NULL && json_is_object(arr))
+		arr = json_object_get(arr, "results");
+	if (arr == NULL || !json_is_array(arr)) {
+		if (reason == NULL)
+			reason = "unexpected answer";
+		text_sanitize_buf(t->reg_reason, sizeof t->reg_reason, reason,
+		    strlen(reason));
+		tui_dirty(t);
+		return;
+	}
+	tui_reg_free(t);
+	t->reg = xcalloc(json_array_size(arr) + 1, sizeof *t->reg);
+	json_array_foreach(arr, i, o) {
+		if (t->nreg == AGENTS_REG_MAX || !json_is_object(o))
+			break;
+		e = &t->reg[t->nreg];
+		e->name = agents_str(o, "instance_name");
+		if (*e->name == '\0') {
+			free(e->name);
+			continue;
+		}
+		e->type = agents_str(o, "agent_type");
+		e->status = agents_str(o, "status");
+		e->opstate = agents_str(o, "operational_state");
+		e->host = agents_str(o, "hostname");
+		e->ns = agents_str(o, "namespace");
+		v = json_object_get(o, "pid");
+		e->pid = json_is_integer(v) ? json_integer_value(v) : 0;
+		hb = agents_str(o, "last_heartbeat");
+		e->heartbeat = *hb != '\0' ? msg_parse_time(hb) : 0;
+		if (e->heartbeat < 0)
+			e->heartbeat = 0;
+		free(hb);
+		t->nreg++;
+	}
+	qsort(t->reg, t->nreg, sizeof *t->reg, agents_reg_cmp);
+	t->reg_at = now_wall_us();
+	t->reg_reason[0] = '\0';
+	tui_dirty(t);
+}
+
+static int
+agents_seen_cmp(const void *a, const void *b)
+{
+	const struct arow	*x = a, *y = b;
+
+	if (x->seen != y->seen)
+		return (x->seen > y->seen ? -1 : 1);
+	return (strcmp(x->name, y->name));
+}
+
+static void
+agents_add_row(struct agentsview *av, const char *name, struct agent *a,
+    const struct regent *r)
+{
+	struct arow	*w;
+
+	if (av->nrows == av->cap) {
+		av->cap = av->cap == 0 ? 64 : av->cap * 2;
+		av->rows = xreallocarray(av->rows, av->cap, sizeof *av->rows);
+	}
+	w = &av->rows[av->nrows++];
+	w->name = name;
+	w->a = a;
+	w->r = r;
+	w->key = tui_hash(0, name);
+	w->seen = a != NULL ? a->last_us : 0;
+	if (r != NULL && r->heartbeat > w->seen)
+		w->seen = r->heartbeat;
+}
+
+/* Merge the stream's agents and the registry, both sorted by name. */
+static size_t
+agents_count(void *arg)
+{
+	struct agentsview	*av = arg;
+	struct tui		*t = av->t;
+	struct agent		*a;
+	size_t			 i = 0;
+	int			 c;
+
+	av->nrows = 0;
+	a = RB_MIN(agent_tree, &t->runs->agents);
+	while (a != NULL || i < t->nreg) {
+		if (a == NULL)
+			c = 1;
+		else if (i == t->nreg)
+			c = -1;
+		else
+			c = strcmp(a->name, t->reg[i].name);
+		if (c < 0) {
+			agents_add_row(av, a->name, a, NULL);
+			a = RB_NEXT(agent_tree, &t->runs->agents, a);
+		} else if (c > 0) {
+			agents_add_row(av, t->reg[i].name, NULL, &t->reg[i]);
+			i++;
+		} else {
+			agents_add_row(av, a->name, a, &t->reg[i]);
+			a = RB_NEXT(agent_tree, &t->runs->agents, a);
+			i++;
+		}
+	}
+	if (av->by_seen)
+		qsort(av->rows, av->nrows, sizeof *av->rows, agents_seen_cmp);
+	return (av->nrows);
+}
+
+static uint64_t
+agents_key(void *arg, size_t i)
+{
+	struct agentsview	*av = arg;
+
+	return (av->rows[i].key);
+}
+
+static size_t
+agents_find(void *arg, uint64_t key)
+{
+	struct agentsview	*av = arg;
+	size_t			 i;
+
+	for (i = 0; i < av->nrows; i++) {
+		if (av->rows[i].key == key)
+			return (i);
+	}
+	return (0);
+}
+
+static int
+agents_match(void *arg, size_t i, const char *pat)
+{
+	struct agentsview	*av = arg;
+	const struct arow	*w = &av->rows[i];
+
+	return (tui_strcasestr(w->name, pat) != NULL ||
+	    (w->r != NULL && (tui_strcasestr(w->r->host, pat) != NULL ||
+	    tui_strcasestr(w->r->status, pat) != NULL)));
+}
+
+/* Columns; the name column fits the longest name within reason. */
+static void
+agents_layout(struct agentsview *av, struct tui_col *c, int w)
+{
+	size_t	i, nw, maxw = 12, cap = w >= 120 ? 32 : 22;
+
+	for (i = 0; i < av->nrows; i++) {
+		if ((nw = text_width(av->rows[i].name)) > maxw)
+			maxw = nw;
+	}
+	if (maxw > cap)
+		maxw = cap;
+	c[AC_MARK] = TUI_COL("", 1, 0, 0, 0, 0);
+	c[AC_NAME] = TUI_COL("AGENT", (int)maxw, 0, 0, 0, 1);
+	c[AC_MSGS] = TUI_COL("MSGS", 7, 0, 0, 1, 0);
+	c[AC_LAST] = TUI_COL("LAST", 6, 0, 0, 1, 0);
+	c[AC_TYPES] = TUI_COL("TYPES", 12, 1, 1, 0, 0);
+	c[AC_STATUS] = TUI_COL("STATUS", 8, 0, 0, 0, 0);
+	c[AC_STATE] = TUI_COL("OP STATE", 10, 0, 0, 0, 0);
+	c[AC_HB] = TUI_COL("HB AGE", 6, 0, 0, 1, 0);
+	c[AC_HOST] = TUI_COL("HOST", 16, 2, 0, 0, 1);
+	c[AC_KIND] = TUI_COL("AGENT TYPE", 14, 3, 0, 0, 0);
+	tui_cols_layout(c, AC_COUNT, w);
+}
+
+static enum tui_colour
+agents_status_colour(const char *s)
+{
+	if (strcmp(s, "OK") == 0)
+		return (COL_DATA);
+	if (strcmp(s, "WARNING") == 0)
+		return (COL_NOTICE);
+	if (strcmp(s, "ERROR") == 0)
+		return (COL_ERROR);
+	return (COL_HINT);
+}
+
+static void
+agents_draw_row(void *arg, size_t i, int y, int w, int flags,
+    const char *pat)
+{
+	struct agentsview	*av = arg;
+	const struct arow	*ar = &av->rows[i];
+	const char		*own = av->t->cfg->name;
+	struct tui_col		 c[AC_COUNT];
+	char			 buf[1024];
+	size_t			 k, len;
+	int64_t			 now = now_wall_us();
+	unsigned		 a;
+	int			 mine;
+
+	a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) : A_NORMAL;
+	mine = own != NULL && strcmp(ar->name, own) == 0;
+	agents_layout(av, c, w);
+	tui_fill(y, 0, w, a);
+	tui_cols_put(c, AC_MARK, y, mine ? "*" : "", a |
+	    tui_attr(COL_MARK));
+	tui_cols_put(c, AC_NAME, y, ar->name, mine && !(flags & LIST_SEL) ?
+	    tui_attr(COL_MARK) : a | A_BOLD);
+	if (ar->a != NULL) {
+		tui_cols_put(c, AC_MSGS, y, tui_fmt_count(buf, sizeof buf,
+		    ar->a->count), a);
+		tui_cols_put(c, AC_LAST, y, tui_fmt_dur(buf, sizeof buf,
+		    (now - ar->a->last_us) / 1000000 * 1000000), a);
+		buf[0] = '\0';
+		for (k = 0, len = 0; k < ar->a->types.len &&
+		    len < sizeof buf; k++)
+			len += snprintf(buf + len, sizeof buf - len, "%s%s",
+			    k > 0 ? "," : "", ar->a->types.v[k].name);
+		tui_cols_put(c, AC_TYPES, y, buf, a);
+	} else {
+		tui_cols_put(c, AC_MSGS, y, "-", a);
+		tui_cols_put(c, AC_LAST, y, "-", a);
+		tui_cols_put(c, AC_TYPES, y, mine ? "(this dashboard)" :
+		    "(no message seen)", (flags & LIST_SEL) ? a :
+		    tui_attr(COL_HINT));
+	}
+	if (ar->r != NULL) {
+		tui_cols_put(c, AC_STATUS, y, ar->r->status, (flags &
+		    LIST_SEL) ? a : tui_attr(agents_status_colour(
+		    ar->r->status)));
+		tui_cols_put(c, AC_STATE, y, ar->r->opstate, a);
+		tui_cols_put(c, AC_HB, y, ar->r->heartbeat > 0 ?
+		    tui_fmt_dur(buf, sizeof buf, (now - ar->r->heartbeat) /
+		    1000000 * 1000000) : "-", a);
+		tui_cols_put(c, AC_HOST, y, ar->r->host, a);
+		tui_cols_put(c, AC_KIND, y, ar->r->type, a);
+	} else {
+		tui_cols_put(c, AC_STATUS, y, "-", a);
+		tui_cols_put(c, AC_STATE, y, "-", a);
+		tui_cols_put(c, AC_HB, y, "-", a);
+	}
+	if (pat != NULL && (flags & LIST_MATCH)) {
+		tui_fit_mid(buf, sizeof buf, ar->name, c[AC_NAME].cw);
+		tui_put_hl(y, c[AC_NAME].x, c[AC_NAME].cw, buf, a | A_BOLD,
+		    pat, tui_attr(COL_MATCH));
+	}
+}
+
+static const struct tui_list_ops agents_ops = {
+	agents_count, agents_key, agents_find, agents_draw_row, agents_match
+};
+
+static void *
+agentsview_create(struct tui *t, const void *arg)
+{
+	struct agentsview	*av = xcalloc(1, sizeof *av);
+
+	av->t = t;
+	tui_list_init(&av->list, &agents_ops, av, 0, 0);
+	return (av);
+}
+
+static void
+agentsview_destroy(struct tui *t, void *arg)
+{
+	struct agentsview	*av = arg;
+
+	free(av->rows);
+	free(av);
+}
+
+static void
+agentsview_enter(struct tui *t, void *arg)
+{
+	tui_want_registry(t, 1, agents_registry);
+}
+
+static void
+agentsview_leave(struct tui *t, void *arg)
+{
+	tui_want_registry(t, 0, NULL);
+}
+
+static void
+agentsview_draw(struct tui *t, void *arg, int y, int h)
+{
+	struct agentsview	*av = arg;
+	struct tui_col		 c[AC_COUNT];
+
+	if (h < 2)
+		return;
+	agents_layout(av, c, t->cols);
+	tui_cols_header(c, AC_COUNT, y, t->cols,
+	    tui_attr(COL_HEADER) | A_REVERSE);
+	tui_list_draw(&av->list, y + 1, h - 1, t->cols);
+	if (av->nrows == 0 && h > 3)
+		tui_put(y + 2, 2, t->cols - 4, "no agent seen yet",
+		    tui_attr(COL_HINT));
+}
+
+static void
+agentsview_search_change(struct tui *t, void *arg, const char *text)
+{
+	struct agentsview	*av = arg;
+
+	strlcpy(av->list.search, text, sizeof av->list.search);
+}
+
+static void
+agentsview_search_done(struct tui *t, void *arg, const char *text)
+{
+	struct agentsview	*av = arg;
+
+	strlcpy(av->list.search, text != NULL ? text : "",
+	    sizeof av->list.search);
+	if (text != NULL && *text != '\0' && !tui_list_search(&av->list, 1, 1))
+		tui_notice(t, 1, "no agent shows \"%s\"", text);
+}
+
+static int
+agentsview_key(struct tui *t, void *arg, int key)
+{
+	struct agentsview	*av = arg;
+	long			 i;
+
+	switch (key) {
+	case 's':
+		av->by_seen = !av->by_seen;
+		tui_notice(t, 0, "agents sorted by %s", av->by_seen ?
+		    "last seen" : "name");
+		return (V_HANDLED | V_REDRAW);
+	case '/':
+		tui_prompt_start(t, "/", "", agentsview_search_change,
+		    agentsview_search_done, av);
+		return (V_HANDLED | V_REDRAW);
+	case TK_ENTER:
+	case '\n':
+	case TK(KEY_ENTER):
+		/* The agent's messages: narrow the view filter to it. */
+		if ((i = tui_list_selected(&av->list)) < 0)
+			return (V_HANDLED);
+		filter_clear(t->vf, FK_AGENT);
+		filter_add(t->vf, FK_AGENT, av->rows[i].name);
+		tui_refilter(t);
+		tui_show_top(t, TOP_MESSAGES);
+		tui_notice(t, 0, "view filter: agent=%s (x clears)",
+		    av->rows[i].name);
+		return (V_HANDLED | V_REDRAW);
+	}
+	return (tui_list_key(&av->list, key));
+}
+
+static void
+agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
+{
+	char	age[32];
+
+	if (t->reg_reason[0] != '\0')
+		snprintf(buf, size, "%zu agents seen; registry: %s",
+		    t->runs->nagents, t->reg_reason);
+	else if (t->reg_at == 0)
+		snprintf(buf, size, "%zu agents seen; registry: asking",
+		    t->runs->nagents);
+	else
+		snprintf(buf, size, "%zu agents seen; registry: %zu, "
+		    "fetched %s ago (every 30s)", t->runs->nagents, t->nreg,
+		    tui_fmt_dur(age, sizeof age, (now_wall_us() - t->reg_at) /
+		    1000000 * 1000000));
+}
+
+const struct view view_agents = {
+	.name = "Agents",
+	.hints = "Enter its messages  s sort  / search  * this dashboard  "
+	    "? help",
+	.create = agentsview_create,
+	.destroy = agentsview_destroy,
+	.enter = agentsview_enter,
+	.leave = agentsview_leave,
+	.draw = agentsview_draw,
+	.key = agentsview_key,
+	.info = agentsview_info
+};

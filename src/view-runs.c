@@ -1,0 +1,274 @@
+/*
+ * view-runs.c: one row per run seen, from the aggregates (which outlive
+ * the retained messages), sorted by last activity or by run id.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "text.h"
+#include "tui-int.h"
+#include "xmalloc.h"
+
+enum {
+	RC_RUN, RC_NS, RC_STATE, RC_FIRST, RC_DUR, RC_STF, RC_DATA, RC_PROC,
+	RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
+};
+
+struct runsview {
+	struct tui	 *t;
+	struct tui_list	  list;
+	struct run	**rows;		/* rebuilt at each sync */
+	size_t		  nrows;
+	size_t		  cap;
+	int		  by_id;
+};
+
+static size_t
+runs_count(void *arg)
+{
+	struct runsview	*rv = arg;
+	struct runs	*rs = rv->t->runs;
+	struct run	*r;
+
+	if (rv->cap < rs->nruns) {
+		rv->cap = rs->nruns;
+		rv->rows = xreallocarray(rv->rows, rv->cap, sizeof *rv->rows);
+	}
+	rv->nrows = 0;
+	if (rv->by_id) {
+		RB_FOREACH(r, run_tree, &rs->runs)
+			rv->rows[rv->nrows++] = r;
+	} else {
+		TAILQ_FOREACH_REVERSE(r, &rs->run_lru, run_lru, lru)
+			rv->rows[rv->nrows++] = r;
+	}
+	return (rv->nrows);
+}
+
+static uint64_t
+runs_key(void *arg, size_t i)
+{
+	struct runsview	*rv = arg;
+
+	return (rv->rows[i]->serial);
+}
+
+static size_t
+runs_find_key(void *arg, uint64_t key)
+{
+	struct runsview	*rv = arg;
+	size_t		 i;
+
+	for (i = 0; i < rv->nrows; i++) {
+		if (rv->rows[i]->serial == key)
+			return (i);
+	}
+	return (0);
+}
+
+static int
+runs_match(void *arg, size_t i, const char *pat)
+{
+	struct runsview	*rv = arg;
+	struct run	*r = rv->rows[i];
+
+	return (tui_strcasestr(r->id, pat) != NULL ||
+	    tui_strcasestr(r->ns, pat) != NULL ||
+	    tui_strcasestr(r->state, pat) != NULL ||
+	    tui_strcasestr(r->last_file, pat) != NULL);
+}
+
+/* Columns; the run column is as wide as the widest id shown. */
+static void
+runs_layout(struct runsview *rv, struct tui_col *c, int w)
+{
+	size_t	i, iw, idw = 3;
+
+	for (i = 0; i < rv->nrows; i++) {
+		if ((iw = text_width(rv->rows[i]->id)) > idw)
+			idw = iw;
+	}
+	if (idw > 24)
+		idw = 24;
+	c[RC_RUN] = TUI_COL("RUN", (int)idw, 0, 0, 0, 1);
+	c[RC_NS] = TUI_COL("NAMESPACE", 10, 3, 0, 0, 1);
+	c[RC_STATE] = TUI_COL("STATE", 15, 0, 0, 0, 0);
+	c[RC_FIRST] = TUI_COL("FIRST", 8, 2, 0, 0, 0);
+	c[RC_DUR] = TUI_COL("DUR", 7, 0, 0, 1, 0);
+	c[RC_STF] = TUI_COL("STF g/r", 9, 0, 0, 1, 0);
+	c[RC_DATA] = TUI_COL("DATA", 5, 0, 0, 1, 0);
+	c[RC_PROC] = TUI_COL("PROC", 5, 0, 0, 1, 0);
+	c[RC_TOTAL] = TUI_COL("TOTAL", 6, 0, 0, 1, 0);
+	c[RC_LAST] = TUI_COL("LAST", 6, 0, 0, 1, 0);
+	c[RC_FILE] = TUI_COL("LAST FILE", 9, 1, 1, 0, 1);
+	tui_cols_layout(c, RC_COUNT, w);
+}
+
+/* "ended", "run/physics", or "-". */
+static const char *
+runs_state(const struct run *r, char *buf, size_t size)
+{
+	if (r->ended)
+		snprintf(buf, size, "ended");
+	else if (*r->state == '\0')
+		snprintf(buf, size, "-");
+	else if (*r->substate == '\0')
+		snprintf(buf, size, "%s", r->state);
+	else
+		snprintf(buf, size, "%s/%s", r->state, r->substate);
+	return (buf);
+}
+
+static void
+runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
+{
+	struct runsview	*rv = arg;
+	struct run	*r = rv->rows[i];
+	struct tui_col	 c[RC_COUNT];
+	char		 buf[128];
+	int64_t		 now = now_wall_us();
+	unsigned	 a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
+		    A_NORMAL;
+
+	runs_layout(rv, c, w);
+	tui_fill(y, 0, w, a);
+	tui_cols_put(c, RC_RUN, y, r->id, a | A_BOLD);
+	tui_cols_put(c, RC_NS, y, *r->ns != '\0' ? r->ns : "-", a);
+	tui_cols_put(c, RC_STATE, y, runs_state(r, buf, sizeof buf),
+	    (flags & LIST_SEL) ? a : r->ended ? tui_attr(COL_HINT) :
+	    tui_attr(COL_LIFECYCLE));
+	tui_cols_put(c, RC_FIRST, y, tui_fmt_clock(buf, sizeof buf,
+	    r->first_us, 0), a);
+	tui_cols_put(c, RC_DUR, y, tui_fmt_dur(buf, sizeof buf,
+	    (r->ended ? r->end_us : r->last_us) - r->first_us), a);
+	snprintf(buf, sizeof buf, "%llu/%llu", (unsigned long long)r->stf_gen,
+	    (unsigned long long)r->stf_ready);
+	tui_cols_put(c, RC_STF, y, buf, a);
+	tui_cols_put(c, RC_DATA, y, tui_fmt_count(buf, sizeof buf,
+	    r->data_ready), a);
+	tui_cols_put(c, RC_PROC, y, tui_fmt_count(buf, sizeof buf,
+	    r->proc_complete), a);
+	tui_cols_put(c, RC_TOTAL, y, tui_fmt_count(buf, sizeof buf,
+	    r->total), a);
+	tui_cols_put(c, RC_LAST, y, tui_fmt_dur(buf, sizeof buf,
+	    (now - r->last_us) / 1000000 * 1000000), a);
+	tui_cols_put(c, RC_FILE, y, r->last_file, a);
+	if (pat != NULL && (flags & LIST_MATCH) && c[RC_RUN].x >= 0) {
+		tui_fit_mid(buf, sizeof buf, r->id, c[RC_RUN].cw);
+		tui_put_hl(y, c[RC_RUN].x, c[RC_RUN].cw, buf, a | A_BOLD,
+		    pat, tui_attr(COL_MATCH));
+	}
+}
+
+static const struct tui_list_ops runs_ops = {
+	runs_count, runs_key, runs_find_key, runs_draw_row, runs_match
+};
+
+static void *
+runsview_create(struct tui *t, const void *arg)
+{
+	struct runsview	*rv = xcalloc(1, sizeof *rv);
+
+	rv->t = t;
+	tui_list_init(&rv->list, &runs_ops, rv, 0, 0);
+	return (rv);
+}
+
+static void
+runsview_destroy(struct tui *t, void *arg)
+{
+	struct runsview	*rv = arg;
+
+	free(rv->rows);
+	free(rv);
+}
+
+static void
+runsview_draw(struct tui *t, void *arg, int y, int h)
+{
+	struct runsview	*rv = arg;
+	struct tui_col	 c[RC_COUNT];
+
+	if (h < 2)
+		return;
+	runs_count(rv);
+	runs_layout(rv, c, t->cols);
+	tui_cols_header(c, RC_COUNT, y, t->cols,
+	    tui_attr(COL_HEADER) | A_REVERSE);
+	tui_list_draw(&rv->list, y + 1, h - 1, t->cols);
+	if (rv->nrows == 0 && h > 3)
+		tui_put(y + 2, 2, t->cols - 4, "no run seen yet",
+		    tui_attr(COL_HINT));
+}
+
+static void
+runsview_search_done(struct tui *t, void *arg, const char *text)
+{
+	struct runsview	*rv = arg;
+
+	strlcpy(rv->list.search, text != NULL ? text : "",
+	    sizeof rv->list.search);
+	if (text != NULL && *text != '\0' && !tui_list_search(&rv->list, 1, 1))
+		tui_notice(t, 1, "no run shows \"%s\"", text);
+}
+
+static void
+runsview_search_change(struct tui *t, void *arg, const char *text)
+{
+	struct runsview	*rv = arg;
+
+	strlcpy(rv->list.search, text, sizeof rv->list.search);
+}
+
+static int
+runsview_key(struct tui *t, void *arg, int key)
+{
+	struct runsview	*rv = arg;
+	long		 i;
+
+	switch (key) {
+	case 's':
+		rv->by_id = !rv->by_id;
+		tui_notice(t, 0, "runs sorted by %s", rv->by_id ? "run id" :
+		    "last activity");
+		return (V_HANDLED | V_REDRAW);
+	case '/':
+		tui_prompt_start(t, "/", "", runsview_search_change,
+		    runsview_search_done, rv);
+		return (V_HANDLED | V_REDRAW);
+	case TK_ENTER:
+	case '\n':
+	case TK(KEY_ENTER):
+		if ((i = tui_list_selected(&rv->list)) >= 0)
+			tui_push(t, &view_run, rv->rows[i]->id);
+		return (V_HANDLED | V_REDRAW);
+	}
+	return (tui_list_key(&rv->list, key));
+}
+
+static void
+runsview_info(struct tui *t, void *arg, char *buf, size_t size)
+{
+	struct runsview	*rv = arg;
+	struct runs	*rs = t->runs;
+
+	snprintf(buf, size, "%zu runs, by %s%s", rs->nruns,
+	    rv->by_id ? "run id" : "last activity",
+	    rs->evicted_runs > 0 ? " (oldest evicted)" : "");
+}
+
+const struct view view_runs = {
+	.name = "Runs",
+	.hints = "Enter run  s sort  / search  DATA=data_ready "
+	    "PROC=processing_complete",
+	.create = runsview_create,
+	.destroy = runsview_destroy,
+	.draw = runsview_draw,
+	.key = runsview_key,
+	.info = runsview_info
+};

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The headless output modes: plain, json and events lines, the idle flush
+# into a pipe, and a clean end with EXITED when the pipe closes.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/client-lib.sh"
+
+REG="$T/reg.json"
+sim_start --token t --no-workflow --heartbeat-interval 0.5 \
+    --registry-dump "$REG"
+
+M1='{"msg_type": "stf_gen", "run_id": 100042, "filename": "stf_001.dat", "sender": "daq-simulator", "message": "STF file generated", "sent_at": "2025-01-15T14:30:25.123Z"}'
+M2='{"msg_type":"data_ready","run_id":"run-7","processed_by":"data-agent","sender":"x","message":"tab\there \u001b[31mred"}'
+
+# plain: one human line per message.
+dash_start --output plain
+dash_connected
+pub "$M1"
+pub "$M2"
+wait_for 5 out_has 'data_ready' || fail "plain: no data_ready line"
+kill -INT "$DASH_PID"; dash_wait
+[ "$DASH_RC" = 0 ] || fail "plain: exit $DASH_RC"
+grep -q '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] stf_gen  *daq-simulator  *100042  *stf_001.dat  STF file generated$' \
+    "$DASH_OUT" || { cat "$DASH_OUT"; fail "plain: bad stf_gen line"; }
+grep -q 'data_ready  *data-agent  *run-7  *-  tab here red$' "$DASH_OUT" ||
+    { cat "$DASH_OUT"; fail "plain: bad data_ready line"; }
+grep -q "$(printf '\033')" "$DASH_OUT" && fail "plain: escape on a pipe"
+ok "plain"
+
+# json: the data objects as received, one per line, nothing else.
+dash_start --output json
+dash_connected
+pub "$M1"
+pub "$M2"
+wait_for 5 sh -c "[ \$(wc -l < '$DASH_OUT') -ge 2 ]" || fail "json: lines"
+kill -TERM "$DASH_PID"; dash_wait
+[ "$DASH_RC" = 0 ] || fail "json: exit $DASH_RC"
+[ "$(wc -l < "$DASH_OUT")" = 2 ] || { cat "$DASH_OUT"; fail "json: not 2 lines"; }
+jq -e -c . "$DASH_OUT" >/dev/null || fail "json: not JSON lines"
+sed -n 1p "$DASH_OUT" | has_all "$M1" || fail "json: first object differs"
+[ "$(sed -n 2p "$DASH_OUT" | jq -r .processed_by)" = data-agent ] ||
+    fail "json: second object"
+ok "json"
+
+# events: every event, connected and heartbeat included.
+dash_start --output events
+dash_connected
+pub "$M1"
+wait_for 5 out_has '"event":"heartbeat"' || fail "events: no heartbeat"
+wait_for 5 out_has '"event":"stf_gen"' || fail "events: no stf_gen"
+kill -HUP "$DASH_PID"; dash_wait
+[ "$DASH_RC" = 0 ] || fail "events: exit $DASH_RC"
+jq -e -s 'map(select(.event == "connected"))[0].data | fromjson |
+    .client_id | length > 0' "$DASH_OUT" >/dev/null || fail "events: no connected with client_id"
+jq -r 'select(.event == "stf_gen") | .data' "$DASH_OUT" | has_all "$M1" ||
+    fail "events: raw data differs"
+jq -e -s 'all(has("event") and has("id") and has("data"))' "$DASH_OUT" \
+    >/dev/null || fail "events: keys"
+ok "events"
+
+# The idle flush: a lone message reaches a pipe at once.
+FIFO="$T/fifo"
+mkfifo "$FIFO"
+cat "$FIFO" > "$T/piped" &
+CAT=$!
+bg_start "$SWF_DASH" --url "$SIM_URL" --output json >"$FIFO" 2>"$T/pipe.err"
+PIPE_DASH=$BG_PID
+wait_for 10 grep -q 'stream open' "$T/pipe.err" || fail "pipe: no connect"
+pub '{"msg_type":"sse_test","n":1}'
+wait_for 0.5 grep -q '"n": *1' "$T/piped" || fail "pipe: not flushed in 0.5 s"
+kill -INT "$PIPE_DASH"
+wait "$PIPE_DASH"; wait "$CAT"
+ok "idle flush"
+
+# The end of the pipe ends swf-dash cleanly, with EXITED.
+(
+	"$SWF_DASH" --url "$SIM_URL" --output json --name pipe-recv \
+	    2>"$T/epipe.err"
+	echo "$?" > "$T/epipe.rc"
+) | head -n 1 > "$T/epipe.out" &
+EP=$!
+wait_for 10 grep -q 'stream open' "$T/epipe.err" || fail "epipe: no connect"
+pub '{"msg_type":"sse_test","n":2}'
+pub '{"msg_type":"sse_test","n":3}'
+wait_for 10 test -s "$T/epipe.rc" || fail "epipe: swf-dash did not end"
+wait "$EP"
+[ "$(cat "$T/epipe.rc")" = 0 ] || { cat "$T/epipe.err"; fail "epipe: exit $(cat "$T/epipe.rc")"; }
+grep -q '"n": *2' "$T/epipe.out" || fail "epipe: first line"
+wait_for 5 reg_is pipe-recv EXITED EXITED || fail "epipe: not EXITED"
+ok "EPIPE"

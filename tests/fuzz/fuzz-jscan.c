@@ -1,0 +1,105 @@
+/*
+ * fuzz-jscan.c: differential libFuzzer target. jscan_object()'s verdict
+ * must equal jansson's (json_loadb() with flags 0, then json_is_object())
+ * on every input, and again with JSCAN_ALLOW_NUL / JSON_ALLOW_NUL; the
+ * wanted keys' values must be the ones jansson keeps (the last duplicate),
+ * with equal types and, for strings and integers, equal contents.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jscan.h"
+#include "xmalloc.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char *const keys[] = { "msg_type", "run_id", "message", "a",
+    "", "k\xc3\xa9" };
+#define NKEYS	(sizeof keys / sizeof keys[0])
+
+/* The jscan type jansson's value has. */
+static int
+fuzz_type(json_t *v)
+{
+	if (v == NULL)
+		return (JT_NONE);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:	return (JT_OBJECT);
+	case JSON_ARRAY:	return (JT_ARRAY);
+	case JSON_STRING:	return (JT_STRING);
+	case JSON_INTEGER:	return (JT_INTEGER);
+	case JSON_REAL:		return (JT_REAL);
+	case JSON_TRUE:		return (JT_TRUE);
+	case JSON_FALSE:	return (JT_FALSE);
+	case JSON_NULL:		return (JT_NULL);
+	}
+	return (-1);
+}
+
+/* Compare the scanned values with jansson's object. */
+static void
+fuzz_values(json_t *root, const struct jscan_val *vals)
+{
+	const struct jscan_val	*v;
+	json_t			*j;
+	char			*s, lit[32];
+	size_t			 i, n;
+
+	for (i = 0; i < NKEYS; i++) {
+		v = &vals[i];
+		j = json_object_get(root, keys[i]);
+		if (fuzz_type(j) != v->type)
+			abort();
+		if (v->type == JT_STRING) {
+			s = xmalloc(v->len + 1);
+			n = v->esc ? jscan_unescape(v->p, v->len, s) : v->len;
+			if (!v->esc)
+				memcpy(s, v->p, n);
+			if (n != json_string_length(j) ||
+			    memcmp(s, json_string_value(j), n) != 0)
+				abort();
+			free(s);
+		} else if (v->type == JT_INTEGER) {
+			snprintf(lit, sizeof lit, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(j));
+			if (strlen(lit) != v->len ||
+			    memcmp(lit, v->p, v->len) != 0) {
+				/* Only "-0" is written differently. */
+				if (v->len != 2 || memcmp(v->p, "-0", 2) != 0)
+					abort();
+			}
+		}
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct jscan_val	 vals[NKEYS];
+	const char		*p = (const char *)data;
+	json_t			*j;
+	int			 flags, ok, r;
+
+	for (flags = 0; flags <= 1; flags++) {
+		j = json_loadb(p, size, flags ? JSON_ALLOW_NUL : 0, NULL);
+		ok = j != NULL && json_is_object(j);
+		r = jscan_object(p, size, flags ? JSCAN_ALLOW_NUL : 0, keys,
+		    NKEYS, vals);
+		if (ok != (r >= 0))
+			abort();
+		if (ok) {
+			fuzz_values(j, vals);
+			if (((memchr(p, '\n', size) != NULL ||
+			    memchr(p, '\r', size) != NULL) ? JSCAN_NEWLINE :
+			    0) != r)
+				abort();
+		}
+		json_decref(j);
+	}
+	return (0);
+}

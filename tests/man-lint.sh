@@ -1,0 +1,24 @@
+#!/bin/sh
+# The man pages are clean mdoc, and document what the programs accept.
+. "$top_srcdir/tests/lib.sh"
+[ -n "${MANDOC:-}" ] || MANDOC=$(command -v mandoc) || skip "no mandoc"
+
+for page in swf-dash.1 swf-sim.1; do
+	out=$("$MANDOC" -Tlint -W warning "$top_srcdir/man/$page" 2>&1)
+	[ -z "$out" ] || fail "mandoc -Tlint $page: $out"
+	ok "$page lints clean"
+done
+
+# Every long option in --help appears in the man page, and vice versa.
+for prog in swf-dash swf-sim; do
+	eval bin=\$$(echo "$prog" | tr a-z- A-Z_)
+	"$bin" --help >"$T/help" 2>&1 || fail "$prog --help failed"
+	grep -o -E -- '--[a-z][a-z0-9-]+' "$T/help" | sort -u >"$T/help.opts"
+	"$MANDOC" -Tascii "$top_srcdir/man/$prog.1" | col -b >"$T/man.txt"
+	grep -o -E -- '--[a-z][a-z0-9-]+' "$T/man.txt" | sort -u >"$T/man.opts"
+	missing=$(comm -23 "$T/help.opts" "$T/man.opts" | tr '\n' ' ')
+	[ -z "$missing" ] || fail "$prog: in --help but not in the man page: $missing"
+	extra=$(comm -13 "$T/help.opts" "$T/man.opts" | tr '\n' ' ')
+	[ -z "$extra" ] || fail "$prog: in the man page but not in --help: $extra"
+	ok "$prog --help and man page list the same options"
+done

@@ -1,0 +1,49 @@
+#!/bin/sh
+# tui-runs.sh: the runs view counts what swf-sim published, per run, even
+# after the ring evicted the messages; s sorts by run id.
+. "$top_srcdir/tests/tui-lib.sh"
+
+sim_start --token t --no-workflow
+tui_start runs 80 24 --keep 5
+pub "$(runs_fixture)"
+tui_expect runs 'f99-1.stf'
+tmux_keys runs 2
+tui_expect runs 'RUN *STATE *DUR *STF g/r *DATA *PROC *TOTAL'
+tui_expect runs '3 runs, by last activity'
+
+# row RUN: the columns of its row: run state dur stf data proc total.
+row() {
+	tmux_screen runs | awk -v r="$1" '$1 == r { print $1, $2, $4, $5, $6, $7 }'
+}
+# want RUN STATE: the row the fixture calls for.
+want() {
+	echo "$1 $2 $(fixture_count "$1" stf_gen)/$(fixture_count "$1" \
+	    stf_ready) $(fixture_count "$1" data_ready) $(fixture_count "$1" \
+	    processing_complete) $(fixture_count "$1")"
+}
+[ "$(row 100)" = "$(want 100 ended)" ] || fail "run 100: $(row 100)"
+[ "$(row run-B)" = "$(want run-B beam/standby)" ] ||
+    fail "run-B: $(row run-B)"
+[ "$(row 99)" = "$(want 99 -)" ] || fail "run 99: $(row 99)"
+ok "counts equal what was published, with 5 messages kept"
+
+# Most recently active first, then by id (numbers as numbers).
+order() {
+	tmux_screen runs | awk '$1 == "99" || $1 == "100" || $1 == "run-B" {
+	    printf "%s ", $1 }'
+}
+[ "$(order)" = "99 run-B 100 " ] || fail "by activity: $(order)"
+tmux_keys runs s
+tui_expect runs '3 runs, by run id'
+[ "$(order)" = "99 100 run-B " ] || fail "by id: $(order)"
+ok "sorting"
+
+# New messages update the row.
+pub '{"msg_type":"data_ready","run_id":99,"sender_agent":"data"}'
+wait_for 5 sh -c "[ \"\$('$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p -t runs |
+    awk '\$1 == 99 { print \$7 }')\" = 2 ]" || fail "run 99 not updated"
+ok "live update"
+
+tmux_keys runs q
+tui_wait_dead runs
+tui_clean runs

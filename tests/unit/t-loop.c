@@ -1,0 +1,169 @@
+/*
+ * t-loop.c: unit tests of the event loop: timer order, re-arming and
+ * cancelling from callbacks, idle hooks, signals through the self-pipe,
+ * watched descriptors, an early loop_exit(), and loop_drain() with
+ * nothing to drain.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "loop.h"
+#include "t.h"
+
+struct t_ctx {
+	struct loop	*l;
+	char		 order[32];
+	size_t		 n;
+	int		 idle;
+	int		 sig;
+	int		 readable;
+	struct timer	 a, b, c, d, stop;
+};
+
+static void
+t_mark(struct t_ctx *x, char ch)
+{
+	if (x->n < sizeof x->order - 1)
+		x->order[x->n++] = ch;
+}
+
+static void
+t_a(void *arg)
+{
+	struct t_ctx	*x = arg;
+
+	t_mark(x, 'a');
+	/* Cancelling a timer that is due later from a callback. */
+	timer_cancel(x->l, &x->c);
+}
+
+static void
+t_b(void *arg)
+{
+	struct t_ctx	*x = arg;
+	static int	 again;
+
+	t_mark(x, 'b');
+	/* Re-arming itself from its own callback. */
+	if (!again++)
+		timer_arm(x->l, &x->b, 0.01);
+}
+
+static void
+t_c(void *arg)
+{
+	t_mark(arg, 'c');
+}
+
+static void
+t_d(void *arg)
+{
+	struct t_ctx	*x = arg;
+
+	t_mark(x, 'd');
+	raise(SIGUSR1);
+}
+
+static void
+t_stop(void *arg)
+{
+	struct t_ctx	*x = arg;
+
+	loop_exit(x->l, 42);
+	/* Only the first exit counts. */
+	loop_exit(x->l, 7);
+}
+
+static void
+t_idle(void *arg)
+{
+	struct t_ctx	*x = arg;
+
+	x->idle++;
+}
+
+static void
+t_signal(int sig, void *arg)
+{
+	struct t_ctx	*x = arg;
+
+	x->sig = sig;
+	t_mark(x, 's');
+}
+
+static void
+t_read(int fd, void *arg)
+{
+	struct t_ctx	*x = arg;
+	char		 buf[16];
+
+	if (read(fd, buf, sizeof buf) > 0)
+		x->readable++;
+	t_mark(x, 'r');
+}
+
+int
+main(void)
+{
+	struct t_ctx	 x;
+	int		 p[2];
+	int64_t		 t0;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	memset(&x, 0, sizeof x);
+	x.l = loop_create();
+	timer_init(&x.a, t_a, &x);
+	timer_init(&x.b, t_b, &x);
+	timer_init(&x.c, t_c, &x);
+	timer_init(&x.d, t_d, &x);
+	timer_init(&x.stop, t_stop, &x);
+
+	timer_arm(x.l, &x.c, 0.05);
+	timer_arm(x.l, &x.b, 0.02);
+	timer_arm(x.l, &x.a, 0.03);
+	timer_arm(x.l, &x.d, 0.1);
+	timer_arm(x.l, &x.stop, 0.3);
+	CHECK(x.a.armed && x.b.armed && x.c.armed);
+	/* Arming an armed timer moves it. */
+	timer_arm(x.l, &x.a, 0.01);
+
+	loop_signal(x.l, SIGUSR1, t_signal, &x);
+	if (pipe(p) != 0)
+		return (1);
+	loop_watch(x.l, p[0], t_read, &x);
+	if (write(p[1], "x", 1) != 1)
+		return (1);
+	loop_idle(x.l, t_idle, &x);
+
+	t0 = now_mono_us();
+	CHECK_INT(loop_run(x.l), 42);
+	CHECK(now_mono_us() - t0 >= 290000);
+	/* r first (readable at once), then a b b, c cancelled, d, s. */
+	CHECK_STR(x.order, "rabbds");
+	CHECK_INT(x.sig, SIGUSR1);
+	CHECK_INT(x.readable, 1);
+	CHECK(x.idle >= 3);
+	CHECK(!x.c.armed && !x.stop.armed);
+
+	/* loop_exit() before loop_run() is kept. */
+	loop_exit(x.l, 3);
+	CHECK_INT(loop_run(x.l), 3);
+
+	/* Nothing to drain: at once. */
+	CHECK_INT(loop_busy(x.l), 0);
+	CHECK_INT(loop_drain(x.l, 1.0), 0);
+
+	loop_unidle(x.l, t_idle, &x);
+	loop_unwatch(x.l, p[0]);
+	close(p[0]);
+	close(p[1]);
+	loop_free(x.l);
+	curl_global_cleanup();
+	return (t_done("t-loop"));
+}

@@ -1,0 +1,364 @@
+/* t-msg.c: unit tests for decoding events into messages. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "xmalloc.h"
+#include "t.h"
+
+#define REPL	"\xef\xbf\xbd"
+
+static struct msg *
+dec(const char *event, const char *json)
+{
+	return (msg_decode(event, json, strlen(json), 42));
+}
+
+static const char example[] =
+    "{\"msg_type\": \"stf_gen\", \"processed_by\": \"daq-simulator-agent\", "
+    "\"run_id\": \"run-2025-001\", \"filename\": \"stf_001.dat\", "
+    "\"message\": \"STF file generated\", "
+    "\"sender_agent\": \"daq-simulator-agent\", "
+    "\"recipient_agent\": \"data-agent\", \"queue_name\": \"epictopic\", "
+    "\"sent_at\": \"2025-01-15T14:30:25.123Z\"}";
+
+static void
+test_example(void)
+{
+	struct msg	*m = dec("stf_gen", example);
+	size_t		 used;
+	int		 i;
+
+	CHECK_STR(msg_get(m, MF_TYPE), "stf_gen");
+	CHECK_STR(msg_get(m, MF_AGENT), "daq-simulator-agent");
+	CHECK_STR(msg_get(m, MF_PROCESSED_BY), "daq-simulator-agent");
+	CHECK_STR(msg_get(m, MF_SENDER_AGENT), "daq-simulator-agent");
+	CHECK_STR(msg_get(m, MF_SENDER), "");
+	CHECK_STR(msg_get(m, MF_RUN), "run-2025-001");
+	CHECK_STR(msg_get(m, MF_FILE), "stf_001.dat");
+	CHECK_STR(msg_get(m, MF_TEXT), "STF file generated");
+	CHECK_STR(msg_get(m, MF_NAMESPACE), "");
+	CHECK_STR(msg_get(m, MF_SENT_AT), "2025-01-15T14:30:25.123Z");
+	CHECK_INT(m->sent_us, 1736951425123000LL);
+	CHECK_INT(m->recv_us, 42);
+	CHECK_INT(m->seq, 0);
+	CHECK_INT(m->family, FAM_DATA);
+	CHECK_INT(m->is_json, 1);
+	CHECK_INT(m->jsonlen, strlen(example));
+	CHECK_STR(msg_json(m), example);
+	/* Equal fields share bytes; empty ones point at the raw data's NUL. */
+	CHECK_INT(m->off[MF_AGENT], m->off[MF_PROCESSED_BY]);
+	CHECK_INT(m->off[MF_SENDER_AGENT], m->off[MF_PROCESSED_BY]);
+	CHECK_INT(m->off[MF_SENDER], m->jsonlen);
+	/* The allocation is tight: header, raw data and distinct fields. */
+	used = offsetof(struct msg, buf) + m->jsonlen + 1;
+	used += strlen("stf_gen") + strlen("daq-simulator-agent") +
+	    strlen("run-2025-001") + strlen("stf_001.dat") +
+	    strlen("STF file generated") + strlen("2025-01-15T14:30:25.123Z") +
+	    6;
+	CHECK_INT(m->size, used);
+	for (i = 0; i < MF_COUNT; i++)
+		CHECK(m->off[i] < m->size - offsetof(struct msg, buf));
+	free(m);
+}
+
+static void
+test_run_agent(void)
+{
+	struct msg	*m;
+
+	m = dec("x", "{\"run_id\": 100042}");
+	CHECK_STR(msg_get(m, MF_RUN), "100042");
+	free(m);
+	m = dec("x", "{\"run_id\": -9223372036854775808}");
+	CHECK_STR(msg_get(m, MF_RUN), "-9223372036854775808");
+	free(m);
+	m = dec("x", "{\"run_id\": 100042.0}");
+	CHECK_STR(msg_get(m, MF_RUN), "100042");
+	free(m);
+	m = dec("x", "{\"run_id\": 1.5}");
+	CHECK_STR(msg_get(m, MF_RUN), "1.5");
+	free(m);
+	m = dec("x", "{\"run_id\": 1e300}");
+	CHECK_STR(msg_get(m, MF_RUN), "1e+300");
+	free(m);
+	m = dec("x", "{\"run_id\": \"100042\"}");
+	CHECK_STR(msg_get(m, MF_RUN), "100042");
+	free(m);
+	m = dec("x", "{\"run_id\": null, \"state\": true}");
+	CHECK_STR(msg_get(m, MF_RUN), "");
+	CHECK_STR(msg_get(m, MF_STATE), "true");
+	free(m);
+	/* Past 64 bits jansson refuses the number: shown as text. */
+	m = dec("x", "{\"run_id\": 99999999999999999999}");
+	CHECK_INT(m->is_json, 0);
+	free(m);
+
+	m = dec("x", "{\"sender\": \"s\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	free(m);
+	m = dec("x", "{\"sender\": \"s\", \"sender_agent\": \"sa\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "sa");
+	free(m);
+	m = dec("x", "{\"sender\": \"s\", \"sender_agent\": \"sa\", "
+	    "\"processed_by\": \"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "pb");
+	CHECK_STR(msg_get(m, MF_SENDER), "s");
+	CHECK_STR(msg_get(m, MF_SENDER_AGENT), "sa");
+	free(m);
+	m = dec("x", "{\"sender\": \"s\", \"processed_by\": \"\", "
+	    "\"sender_agent\": null}");
+	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	free(m);
+	m = dec("x", "{\"processed_by\": \"\\u001b[2J\", \"sender\": \"s\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	free(m);
+}
+
+static void
+test_types(void)
+{
+	struct msg	*m;
+	int		 i;
+
+	m = dec("start_run", "{}");
+	CHECK_STR(msg_get(m, MF_TYPE), "start_run");
+	CHECK_INT(m->family, FAM_LIFECYCLE);
+	CHECK_INT(m->is_json, 1);
+	CHECK_INT(m->sent_us, 0);
+	for (i = MF_AGENT; i < MF_COUNT; i++)
+		CHECK_STR(msg_get(m, i), "");
+	CHECK_INT(m->size, offsetof(struct msg, buf) + 3 +
+	    strlen("start_run") + 1);
+	free(m);
+	m = dec("message", "{\"msg_type\": 5}");
+	CHECK_STR(msg_get(m, MF_TYPE), "message");
+	free(m);
+	m = dec("ev", "{\"msg_type\": \"\"}");
+	CHECK_STR(msg_get(m, MF_TYPE), "ev");
+	free(m);
+	m = dec(NULL, "{}");
+	CHECK_STR(msg_get(m, MF_TYPE), "message");
+	free(m);
+	m = dec("heartbeat", "{\"timestamp\": 1736951425.5}");
+	CHECK_STR(msg_get(m, MF_TYPE), "heartbeat");
+	CHECK_INT(m->family, FAM_UNKNOWN);
+	CHECK_INT(m->sent_us, 1736951425500000LL);
+	free(m);
+	m = dec("x", "{\"timestamp\": \"2025-01-15T14:30:25+02:00\"}");
+	CHECK_INT(m->sent_us, 1736944225000000LL);
+	free(m);
+	m = dec("x", "{\"timestamp\": 1736951425, \"sent_at\": 7}");
+	CHECK_INT(m->sent_us, 1736951425000000LL);
+	free(m);
+	m = dec("x", "{\"sent_at\": \"garbage\", \"timestamp\": 1}");
+	CHECK_INT(m->sent_us, 0);
+	CHECK_STR(msg_get(m, MF_SENT_AT), "garbage");
+	free(m);
+	/* Non-JSON data, arrays and bare numbers become text. */
+	m = dec("connected", "hello\x1b[31m world\n");
+	CHECK_INT(m->is_json, 0);
+	CHECK_STR(msg_get(m, MF_TYPE), "connected");
+	CHECK_STR(msg_get(m, MF_TEXT), "hello world ");
+	CHECK_STR(msg_get(m, MF_RUN), "");
+	CHECK_STR(msg_json(m), "hello\x1b[31m world\n");
+	free(m);
+	m = dec("x", "[1, 2]");
+	CHECK_INT(m->is_json, 0);
+	CHECK_STR(msg_get(m, MF_TEXT), "[1, 2]");
+	free(m);
+	m = dec("x", "42");
+	CHECK_INT(m->is_json, 0);
+	CHECK_STR(msg_get(m, MF_TEXT), "42");
+	free(m);
+	m = dec("x", "");
+	CHECK_INT(m->is_json, 0);
+	CHECK_STR(msg_get(m, MF_TEXT), "");
+	CHECK_INT(m->jsonlen, 0);
+	free(m);
+	m = msg_decode("x", "{\"a\":1}\0junk", 12, 0);
+	CHECK_INT(m->is_json, 0);
+	CHECK_STR(msg_get(m, MF_TEXT), "{\"a\":1}junk");
+	CHECK_INT(m->jsonlen, 12);
+	free(m);
+	/* A message that is an object is shown as compact JSON. */
+	m = dec("x", "{\"message\": {\"k\": [1, \"v\"]}}");
+	CHECK_STR(msg_get(m, MF_TEXT), "{\"k\":[1,\"v\"]}");
+	free(m);
+}
+
+static void
+test_hostile(void)
+{
+	static const char *keys[] = { "msg_type", "processed_by",
+	    "sender_agent", "sender", "run_id", "filename", "message",
+	    "namespace", "state", "substate", "sent_at" };
+	char		 json[4096], *p = json;
+	struct msg	*m;
+	size_t		 i;
+	int		 f;
+
+	p += snprintf(p, sizeof json, "{");
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		p += snprintf(p, sizeof json - (p - json), "%s\"%s\": "
+		    "\"\\u001b[31m\\u001b]52;c;aGk=\\u0007\\u009b2J"
+		    "\\u202ea\\tb\\u0000c\\u001bP$q\\u001b\\\\\\r\\n\"",
+		    i == 0 ? "" : ", ", keys[i]);
+	}
+	snprintf(p, sizeof json - (p - json), "}");
+	m = dec("\x1b[31mev", json);
+	CHECK_INT(m->is_json, 1);
+	for (f = 0; f < MF_COUNT; f++)
+		CHECK_STR(msg_get(m, f), "a bc ");
+	free(m);
+	m = dec("\x1b]0;title\x07" "ev\x9b", "not json \x1b[6n");
+	CHECK_STR(msg_get(m, MF_TYPE), "ev" REPL);
+	CHECK_STR(msg_get(m, MF_TEXT), "not json ");
+	free(m);
+	/* Invalid UTF-8 inside a JSON string: jansson refuses, shown raw. */
+	m = dec("x", "{\"message\": \"a\xff\"}");
+	CHECK_INT(m->is_json, 0);
+	CHECK_STR(msg_get(m, MF_TEXT), "{\"message\": \"a" REPL "\"}");
+	free(m);
+	/* Duplicate keys: the last one wins. */
+	m = dec("x", "{\"msg_type\": \"a\", \"msg_type\": \"b\"}");
+	CHECK_STR(msg_get(m, MF_TYPE), "b");
+	free(m);
+}
+
+static void
+test_huge(void)
+{
+	size_t		 n = 1024 * 1024, i;
+	char		*big = xmalloc(n + 64);
+	struct msg	*m;
+
+	memcpy(big, "{\"message\": \"", 13);
+	memset(big + 13, 'x', n);
+	memcpy(big + 13 + n, "\", \"filename\": \"", 16);
+	memset(big + 29 + n, '\0', 35);
+	m = msg_decode("x", big, 13 + n, 0);	/* unterminated: text */
+	CHECK_INT(m->is_json, 0);
+	CHECK_INT(strlen(msg_get(m, MF_TEXT)), 1024);
+	free(m);
+	memcpy(big + 13 + n, "\"}", 2);
+	m = msg_decode("x", big, 15 + n, 0);
+	CHECK_INT(m->is_json, 1);
+	CHECK_INT(strlen(msg_get(m, MF_TEXT)), 1024);
+	CHECK_INT(m->jsonlen, 15 + n);
+	CHECK(m->size < 15 + n + 2048);
+	free(m);
+	memcpy(big, "{\"filename\": \"", 14);
+	memset(big + 14, 'y', n);
+	memcpy(big + 14 + n, "\"}", 2);
+	m = msg_decode("x", big, 16 + n, 0);
+	CHECK_INT(strlen(msg_get(m, MF_FILE)), 256);
+	free(m);
+	/* Multi-byte characters are never cut in half at the cap. */
+	memcpy(big, "{\"filename\": \"", 14);
+	for (i = 0; i < 300; i++)
+		memcpy(big + 14 + 3 * i, "\xe2\x82\xac", 3);
+	memcpy(big + 14 + 900, "\"}", 2);
+	m = msg_decode("x", big, 916, 0);
+	CHECK_INT(strlen(msg_get(m, MF_FILE)), 255);
+	free(m);
+	/* Nesting 10 000 deep fails cleanly in jansson. */
+	for (i = 0; i < 10000; i++) {
+		big[i] = '[';
+		big[20000 - 1 - i] = ']';
+	}
+	m = msg_decode("x", big, 20000, 0);
+	CHECK_INT(m->is_json, 0);
+	CHECK_INT(strlen(msg_get(m, MF_TEXT)), 1024);
+	free(m);
+	memcpy(big, "{\"message\":", 11);
+	for (i = 11; i < 10011; i++)
+		big[i] = '[';
+	for (; i < 20011; i++)
+		big[i] = ']';
+	big[i++] = '}';
+	m = msg_decode("x", big, i, 0);
+	CHECK_INT(m->is_json, 0);
+	free(m);
+	free(big);
+}
+
+static void
+test_time(void)
+{
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25.123Z"),
+	    1736951425123000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25Z"), 1736951425000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25"), 1736951425000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15 14:30:25+00:00"),
+	    1736951425000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15t14:30:25z"), 1736951425000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25+02:00"),
+	    1736944225000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25+0200"),
+	    1736944225000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25+02"),
+	    1736944225000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25-05:30"),
+	    1736971225000000LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25.123456789Z"),
+	    1736951425123456LL);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25.1+00:00"),
+	    1736951425100000LL);
+	CHECK_INT(msg_parse_time("2000-03-01T12:00:00.5Z"),
+	    951912000500000LL);
+	CHECK_INT(msg_parse_time("2024-02-29T00:00:00Z"), 1709164800000000LL);
+	CHECK_INT(msg_parse_time("1970-01-01T00:00:00Z"), 0);
+	CHECK_INT(msg_parse_time(""), -1);
+	CHECK_INT(msg_parse_time(NULL), -1);
+	CHECK_INT(msg_parse_time("garbage"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30"), -1);
+	CHECK_INT(msg_parse_time("2025-13-01T00:00:00Z"), -1);
+	CHECK_INT(msg_parse_time("2025-02-29T00:00:00Z"), -1);
+	CHECK_INT(msg_parse_time("2025-04-31T00:00:00Z"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T24:00:00Z"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25Zjunk"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25.Z"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25+2:00"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25+02:0"), -1);
+	CHECK_INT(msg_parse_time("2025-01-15T14:30:25 "), -1);
+	CHECK_INT(msg_parse_time("+2025-01-15T14:30:25Z"), -1);
+}
+
+static void
+test_family(void)
+{
+	CHECK_INT(msg_family_of("run_imminent"), FAM_LIFECYCLE);
+	CHECK_INT(msg_family_of("end_run"), FAM_LIFECYCLE);
+	CHECK_INT(msg_family_of("stf_gen"), FAM_DATA);
+	CHECK_INT(msg_family_of("stf_ready"), FAM_DATA);
+	CHECK_INT(msg_family_of("data_ready"), FAM_DATA);
+	CHECK_INT(msg_family_of("tf_file_registered"), FAM_DATA);
+	CHECK_INT(msg_family_of("processing_complete"), FAM_PROCESSING);
+	CHECK_INT(msg_family_of("processing_started"), FAM_PROCESSING);
+	CHECK_INT(msg_family_of("sse_test"), FAM_TEST);
+	CHECK_INT(msg_family_of("heartbeat"), FAM_UNKNOWN);
+	CHECK_INT(msg_family_of(""), FAM_UNKNOWN);
+	CHECK_INT(msg_is_lifecycle("pause_run"), 1);
+	CHECK_INT(msg_is_lifecycle("resume_run"), 1);
+	CHECK_INT(msg_is_lifecycle("start_run"), 1);
+	CHECK_INT(msg_is_lifecycle("stf_gen"), 0);
+	CHECK_INT(msg_is_lifecycle("End_run"), 0);
+}
+
+int
+main(void)
+{
+	test_example();
+	test_run_agent();
+	test_types();
+	test_hostile();
+	test_huge();
+	test_time();
+	test_family();
+	return (t_done("t-msg"));
+}

@@ -1,0 +1,225 @@
+/* t-run.c: unit tests for the per-run, per-agent and per-type tables. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "msg.h"
+#include "run.h"
+#include "tui-t.h"
+
+/* Account one message of type/agent/run (file, state, substate, ns). */
+static void
+feed(struct runs *rs, const char *type, const char *agent, const char *run,
+    const char *file, const char *state, const char *substate,
+    const char *ns, int64_t at)
+{
+	const char	*f[MF_COUNT] = { 0 };
+	struct msg	*m;
+
+	f[MF_TYPE] = type;
+	f[MF_AGENT] = agent;
+	f[MF_SENDER] = agent;
+	f[MF_RUN] = run;
+	f[MF_FILE] = file;
+	f[MF_STATE] = state;
+	f[MF_SUBSTATE] = substate;
+	f[MF_NAMESPACE] = ns;
+	m = t_msg("{}", f, at);
+	runs_add(rs, m);
+	free(m);
+}
+
+static void
+test_run_id_cmp(void)
+{
+	T_OK(run_id_cmp("9", "10") < 0);
+	T_OK(run_id_cmp("10", "9") > 0);
+	T_OK(run_id_cmp("100042", "100042") == 0);
+	T_OK(run_id_cmp("99999", "100000") < 0);
+	T_OK(run_id_cmp("100", "abc") < 0);
+	T_OK(run_id_cmp("abc", "100") > 0);
+	T_OK(run_id_cmp("run-2", "run-10") > 0);	/* bytes */
+	T_OK(run_id_cmp("007", "7") != 0);		/* distinct ids */
+	T_OK(run_id_cmp("007", "7") == -run_id_cmp("7", "007"));
+	T_OK(run_id_cmp("007", "8") < 0);
+	T_OK(run_id_cmp("", "1") > 0);
+}
+
+/* A whole run: counts, state stamps, end, history, tallies. */
+static void
+test_run_lifecycle(void)
+{
+	struct runs		*rs = runs_create(0, 0, 0);
+	struct run		*r;
+	struct agent		*a;
+	const struct run_change	*c;
+	char			 file[32];
+	int			 i;
+
+	feed(rs, "run_imminent", "daq", "100042", NULL, "no_beam",
+	    "not_ready", "epic", 1000);
+	feed(rs, "start_run", "daq", "100042", NULL, "run", "physics",
+	    NULL, 2000);
+	for (i = 0; i < 5; i++) {
+		snprintf(file, sizeof file, "stf_%03d.dat", i);
+		feed(rs, "stf_gen", "daq", "100042", file, NULL, NULL, NULL,
+		    3000 + i);
+		feed(rs, "stf_ready", "daq", "100042", file, NULL, NULL,
+		    NULL, 3000 + i);
+		feed(rs, "data_ready", "data-agent", "100042", file, NULL,
+		    NULL, NULL, 3000 + i);
+		feed(rs, "processing_complete", "proc-agent", "100042", file,
+		    NULL, NULL, NULL, 3000 + i);
+	}
+	T_OK((r = runs_find(rs, "100042")) != NULL);
+	T_EQ_S(r->ns, "epic");
+	T_EQ_S(r->state, "run");
+	T_EQ_S(r->substate, "physics");
+	T_OK(!r->ended);
+	T_EQ_U(r->stf_gen, 5);
+	T_EQ_U(r->stf_ready, 5);
+	T_EQ_U(r->data_ready, 5);
+	T_EQ_U(r->proc_complete, 5);
+	T_EQ_U(r->total, 22);
+	T_EQ_S(r->last_file, "stf_004.dat");
+	T_EQ_U(r->first_us, 1000);
+	T_EQ_U(r->last_us, 3004);
+
+	feed(rs, "pause_run", "daq", "100042", NULL, "beam", "standby", NULL,
+	    4000);
+	T_EQ_S(r->state, "beam");
+	T_EQ_S(r->substate, "standby");
+	feed(rs, "end_run", "daq", "100042", NULL, NULL, NULL, NULL, 5000);
+	T_OK(r->ended);
+	T_EQ_U(r->end_us, 5000);
+	/* A lifecycle message without a stamp keeps the last one. */
+	T_EQ_S(r->state, "beam");
+
+	T_EQ_U(run_hist_len(r), 4);
+	c = run_hist_at(r, 0);
+	T_EQ_S(c->type, "run_imminent");
+	T_EQ_S(c->state, "no_beam");
+	T_EQ_U(c->at, 1000);
+	c = run_hist_at(r, 3);
+	T_EQ_S(c->type, "end_run");
+	T_EQ_U(c->at, 5000);
+
+	/* Tallies sorted by count: daq sent 2 + 10 + 2 = 14. */
+	T_EQ_S(r->agents.v[0].name, "daq");
+	T_EQ_U(r->agents.v[0].n, 14);
+	T_EQ_U(r->agents.len, 3);
+	T_EQ_U(r->types.len, 8);
+	T_EQ_U(r->types.v[0].n, 5);
+	T_EQ_U(r->types.v[7].n, 1);
+
+	T_OK((a = runs_find_agent(rs, "data-agent")) != NULL);
+	T_EQ_U(a->count, 5);
+	T_EQ_S(a->last_run, "100042");
+	T_EQ_S(a->types.v[0].name, "data_ready");
+	T_OK(runs_find_agent(rs, "nobody") == NULL);
+	T_OK(runs_find(rs, "100043") == NULL);
+	T_EQ_U(rs->ntypes, 8);
+	runs_free(rs);
+}
+
+/* Messages without a run or agent touch only the type table. */
+static void
+test_no_run(void)
+{
+	struct runs	*rs = runs_create(0, 0, 0);
+
+	feed(rs, "sse_test", NULL, NULL, NULL, NULL, NULL, NULL, 1);
+	T_EQ_U(rs->nruns, 0);
+	T_EQ_U(rs->nagents, 0);
+	T_EQ_U(rs->ntypes, 1);
+	runs_free(rs);
+}
+
+/* The caps evict the least recently seen entries. */
+static void
+test_caps(void)
+{
+	struct runs	*rs = runs_create(3, 2, 2);
+	struct run	*r;
+	char		 id[16], name[16];
+	int		 i;
+
+	for (i = 1; i <= 3; i++) {
+		snprintf(id, sizeof id, "%d", i);
+		feed(rs, "stf_gen", "a1", id, NULL, NULL, NULL, NULL, i);
+	}
+	feed(rs, "stf_gen", "a1", "1", NULL, NULL, NULL, NULL, 10);
+	feed(rs, "stf_gen", "a1", "4", NULL, NULL, NULL, NULL, 11);
+	T_EQ_U(rs->nruns, 3);
+	T_OK(runs_find(rs, "2") == NULL);	/* least recently seen */
+	T_OK(runs_find(rs, "1") != NULL);
+	T_OK(runs_find(rs, "3") != NULL);
+	T_OK(runs_find(rs, "4") != NULL);
+	T_EQ_U(rs->evicted_runs, 1);
+	/* A run seen again after eviction starts over. */
+	feed(rs, "stf_gen", "a1", "2", NULL, NULL, NULL, NULL, 12);
+	T_OK((r = runs_find(rs, "2")) != NULL && r->total == 1);
+	T_OK(runs_find(rs, "3") == NULL);
+
+	/* Order by id: 1 2 4; most recent first: 2 4 1. */
+	i = 0;
+	RB_FOREACH(r, run_tree, &rs->runs) {
+		T_EQ_S(r->id, i == 0 ? "1" : i == 1 ? "2" : "4");
+		i++;
+	}
+	i = 0;
+	TAILQ_FOREACH_REVERSE(r, &rs->run_lru, run_lru, lru) {
+		T_EQ_S(r->id, i == 0 ? "2" : i == 1 ? "4" : "1");
+		i++;
+	}
+
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "agent%d", i);
+		feed(rs, "t", name, NULL, NULL, NULL, NULL, NULL, 20 + i);
+	}
+	T_EQ_U(rs->nagents, 2);
+	T_OK(runs_find_agent(rs, "agent4") != NULL);
+	T_OK(runs_find_agent(rs, "agent0") == NULL);
+	T_EQ_U(rs->ntypes, 2);
+	runs_free(rs);
+}
+
+/* The history ring and the tally cap. */
+static void
+test_bounds(void)
+{
+	struct runs		*rs = runs_create(0, 0, 0);
+	struct run		*r;
+	char			 t[16];
+	int			 i;
+
+	for (i = 0; i < 100; i++)
+		feed(rs, i % 2 ? "pause_run" : "resume_run", "daq", "r",
+		    NULL, "run", i % 2 ? "standby" : "physics", NULL, i);
+	r = runs_find(rs, "r");
+	T_EQ_U(r->nhist, 100);
+	T_EQ_U(run_hist_len(r), RUN_HIST_MAX);
+	T_EQ_U(run_hist_at(r, 0)->at, 100 - RUN_HIST_MAX);
+	T_EQ_U(run_hist_at(r, RUN_HIST_MAX - 1)->at, 99);
+	for (i = 0; i < 40; i++) {
+		snprintf(t, sizeof t, "type%d", i);
+		feed(rs, t, "daq", "r", NULL, NULL, NULL, NULL, 200 + i);
+	}
+	T_EQ_U(r->types.len, RUN_TALLY_MAX);
+	T_EQ_U(r->types.other, 40 + 2 - RUN_TALLY_MAX);
+	T_EQ_U(r->total, 140);
+	runs_free(rs);
+}
+
+int
+main(void)
+{
+	test_run_id_cmp();
+	test_run_lifecycle();
+	test_no_run();
+	test_caps();
+	test_bounds();
+	return (t_result("t-run"));
+}

@@ -1,0 +1,146 @@
+/* t-store.c: unit tests for the message ring and sequence indexes. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "msg.h"
+#include "store.h"
+#include "tui-t.h"
+
+static struct msg *
+mk(const char *text)
+{
+	const char	*f[MF_COUNT] = { 0 };
+
+	f[MF_TYPE] = "sse_test";
+	f[MF_TEXT] = text;
+	return (t_msg("{}", f, 1));
+}
+
+/* The count cap evicts the oldest; seqs stay valid or become NULL. */
+static void
+test_count_cap(void)
+{
+	struct store	*st = store_create(3, 0);
+	struct msg	*m;
+	uint64_t	 s;
+	char		 buf[16];
+	int		 i;
+
+	T_EQ_U(store_first(st), 1);
+	T_EQ_U(store_end(st), 1);
+	T_EQ_U(store_count(st), 0);
+	T_OK(store_get(st, 0) == NULL);
+	T_OK(store_get(st, 1) == NULL);
+	for (i = 1; i <= 10; i++) {
+		snprintf(buf, sizeof buf, "m%d", i);
+		s = store_add(st, mk(buf));
+		T_EQ_U(s, (unsigned)i);
+	}
+	T_EQ_U(store_count(st), 3);
+	T_EQ_U(store_first(st), 8);
+	T_EQ_U(store_end(st), 11);
+	T_EQ_U(store_evicted(st), 7);
+	T_OK(store_get(st, 7) == NULL);
+	T_OK(store_get(st, 11) == NULL);
+	T_OK((m = store_get(st, 8)) != NULL && m->seq == 8);
+	T_EQ_S(msg_get(store_get(st, 10), MF_TEXT), "m10");
+	T_EQ_S(msg_get(store_get(st, 8), MF_TEXT), "m8");
+	store_free(st);
+}
+
+/* The byte cap evicts until the new message fits, keeping the newest. */
+static void
+test_byte_cap(void)
+{
+	struct store	*st;
+	size_t		 one;
+	struct msg	*m;
+	char		 big[2048];
+	int		 i;
+
+	m = mk("x");
+	one = m->size;
+	free(m);
+	st = store_create(100, one * 4);
+	for (i = 0; i < 10; i++)
+		store_add(st, mk("x"));
+	T_EQ_U(store_count(st), 4);
+	T_EQ_U(store_bytes(st), one * 4);
+	T_EQ_U(store_first(st), 7);
+	/* A message bigger than the whole cap is still kept, alone. */
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	m = mk(big);
+	store_add(st, m);
+	T_OK(m->size > one * 4);
+	T_EQ_U(store_count(st), 1);
+	T_OK(store_get(st, 11) == m);
+	store_add(st, mk("x"));
+	T_EQ_U(store_count(st), 1);
+	T_EQ_U(store_first(st), 12);
+	store_free(st);
+}
+
+/* keep 0 behaves as 1. */
+static void
+test_keep_one(void)
+{
+	struct store	*st = store_create(0, 0);
+
+	store_add(st, mk("a"));
+	store_add(st, mk("b"));
+	T_EQ_U(store_count(st), 1);
+	T_EQ_S(msg_get(store_get(st, 2), MF_TEXT), "b");
+	T_OK(store_get(st, 1) == NULL);
+	store_free(st);
+}
+
+static void
+test_seqidx(void)
+{
+	struct seqidx	x;
+	uint64_t	s;
+
+	seqidx_init(&x);
+	T_EQ_U(seqidx_len(&x), 0);
+	T_EQ_U(seqidx_lower(&x, 5), 0);
+	seqidx_trim(&x, 100);
+	for (s = 2; s <= 2000; s += 2)
+		seqidx_push(&x, s);
+	T_EQ_U(seqidx_len(&x), 1000);
+	T_EQ_U(seqidx_at(&x, 0), 2);
+	T_EQ_U(seqidx_lower(&x, 1), 0);
+	T_EQ_U(seqidx_lower(&x, 2), 0);
+	T_EQ_U(seqidx_lower(&x, 3), 1);
+	T_EQ_U(seqidx_lower(&x, 2000), 999);
+	T_EQ_U(seqidx_lower(&x, 2001), 1000);
+	seqidx_trim(&x, 1001);
+	T_EQ_U(seqidx_len(&x), 500);
+	T_EQ_U(seqidx_at(&x, 0), 1002);
+	/* Pushing after trims reuses the dead front instead of growing. */
+	for (s = 2002; s < 200000; s += 2) {
+		seqidx_push(&x, s);
+		seqidx_trim(&x, s - 1000);
+	}
+	T_EQ_U(seqidx_len(&x), 501);
+	T_OK(x.cap <= 2048);
+	T_EQ_U(seqidx_at(&x, seqidx_len(&x) - 1), 199998);
+	seqidx_trim(&x, 1000000);
+	T_EQ_U(seqidx_len(&x), 0);
+	seqidx_clear(&x);
+	seqidx_push(&x, 7);
+	T_EQ_U(seqidx_at(&x, 0), 7);
+	seqidx_free(&x);
+}
+
+int
+main(void)
+{
+	test_count_cap();
+	test_byte_cap();
+	test_keep_one();
+	test_seqidx();
+	return (t_result("t-store"));
+}

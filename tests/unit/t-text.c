@@ -1,0 +1,170 @@
+/* t-text.c: unit tests for sanitizing and measuring hostile strings. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "xmalloc.h"
+#include "t.h"
+
+#define REPL	"\xef\xbf\xbd"
+#define NIHONGO	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"	/* 3 wide */
+
+/* Sanitize a literal (NULs included) and compare. */
+#define SAN(in, want) do {						\
+	char *t_s_ = text_sanitize(in, sizeof(in) - 1);			\
+	CHECK_STR(t_s_, want);						\
+	free(t_s_);							\
+} while (0)
+
+static void
+test_escapes(void)
+{
+	SAN("plain text", "plain text");
+	SAN("", "");
+	SAN("\x1b[31mred\x1b[0m", "red");
+	SAN("\x1b[38;5;196mx\x1b[48;2;1;2;3my\x1b[m", "xy");
+	SAN("\x1b]52;c;SGVsbG8=\x07" "after", "after");
+	SAN("\x1b]0;pwned\x1b\\ok", "ok");
+	SAN("\x1b]2;title\xc2\x9cok", "ok");
+	SAN("\x1b[2J\x1b[H\x1b[10;20Hx\x1b[?1049h\x1b[6n", "x");
+	SAN("\x1b[1;31r\x1b[3Aup", "up");
+	SAN("\xc2\x9b" "31mred", "red");
+	SAN("\xc2\x9d" "0;t\xc2\x9cok", "ok");
+	SAN("\xc2\x9d" "0;t\x07ok", "ok");
+	SAN("\xc2\x90" "dcs\xc2\x9cok", "ok");
+	SAN("\x1bP1;2|xyz\x1b\\ok", "ok");
+	SAN("\x1bXsos\x1b\\a\x1b^pm\x1b\\b\x1b_apc\x1b\\c", "abc");
+	SAN("\x1b" "cok", "ok");
+	SAN("\x1b(Bok\x1b)0", "ok");
+	SAN("\x1b" "7ok\x1b" "8", "ok");
+	SAN("\x1b#8ok", "ok");
+	SAN("ab\x1b[", "ab");
+	SAN("ab\x1b", "ab");
+	SAN("ab\x1b]unterminated title", "ab");
+	SAN("\x1b[1\xc3\xa9", "\xc3\xa9");
+	SAN("\x1b[1\n2m!", "!");
+	SAN("\x1b\x1b[0mx", "x");
+	SAN("\x1b]0;a\x1b[31mb", "b");
+	/* A raw 0x9b byte is not UTF-8: it is shown, not obeyed. */
+	SAN("\x9b" "31m", REPL "31m");
+}
+
+static void
+test_controls(void)
+{
+	SAN("a\x07" "b\x08" "c\x7f" "d\0e\x01\x1f", "abcde");
+	SAN("a\tb\r\nc\n\nd", "a b c d");
+	SAN("\n", " ");
+	SAN("a\xe2\x80\xa8" "b", "a b");
+	SAN("x\xc2\x80\xc2\x85\xc2\x8fy", "xy");
+	SAN("x\xc2\x9f" "apc\xc2\x9cy", "xy");
+	SAN("abc\xe2\x80\xae" "def", "abcdef");
+	SAN("\xe2\x81\xa6x\xe2\x81\xa9", "x");
+	SAN("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad" "x", "x");
+	SAN("a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xef\xbb\xbf" "d", "abcd");
+	SAN("\xe2\x9d\xa4\xef\xb8\x8f", "\xe2\x9d\xa4");
+	SAN("a\xffz", "a" REPL "z");
+	SAN("\xe2\x82", REPL);
+	SAN("\xed\xa0\x80", REPL REPL REPL);
+	SAN("\xf0\x9f\x98\x80 \xe6\x97\xa5", "\xf0\x9f\x98\x80 \xe6\x97\xa5");
+	SAN("caf\xc3\xa9", "caf\xc3\xa9");
+}
+
+static void
+test_buf(void)
+{
+	char	buf[64];
+
+	CHECK_INT(text_sanitize_buf(buf, 5, "ab\xe2\x82\xac", 5), 2);
+	CHECK_STR(buf, "ab");
+	CHECK_INT(text_sanitize_buf(buf, 6, "ab\xe2\x82\xac", 5), 5);
+	CHECK_STR(buf, "ab\xe2\x82\xac");
+	CHECK_INT(text_sanitize_buf(buf, 4, "abcdef", 6), 3);
+	CHECK_STR(buf, "abc");
+	CHECK_INT(text_sanitize_buf(buf, 1, "abcdef", 6), 0);
+	CHECK_STR(buf, "");
+	CHECK_INT(text_sanitize_buf(buf, 0, "abcdef", 6), 0);
+	CHECK_INT(text_sanitize_buf(buf, 4, "\x1b[31mabcdef", 11), 3);
+	CHECK_STR(buf, "abc");
+	CHECK_INT(text_sanitize_buf(buf, 6, "a\xff\xff", 3), 4);
+	CHECK_STR(buf, "a" REPL);
+	CHECK_INT(text_sanitize_buf(buf, sizeof buf, "a\n\x1b[0m\nb", 8), 3);
+	CHECK_STR(buf, "a b");
+}
+
+static void
+test_big(void)
+{
+	size_t	 n = 1024 * 1024, i;
+	char	*in = xmalloc(n), *s;
+
+	/* A 1 MiB OSC payload disappears whole. */
+	memset(in, 'A', n);
+	memcpy(in, "\x1b]52;c;", 8);
+	memcpy(in + n - 3, "\x07ok", 3);
+	s = text_sanitize(in, n);
+	CHECK_STR(s, "ok");
+	free(s);
+	/* Every invalid byte becomes three. */
+	for (i = 0; i < n; i++)
+		in[i] = '\xff';
+	s = text_sanitize(in, n);
+	CHECK_INT(strlen(s), 3 * n);
+	free(s);
+	free(in);
+}
+
+static void
+test_width(void)
+{
+	char	buf[64];
+
+	CHECK_INT(text_width(""), 0);
+	CHECK_INT(text_width("abc"), 3);
+	CHECK_INT(text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
+	CHECK_INT(text_width("e\xcc\x81"), 1);
+	CHECK_INT(text_width("\xf0\x9f\x98\x80"), 2);
+	CHECK_INT(text_width(REPL), 1);
+	CHECK_INT(text_width("\xff"), 1);
+	CHECK_INT(text_width("caf\xc3\xa9"), 4);
+
+	CHECK_STR(text_fit(buf, sizeof buf, "abc", 5, 1), "abc  ");
+	CHECK_STR(text_fit(buf, sizeof buf, "abc", 5, 0), "abc");
+	CHECK_STR(text_fit(buf, sizeof buf, "abcdef", 3, 1), "abc");
+	CHECK_STR(text_fit(buf, sizeof buf, "abc", 0, 1), "");
+	/* A wide character straddling the edge becomes a space pad. */
+	CHECK_STR(text_fit(buf, sizeof buf, NIHONGO, 5, 1),
+	    "\xe6\x97\xa5\xe6\x9c\xac ");
+	CHECK_INT(text_width(buf), 5);
+	CHECK_STR(text_fit(buf, sizeof buf, NIHONGO, 5, 0),
+	    "\xe6\x97\xa5\xe6\x9c\xac");
+	CHECK_STR(text_fit(buf, sizeof buf, "\xf0\x9f\x98\x80x", 2, 1),
+	    "\xf0\x9f\x98\x80");
+	CHECK_STR(text_fit(buf, sizeof buf, "\xf0\x9f\x98\x80x", 1, 1), " ");
+	CHECK_STR(text_fit(buf, sizeof buf, "e\xcc\x81z", 1, 1), "e\xcc\x81");
+	/* Alignment: two cells of mixed widths pad to the same width. */
+	CHECK_INT(text_width(text_fit(buf, sizeof buf, "a\xf0\x9f\x98\x80", 6,
+	    1)), 6);
+	CHECK_INT(text_width(text_fit(buf, sizeof buf, "\xe6\x97\xa5x", 6, 1)),
+	    6);
+	/* A small buffer never splits a character. */
+	CHECK_STR(text_fit(buf, 5, "ab\xe6\x97\xa5", 10, 0), "ab");
+	CHECK_STR(text_fit(buf, 4, "ab", 10, 1), "ab ");
+	CHECK_STR(text_fit(buf, 1, "ab", 10, 1), "");
+}
+
+int
+main(void)
+{
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		fprintf(stderr, "t-text: no C.UTF-8 locale\n");
+	test_escapes();
+	test_controls();
+	test_buf();
+	test_big();
+	test_width();
+	return (t_done("t-text"));
+}

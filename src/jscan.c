@@ -15,7 +15,10 @@
  * and in values without JSCAN_ALLOW_NUL; integers (no fraction and no
  * exponent) must fit in a long long; reals must not overflow a double
  * (underflow is fine); every value, scalars included, counts one level of
- * depth, at most JSON_PARSER_MAX_DEPTH. tests/unit/t-jscan.c checks the
+ * depth, at most JSON_PARSER_MAX_DEPTH. One quirk too: jansson drops a
+ * NUL byte that directly follows a number or true/false/null (it ungets
+ * the byte that ends the token, and an ungot NUL reads as "buffer empty"),
+ * so "{\"a\":1<NUL>}" is an object. tests/unit/t-jscan.c checks the
  * RFC 8259 cases and tests/fuzz/fuzz-jscan.c compares every verdict with
  * jansson's.
  */
@@ -388,7 +391,7 @@ jscan_object(const char *buf, size_t len, int flags, const char *const *keys,
 	struct jscan_val	 tmp, *v;
 	struct jscan_str	 st;
 	size_t			 depth;	/* open containers */
-	int			 nl = 0, want = -1, pend = -1;
+	int			 nl = 0, nul = 0, want = -1, pend = -1;
 
 	if (nkeys > 0)
 		memset(vals, 0, nkeys * sizeof *vals);
@@ -431,6 +434,11 @@ value:
 	if ((p = jscan_scalar(p, end, flags, v)) == NULL)
 		return (-1);
 	want = -1;
+	if (p < end && *p == '\0' && v->type != JT_STRING) {
+		/* jansson loses a NUL it ungets after a number or word. */
+		nul = 1;
+		p++;
+	}
 	goto after;
 
 first_key:
@@ -479,7 +487,7 @@ close:
 	p = jscan_ws(p, end, &nl);
 	if (p != end)
 		return (-1);
-	return (nl ? JSCAN_NEWLINE : 0);
+	return ((nl ? JSCAN_NEWLINE : 0) | (nul ? JSCAN_NULBYTE : 0));
 }
 
 /* See jscan.h. */

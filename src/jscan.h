@@ -18,6 +18,7 @@
 
 /* Bits of a successful jscan_object() result. */
 #define JSCAN_NEWLINE	0x01	/* CR or LF occur (whitespace, necessarily) */
+#define JSCAN_NULBYTE	0x02	/* NUL bytes occur (that jansson skips) */
 
 enum jscan_type {
 	JT_NONE,		/* key absent */
@@ -51,9 +52,12 @@ struct jscan_val {
  * points past U+10FFFF), paired surrogate escapes, integers within 64
  * bits, reals that do not overflow a double, nesting at most
  * JSCAN_MAX_DEPTH deep, no "\u0000" in keys (nor in values without
- * JSCAN_ALLOW_NUL). For each of the nkeys keys (at most JSCAN_KEY_MAX
- * bytes each), vals[i] receives the value of the last top-level member
- * with that name (type JT_NONE if absent); pointers point into buf.
+ * JSCAN_ALLOW_NUL), and jansson's one leniency: a NUL byte right after a
+ * number, true, false or null is skipped (JSCAN_NULBYTE tells; dropping
+ * every NUL byte then gives strict RFC 8259). For each of the nkeys keys
+ * (at most JSCAN_KEY_MAX bytes each), vals[i] receives the value of the
+ * last top-level member with that name (type JT_NONE if absent);
+ * pointers point into buf.
  * Returns -1 if invalid (vals then undefined), else JSCAN_* result bits.
  */
 int	jscan_object(const char *buf, size_t len, int flags,

@@ -31,6 +31,13 @@ static const char *const ep_names[] = {
 	"stream", "status", "heartbeat", "agents"
 };
 
+/* The name of a fault kind, as POST /sim/fault spells it. */
+const char *
+fault_name(enum fault_kind kind)
+{
+	return (kind_names[kind]);
+}
+
 /* Prepare the fault queue. */
 void
 fault_init(void)

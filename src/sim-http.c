@@ -540,7 +540,7 @@ http_dispatch(struct MHD_Connection *conn, const char *url,
 	if (req->route >= R_PUBLISH)
 		return (http_sim(conn, method, req));
 	if (fault_take(eps[req->route], &f)) {
-		log_info("%s %s: fault %d", method, url, f.kind);
+		log_info("%s %s: fault %s", method, url, fault_name(f.kind));
 		if (f.delay_ms != 0)
 			http_delay(f.delay_ms);
 		if (req->route == R_STREAM && (f.kind == FAULT_CLOSE_AFTER ||
@@ -581,16 +581,15 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
     size_t *upload_data_size, void **con_cls)
 {
 	struct http_req	*req = *con_cls;
-	int		 hasbody;
 
-	hasbody = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
-	    strcmp(method, "PATCH") == 0;
+	/*
+	 * Answer only once the whole request is in (the second call at the
+	 * least): a response queued earlier makes MHD close the connection.
+	 */
 	if (req == NULL) {
 		req = xcalloc(1, sizeof *req);
 		*con_cls = req;
 		http_route(url, req);
-		if (!hasbody)
-			return (http_dispatch(conn, url, method, req));
 		return (MHD_YES);
 	}
 	if (*upload_data_size != 0) {

@@ -114,6 +114,7 @@ int		 fault_post(json_t *, int, char **);
 /* Take the fault for a new request to an endpoint; 0 if none. */
 int		 fault_take(enum fault_endpoint, struct sim_fault *);
 void		 fault_clear(struct sim_fault *);
+const char	*fault_name(enum fault_kind);
 json_t		*fault_list(void);
 
 /* sim-stream.c */

@@ -137,10 +137,12 @@ tui_fatal_hook(void)
 	}
 }
 
+static SCREEN		*tui_screen;
+
 static void
 tui_screen_start(struct tui *t)
 {
-	if (newterm(NULL, stdout, stdin) == NULL)
+	if ((tui_screen = newterm(NULL, stdout, stdin)) == NULL)
 		fatalx("cannot use the terminal (TERM=%s)",
 		    getenv("TERM") != NULL ? getenv("TERM") : "unset");
 	t->active = 1;
@@ -167,6 +169,8 @@ tui_screen_end(struct tui *t)
 	t->active = 0;
 	curs_set(1);
 	endwin();
+	delscreen(tui_screen);
+	tui_screen = NULL;
 	fatal_set_hook(NULL);
 	tui_global = NULL;
 }
@@ -586,6 +590,15 @@ tui_key(struct tui *t, int key)
 	tui_dirty(t);
 }
 
+/* Whether a key is waiting on stdin. */
+static int
+tui_stdin_ready(void)
+{
+	struct pollfd	pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN));
+}
+
 /* Whether stdin has gone away (the terminal hung up). */
 static int
 tui_stdin_gone(void)
@@ -617,22 +630,38 @@ tui_stdin(int fd, void *arg)
 {
 	struct tui	*t = arg;
 
-	if (tui_read_keys(t) == 0 && tui_stdin_gone()) {
+	if (tui_read_keys(t) > 0) {
+		/* A key is answered at once, not at the next frame. */
+		if (!t->quit)
+			tui_draw(t);
+	} else if (tui_stdin_gone()) {
 		loop_unwatch(t->loop, fd);
 		tui_quit(t, 0);
 	}
 }
 
-/* Take the terminal's size now (after SIGWINCH or SIGCONT). */
+/*
+ * Follow the terminal's size. Every frame asks (a SIGWINCH may wait
+ * behind a flood in the loop; the ioctl is cheap).
+ */
 static void
-tui_resize(struct tui *t)
+tui_size(struct tui *t)
 {
 	struct winsize	ws;
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS)) {
 		resizeterm(ws.ws_row, ws.ws_col);
+		clearok(curscr, TRUE);
+	}
 	getmaxyx(stdscr, t->rows, t->cols);
+}
+
+/* After SIGWINCH or SIGCONT: repaint everything. */
+static void
+tui_resize(struct tui *t)
+{
+	tui_size(t);
 	clearok(curscr, TRUE);
 	tui_dirty(t);
 }
@@ -701,15 +730,16 @@ tui_on_message(struct msg *m, void *arg)
 	tui_dirty(t);
 	/*
 	 * A flood can keep the client in one libcurl call for long: every
-	 * 64 messages, once a frame is due, take the keys and draw from
-	 * here, so a keypress never waits for the flood.
+	 * 64 messages, take the keys (and draw at once) or draw a frame if
+	 * one is due, so neither a keypress nor the screen waits for it.
 	 */
-	if ((++t->ingest_n & 63) == 0 && !t->quit &&
-	    now_mono_us() - t->last_draw >= TUI_FRAME_US) {
-		tui_read_keys(t);
-		if (t->dirty && !t->quit)
+	if ((++t->ingest_n & 63) != 0 || t->quit)
+		return;
+	if (tui_stdin_ready()) {
+		if (tui_read_keys(t) > 0 && !t->quit)
 			tui_draw(t);
-	}
+	} else if (now_mono_us() - t->last_draw >= TUI_FRAME_US)
+		tui_draw(t);
 }
 
 static void
@@ -836,7 +866,7 @@ tui_draw(struct tui *t)
 
 	t->dirty = 0;
 	t->last_draw = now_mono_us();
-	getmaxyx(stdscr, t->rows, t->cols);
+	tui_size(t);
 	erase();
 	if (t->rows < 8 || t->cols < 40) {
 		tui_put(0, 0, t->cols, "terminal too small (80x24 or more)",

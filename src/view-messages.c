@@ -194,6 +194,8 @@ void
 msglist_ingest(struct msglist *ml, const struct msg *m)
 {
 	if (ml->indexed) {
+		/* Drop what the store evicted, even while not drawn. */
+		seqidx_trim(&ml->idx, store_first(ml->t->store));
 		if (!msglist_match(ml, m))
 			return;
 		seqidx_push(&ml->idx, m->seq);

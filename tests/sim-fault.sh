@@ -116,7 +116,7 @@ ok "raw"
 sim_fault '{"fault":"drip","interval_ms":50}' >/dev/null
 MAX=1 get >/dev/null
 n=$(wc -c <"$T/b")
-[ "$n" -ge 6 ] && [ "$n" -le 20 ] || fail "drip sent $n bytes in 1 s"
+[ "$n" -ge 4 ] && [ "$n" -le 20 ] || fail "drip sent $n bytes in 1 s"
 [ "$(head -c "$n" "$T/b")" = "$(printf 'event: connected\ndata: {"client_id' | head -c "$n")" ] ||
     fail "drip bytes: $(body)"
 ok "drip ($n bytes)"

@@ -2,7 +2,7 @@
 # sim-registry.sh: agent heartbeats, the agent list, staleness, the dump.
 . "$top_srcdir/tests/lib.sh"
 
-sim_start --token t --no-workflow --agent-stale 1 --registry-dump "$T/reg.json"
+sim_start --token t --no-workflow --agent-stale 2 --registry-dump "$T/reg.json"
 
 # hb BODY: POST a heartbeat; prints the code, body in $T/body.
 hb() {
@@ -58,7 +58,7 @@ jq -e 'length == 2' "$T/reg.json" >/dev/null || fail "dump: $(cat "$T/reg.json")
 ok "list and dump"
 
 # Silent for more than --agent-stale: EXITED, in the list and the dump.
-wait_for 4 sh -c "jq -e 'all(.[]; .status == \"EXITED\")' '$T/reg.json'" ||
+wait_for 8 sh -c "jq -e 'all(.[]; .status == \"EXITED\")' '$T/reg.json'" ||
     fail "dump not EXITED: $(cat "$T/reg.json")"
 curl -s --noproxy '*' --max-time 5 "$SIM_URL/api/systemagents/" >"$T/list"
 jq -e '.[] | select(.instance_name == "dash-test") |

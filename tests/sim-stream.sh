@@ -68,3 +68,18 @@ wait_for 5 grep -q "client $idc disconnected" "$SIM_ERR" ||
 grep -q "client $ida connected from 127.0.0.1" "$SIM_ERR" || fail "no connect log"
 ok "disconnect"
 sim_stop_clean
+
+# --max-clients: one more stream client is refused with 503.
+sim_start --token t --no-workflow --max-clients 1
+sim_stream "$T/m1"
+r=$(curl -s --noproxy '*' --max-time 5 -o "$T/m2" -w '%{http_code}' \
+    -H 'Authorization: Token t' "$SIM_URL/api/messages/stream/")
+[ "$r" = 503 ] || fail "client over --max-clients: $r"
+jq -e '.detail | type == "string"' "$T/m2" >/dev/null || fail "503 body"
+kill "$STREAM_PID"
+wait_for 5 sh -c "curl -s --noproxy '*' --max-time 1 -o /dev/null \
+    -w '%{http_code}' -H 'Authorization: Token t' \
+    '$SIM_URL/api/messages/stream/' | grep -q 200" ||
+    fail "the slot was not freed"
+sim_stop_clean
+ok "--max-clients"

@@ -3,7 +3,8 @@
  * must equal jansson's (json_loadb() with flags 0, then json_is_object())
  * on every input, and again with JSCAN_ALLOW_NUL / JSON_ALLOW_NUL; the
  * wanted keys' values must be the ones jansson keeps (the last duplicate),
- * with equal types and, for strings and integers, equal contents.
+ * with equal types and, for strings and integers, equal contents; and
+ * the one-line form the json output writes must be strict JSON.
  */
 #include "config.h"
 
@@ -77,6 +78,31 @@ fuzz_values(json_t *root, const struct jscan_val *vals)
 	}
 }
 
+/*
+ * What the json output writes for accepted data: CR and LF as spaces, NUL
+ * bytes dropped. It must be one strict JSON object on one line.
+ */
+static void
+fuzz_line(const char *p, size_t size)
+{
+	char	*line = xmalloc(size + 1);
+	size_t	 i, n = 0;
+	json_t	*j;
+
+	for (i = 0; i < size; i++) {
+		if (p[i] == '\0')
+			continue;
+		line[n++] = p[i] == '\n' || p[i] == '\r' ? ' ' : p[i];
+	}
+	if (jscan_object(line, n, JSCAN_ALLOW_NUL, NULL, 0, NULL) != 0)
+		abort();
+	j = json_loadb(line, n, JSON_ALLOW_NUL, NULL);
+	if (j == NULL || !json_is_object(j))
+		abort();
+	json_decref(j);
+	free(line);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -96,8 +122,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_values(j, vals);
 			if (((memchr(p, '\n', size) != NULL ||
 			    memchr(p, '\r', size) != NULL) ? JSCAN_NEWLINE :
-			    0) != r)
+			    0) + (memchr(p, '\0', size) != NULL ?
+			    JSCAN_NULBYTE : 0) != r)
 				abort();
+			if (r != 0)
+				fuzz_line(p, size);
 		}
 		json_decref(j);
 	}

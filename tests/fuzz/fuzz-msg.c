@@ -1,7 +1,8 @@
 /*
  * fuzz-msg.c: libFuzzer target for msg_decode() and the text functions.
  * Every field must be sanitized (sanitizing it again changes nothing),
- * capped, and inside the allocation; the raw data must be kept as is.
+ * capped, and inside the allocation; the raw data must be kept as is; and
+ * msg_decode() must give what msg_decode_jansson() gives.
  */
 #include "config.h"
 
@@ -19,7 +20,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int	 init;
-	struct msg	*m;
+	struct msg	*m, *r;
 	const char	*s;
 	char		*t, fit[64];
 	size_t		 n;
@@ -30,8 +31,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init = 1;
 	}
 	m = msg_decode("ev\x1b[0m", (const char *)data, size, 0);
-	if (m->jsonlen != size || memcmp(m->buf, data, size) != 0 ||
-	    m->buf[size] != '\0')
+	r = msg_decode_jansson("ev\x1b[0m", (const char *)data, size, 0);
+	if (m->is_json != r->is_json || m->sent_us != r->sent_us ||
+	    m->family != r->family || m->jsonlen != r->jsonlen)
+		abort();
+	for (i = 0; i < MF_COUNT; i++) {
+		if (strcmp(msg_get(m, i), msg_get(r, i)) != 0)
+			abort();
+	}
+	free(r);
+	if (m->jsonlen != size || memcmp(msg_json(m), data, size) != 0 ||
+	    msg_json(m)[size] != '\0')
 		abort();
 	for (i = 0; i < MF_COUNT; i++) {
 		if (m->off[i] >= m->size)

@@ -108,6 +108,16 @@ test_syntax(void)
 	BAD("{}\0");
 	BAD("\0{}");
 	BAD("{\"a\":1}/*c*/");
+	/* jansson skips one NUL byte after a number or a word, no other. */
+	OK("{\"a\":1\0}");
+	OK("{\"a\":-1.5e3\0 ,\"b\":true\0}");
+	OK("{\"a\":[null\0,false\0]}");
+	BAD("{\"a\":1\0\0}");
+	BAD("{\"a\":\"x\"\0}");
+	BAD("{\"a\":{}\0}");
+	BAD("{\"a\":1 \0}");
+	BAD("{\"a\":tr\0ue}");
+	BAD("{\"a\"\0:1}");
 	BAD("{\"a\":\"b\"\0}");
 }
 
@@ -412,6 +422,8 @@ test_keys(void)
 	    JSCAN_NEWLINE);
 	s = "{\"a\":\"\\n\"}";
 	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, 0, NULL), 0);
+	CHECK_INT(jscan_object("{\"a\":1\0}\n", 9, 0, NULL, 0, NULL),
+	    JSCAN_NULBYTE | JSCAN_NEWLINE);
 }
 
 static void

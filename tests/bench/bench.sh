@@ -1,0 +1,459 @@
+#!/bin/sh
+# tests/bench/bench.sh: "make bench", the benchmark of issue #7. It builds
+# swf-dash and swf-sim without sanitizers (CFLAGS=-O2) in a build directory
+# of its own, starts swf-sim on 127.0.0.1 only, measures swf-dash and the
+# curl | sed | jq pipeline side by side, prints a table and writes the same
+# figures as JSON. Not part of "make check". Linux only (it reads /proc).
+#
+# Knobs (environment, or make variables of the same name):
+#   BENCH_RUNS          full runs; the table shows each and the median (3)
+#   BENCH_N             messages per throughput and memory run (1000000;
+#                       from 1M on, a multiple of 10000)
+#   BENCH_JQ_N          messages for the jq pipeline (200000)
+#   BENCH_LAT_SECONDS   seconds of each latency run (5)
+#   BENCH_IDLE_SECONDS  seconds of the idle measurement (60)
+#   BENCH_HEARTBEAT     heartbeat interval of the idle stream (30, as the
+#                       monitor's)
+#   BENCH_KEY_TRIALS    keypresses timed during the 100k/s flood (5 pairs)
+#   BENCH_BUILD         the build directory (bench-build)
+#   BENCH_OUT           the JSON file (bench-results.json)
+#   BENCH_JOBS          make -j for the build (2)
+# make passes abs_top_srcdir, abs_top_builddir, CC, MAKE and
+# BENCH_SANITIZED (whether the calling build uses sanitizers).
+set -u
+
+: "${abs_top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${abs_top_builddir:=$(pwd)}"
+: "${CC:=cc}"
+: "${MAKE:=make}"
+: "${BENCH_SANITIZED:=no}"
+: "${BENCH_RUNS:=3}"
+: "${BENCH_N:=1000000}"
+: "${BENCH_JQ_N:=200000}"
+: "${BENCH_LAT_SECONDS:=5}"
+: "${BENCH_IDLE_SECONDS:=60}"
+: "${BENCH_HEARTBEAT:=30}"
+: "${BENCH_KEY_TRIALS:=5}"
+: "${BENCH_BUILD:=$abs_top_builddir/bench-build}"
+: "${BENCH_OUT:=$abs_top_builddir/bench-results.json}"
+: "${BENCH_JOBS:=2}"
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/swf-bench.XXXXXX") || exit 1
+_pids=""
+_socks=""
+
+cleanup() {
+	for s in $_socks; do
+		tmux -S "$s" kill-server 2>/dev/null
+	done
+	for p in $_pids; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.2
+	for p in $_pids; do
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "bench: $*" >&2
+}
+
+# Keep the user's configuration and proxies out of it.
+HOME="$W/home"; mkdir -p "$HOME"; export HOME
+XDG_CONFIG_HOME="$HOME/.config"; export XDG_CONFIG_HOME
+unset SWF_MONITOR_PROD_URL SWF_MONITOR_URL REQUESTS_CA_BUNDLE NO_COLOR \
+    http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+NO_PROXY='*'; export NO_PROXY
+SWF_API_TOKEN=t; export SWF_API_TOKEN
+SWF_SSE_RECEIVER_NAME=bench; export SWF_SSE_RECEIVER_NAME
+LC_ALL=C.UTF-8; export LC_ALL
+
+# --- build -----------------------------------------------------------
+
+build() {
+	if [ -f "$abs_top_srcdir/config.status" ]; then
+		# Configured in the source tree: no second build can live here.
+		[ "$BENCH_SANITIZED" = no ] ||
+		    die "the source tree is configured with sanitizers; run make bench from a build without them"
+		note "source tree configured in place: measuring its build as it is (check it uses -O2)"
+		B=$abs_top_builddir
+		env -u MAKEFLAGS -u MFLAGS "$MAKE" -C "$B" -j"$BENCH_JOBS" \
+		    src/swf-dash src/swf-sim >"$W/build.log" 2>&1 ||
+		    { cat "$W/build.log" >&2; die "build failed"; }
+	else
+		B=$BENCH_BUILD
+		mkdir -p "$B" || die "cannot make $B"
+		if [ ! -f "$B/config.status" ]; then
+			note "configuring $B (CFLAGS=-O2 -g, no sanitizers)"
+			(cd "$B" && "$abs_top_srcdir/configure" CC="$CC" \
+			    CFLAGS="-O2 -g" --disable-sanitizers \
+			    --disable-werror) >"$W/configure.log" 2>&1 ||
+			    { cat "$W/configure.log" >&2; die "configure failed"; }
+		fi
+		note "building in $B"
+		env -u MAKEFLAGS -u MFLAGS "$MAKE" -C "$B" -j"$BENCH_JOBS" \
+		    src/swf-dash src/swf-sim >"$W/build.log" 2>&1 ||
+		    { cat "$W/build.log" >&2; die "build failed"; }
+	fi
+	DASH=$B/src/swf-dash
+	SIM=$B/src/swf-sim
+	TOOL=$BENCH_BUILD/bench-tool
+	mkdir -p "$BENCH_BUILD"
+	"$CC" -std=c11 -O2 -o "$TOOL" \
+	    "$abs_top_srcdir/tests/bench/bench-tool.c" ||
+	    die "cannot build bench-tool"
+}
+
+# --- helpers ---------------------------------------------------------
+
+# sim_start ARGS...: a private swf-sim on a free loopback port; URL in $URL.
+_simn=0
+sim_start() {
+	_simn=$((_simn + 1))
+	"$SIM" --listen 127.0.0.1:0 --token t --no-workflow -q "$@" \
+	    >"$W/sim$_simn.out" 2>"$W/sim$_simn.err" &
+	SIM_PID=$!
+	_pids="$_pids $SIM_PID"
+	_i=0
+	while ! grep -q '^http' "$W/sim$_simn.out" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 200 ] && { cat "$W/sim$_simn.err" >&2; die "swf-sim did not start"; }
+		sleep 0.05
+	done
+	URL=$(head -n 1 "$W/sim$_simn.out")
+}
+
+sim_stop() {
+	kill "$SIM_PID" 2>/dev/null
+	wait "$SIM_PID" 2>/dev/null
+}
+
+# calc EXPR: awk arithmetic.
+calc() {
+	awk "BEGIN { printf \"%.6g\", $1 }"
+}
+
+# field NAME LINE: the value of NAME=... in a bench-tool line.
+field() {
+	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# put KEY VALUE: record a figure of this run.
+put() {
+	echo "$1 $2" >>"$W/run$RUN.txt"
+}
+
+# The status bar's "total" once n messages are in (tui_fmt_count()).
+total_pattern() {
+	awk -v n="$1" 'BEGIN {
+		if (n < 1000000) printf "total %d", n;
+		else if (n < 100000000) printf "total %.2fM", n / 1e6;
+		else printf "total %.0fM", n / 1e6 }'
+}
+
+# dash_start NAME ARGS...: the dashboard in a detached 200x50 tmux session
+# against $URL; its pid in $DPID, the socket in $SOCK.
+dash_start() {
+	_dn=$1; shift
+	SOCK=$W/tmux-$_dn.sock
+	_socks="$_socks $SOCK"
+	TERM=${TERM:-xterm-256color} tmux -S "$SOCK" -f /dev/null new-session \
+	    -d -s "$_dn" -x 200 -y 50 \
+	    "exec '$DASH' --url '$URL' $* 2>'$W/$_dn.err'" ||
+	    die "tmux new-session failed"
+	DPID=$(tmux -S "$SOCK" display -p -t "$_dn" '#{pane_pid}')
+}
+
+dash_stop() {
+	tmux -S "$SOCK" kill-server 2>/dev/null
+}
+
+# --- measurements ----------------------------------------------------
+
+# headless KEY N ARGS...: swf-dash ARGS > /dev/null on an N-message flood.
+headless() {
+	_k=$1 _n=$2; shift 2
+	sim_start --rate 0 --count "$_n"
+	_r=$("$TOOL" run 500 300 "exec '$DASH' --url '$URL' $* 2>'$W/$_k.err'") ||
+	    { cat "$W/$_k.err" >&2; sim_stop; note "$_k: no result"; return; }
+	sim_stop
+	_wall=$(field wall "$_r")
+	put "${_k}_msgs_s" "$(calc "$_n / $_wall")"
+	put "${_k}_cpu_s_per_M" "$(calc "$(field cpu "$_r") / $_n * 1e6")"
+	put "${_k}_hwm_kb" "$(field hwm_kb "$_r")"
+	[ "$_k" = json ] && put json_bytes_per_msg \
+	    "$(calc "$(field wchar "$_r") / $_n - 1")"
+}
+
+jq_pipeline() {
+	if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+		note "no jq or curl: pipeline skipped"
+		return
+	fi
+	sim_start --rate 0 --count "$BENCH_JQ_N"
+	_r=$("$TOOL" run 1000 600 "curl -sN --noproxy '*' -H 'Authorization: Token t' '$URL/api/messages/stream/' | sed -n 's/^data: //p' | jq -c ." 2>"$W/jq.err") ||
+	    { sim_stop; note "jq: no result"; return; }
+	sim_stop
+	put jq_msgs_s "$(calc "$BENCH_JQ_N / $(field wall "$_r")")"
+	put jq_cpu_s_per_M "$(calc "$(field cpu "$_r") / $BENCH_JQ_N * 1e6")"
+}
+
+# dashboard KEY ARGS...: ingest BENCH_N messages in tmux until the status
+# bar says so; the peak RSS then.
+dashboard() {
+	_k=$1; shift
+	sim_start --rate 0 --count "$BENCH_N"
+	_t0=$("$TOOL" now)
+	dash_start "$_k" "$@"
+	_r=$("$TOOL" screen "$SOCK" "$_k" "$(total_pattern "$BENCH_N")" 300) || {
+		tmux -S "$SOCK" capture-pane -p -t "$_k" >&2
+		dash_stop; sim_stop; note "$_k: the total never showed"; return; }
+	_cpu=$("$TOOL" cpu "$DPID")
+	_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DPID/status")
+	dash_stop
+	sim_stop
+	put "${_k}_msgs_s" "$(calc "$BENCH_N / ($(field at "$_r") - $_t0)")"
+	put "${_k}_cpu_s_per_M" "$(calc "$_cpu / $BENCH_N * 1e6")"
+	put "${_k}_hwm_kb" "$_hwm"
+}
+
+# latency RATE: p50 and p99 from the sim stamping sent_at to a reader of
+# swf-dash --output json seeing the line.
+latency() {
+	_rate=$1 _n=$(($1 * BENCH_LAT_SECONDS))
+	sim_start --rate "$_rate" --client-queue 10000000
+	rm -f "$W/lat.fifo"
+	mkfifo "$W/lat.fifo" || die "mkfifo failed"
+	"$DASH" --url "$URL" --output json >"$W/lat.fifo" 2>"$W/lat.err" &
+	_lp=$!
+	_pids="$_pids $_lp"
+	_r=$(timeout $((BENCH_LAT_SECONDS * 4 + 20)) "$TOOL" lat "$_n" \
+	    <"$W/lat.fifo")
+	_rc=$?
+	kill "$_lp" 2>/dev/null
+	wait "$_lp" 2>/dev/null
+	sim_stop
+	[ $_rc = 0 ] || { note "latency $_rate: no result"; return; }
+	put "lat${_rate}_p50_us" "$(field p50_us "$_r")"
+	put "lat${_rate}_p99_us" "$(field p99_us "$_r")"
+}
+
+# idle: CPU of a connected headless client and dashboard, heartbeats only.
+idle() {
+	sim_start --heartbeat-interval "$BENCH_HEARTBEAT"
+	"$DASH" --url "$URL" --output json >/dev/null 2>"$W/idle.err" &
+	_hp=$!
+	_pids="$_pids $_hp"
+	dash_start idle
+	_i=0
+	until grep -q 'stream open' "$W/idle.err" 2>/dev/null &&
+	    tmux -S "$SOCK" capture-pane -p -t idle | grep -q ' connected '; do
+		_i=$((_i + 1))
+		[ $_i -gt 200 ] && { kill $_hp; dash_stop; sim_stop; note "idle: no connection"; return; }
+		sleep 0.05
+	done
+	sleep 2
+	_h0=$("$TOOL" cpu "$_hp") _d0=$("$TOOL" cpu "$DPID")
+	sleep "$BENCH_IDLE_SECONDS"
+	_h1=$("$TOOL" cpu "$_hp") _d1=$("$TOOL" cpu "$DPID")
+	put idle_json_cpu_pct "$(calc "($_h1 - $_h0) / $BENCH_IDLE_SECONDS * 100")"
+	put idle_dash_cpu_pct "$(calc "($_d1 - $_d0) / $BENCH_IDLE_SECONDS * 100")"
+	put dash_base_hwm_kb "$(awk '/^VmHWM:/ { print $2 }' "/proc/$DPID/status")"
+	kill "$_hp" 2>/dev/null
+	wait "$_hp" 2>/dev/null
+	dash_stop
+	sim_stop
+}
+
+# keys: keypress to redraw during a 100 000 msg/s flood, "?" shows the help
+# and "q" leaves it; each press is one sample.
+keys() {
+	sim_start --rate 100000
+	dash_start keys
+	"$TOOL" screen "$SOCK" keys ' connected ' 10 >/dev/null || {
+		dash_stop; sim_stop; note "keys: no connection"; return; }
+	sleep 2
+	: >"$W/keys.txt"
+	_i=0
+	while [ $_i -lt "$BENCH_KEY_TRIALS" ]; do
+		_i=$((_i + 1))
+		_r=$("$TOOL" screen "$SOCK" keys 'this help' 5 '?') &&
+		    field dt "$_r" >>"$W/keys.txt"
+		sleep 0.3
+		_r=$("$TOOL" screen "$SOCK" keys '!this help' 5 'q') &&
+		    field dt "$_r" >>"$W/keys.txt"
+		sleep 0.3
+	done
+	# The ingest rate the dashboard shows under this flood.
+	_rate=$(tmux -S "$SOCK" capture-pane -p -t keys |
+	    sed -n 's/^ *\([0-9][0-9]*\) msg\/s.*/\1/p' | head -n 1)
+	dash_stop
+	sim_stop
+	[ -s "$W/keys.txt" ] || { note "keys: no sample"; return; }
+	put key_ms_median "$(sort -n "$W/keys.txt" | awk '{ v[NR] = $1 }
+	    END { printf "%.1f", (NR % 2 ? v[(NR + 1) / 2] :
+	    (v[NR / 2] + v[NR / 2 + 1]) / 2) * 1000 }')"
+	put key_ms_max "$(sort -n "$W/keys.txt" | tail -n 1 |
+	    awk '{ printf "%.1f", $1 * 1000 }')"
+	put key_samples "$(wc -l <"$W/keys.txt" | tr -d ' ')"
+	[ -n "$_rate" ] && put key_flood_shown_msgs_s "$_rate"
+}
+
+one_run() {
+	: >"$W/run$RUN.txt"
+	note "run $RUN/$BENCH_RUNS: headless json, json with a client-side filter, plain"
+	headless json "$BENCH_N" --output json
+	headless json_filtered "$BENCH_N" --output json --agent data-agent-swfsim-9
+	headless plain "$BENCH_N" --output plain
+	note "run $RUN/$BENCH_RUNS: curl | sed | jq"
+	jq_pipeline
+	if command -v tmux >/dev/null 2>&1; then
+		note "run $RUN/$BENCH_RUNS: dashboard (default --keep, then --keep 1000000)"
+		dashboard dash
+		dashboard dash_keep1M --keep 1000000 --keep-bytes 4G
+	else
+		note "no tmux: dashboard figures skipped"
+	fi
+	note "run $RUN/$BENCH_RUNS: latency at 1000 and 50000 msg/s"
+	latency 1000
+	latency 50000
+	if command -v tmux >/dev/null 2>&1; then
+		note "run $RUN/$BENCH_RUNS: idle for $BENCH_IDLE_SECONDS s"
+		idle
+		note "run $RUN/$BENCH_RUNS: key latency under a 100000 msg/s flood"
+		keys
+	fi
+	derived
+}
+
+# Figures computed from others of the same run.
+derived() {
+	_f=$W/run$RUN.txt
+	_get() { awk -v k="$1" '$1 == k { print $2 }' "$_f"; }
+	_j=$(_get json_msgs_s) _q=$(_get jq_msgs_s)
+	[ -n "$_j" ] && [ -n "$_q" ] && put json_vs_jq "$(calc "$_j / $_q")"
+	_a=$(_get dash_hwm_kb) _b=$(_get dash_keep1M_hwm_kb)
+	_jb=$(_get json_bytes_per_msg)
+	if [ -n "$_a" ] && [ -n "$_b" ]; then
+		# Both ingested BENCH_N; one keeps 50 000 (the default), the other all.
+		_per=$(calc "($_b - $_a) * 1024 / ($BENCH_N - 50000)")
+		put mem_bytes_per_msg "$_per"
+		[ -n "$_jb" ] && put mem_per_json_byte "$(calc "$_per / $_jb")"
+	fi
+}
+
+# --- report ----------------------------------------------------------
+
+# The median of each figure over the runs: "key v1 v2 ... median".
+medians() {
+	for r in $(seq 1 "$BENCH_RUNS"); do
+		sed "s/^/$r /" "$W/run$r.txt"
+	done | awk -v runs="$BENCH_RUNS" '
+	{ if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 }
+	  val[$2, $1] = $3; cnt[$2]++ }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = order[i]; m = 0; line = k
+			for (r = 1; r <= runs; r++) {
+				v = ((k, r) in val) ? val[k, r] : "-"
+				line = line " " v
+				if (v != "-") s[++m] = v + 0
+			}
+			for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
+				if (s[b] < s[a]) { t = s[a]; s[a] = s[b]; s[b] = t }
+			med = m == 0 ? "-" : (m % 2 ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2)
+			print line, med
+		}
+	}' >"$W/medians.txt"
+}
+
+# target KEY: "target met" for a figure's median, from the issue.
+target() {
+	_m=$(awk -v k="$1" '$1 == k { print $NF }' "$W/medians.txt")
+	[ -z "$_m" ] || [ "$_m" = - ] && { echo "- -"; return; }
+	case $1 in
+	json_msgs_s)		_t=">=1000000"; _ok=$(calc "$_m >= 1000000") ;;
+	json_filtered_msgs_s)	_t=">=300000"; _ok=$(calc "$_m >= 300000") ;;
+	json_vs_jq)		_t=">=5"; _ok=$(calc "$_m >= 5") ;;
+	dash_msgs_s|dash_keep1M_msgs_s) _t=">=100000"; _ok=$(calc "$_m >= 100000") ;;
+	key_ms_median|key_ms_max) _t="<=50"; _ok=$(calc "$_m <= 50") ;;
+	lat1000_p99_us)		_t="<=2000"; _ok=$(calc "$_m <= 2000") ;;
+	mem_per_json_byte)	_t="<=1.3"; _ok=$(calc "$_m <= 1.3") ;;
+	dash_base_hwm_kb)	_t="<16384"; _ok=$(calc "$_m < 16384") ;;
+	idle_json_cpu_pct|idle_dash_cpu_pct) _t="<=0.1"; _ok=$(calc "$_m <= 0.1") ;;
+	*)			echo "- -"; return ;;
+	esac
+	[ "$_ok" = 1 ] && echo "$_t yes" || echo "$_t NO"
+}
+
+report() {
+	medians
+	{
+		echo "swf-dash benchmark (issue #7), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "machine: $MACHINE"
+		echo "load average: before $LOAD0, after $(cut -d' ' -f1-3 /proc/loadavg)"
+		echo
+		printf '%-26s' figure
+		for r in $(seq 1 "$BENCH_RUNS"); do printf ' %12s' "run$r"; done
+		printf ' %12s %10s %4s\n' median target met
+		while read -r k rest; do
+			set -- $rest
+			printf '%-26s' "$k"
+			for r in $(seq 1 "$BENCH_RUNS"); do
+				printf ' %12s' "$1"; shift
+			done
+			set -- $(target "$k") "$1"
+			printf ' %12s %10s %4s\n' "$3" "$1" "$2"
+		done <"$W/medians.txt"
+	} | tee "$W/table.txt"
+	{
+		printf '{\n  "machine": "%s",\n' "$MACHINE"
+		printf '  "load_before": "%s",\n  "load_after": "%s",\n' "$LOAD0" \
+		    "$(cut -d' ' -f1-3 /proc/loadavg)"
+		printf '  "runs": %s,\n  "messages": %s,\n  "figures": {\n' \
+		    "$BENCH_RUNS" "$BENCH_N"
+		_first=1
+		while read -r k rest; do
+			set -- $rest
+			[ $_first = 1 ] || printf ',\n'
+			_first=0
+			printf '    "%s": { "runs": [' "$k"
+			_sep=""
+			for r in $(seq 1 "$BENCH_RUNS"); do
+				[ "$1" = - ] && _v=null || _v=$1
+				printf '%s%s' "$_sep" "$_v"; _sep=", "; shift
+			done
+			[ "$1" = - ] && _v=null || _v=$1
+			set -- $(target "$k")
+			printf '], "median": %s, "target": "%s", "met": %s }' "$_v" \
+			    "$1" "$([ "$2" = yes ] && echo true || { [ "$2" = NO ] && echo false || echo null; })"
+		done <"$W/medians.txt"
+		printf '\n  }\n}\n'
+	} >"$BENCH_OUT"
+	note "figures written to $BENCH_OUT"
+}
+
+# --- main ------------------------------------------------------------
+
+[ -r /proc/self/io ] || die "needs Linux /proc"
+command -v timeout >/dev/null 2>&1 || die "needs timeout(1)"
+build
+MACHINE="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+note "machine: $MACHINE; load $LOAD0"
+RUN=0
+while [ $RUN -lt "$BENCH_RUNS" ]; do
+	RUN=$((RUN + 1))
+	one_run
+done
+report

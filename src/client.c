@@ -283,12 +283,11 @@ client_dedup_end(void *arg)
 	c->dd_on = 0;
 }
 
-/* The next stream is live: close the old one. */
+/* The next stream takes over: close the old one. */
 static void
-client_switch(void *arg)
+client_promote(struct client *c)
 {
-	struct client	*c = arg;
-	char		*d;
+	char	*d;
 
 	if (c->next.s == NULL)
 		return;
@@ -301,6 +300,20 @@ client_switch(void *arg)
 	log_info("subscription changed: %s", d);
 	free(d);
 	client_update(c);
+}
+
+/* The switch timer: promote the next stream if it is still live. */
+static void
+client_switch(void *arg)
+{
+	struct client	*c = arg;
+	enum conn_state	 state;
+
+	if (c->next.s == NULL)
+		return;
+	state = stream_state(c->next.s);
+	if (state == CONN_CONNECTED || state == CONN_STALLED)
+		client_promote(c);
 }
 
 static void
@@ -413,6 +426,11 @@ client_stream_state(struct stream *s, void *arg)
 		} else if (state == CONN_CONNECTED && !c->t_switch.armed)
 			timer_arm(c->loop, &c->t_switch,
 			    CLIENT_SWITCH_FALLBACK);
+		else if (state != CONN_CONNECTED && state != CONN_STALLED) {
+			/* It dropped before taking over: wait for it again. */
+			timer_cancel(c->loop, &c->t_switch);
+			c->next_ready = 0;
+		}
 		client_update(c);
 		return;
 	}
@@ -421,7 +439,7 @@ client_stream_state(struct stream *s, void *arg)
 	if (c->next.s != NULL && state != CONN_CONNECTED &&
 	    state != CONN_STALLED && state != CONN_CONNECTING) {
 		/* The old stream died during a switch: the new one takes over. */
-		client_switch(c);
+		client_promote(c);
 		return;
 	}
 	client_update(c);

@@ -110,10 +110,12 @@ const struct client_status *client_status(const struct client *);
 
 /*
  * Change what the server is asked to send (f is copied; NULL: all).
- * Make-before-break: a new stream opens; once its "connected" event
- * arrives the old one closes; a message received on both during the
- * overlap is delivered once. Applied from the loop, so it is safe to call
- * from anywhere; client_subscription() returns the new one at once.
+ * Make-before-break: a new stream opens; once its "connected" event has
+ * arrived and the old stream has caught up (a message came on both, or
+ * none can match both, or 3 s passed) the old one closes; a message
+ * received on both during the overlap is delivered once. Applied from the
+ * loop, so it is safe to call from anywhere; client_subscription()
+ * returns the new one at once.
  */
 void		 client_set_subscription(struct client *,
 		    const struct filter *);

@@ -302,10 +302,39 @@ jscan_number(const unsigned char *p, const unsigned char *end, uint8_t *type)
 	return (p);
 }
 
+/* See jscan.h. */
+void
+jscan_keys_init(struct jscan_keys *k, const char *const *names, size_t n)
+{
+	size_t	i, l;
+
+	memset(k, 0, sizeof *k);
+	k->name = names;
+	k->n = n < JSCAN_KEYS_MAX ? n : JSCAN_KEYS_MAX;
+	for (i = 0; i < k->n; i++) {
+		l = strlen(names[i]);
+		k->len[i] = l < JSCAN_KEY_MAX ? l : JSCAN_KEY_MAX;
+		k->lens |= 1ULL << k->len[i];
+	}
+}
+
+/* Whether the n bytes at a and b are equal (n is small: no call). */
+static inline int
+jscan_same(const char *a, const unsigned char *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)a[i] != b[i])
+			return (0);
+	}
+	return (1);
+}
+
 /* Index of the wanted key equal to the key at s (n raw bytes), or -1. */
 static int
-jscan_key(const unsigned char *s, size_t n, int esc, const char *const *keys,
-    size_t nkeys)
+jscan_key(const unsigned char *s, size_t n, int esc,
+    const struct jscan_keys *k)
 {
 	char	tmp[6 * JSCAN_KEY_MAX];
 	size_t	i;
@@ -316,13 +345,12 @@ jscan_key(const unsigned char *s, size_t n, int esc, const char *const *keys,
 		n = jscan_unescape((const char *)s, n, tmp);
 		s = (const unsigned char *)tmp;
 	}
-	if (n > JSCAN_KEY_MAX)
+	if (n > JSCAN_KEY_MAX || !(k->lens & (1ULL << n)))
 		return (-1);
-	for (i = 0; i < nkeys; i++) {
-		if (n > 0 && (unsigned char)keys[i][0] != s[0])
-			continue;
-		if (strncmp(keys[i], (const char *)s, n) == 0 &&
-		    keys[i][n] == '\0')
+	for (i = 0; i < k->n; i++) {
+		if (k->len[i] == n && (n == 0 || ((unsigned char)
+		    k->name[i][0] == s[0] && (unsigned char)k->name[i][n - 1] ==
+		    s[n - 1])) && jscan_same(k->name[i], s, n))
 			return ((int)i);
 	}
 	return (-1);
@@ -382,8 +410,8 @@ jscan_scalar(const unsigned char *p, const unsigned char *end, int flags,
 
 /* See jscan.h. */
 int
-jscan_object(const char *buf, size_t len, int flags, const char *const *keys,
-    size_t nkeys, struct jscan_val *vals)
+jscan_object(const char *buf, size_t len, int flags,
+    const struct jscan_keys *keys, struct jscan_val *vals)
 {
 	const unsigned char	*p = (const unsigned char *)buf, *end = p + len;
 	const unsigned char	*s, *open = NULL;
@@ -393,8 +421,10 @@ jscan_object(const char *buf, size_t len, int flags, const char *const *keys,
 	size_t			 depth;	/* open containers */
 	int			 nl = 0, nul = 0, want = -1, pend = -1;
 
-	if (nkeys > 0)
-		memset(vals, 0, nkeys * sizeof *vals);
+	if (keys != NULL && keys->n == 0)
+		keys = NULL;
+	if (keys != NULL)
+		memset(vals, 0, keys->n * sizeof *vals);
 	p = jscan_ws(p, end, &nl);
 	if (p == end || *p != '{')
 		return (-1);
@@ -454,8 +484,8 @@ key:
 	s = ++p;
 	if ((p = jscan_string(p, end, &st)) == NULL || st.nul)
 		return (-1);
-	if (depth == 1 && nkeys > 0)
-		want = jscan_key(s, p - s - 1, st.esc, keys, nkeys);
+	if (depth == 1 && keys != NULL)
+		want = jscan_key(s, p - s - 1, st.esc, keys);
 	p = jscan_ws(p, end, &nl);
 	if (p == end || *p != ':')
 		return (-1);

@@ -12,6 +12,7 @@
 
 #define JSCAN_MAX_DEPTH	2048	/* jansson's JSON_PARSER_MAX_DEPTH */
 #define JSCAN_KEY_MAX	32	/* longest wanted key, bytes */
+#define JSCAN_KEYS_MAX	32	/* wanted keys */
 
 /* Flags of jscan_object(). */
 #define JSCAN_ALLOW_NUL	0x01	/* as JSON_ALLOW_NUL: "\u0000" in values */
@@ -44,6 +45,21 @@ struct jscan_val {
 	uint8_t		 esc;		/* string contains backslash escapes */
 };
 
+/* A set of wanted keys, prepared once by jscan_keys_init(). */
+struct jscan_keys {
+	const char	*const *name;
+	size_t		 n;
+	uint64_t	 lens;		/* bit l: a key is l bytes long */
+	uint8_t		 len[JSCAN_KEYS_MAX];
+};
+
+/*
+ * Prepare n keys (n at most JSCAN_KEYS_MAX, each at most JSCAN_KEY_MAX
+ * bytes; names must outlive k) for jscan_object().
+ */
+void	jscan_keys_init(struct jscan_keys *k, const char *const *names,
+	    size_t n);
+
 /*
  * Validate that buf (len bytes, any content) is exactly one JSON object,
  * optionally surrounded by whitespace, accepting and rejecting what
@@ -54,14 +70,13 @@ struct jscan_val {
  * JSCAN_MAX_DEPTH deep, no "\u0000" in keys (nor in values without
  * JSCAN_ALLOW_NUL), and jansson's one leniency: a NUL byte right after a
  * number, true, false or null is skipped (JSCAN_NULBYTE tells; dropping
- * every NUL byte then gives strict RFC 8259). For each of the nkeys keys
- * (at most JSCAN_KEY_MAX bytes each), vals[i] receives the value of the
- * last top-level member with that name (type JT_NONE if absent);
- * pointers point into buf.
+ * every NUL byte then gives strict RFC 8259). For each of the keys (NULL
+ * for none), vals[i] receives the value of the last top-level member
+ * named keys->name[i] (type JT_NONE if absent); pointers point into buf.
  * Returns -1 if invalid (vals then undefined), else JSCAN_* result bits.
  */
 int	jscan_object(const char *buf, size_t len, int flags,
-	    const char *const *keys, size_t nkeys, struct jscan_val *vals);
+	    const struct jscan_keys *keys, struct jscan_val *vals);
 
 /*
  * Decode the escaped contents of a string that jscan_object() accepted

@@ -160,6 +160,16 @@ loop_sigread(int fd, void *arg)
 	}
 }
 
+/* While draining at exit, signals only need to stop waking us up. */
+static void
+loop_sigdiscard(int fd)
+{
+	unsigned char	buf[64];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
 static void
 loop_nonblock(int fd)
 {
@@ -481,6 +491,8 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 		if (wfd[i].fd == l->sigpipe[0]) {
 			if (!only_net)
 				loop_sigread(wfd[i].fd, l);
+			else
+				loop_sigdiscard(wfd[i].fd);
 			continue;
 		}
 		fired[nf].fd = wfd[i].fd;

@@ -51,6 +51,7 @@ static const char *const msg_scan_keys[MK_COUNT] = {
 	"filename", "message", "namespace", "state", "substate", "sent_at",
 	"timestamp"
 };
+static struct jscan_keys msg_jkeys;	/* msg_scan_keys, prepared */
 
 /* The key of each field read straight from the object; -1 for none. */
 static const int msg_field_key[MF_COUNT] = {
@@ -295,7 +296,6 @@ msg_scan_field(struct msg_fields *f, int i, const struct jscan_val *v,
 {
 	char	*dst = (char *)f->v[i], tmp[MSG_STACK], *s;
 	size_t	 cap = msg_cap(i), n;
-	int	 r;
 
 	switch (v->type) {
 	case JT_STRING:
@@ -314,8 +314,11 @@ msg_scan_field(struct msg_fields *f, int i, const struct jscan_val *v,
 		}
 		return (0);
 	case JT_INTEGER:
-		r = snprintf(dst, cap, "%lld", (long long)msg_int(v));
-		f->len[i] = r < 0 ? 0 : (size_t)r;
+		/* Its literal, which is how jansson prints it, but "-0". */
+		n = v->len == 2 && v->p[0] == '-' && v->p[1] == '0' ? 1 : 0;
+		memcpy(dst, v->p + n, v->len - n);
+		dst[v->len - n] = '\0';
+		f->len[i] = v->len - n;
 		return (0);
 	case JT_TRUE:
 	case JT_FALSE:
@@ -490,8 +493,10 @@ msg_decode(const char *event, const char *data, size_t len, int64_t recv_us)
 		event = "message";
 	if (data == NULL)
 		data = "";
-	is_json = jscan_object(data, len, JSCAN_ALLOW_NUL, msg_scan_keys,
-	    MK_COUNT, vals) >= 0;
+	if (msg_jkeys.n == 0)
+		jscan_keys_init(&msg_jkeys, msg_scan_keys, MK_COUNT);
+	is_json = jscan_object(data, len, JSCAN_ALLOW_NUL, &msg_jkeys,
+	    vals) >= 0;
 	if (!is_json)
 		msg_from_text(&f, event, data, len);
 	else if (msg_from_scan(&f, vals, event, data, keep) != 0 ||
@@ -535,7 +540,7 @@ msg_in(const char *s, const char **list, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		if (strcmp(s, list[i]) == 0)
+		if (*s == *list[i] && strcmp(s, list[i]) == 0)
 			return (1);
 	}
 	return (0);

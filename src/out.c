@@ -110,7 +110,7 @@ out_plain(struct msg *m, void *arg)
 	localtime_r(&t, &tm);
 	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
 	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
-	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 24);
+	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 26);
 	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
 	if (o->color && m->family < sizeof out_colors / sizeof out_colors[0]) {
 		on = out_colors[m->family];

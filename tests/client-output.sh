@@ -66,7 +66,9 @@ bg_start "$SWF_DASH" --url "$SIM_URL" --output json >"$FIFO" 2>"$T/pipe.err"
 PIPE_DASH=$BG_PID
 wait_for 10 grep -q 'stream open' "$T/pipe.err" || fail "pipe: no connect"
 pub '{"msg_type":"sse_test","n":1}'
-wait_for 0.5 grep -q '"n": *1' "$T/piped" || fail "pipe: not flushed in 0.5 s"
+# Without the flush it would wait for 64 KiB or the exit; allow 1 s (it
+# takes milliseconds) for loaded test machines.
+wait_for 1 grep -q '"n": *1' "$T/piped" || fail "pipe: not flushed in 1 s"
 kill -INT "$PIPE_DASH"
 wait "$PIPE_DASH"; wait "$CAT"
 ok "idle flush"
@@ -87,3 +89,29 @@ wait "$EP"
 grep -q '"n": *2' "$T/epipe.out" || fail "epipe: first line"
 wait_for 5 reg_is pipe-recv EXITED EXITED || fail "epipe: not EXITED"
 ok "EPIPE"
+
+# Stream details from a raw body: a comment, CRLF line ends, an id that
+# persists, data on two lines (joined with LF: json mode prints it again
+# on one line), and data that is not JSON (json mode skips it, counted).
+RAW=': a comment\r\nid: 7\r\nevent: stf_gen\r\ndata: {"msg_type": "stf_gen",\r\ndata:  "n": 10}\r\n\r\nevent: sse_test\ndata: not json\n\nevent: sse_test\ndata: {"n": 11}\n\n'
+RAWJ=$(printf "$RAW" | jq -R -s -c '{"fault": "raw", "body": ., "count": 1}')
+fault "$RAWJ"
+dash_start --output json
+wait_for 5 out_has '"n": 11' || { cat "$DASH_ERR"; fail "raw: no n 11"; }
+kill -INT "$DASH_PID"; dash_wait
+[ "$(sed -n 1p "$DASH_OUT")" = '{"msg_type":"stf_gen","n":10}' ] ||
+    fail "raw: multi-line data not on one line: $(sed -n 1p "$DASH_OUT")"
+[ "$(sed -n 2p "$DASH_OUT")" = '{"n": 11}' ] || fail "raw: second line"
+[ "$(wc -l < "$DASH_OUT")" = 2 ] || fail "raw: extra lines"
+err_has 'skipping a sse_test message whose data is not a JSON object' &&
+    err_has '1 messages skipped' || fail "raw: skip not reported"
+fault "$RAWJ"
+dash_start --output events
+wait_for 5 sh -c "[ \$(grep -c '\"event\":\"sse_test\"' '$DASH_OUT') -ge 2 ]" ||
+    fail "raw events: too few"
+kill -INT "$DASH_PID"; dash_wait
+jq -e -s 'map(select(.event != "heartbeat")) | map([.event, .id, .data]) ==
+    [["stf_gen", "7", "{\"msg_type\": \"stf_gen\",\n \"n\": 10}"],
+     ["sse_test", "7", "not json"], ["sse_test", "7", "{\"n\": 11}"]]' \
+    "$DASH_OUT" >/dev/null || { cat "$DASH_OUT"; fail "raw events"; }
+ok "raw stream: CRLF, comment, id, multi-line and non-JSON data"

@@ -40,6 +40,13 @@ loc=$(curl -s --noproxy '*' --max-time 5 -o /dev/null \
 code=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' \
     "$SIM_URL/nowhere/")
 [ "$code" = 404 ] || fail "unknown path: $code"
+# A port in use is a start-up error: exit 1, no URL.
+port=${SIM_URL##*:}
+"$SWF_SIM" --listen "127.0.0.1:$port" --no-workflow >"$T/o" 2>"$T/e"
+rc=$?
+[ "$rc" -eq 1 ] || fail "port in use: exit $rc"
+[ ! -s "$T/o" ] || fail "port in use: a URL was printed"
+grep -q -i 'in use' "$T/e" || fail "port in use: $(cat "$T/e")"
 sim_stop_clean
 [ "$(wc -l <"$SIM_OUT")" -eq 1 ] || fail "stdout has more than the URL"
 grep -q 'listening on' "$SIM_ERR" || fail "no log on stderr"

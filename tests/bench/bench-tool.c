@@ -15,6 +15,12 @@
  *	now - sent_at; print "n=N p50_us=X p99_us=Y max_us=Z"
  *   cpu PID...
  *	print the CPU seconds used so far by the processes (all threads)
+ *   keys SOCKET TARGET TRIALS TIMEOUT_S
+ *	attach to the tmux session as a control client (no process per
+ *	poll); TRIALS times, send "?" and poll the pane's screen until a line
+ *	has "this help" (the help view), then send "q" and poll until one has
+ *	"FILE / TEXT" (the messages view's header); print each keypress to
+ *	screen time in seconds, one a line
  *   screen SOCKET TARGET PATTERN TIMEOUT_S [KEYS]
  *	optionally send KEYS (one tmux key name) to the tmux pane, then poll
  *	its screen until a line contains PATTERN (a leading '!' waits for
@@ -27,6 +33,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -378,6 +385,146 @@ cmd_screen(int argc, char **argv)
 	return (1);
 }
 
+/* A tmux control-mode client: its pipes and a line buffer. */
+struct ctl {
+	int	 in, out;
+	char	 buf[65536];
+	size_t	 len;
+};
+
+/* Read one line (without the newline) into line; -1 on timeout or EOF. */
+static int
+ctl_line(struct ctl *c, char *line, size_t size, double deadline)
+{
+	struct pollfd	 pfd;
+	char		*nl;
+	size_t		 n;
+	ssize_t		 r;
+	double		 left;
+
+	for (;;) {
+		if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+			n = nl - c->buf;
+			snprintf(line, size, "%.*s", (int)n, c->buf);
+			memmove(c->buf, nl + 1, c->len - n - 1);
+			c->len -= n + 1;
+			return (0);
+		}
+		if (c->len == sizeof c->buf)
+			c->len = 0;	/* an absurd line: drop it */
+		if ((left = deadline - mono_now()) <= 0)
+			return (-1);
+		pfd.fd = c->out;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		r = read(c->out, c->buf + c->len, sizeof c->buf - c->len);
+		if (r <= 0)
+			return (-1);
+		c->len += r;
+	}
+}
+
+/*
+ * Run one command; whether a line of its output contains pat (if pat is
+ * not NULL). -1 on timeout or error.
+ */
+static int
+ctl_cmd(struct ctl *c, const char *cmd, const char *pat, double deadline)
+{
+	char	line[8192];
+	int	in = 0, found = 0;
+
+	if (write(c->in, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		return (-1);
+	while (ctl_line(c, line, sizeof line, deadline) == 0) {
+		if (!in) {
+			in = strncmp(line, "%begin", 6) == 0;
+			continue;
+		}
+		if (strncmp(line, "%end", 4) == 0)
+			return (found);
+		if (strncmp(line, "%error", 6) == 0)
+			return (-1);
+		if (pat != NULL && strstr(line, pat) != NULL)
+			found = 1;
+	}
+	return (-1);
+}
+
+/* Send key, then capture until pat shows (or, if absent, goes). */
+static double
+ctl_key(struct ctl *c, const char *target, const char *key, const char *pat,
+    int absent, double limit)
+{
+	char	cmd[256], cap[256];
+	double	t0 = mono_now();
+	int	r;
+
+	snprintf(cmd, sizeof cmd, "send-keys -t '%s' '%s'\n", target, key);
+	snprintf(cap, sizeof cap, "capture-pane -p -t '%s'\n", target);
+	if (ctl_cmd(c, cmd, NULL, t0 + limit) == -1)
+		return (-1);
+	for (;;) {
+		if ((r = ctl_cmd(c, cap, pat, t0 + limit)) == -1)
+			return (-1);
+		if (r == !absent)
+			return (mono_now() - t0);
+	}
+}
+
+static int
+cmd_keys(int argc, char **argv)
+{
+	struct ctl	 c;
+	int		 in[2], out[2], i, trials, rc = 0;
+	double		 limit, dt;
+	pid_t		 pid;
+
+	if (argc < 6)
+		return (2);
+	trials = atoi(argv[4]);
+	limit = atof(argv[5]);
+	if (pipe(in) == -1 || pipe(out) == -1 || (pid = fork()) == -1)
+		return (2);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execlp("tmux", "tmux", "-S", argv[2], "-C", "attach-session",
+		    "-f", "ignore-size,no-output", "-t", argv[3],
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	memset(&c, 0, sizeof c);
+	c.in = in[1];
+	c.out = out[0];
+	/* Let the attach settle: its own replies come first. */
+	if (ctl_cmd(&c, "display-message -p sync\n", NULL, mono_now() +
+	    limit) == -1)
+		rc = 1;
+	for (i = 0; i < trials && rc == 0; i++) {
+		if ((dt = ctl_key(&c, argv[3], "?", "this help", 0,
+		    limit)) < 0 || printf("%.6f\n", dt) < 0)
+			rc = 1;
+		nap_ms(300);
+		if (rc == 0 && ((dt = ctl_key(&c, argv[3], "q", "FILE / TEXT",
+		    0, limit)) < 0 || printf("%.6f\n", dt) < 0))
+			rc = 1;
+		fflush(stdout);
+		nap_ms(300);
+	}
+	close(c.in);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	if (rc != 0)
+		fprintf(stderr, "bench-tool: keys: timeout\n");
+	return (rc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -393,8 +540,10 @@ main(int argc, char **argv)
 		return (cmd_cpu(argc, argv));
 	if (argc >= 2 && strcmp(argv[1], "screen") == 0)
 		return (cmd_screen(argc, argv));
+	if (argc >= 2 && strcmp(argv[1], "keys") == 0)
+		return (cmd_keys(argc, argv));
 	fprintf(stderr, "usage: bench-tool now | run QUIET_MS TIMEOUT_S CMD | "
 	    "lat N | cpu PID... | screen SOCK TARGET PATTERN TIMEOUT_S "
-	    "[KEY]\n");
+	    "[KEY] | keys SOCK TARGET TRIALS TIMEOUT_S\n");
 	return (2);
 }

@@ -19,9 +19,10 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static const char *const keys[] = { "msg_type", "run_id", "message", "a",
+static const char *const names[] = { "msg_type", "run_id", "message", "a",
     "", "k\xc3\xa9" };
-#define NKEYS	(sizeof keys / sizeof keys[0])
+#define NKEYS	(sizeof names / sizeof names[0])
+static struct jscan_keys keys;
 
 /* The jscan type jansson's value has. */
 static int
@@ -53,7 +54,7 @@ fuzz_values(json_t *root, const struct jscan_val *vals)
 
 	for (i = 0; i < NKEYS; i++) {
 		v = &vals[i];
-		j = json_object_get(root, keys[i]);
+		j = json_object_get(root, names[i]);
 		if (fuzz_type(j) != v->type)
 			abort();
 		if (v->type == JT_STRING) {
@@ -94,7 +95,7 @@ fuzz_line(const char *p, size_t size)
 			continue;
 		line[n++] = p[i] == '\n' || p[i] == '\r' ? ' ' : p[i];
 	}
-	if (jscan_object(line, n, JSCAN_ALLOW_NUL, NULL, 0, NULL) != 0)
+	if (jscan_object(line, n, JSCAN_ALLOW_NUL, NULL, NULL) != 0)
 		abort();
 	j = json_loadb(line, n, JSON_ALLOW_NUL, NULL);
 	if (j == NULL || !json_is_object(j))
@@ -111,11 +112,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t			*j;
 	int			 flags, ok, r;
 
+	if (keys.n == 0)
+		jscan_keys_init(&keys, names, NKEYS);
 	for (flags = 0; flags <= 1; flags++) {
 		j = json_loadb(p, size, flags ? JSON_ALLOW_NUL : 0, NULL);
 		ok = j != NULL && json_is_object(j);
-		r = jscan_object(p, size, flags ? JSCAN_ALLOW_NUL : 0, keys,
-		    NKEYS, vals);
+		r = jscan_object(p, size, flags ? JSCAN_ALLOW_NUL : 0, &keys,
+		    vals);
 		if (ok != (r >= 0))
 			abort();
 		if (ok) {

@@ -30,7 +30,7 @@ jansson_ok(const char *s, size_t n, int flags)
 static int
 scan(const char *s, size_t n, int flags)
 {
-	return (jscan_object(s, n, flags, NULL, 0, NULL));
+	return (jscan_object(s, n, flags, NULL, NULL));
 }
 
 /* Check one text (NULs allowed) under both flag settings. */
@@ -360,8 +360,9 @@ test_depth(void)
 	free(b);
 }
 
-static const char *const keys[] = { "msg_type", "run_id", "message",
+static const char *const names[] = { "msg_type", "run_id", "message",
     "sent_at", "x" };
+static struct jscan_keys keys;
 
 static void
 test_keys(void)
@@ -371,10 +372,11 @@ test_keys(void)
 	const char		*s;
 	size_t			 n;
 
+	jscan_keys_init(&keys, names, 5);
 	s = "{\"msg_type\": \"data_ready\", \"run_id\": 100001, \"nested\": "
 	    "{\"msg_type\": \"no\", \"x\": 1}, \"message\": {\"a\": [1, 2]},"
 	    "\"list\": [{\"run_id\": 2}], \"sent_at\": \"t\\u00e9\"}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, keys, 5, v), 0);
+	CHECK_INT(jscan_object(s, strlen(s), 0, &keys, v), 0);
 	CHECK_INT(v[0].type, JT_STRING);
 	CHECK_INT(v[0].len, 10);
 	CHECK(memcmp(v[0].p, "data_ready", 10) == 0);
@@ -395,7 +397,7 @@ test_keys(void)
 	/* The last duplicate wins, also when spelt with escapes. */
 	s = "{\"msg_type\": \"a\", \"msg\\u005ftype\": \"b\", \"x\": [],"
 	    "\"run_id\": 1.5e3, \"message\": null, \"\\u0078\": true}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, keys, 5, v), 0);
+	CHECK_INT(jscan_object(s, strlen(s), 0, &keys, v), 0);
 	CHECK_INT(v[0].type, JT_STRING);
 	CHECK(v[0].len == 1 && v[0].p[0] == 'b');
 	CHECK_INT(v[1].type, JT_REAL);
@@ -404,25 +406,25 @@ test_keys(void)
 	CHECK_INT(v[4].type, JT_TRUE);
 	CHECK_INT(v[4].len, 4);
 	s = "{\"x\": false, \"x\": [1, {\"x\": 2}], \"run_id\": -0}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, keys, 5, v), 0);
+	CHECK_INT(jscan_object(s, strlen(s), 0, &keys, v), 0);
 	CHECK_INT(v[4].type, JT_ARRAY);
 	CHECK_INT(v[4].len, strlen("[1, {\"x\": 2}]"));
 	CHECK_INT(v[1].type, JT_INTEGER);
 	CHECK_INT(v[1].len, 2);
 	s = "{\"x\": false}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, keys, 5, v), 0);
+	CHECK_INT(jscan_object(s, strlen(s), 0, &keys, v), 0);
 	CHECK_INT(v[4].type, JT_FALSE);
 
 	/* Newlines (whitespace) are reported for one-line output. */
 	s = "{\"a\":\n1}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, 0, NULL),
+	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, NULL),
 	    JSCAN_NEWLINE);
 	s = "{\"a\":\r1}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, 0, NULL),
+	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, NULL),
 	    JSCAN_NEWLINE);
 	s = "{\"a\":\"\\n\"}";
-	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, 0, NULL), 0);
-	CHECK_INT(jscan_object("{\"a\":1\0}\n", 9, 0, NULL, 0, NULL),
+	CHECK_INT(jscan_object(s, strlen(s), 0, NULL, NULL), 0);
+	CHECK_INT(jscan_object("{\"a\":1\0}\n", 9, 0, NULL, NULL),
 	    JSCAN_NULBYTE | JSCAN_NEWLINE);
 }
 

@@ -1,0 +1,175 @@
+#!/bin/sh
+# fault-screen.sh: the fault matrix in the dashboard, checked on the
+# rendered screen in tmux (150x40). Each case ends with the dashboard
+# running, its memory under the bound, the cause in the status bar, and
+# a message published afterwards on the screen:
+#   S1 503 with a detail body holding escape sequences: the status bar
+#      says "reconnecting in Ns (HTTP 503: relay down)", sanitized;
+#   S2 hostile input (tests/fault-lib.sh: hostile_events, evil_connected,
+#      evil_fields): escape sequences and C0/C1 controls in every field,
+#      the event name, the id and the client id; NUL bytes, invalid UTF-8,
+#      data that is not JSON, JSON of the wrong shape. In the messages,
+#      detail (of the escapes, the 2000-deep object, the 1 MB string, the
+#      10 000-deep array), runs, run, agents and filters views nothing
+#      leaks: no blinking or colour-201 cell, the pane title unchanged,
+#      no tmux buffer (OSC 52) although set-clipboard is on, and no
+#      escape payload ("PWN...") as text outside the JSON-escaped detail;
+#   S3 the server killed, then restarted on the same port with a stalled
+#      stream: "reconnecting in Ns (connection lost: ...)", then
+#      "stalled (silent ...)", then "reconnecting ... (stalled: ...)";
+#   S4 a 10 MiB event: "dropped 1" in the status bar; the stream goes on.
+# Memory bound: the high-water mark stays within 48 MiB of the resident
+# size after connecting (the hostile input keeps about 1.5 MB of messages
+# and the detail view lays out the 2000-deep object).
+. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/fault-lib.sh"
+
+SWF_DASH_BACKOFF=0.5,2,60; export SWF_DASH_BACKOFF
+SIMARGS="--token t --no-workflow --heartbeat-interval 1"
+MEM_KB=49152
+
+tmux_detects || skip "tmux here does not show title, clipboard or SGR leaks"
+sim_start $SIMARGS
+
+# post_fault FILE: queue the faults in FILE, failing unless accepted.
+post_fault() {
+	_code=$(curl -sS --noproxy '*' -o "$T/fault.out" -w '%{http_code}' \
+	    -H 'Authorization: Token t' -H 'Content-Type: application/json' \
+	    --data-binary "@$1" "$SIM_URL/sim/fault")
+	[ "$_code" = 200 ] || fail "fault: HTTP $_code $(cat "$T/fault.out")"
+}
+
+# shown N WHAT: publish a message with the text "after-N"; it appears.
+shown() {
+	pub "{\"msg_type\": \"sse_test\", \"message\": \"after-$1\"}"
+	tmux_wait_screen scr 10 "after-$1" || {
+		tmux_screen scr >&2
+		bad "$2: message after-$1 not shown"
+	}
+}
+
+# expect PATTERN WHAT [SECONDS]: the screen shows PATTERN, else a failure.
+expect() {
+	tmux_wait_screen scr "${3:-10}" "$1" || {
+		tmux_screen scr >&2
+		bad "$2: screen never showed: $1"
+		return 1
+	}
+}
+
+# no_payload WHAT: no escape sequence payload is shown as text.
+no_payload() {
+	if tmux_screen scr | grep -q 'PWN'; then
+		tmux_screen scr >&2
+		bad "$1: an escape sequence's payload is shown"
+	fi
+}
+
+# open_found TEXT PATTERN WHAT: search TEXT, open the detail of the match,
+# expect PATTERN there, check the screen, go back.
+open_found() {
+	tmux_keys scr /
+	tmux_keys scr -l "$1"
+	tmux_keys scr Enter
+	tmux_keys scr Enter
+	expect '> Detail' "$3" && expect "$2" "$3"
+	screen_clean scr "$3"
+	tmux_keys scr q
+	expect 'FILE / TEXT' "$3"
+}
+
+# The tmux server has set-clipboard on before anything hostile is drawn.
+tmux_start idle 20 5 "sleep 600"
+"$TMUX_PROG" -S "$TMUX_SOCK" set-option -g set-clipboard on
+TITLE0=$(tui_pane idle '#{pane_title}')
+
+# S1 then S2: two 503s, then the hostile stream, then a working one.
+printf '{"fault": "status", "code": 503, "count": 2, "body": "{\\"detail\\": \\"relay\\\\u001b]0;PWNT\\\\u0007 down\\\\u001b[5m\\"}"}' \
+    >"$T/503.json"
+post_fault "$T/503.json"
+evil_connected "$T/hostile"
+hostile_events "$T/hostile2"
+cat "$T/hostile2" >>"$T/hostile"
+raw_fault "$T/hostile" '"close": true, "count": 1, "append": true'
+
+TUI_NOWAIT=1 tui_start scr 150 40 --idle-timeout 2
+expect 'reconnecting in [0-9]*s (HTTP 503: relay down)' S1
+expect 'sentinel .*last' S2 15
+wait_for 15 stream_clients 1 || bad "S1: no stream after the faults"
+expect ' connected ' S1
+mem_base "$TUI_PID"
+shown 1 S1
+screen_clean scr S1
+ok "S1: 503 in the status bar"
+
+pub "$(evil_fields)"
+expect 'tABCDEFGH I J' S2
+screen_clean scr "S2 messages"
+no_payload "S2 messages"
+tmux_keys scr Enter
+expect '> Detail' S2 && expect 'tA\\u001B]0;PWNT' "S2 detail"
+screen_clean scr "S2 detail"
+tmux_keys scr q
+expect 'FILE / TEXT' S2
+open_found deep2000 '"d": {' "S2 detail 2000 deep"
+open_found huge '"message": "0123456789abcdef' "S2 detail 1 MB"
+open_found '[[[[[' '^\[\[\[\[' "S2 detail 10000 deep"
+open_found 'raw X' 'raw X  end' "S2 detail raw"
+no_payload "S2 detail raw"
+tmux_keys scr 2
+expect 'runs, by' "S2 runs"
+screen_clean scr "S2 runs"
+no_payload "S2 runs"
+tmux_keys scr /
+tmux_keys scr -l 'rABC'
+tmux_keys scr Enter Enter
+expect '> Run' "S2 run" && expect 'run rABCDEFGH I J' "S2 run"
+screen_clean scr "S2 run"
+no_payload "S2 run"
+tmux_keys scr q 3
+expect 'agents seen' "S2 agents"
+expect 'pABCDEFGH I J' "S2 agents"
+screen_clean scr "S2 agents"
+no_payload "S2 agents"
+tmux_keys scr 4
+expect 'TYPES' "S2 filters"
+expect 'tABCDEFGH I J' "S2 filters"
+screen_clean scr "S2 filters"
+no_payload "S2 filters"
+tmux_keys scr 1
+expect 'FILE / TEXT' S2
+shown 2 S2
+alive "$TUI_PID" S2
+mem_bounded "$TUI_PID" "$MEM_KB" S2
+ok "S2: hostile input"
+
+# S3: the server dies; it comes back with a stream that stalls.
+kill -KILL "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null
+expect 'reconnecting in [0-9]*s (\(connection lost\|Failed to connect\)' S3
+sim_restart_same_port $SIMARGS \
+    --fault '{"fault": "stall", "events": 1, "count": 1}'
+expect 'stalled (silent' S3 15
+expect 'reconnecting in [0-9]*s (stalled: no data for' S3
+expect ' connected ' S3 15
+shown 3 S3
+alive "$TUI_PID" S3
+mem_bounded "$TUI_PID" "$MEM_KB" S3
+ok "S3: server killed, restarted, stalled"
+
+# S4: a 10 MiB event is dropped and counted.
+big_event_json "$T/big.json" 10
+publish_file "$T/big.json"
+expect 'dropped 1 ' S4
+shown 4 S4
+tui_absent scr '^[0-9:.]* *big '
+alive "$TUI_PID" S4
+mem_bounded "$TUI_PID" "$MEM_KB" S4
+ok "S4: 10 MiB event dropped"
+
+screen_clean scr end
+tmux_keys scr q
+tui_wait_dead scr 30
+[ "$TUI_RC" = 0 ] || bad "exit status $TUI_RC"
+tui_clean scr
+fault_finish

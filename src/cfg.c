@@ -93,7 +93,7 @@ static const struct cfg_entry cfg_table[] = {
 	{ "agent", K_AGENT, T_LIST, 0, 0, 0 },
 	{ "run", K_RUN, T_LIST, 0, 0, 0 },
 	{ "idle-timeout", K_IDLE, T_DOUBLE, 0, 0, 86400 },
-	{ "heartbeat-interval", K_HEARTBEAT, T_DOUBLE, 0, 1, 3600 },
+	{ "agent-interval", K_HEARTBEAT, T_DOUBLE, 0, 1, 3600 },
 	{ "max-event", K_MAX_EVENT, T_SIZE, 0, 1024, 64.0 * 1024 * 1024 },
 	{ "keep", K_KEEP, T_COUNT, 0, 1, 100000000 },
 	{ "keep-bytes", K_KEEP_BYTES, T_SIZE, 0, 1024.0 * 1024,

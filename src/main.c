@@ -273,13 +273,6 @@ main_key(int ch)
 {
 	const struct option	*o;
 
-	switch (ch) {
-	case OPT_AGENT_INTERVAL:
-		/* cfg.c's name for the registration period. */
-		return ("heartbeat-interval");
-	default:
-		break;
-	}
 	for (o = main_options; o->name != NULL; o++) {
 		if (o->val == ch)
 			return (o->name);

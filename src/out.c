@@ -5,6 +5,12 @@
  * buffered and flushed whenever the loop goes idle, so a pipe sees each
  * message at once without a write per line under a flood. Status and
  * errors go to stderr only.
+ *
+ * json without a client-side filter (no agents or runs checked here) is
+ * a pass-through: nothing is decoded; each event's data is validated by
+ * jscan (what jansson accepts as an object) and written as received.
+ * With a filter, messages are decoded to be matched, then written the
+ * same way.
  */
 #include "config.h"
 
@@ -21,6 +27,8 @@
 
 #include "cfg.h"
 #include "client.h"
+#include "filter.h"
+#include "jscan.h"
 #include "log.h"
 #include "loop.h"
 #include "msg.h"
@@ -29,7 +37,7 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define OUT_BUFFER	(64 * 1024)
+#define OUT_BUFFER	(256 * 1024)
 
 struct out {
 	struct loop	*loop;
@@ -42,6 +50,9 @@ struct out {
 	char		 lastwhy[256];
 	enum conn_state	 laststate;
 };
+
+/* stdout's buffer: static, as it must outlive every write and exit(). */
+static char	out_buffer[OUT_BUFFER];
 
 /* SGR colour of each message family (enum msg_family order). */
 static const char *const out_colors[] = {
@@ -123,42 +134,74 @@ out_plain(struct msg *m, void *arg)
 	out_check(o);
 }
 
+/*
+ * Write one event's data as a JSON line. r is jscan_object()'s verdict on
+ * it: -1 (not an object: skipped and counted), 0 (written as it is), or
+ * bits saying it holds CR, LF or NUL bytes, when jansson writes it again
+ * on one line (the rare data sent as several "data:" lines).
+ */
 static void
-out_json(struct msg *m, void *arg)
+out_json_data(struct out *o, const char *type, const char *data, size_t len,
+    int r)
 {
-	struct out	*o = arg;
-	const char	*raw = msg_json(m);
 	json_t		*j;
 	json_error_t	 err;
+	char		 t[64];
 
-	if (o->dead) {
-		free(m);
-		return;
-	}
-	if (!m->is_json) {
-		if (o->skipped++ == 0)
+	if (r < 0) {
+		if (o->skipped++ == 0) {
+			text_sanitize_buf(t, sizeof t, type, strlen(type));
 			log_warn("skipping a %s message whose data is not a "
-			    "JSON object", msg_get(m, MF_TYPE));
-		free(m);
+			    "JSON object", t);
+		}
 		return;
 	}
-	if (memchr(raw, '\n', m->jsonlen) == NULL &&
-	    memchr(raw, '\r', m->jsonlen) == NULL)
-		printf("%s\n", raw);
-	else {
-		/* Lines joined with LF: print it again on one line. */
-		if ((j = json_loadb(raw, m->jsonlen, JSON_ALLOW_NUL,
-		    &err)) == NULL) {
+	if (r == 0) {
+		fwrite(data, 1, len, stdout);
+		putchar('\n');
+	} else {
+		if ((j = json_loadb(data, len, JSON_ALLOW_NUL, &err)) ==
+		    NULL) {
 			o->skipped++;
-			free(m);
 			return;
 		}
 		json_dumpf(j, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
 	}
-	free(m);
 	out_check(o);
+}
+
+/* json with a client-side filter: a decoded message that passed it. */
+static void
+out_json(struct msg *m, void *arg)
+{
+	struct out	*o = arg;
+	const char	*raw;
+	int		 r = -1;
+
+	if (!o->dead) {
+		raw = msg_json(m);
+		if (m->is_json)
+			r = memchr(raw, '\n', m->jsonlen) != NULL ||
+			    memchr(raw, '\r', m->jsonlen) != NULL ||
+			    memchr(raw, '\0', m->jsonlen) != NULL;
+		out_json_data(o, msg_get(m, MF_TYPE), raw, m->jsonlen, r);
+	}
+	free(m);
+}
+
+/* json without one: every message event's data, validated, as it came. */
+static void
+out_pass(const struct sse_event *ev, int64_t recv_us, void *arg)
+{
+	struct out	*o = arg;
+
+	if (o->dead || strcmp(ev->type, "connected") == 0 ||
+	    strcmp(ev->type, "heartbeat") == 0)
+		return;
+	out_json_data(o, ev->type, ev->data, ev->datalen,
+	    jscan_object(ev->data, ev->datalen, JSCAN_ALLOW_NUL, NULL, NULL));
 }
 
 static void
@@ -243,13 +286,20 @@ out_run(struct loop *l, struct cfg *cfg)
 	term = getenv("TERM");
 	o.color = cfg->output == OUT_PLAIN && !cfg->no_color &&
 	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb"));
-	setvbuf(stdout, NULL, _IOFBF, OUT_BUFFER);
+	/* glibc ignores the size unless it is given the buffer too. */
+	setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
 	memset(&sink, 0, sizeof sink);
 	sink.on_status = out_status;
 	switch (cfg->output) {
 	case OUT_JSON:
-		sink.on_message = out_json;
+		/* The client checks agents and runs unless the server does. */
+		if (cfg->server_filters_all ||
+		    (filter_count(cfg->filter, FK_AGENT) == 0 &&
+		    filter_count(cfg->filter, FK_RUN) == 0))
+			sink.on_event = out_pass;
+		else
+			sink.on_message = out_json;
 		break;
 	case OUT_EVENTS:
 		sink.on_event = out_event;

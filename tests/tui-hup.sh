@@ -6,9 +6,13 @@
 sim_start --token t --no-workflow --registry-dump "$T/reg.json"
 tui_start hup 80 24
 tui_expect hup 'registered'
-jq -e '[.[] | select(.instance_name == "tui-test")][0] |
-    .status == "OK" and .operational_state == "READY"' "$T/reg.json" \
-    >/dev/null || fail "not READY: $(cat "$T/reg.json")"
+# The STARTING heartbeat comes first; READY follows the stream's opening.
+ready() {
+	jq -e '[.[] | select(.instance_name == "tui-test")][0] |
+	    .status == "OK" and .operational_state == "READY"' "$T/reg.json" \
+	    >/dev/null
+}
+wait_for 5 ready || fail "not READY: $(cat "$T/reg.json")"
 kill -HUP "$TUI_PID"
 tui_wait_dead hup
 [ "$(tui_pane hup '#{alternate_on}')" = 0 ] || fail "alternate screen"

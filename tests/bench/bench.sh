@@ -20,7 +20,7 @@
 #   BENCH_JOBS          make -j for the build (2)
 #   BENCH_ONLY          only these measurements, e.g. "json keys" (json
 #                       json_filtered plain jq dash dash_keep1M lat1000
-#                       lat50000 idle keys); all when empty
+#                       lat1000_curl lat50000 idle keys); all when empty
 # make passes abs_top_srcdir, abs_top_builddir, CC, MAKE and
 # BENCH_SANITIZED (whether the calling build uses sanitizers).
 set -u
@@ -147,6 +147,11 @@ calc() {
 	awk "BEGIN { printf \"%.6g\", ($1) }"
 }
 
+# rate N SECONDS: messages per second, whole.
+rate() {
+	awk "BEGIN { printf \"%d\", $1 / ($2) + 0.5 }"
+}
+
 # field NAME LINE: the value of NAME=... in a bench-tool line.
 field() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
@@ -192,7 +197,7 @@ headless() {
 	    { cat "$W/$_k.err" >&2; sim_stop; note "$_k: no result"; return; }
 	sim_stop
 	_wall=$(field wall "$_r")
-	put "${_k}_msgs_s" "$(calc "$_n / $_wall")"
+	put "${_k}_msgs_s" "$(rate "$_n" "$_wall")"
 	put "${_k}_cpu_s_per_M" "$(calc "$(field cpu "$_r") / $_n * 1e6")"
 	put "${_k}_hwm_kb" "$(field hwm_kb "$_r")"
 	[ "$_k" = json ] && put json_bytes_per_msg \
@@ -208,7 +213,7 @@ jq_pipeline() {
 	_r=$("$TOOL" run 1000 600 "curl -sN --noproxy '*' -H 'Authorization: Token t' '$URL/api/messages/stream/' | sed -n 's/^data: //p' | jq -c ." 2>"$W/jq.err") ||
 	    { sim_stop; note "jq: no result"; return; }
 	sim_stop
-	put jq_msgs_s "$(calc "$BENCH_JQ_N / $(field wall "$_r")")"
+	put jq_msgs_s "$(rate "$BENCH_JQ_N" "$(field wall "$_r")")"
 	put jq_cpu_s_per_M "$(calc "$(field cpu "$_r") / $BENCH_JQ_N * 1e6")"
 }
 
@@ -226,7 +231,7 @@ dashboard() {
 	_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DPID/status")
 	dash_stop
 	sim_stop
-	put "${_k}_msgs_s" "$(calc "$BENCH_N / ($(field at "$_r") - $_t0)")"
+	put "${_k}_msgs_s" "$(rate "$BENCH_N" "$(field at "$_r") - $_t0")"
 	put "${_k}_cpu_s_per_M" "$(calc "$_cpu / $BENCH_N * 1e6")"
 	put "${_k}_hwm_kb" "$_hwm"
 }
@@ -250,6 +255,29 @@ latency() {
 	[ $_rc = 0 ] || { note "latency $_rate: no result"; return; }
 	put "lat${_rate}_p50_us" "$(field p50_us "$_r")"
 	put "lat${_rate}_p99_us" "$(field p99_us "$_r")"
+}
+
+# latency_curl RATE: the same with curl -sN as the reader, which shows
+# the floor set by swf-sim, the kernel and the machine.
+latency_curl() {
+	command -v curl >/dev/null 2>&1 || return
+	_rate=$1 _n=$(($1 * BENCH_LAT_SECONDS))
+	sim_start --rate "$_rate" --client-queue 10000000
+	rm -f "$W/lat.fifo"
+	mkfifo "$W/lat.fifo" || die "mkfifo failed"
+	curl -sN --noproxy '*' -H 'Authorization: Token t' \
+	    "$URL/api/messages/stream/" >"$W/lat.fifo" 2>/dev/null &
+	_lp=$!
+	_pids="$_pids $_lp"
+	_r=$(timeout $((BENCH_LAT_SECONDS * 4 + 20)) "$TOOL" lat "$_n" \
+	    <"$W/lat.fifo")
+	_rc=$?
+	kill "$_lp" 2>/dev/null
+	wait "$_lp" 2>/dev/null
+	sim_stop
+	[ $_rc = 0 ] || { note "curl latency $_rate: no result"; return; }
+	put "lat${_rate}_curl_p50_us" "$(field p50_us "$_r")"
+	put "lat${_rate}_curl_p99_us" "$(field p99_us "$_r")"
 }
 
 # idle: CPU of a connected headless client and dashboard, heartbeats only.
@@ -323,6 +351,7 @@ one_run() {
 			dash_keep1M) dashboard dash_keep1M --keep 1000000 \
 			    --keep-bytes 4G ;;
 			lat1000) latency 1000 ;;
+			lat1000_curl) latency_curl 1000 ;;
 			lat50000) latency 50000 ;;
 			idle) idle ;;
 			keys) keys ;;
@@ -345,8 +374,9 @@ one_run() {
 	else
 		note "no tmux: dashboard figures skipped"
 	fi
-	note "run $RUN/$BENCH_RUNS: latency at 1000 and 50000 msg/s"
+	note "run $RUN/$BENCH_RUNS: latency at 1000 (swf-dash, then curl) and 50000 msg/s"
 	latency 1000
+	latency_curl 1000
 	latency 50000
 	if command -v tmux >/dev/null 2>&1; then
 		note "run $RUN/$BENCH_RUNS: idle for $BENCH_IDLE_SECONDS s"

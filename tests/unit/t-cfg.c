@@ -192,9 +192,9 @@ test_set(void)
 	CHECK(set_bad(&cfg, "idle-timeout", "", SRC_FLAG));
 	CHECK(set_bad(&cfg, "idle-timeout", "5s", SRC_FLAG));
 	CHECK(cfg.idle_timeout == 31);
-	CHECK_INT(set_ok(&cfg, "heartbeat-interval", "20", SRC_FLAG), 0);
+	CHECK_INT(set_ok(&cfg, "agent-interval", "20", SRC_FLAG), 0);
 	CHECK(cfg.agent_interval == 20);
-	CHECK(set_bad(&cfg, "heartbeat-interval", "0", SRC_FLAG));
+	CHECK(set_bad(&cfg, "agent-interval", "0", SRC_FLAG));
 	CHECK_INT(set_ok(&cfg, "keep", "100", SRC_FLAG), 0);
 	CHECK_INT(cfg.keep, 100);
 	CHECK(set_bad(&cfg, "keep", "10K", SRC_FLAG));

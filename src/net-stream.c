@@ -357,6 +357,14 @@ stream_check_done(struct stream *s, CURLcode rc)
 		stream_set(s, CONN_FAILED, NULL);
 		return;
 	}
+	if (rc != CURLE_OK && s->code == 0) {
+		/* No answer at all: the stream would fare no better. */
+		net_reason(why, sizeof why, 0, NULL, 0, rc, s->req.errbuf);
+		net_req_free(&s->req);
+		s->phase = PH_NONE;
+		stream_backoff(s, why);
+		return;
+	}
 	if (rc != CURLE_OK || s->code != 200) {
 		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
 		    s->req.errbuf);

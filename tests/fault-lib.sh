@@ -252,3 +252,22 @@ tmux_detects() {
 	    grep -q '38;5;201' || return 1
 	"$TMUX_PROG" -S "$_s" kill-server
 }
+
+# status_watch NAME: sample the first line of pane NAME (the connection
+# part of the status bar) every 50 ms into $T/NAME.status, in the
+# background, so that states lasting a moment are seen.
+status_watch() {
+	bg_start sh -c "while :; do '$TMUX_PROG' -S '$TMUX_SOCK' \
+	    capture-pane -p -t '$1' -S 0 -E 0 2>/dev/null || exit 0; \
+	    sleep 0.05; done >>'$T/$1.status'"
+}
+
+# status_seen NAME SECONDS PATTERN WHAT: the sampled status bar of NAME
+# matched PATTERN at some time (waiting up to SECONDS), else a failure.
+status_seen() {
+	wait_for "$2" grep -q -e "$3" "$T/$1.status" || {
+		tail -n 5 "$T/$1.status" >&2
+		bad "$4: the status bar never showed: $3"
+		return 1
+	}
+}

@@ -94,8 +94,9 @@ mem_bounded "$DASH_PID" "$MEM_KB" N2
 stop_dash N2
 ok "N2: reset and closed mid-event"
 
-# N3: a stalled socket; the watchdog says so, drops it and reconnects.
-fault '{"fault": "stall", "events": 1, "count": 1}'
+# N3: a stalled socket (after the connected event and a heartbeat); the
+# watchdog says so, drops it and reconnects.
+fault '{"fault": "stall", "events": 2, "count": 1}'
 start_dash --idle-timeout 1.5
 wait_for 10 err_has 'stream stalled: no data for' ||
     bad "N3: the stall was not reported"

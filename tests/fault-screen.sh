@@ -96,7 +96,8 @@ cat "$T/hostile2" >>"$T/hostile"
 raw_fault "$T/hostile" '"close": true, "count": 1, "append": true'
 
 TUI_NOWAIT=1 tui_start scr 150 40 --idle-timeout 2
-expect 'reconnecting in [0-9]*s (HTTP 503: relay down)' S1
+status_watch scr
+status_seen scr 10 'reconnecting in [0-9]*s (HTTP 503: relay down)' S1
 expect 'sentinel .*last' S2 15
 wait_for 15 stream_clients 1 || bad "S1: no stream after the faults"
 expect ' connected ' S1
@@ -150,11 +151,11 @@ ok "S2: hostile input"
 # S3: the server dies; it comes back with a stream that stalls.
 kill -KILL "$SIM_PID"
 wait "$SIM_PID" 2>/dev/null
-expect 'reconnecting in [0-9]*s (\(connection lost\|Failed to connect\)' S3
+status_seen scr 10 'reconnecting in [0-9]*s (connection lost: ' S3
 sim_restart_same_port $SIMARGS \
     --fault '{"fault": "stall", "events": 1, "count": 1}'
-expect 'stalled (silent' S3 15
-expect 'reconnecting in [0-9]*s (stalled: no data for' S3
+status_seen scr 15 'reconnecting in [0-9]*s (stalled: no data for' S3
+status_seen scr 1 'stalled (silent' S3
 expect ' connected ' S3 15
 shown 3 S3
 alive "$TUI_PID" S3

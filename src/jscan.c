@@ -408,7 +408,12 @@ jscan_scalar(const unsigned char *p, const unsigned char *end, int flags,
 	return (p);
 }
 
-/* See jscan.h. */
+/*
+ * See jscan.h. A loop of gotos, one label per state: value (one is due),
+ * first_key and key (a member is due), after (a value ended: ',' or the
+ * closing bracket is due) and close (a container ended). arr[] has a bit
+ * per open container: set for an array.
+ */
 int
 jscan_object(const char *buf, size_t len, int flags,
     const struct jscan_keys *keys, struct jscan_val *vals)

@@ -117,19 +117,32 @@ msg_type_event(struct msg_fields *f, const char *event)
 	    strlen(event));
 }
 
-/* MF_AGENT: the first non-empty of processed_by, sender_agent, sender. */
+/*
+ * MF_AGENT: the first non-empty of processed_by, sender_agent, sender. The
+ * monitor fills a missing sender_agent with a guess or "unknown"; a real
+ * name further down the list beats "unknown", which is shown only when
+ * nothing better is there.
+ */
 static void
 msg_agent(struct msg_fields *f)
 {
-	int	i;
+	int	i, pick = -1;
 
 	for (i = MF_PROCESSED_BY; i <= MF_SENDER; i++) {
-		if (f->len[i] != 0) {
-			f->v[MF_AGENT] = f->v[i];
-			f->len[MF_AGENT] = f->len[i];
-			f->raw[MF_AGENT] = f->raw[i];
-			break;
+		if (f->len[i] == 0)
+			continue;
+		if (f->len[i] == 7 && memcmp(f->v[i], "unknown", 7) == 0) {
+			if (pick == -1)
+				pick = i;
+			continue;
 		}
+		pick = i;
+		break;
+	}
+	if (pick != -1) {
+		f->v[MF_AGENT] = f->v[pick];
+		f->len[MF_AGENT] = f->len[pick];
+		f->raw[MF_AGENT] = f->raw[pick];
 	}
 }
 

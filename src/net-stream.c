@@ -217,6 +217,7 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct stream	*s = arg;
 	size_t		 len = size * nmemb;
+	uint64_t	 dropped;
 
 	if (s->abort)
 		return (0);
@@ -233,7 +234,12 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 	if (s->state == CONN_STALLED)
 		stream_set(s, CONN_CONNECTED, "");
 	s->in_cb = 1;
+	dropped = sse_dropped(s->sse);
 	sse_feed(s->sse, p, len);
+	if (sse_dropped(s->sse) != dropped)
+		log_warn("dropped an event larger than --max-event (%zu "
+		    "bytes); %llu so far", s->cfg->max_event,
+		    (unsigned long long)sse_dropped(s->sse));
 	s->in_cb = 0;
 	return (s->abort ? 0 : len);
 }
@@ -468,7 +474,10 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, stream_header);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, s);
 	s->last_mono = now_mono_us();
-	timer_arm(s->loop, &s->t_watch, s->cfg->idle_timeout);
+	/* First look at the stall point, so that "stalled" is seen before
+	 * the drop even when the stream goes silent at once. */
+	timer_arm(s->loop, &s->t_watch,
+	    s->cfg->idle_timeout * STREAM_STALL_FRACTION);
 	loop_transfer(s->loop, r->easy, stream_done, s);
 }
 

@@ -378,6 +378,9 @@ agentsview_draw(struct tui *t, void *arg, int y, int h)
 
 	if (h < 2)
 		return;
+	/* Rebuild the rows first: agents evicted since the last frame are
+	 * freed, and the layout reads every row's name. */
+	agents_count(av);
 	agents_layout(av, c, t->cols);
 	tui_cols_header(c, AC_COUNT, y, t->cols,
 	    tui_attr(COL_HEADER) | A_REVERSE);

@@ -27,7 +27,26 @@ _cleanup() {
 	for p in $_bg_pids; do
 		kill "$p" 2>/dev/null
 	done
-	sleep 0.1
+	if [ -n "${SWF_KILL_WAIT:-}" ]; then
+		# make check-valgrind: let them finish their leak check.
+		_n=$(awk "BEGIN { print int($SWF_KILL_WAIT * 20) }")
+		while [ "$_n" -gt 0 ]; do
+			_left=0
+			for p in $_bg_pids; do
+				# Running, not a zombie waiting to be reaped.
+				case $(sed 's/.*) //' "/proc/$p/stat" \
+				    2>/dev/null) in
+				""|Z*) ;;
+				*) _left=1 ;;
+				esac
+			done
+			[ "$_left" = 0 ] && break
+			_n=$((_n - 1))
+			sleep 0.05
+		done
+	else
+		sleep 0.1
+	fi
 	for p in $_bg_pids; do
 		kill -9 "$p" 2>/dev/null
 		wait "$p" 2>/dev/null

@@ -210,6 +210,15 @@ test_run_agent(void)
 	m = dec("x", "{\"processed_by\": \"\\u001b[2J\", \"sender\": \"s\"}");
 	CHECK_STR(msg_get(m, MF_AGENT), "s");
 	free(m);
+	/* The monitor's "unknown" guess loses to a real sender... */
+	m = dec("x", "{\"sender\": \"s\", \"sender_agent\": \"unknown\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	CHECK_STR(msg_get(m, MF_SENDER_AGENT), "unknown");
+	free(m);
+	/* ...but shows when nothing better is there. */
+	m = dec("x", "{\"sender_agent\": \"unknown\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "unknown");
+	free(m);
 }
 
 static void

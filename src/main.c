@@ -244,7 +244,7 @@ main_demo_start(struct loop *l, struct cfg *cfg)
 		close(out[0]);
 		close(out[1]);
 		execlp(sim, sim, "--listen", "127.0.0.1:0", "--token-file",
-		    demo_token_path, "--speed", "20", "--heartbeat-interval", "5",
+		    demo_token_path, "--speed", "5", "--heartbeat-interval", "5",
 		    "-q", (char *)NULL);
 		_exit(127);
 	}

@@ -86,26 +86,32 @@ agent_done(CURL *easy, CURLcode rc, void *arg)
 {
 	struct agent	*a = arg;
 	long		 code = 0;
-	char		 why[256], *reason;
+	char		 why[256], *reason = NULL;
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK || (code != 200 && code != 201)) {
+		net_reason(why, sizeof why, code, a->body, a->bodylen, rc,
+		    a->req.errbuf);
+		xasprintf(&reason, "registration failed: %s", why);
+	}
+	/*
+	 * Done with the request before anyone hears of the result: the
+	 * owner's callback may send the next heartbeat at once, into a->req.
+	 */
+	net_req_free(&a->req);
 	a->busy = 0;
-	if (rc == CURLE_OK && (code == 200 || code == 201)) {
+	if (reason == NULL) {
 		if (a->state == REG_FAILED || a->state == REG_NONE)
 			log_info("registered with the monitor as %s",
 			    a->cfg->name);
 		agent_set_state(a, a->sending, "");
 	} else {
-		net_reason(why, sizeof why, code, a->body, a->bodylen, rc,
-		    a->req.errbuf);
-		xasprintf(&reason, "registration failed: %s", why);
 		if (strcmp(reason, a->reason) != 0)
 			log_warn("%s", reason);
 		agent_set_state(a, REG_FAILED, reason);
 		free(reason);
 	}
-	net_req_free(&a->req);
-	if (a->pending && !a->exiting) {
+	if (a->pending && !a->exiting && !a->busy) {
 		a->pending = 0;
 		agent_send(a);
 	}

@@ -60,7 +60,9 @@ elapsed() {
 }
 e1=$(elapsed "$SWF_DASH" --replay "$T/paced.jsonl" --output events)
 e4=$(elapsed "$SWF_DASH" --replay "$T/paced.jsonl" --output events --speed 4)
-awk "BEGIN { exit !($e1 >= 1.9 && $e4 >= 0.45 && $e4 < 1.5) }" ||
+# Under valgrind (make check-valgrind) starting takes a second or more.
+hi=1.5; [ -n "${SWF_VALGRIND:-}" ] && hi=4
+awk "BEGIN { exit !($e1 >= 1.9 && $e4 >= 0.45 && $e4 < $hi) }" ||
     fail "pace: speed 1 took $e1 s, speed 4 took $e4 s"
 grep -q '"data":"plain text"' "$T/paced.out" || fail "string data"
 ok "pace: speed 1 $e1 s, speed 4 $e4 s"

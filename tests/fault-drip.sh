@@ -31,7 +31,7 @@ err_has 'stream open' || bad "no 'stream open'"
 err_has 'stalled\|reconnecting' && bad "the watchdog fired: $(cat "$DASH_ERR")"
 alive "$DASH_PID" drip
 mem_bounded "$DASH_PID" 4096 drip
-ok "drip: connected and heartbeat whole, no watchdog"
+case_ok "drip: connected and heartbeat whole, no watchdog"
 
 # The drip ends: the server restarts without it.
 sim_stop
@@ -47,5 +47,5 @@ kill -TERM "$DASH_PID"
 dash_wait 30
 [ "$DASH_RC" = 0 ] || bad "exit status $DASH_RC"
 no_sanitizer "$DASH_ERR" drip
-ok "drip over: message delivered"
+case_ok "drip over: message delivered"
 fault_finish

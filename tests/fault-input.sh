@@ -56,7 +56,7 @@ mem_bounded "$DASH_PID" "$MEM_KB" I1
 wait_for 3 err_has "$OVERSIZE" ||
     bad "I1: nothing on stderr says an event over --max-event was dropped"
 stop_dash I1
-ok "I1: 10 MiB event dropped, stream goes on"
+case_ok "I1: 10 MiB event dropped, stream goes on"
 
 # I2: "data: " and 7 MiB without a newline, then the stream stays open
 # and silent until the watchdog drops it.
@@ -86,7 +86,7 @@ mem_bounded "$DASH_PID" "$MEM_KB" I2
 wait_for 3 err_has "$OVERSIZE" ||
     bad "I2: nothing on stderr says the endless line was dropped"
 stop_dash I2
-ok "I2: endless line dropped, watchdog reconnected"
+case_ok "I2: endless line dropped, watchdog reconnected"
 
 # I3: hostile events, in each output mode.
 hostile_events "$T/hostile"
@@ -152,7 +152,7 @@ for mode in plain json events; do
 		    bad "I3 events: an ESC byte on stdout"
 		;;
 	esac
-	ok "I3 $mode: hostile events"
+	case_ok "I3 $mode: hostile events"
 done
 
 fault_finish

@@ -18,6 +18,18 @@ bad() {
 	_fault_fails=$((_fault_fails + 1))
 }
 
+# case_ok WHAT: the end of a case: "ok: WHAT" if none of its checks
+# failed, else "FAIL: WHAT".
+_fault_case_start=0
+case_ok() {
+	if [ "$_fault_fails" -eq "$_fault_case_start" ]; then
+		echo "ok: $*"
+	else
+		echo "FAIL: $*" >&2
+	fi
+	_fault_case_start=$_fault_fails
+}
+
 # fault_finish: exit 1 if any check failed, else 0.
 fault_finish() {
 	if [ "$_fault_fails" -ne 0 ]; then
@@ -51,8 +63,11 @@ vm_kb() {
 	    echo 0
 }
 
-# mem_base PID: remember the process's resident size as the baseline.
+# mem_base PID: remember the process's resident size as the baseline, and
+# reset its high-water mark to it (Linux: "5" to clear_refs), so that the
+# next mem_bounded sees only what came after.
 mem_base() {
+	echo 5 >"/proc/$1/clear_refs" 2>/dev/null
 	MEM_BASE=$(vm_kb "$1" VmRSS)
 }
 
@@ -72,12 +87,19 @@ mem_bounded() {
 	return 0
 }
 
-# alive PID WHAT: the process is still running.
+# alive PID WHAT: the process is still running (a child that crashed
+# stays a zombie until reaped: that counts as dead).
 alive() {
-	kill -0 "$1" 2>/dev/null || { bad "$2: swf-dash died"; return 1; }
+	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+	""|Z*|X*)
+		bad "$2: swf-dash died"
+		return 1
+		;;
+	esac
+	return 0
 }
 
-# no_sanitizer FILE WHAT: no sanitizer or valgrind report in FILE.
+# no_sanitizer FILE WHAT: no sanitizer report in FILE.
 no_sanitizer() {
 	if grep -E -q 'Sanitizer|runtime error' "$1"; then
 		cat "$1" >&2

@@ -6,8 +6,9 @@
 #      restarted on the same port;
 #   N2 the connection reset in the middle of an event (closed without the
 #      end of the chunked body), and closed cleanly in the middle of one;
-#   N3 a stalled socket (headers, one event, then silence) under a short
-#      --idle-timeout;
+#   N3 a stalled socket (headers, the connected event and a heartbeat,
+#      then silence) under --idle-timeout 1.5: "stream stalled", then the
+#      watchdog drops it and reconnects;
 #   N4 503 with the relay's detail body: retried with a growing backoff,
 #      the detail shown.
 # The half events are never delivered. Memory bound: the high-water mark
@@ -27,11 +28,6 @@ start_dash() {
 	dash_start --output json "$@"
 	dash_connected 15
 	mem_base "$DASH_PID"
-}
-
-# opens: how many times the stream opened.
-opens() {
-	grep -c 'stream open' "$DASH_ERR"
 }
 
 # delivered N WHAT: publish {"n": N} and wait for it on stdout.
@@ -76,7 +72,7 @@ delivered 1 N1
 alive "$DASH_PID" N1
 mem_bounded "$DASH_PID" "$MEM_KB" N1
 stop_dash N1
-ok "N1: server killed mid-event and restarted on port $(sim_port)"
+case_ok "N1: server killed mid-event and restarted on port $(sim_port)"
 
 # N2: the first connection is reset in the middle of an event, the second
 # closed cleanly in the middle of one; the third is a working stream.
@@ -92,7 +88,7 @@ delivered 2 N2
 alive "$DASH_PID" N2
 mem_bounded "$DASH_PID" "$MEM_KB" N2
 stop_dash N2
-ok "N2: reset and closed mid-event"
+case_ok "N2: reset and closed mid-event"
 
 # N3: a stalled socket (after the connected event and a heartbeat); the
 # watchdog says so, drops it and reconnects.
@@ -108,7 +104,7 @@ delivered 4 N3
 alive "$DASH_PID" N3
 mem_bounded "$DASH_PID" "$MEM_KB" N3
 stop_dash N3
-ok "N3: stalled socket"
+case_ok "N3: stalled socket"
 
 # N4: 503 three times with the monitor's detail, then the stream.
 fault '{"fault": "status", "code": 503, "count": 3}'
@@ -123,6 +119,6 @@ delivered 5 N4
 alive "$DASH_PID" N4
 mem_bounded "$DASH_PID" "$MEM_KB" N4
 stop_dash N4
-ok "N4: 503 retried with backoff ($d1 s ... $d3 s)"
+case_ok "N4: 503 retried with backoff ($d1 s ... $d3 s)"
 
 fault_finish

@@ -8,7 +8,7 @@
 # a run seen after the flood still enters (the count stays 4096). The
 # message ring is --keep 5000. Memory bound: the high-water mark stays
 # within 32 MiB of the resident size after connecting (a plain build
-# needs about 8 MiB; 4 times that under AddressSanitizer).
+# needs about 8 MiB; 4 times that under AddressSanitizer or valgrind).
 . "$top_srcdir/tests/tui-lib.sh"
 . "$top_srcdir/tests/fault-lib.sh"
 
@@ -46,7 +46,7 @@ tmux_screen scale | sed -n 5p | grep -q "^$N " ||
 tmux_keys scale 3
 tui_expect scale '^1024 agents seen'
 tui_expect scale "agent-$N "
-ok "aggregates capped at 4096 runs and 1024 agents"
+case_ok "aggregates capped at 4096 runs and 1024 agents"
 
 pub '{"msg_type": "start_run", "run_id": "fresh", "sender_agent": "late-agent",
     "state": "run", "substate": "physics"}'
@@ -56,7 +56,7 @@ tui_expect scale 'start_run  *late-agent  *fresh'
 tmux_keys scale 2
 tui_expect scale '^fresh  *-  *run/physics'
 tui_expect scale '^4096 runs, by last activity (oldest evicted)'
-ok "a run seen later enters; the count stays 4096"
+case_ok "a run seen later enters; the count stays 4096"
 
 alive "$TUI_PID" scale
 mem_bounded "$TUI_PID" "$MEM_KB" scale 4

@@ -222,16 +222,63 @@ replay_parse(struct replay *rp, const char *line, size_t len)
 	return (1);
 }
 
+/*
+ * Read one line into rp->line, at most cap bytes: a longer line is read to
+ * its end without being kept and returns -2. Returns the length, or -1 at
+ * the end of the file.
+ */
+static ssize_t
+replay_getline(struct replay *rp, size_t cap)
+{
+	size_t	len = 0, n;
+	int	over = 0;
+
+	for (;;) {
+		if (rp->linesz - len < 2) {
+			if (rp->linesz >= cap) {
+				over = 1;
+				len = 0;
+			} else {
+				rp->linesz = rp->linesz == 0 ? 4096 :
+				    rp->linesz * 2;
+				if (rp->linesz > cap)
+					rp->linesz = cap;
+				rp->line = xreallocarray(rp->line, 1,
+				    rp->linesz);
+			}
+		}
+		if (fgets(rp->line + len, rp->linesz - len, rp->f) == NULL)
+			break;
+		n = strlen(rp->line + len);
+		len += n;
+		if (len > 0 && rp->line[len - 1] == '\n')
+			break;
+	}
+	if (len == 0 && !over)
+		return (-1);
+	return (over ? -2 : (ssize_t)len);
+}
+
 /* Read ahead to the next good line; 0 at the end of the file. */
 static int
 replay_read(struct replay *rp)
 {
 	ssize_t	n;
+	size_t	cap;
 
+	/* A recorded event is escaped JSON: allow for that over --max-event. */
+	cap = rp->cfg->max_event * 6 + 4096;
 	while (!rp->have) {
-		if ((n = getline(&rp->line, &rp->linesz, rp->f)) == -1)
+		if ((n = replay_getline(rp, cap)) == -1)
 			return (0);
 		rp->lineno++;
+		if (n == -2) {
+			if (rp->bad++ == 0)
+				log_warn("%s:%llu: line over %zu bytes skipped",
+				    rp->cfg->replay,
+				    (unsigned long long)rp->lineno, cap);
+			continue;
+		}
 		while (n > 0 && (rp->line[n - 1] == '\n' ||
 		    rp->line[n - 1] == '\r'))
 			n--;

@@ -46,6 +46,18 @@ grep -q 'malformed line skipped' "$T/bad.err" &&
     fail "bad lines not reported: $(cat "$T/bad.err")"
 ok "malformed lines skipped and counted"
 
+# A line longer than a recorded --max-event can be is skipped unread.
+{ printf '{"t": "2026-11-27T00:00:00.000000Z", "event": "x", "data": "'
+  head -c 30000 /dev/zero | tr '\0' a; printf '"}\n'
+  cat "$T/all.jsonl"; } > "$T/long.jsonl"
+"$SWF_DASH" --replay "$T/long.jsonl" --speed 0 --output json \
+    --max-event 1K >"$T/long.json" 2>"$T/long.err" ||
+    fail "replay with a long line: exit $?"
+grep -q 'line over 10240 bytes skipped' "$T/long.err" ||
+    fail "long line not reported: $(cat "$T/long.err")"
+cmp -s "$DASH_OUT" "$T/long.json" || fail "replay after a long line differs"
+ok "over-long recorded lines skipped"
+
 # Pace: three events a second apart take about 2 s at --speed 1 and
 # about 0.5 s at --speed 4. Data that is not JSON replays as a string.
 cat > "$T/paced.jsonl" <<'EOT'

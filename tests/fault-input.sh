@@ -34,14 +34,6 @@ delivered() {
 	    { bad "$2: message $1 after the fault lost"; return 1; }
 }
 
-# stop_dash WHAT: SIGTERM; exit status 0 and no sanitizer report.
-stop_dash() {
-	kill -TERM "$DASH_PID"
-	dash_wait 30
-	[ "$DASH_RC" = 0 ] || bad "$1: exit status $DASH_RC"
-	no_sanitizer "$DASH_ERR" "$1"
-}
-
 # I1: a 10 MiB event between two small ones.
 big_event_json "$T/big.json" 10
 dash_start --output json

@@ -107,6 +107,14 @@ no_sanitizer() {
 	fi
 }
 
+# stop_dash WHAT: SIGTERM; exit status 0 and no sanitizer report.
+stop_dash() {
+	kill -TERM "$DASH_PID"
+	dash_wait 30
+	[ "$DASH_RC" = 0 ] || bad "$1: exit status $DASH_RC"
+	no_sanitizer "$DASH_ERR" "$1"
+}
+
 # raw_fault FILE [MEMBERS]: queue a raw fault whose bytes are FILE's, with
 # more JSON members (default '"close": true, "count": 1': one connection
 # gets the bytes, then the stream ends).

@@ -109,14 +109,6 @@ accepted() {
 	mem_bounded "$DASH_PID" "$MEM_KB" "$1" 4
 }
 
-# stop_dash WHAT: SIGTERM; exit status 0 and no sanitizer report.
-stop_dash() {
-	kill -TERM "$DASH_PID"
-	dash_wait 30
-	[ "$DASH_RC" = 0 ] || bad "$1: exit status $DASH_RC"
-	no_sanitizer "$DASH_ERR" "$1"
-}
-
 # T1: the CA is unknown until given.
 tls_sim good
 dash_start --output json

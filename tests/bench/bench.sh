@@ -237,14 +237,15 @@ dashboard() {
 	put "${_k}_hwm_kb" "$_hwm"
 }
 
-# latency RATE: p50 and p99 from the sim stamping sent_at to a reader of
-# swf-dash --output json seeing the line.
-latency() {
-	_rate=$1 _n=$(($1 * BENCH_LAT_SECONDS))
+# latency_with RATE KEY READER: p50 and p99 from the sim stamping sent_at
+# to the lat tool seeing the line that the function READER (run once the
+# sim is up, so $URL is set) writes; stored as lat<RATE><KEY>_p50_us/_p99_us.
+latency_with() {
+	_rate=$1 _key=$2 _n=$(($1 * BENCH_LAT_SECONDS))
 	sim_start --rate "$_rate" --client-queue 10000000
 	rm -f "$W/lat.fifo"
 	mkfifo "$W/lat.fifo" || die "mkfifo failed"
-	"$DASH" --url "$URL" --output json >"$W/lat.fifo" 2>"$W/lat.err" &
+	"$3" >"$W/lat.fifo" 2>"$W/lat$_key.err" &
 	_lp=$!
 	_pids="$_pids $_lp"
 	_r=$(timeout $((BENCH_LAT_SECONDS * 4 + 20)) "$TOOL" lat "$_n" \
@@ -253,32 +254,30 @@ latency() {
 	kill "$_lp" 2>/dev/null
 	wait "$_lp" 2>/dev/null
 	sim_stop
-	[ $_rc = 0 ] || { note "latency $_rate: no result"; return; }
-	put "lat${_rate}_p50_us" "$(field p50_us "$_r")"
-	put "lat${_rate}_p99_us" "$(field p99_us "$_r")"
+	[ $_rc = 0 ] || { note "latency$_key $_rate: no result"; return; }
+	put "lat${_rate}${_key}_p50_us" "$(field p50_us "$_r")"
+	put "lat${_rate}${_key}_p99_us" "$(field p99_us "$_r")"
 }
 
-# latency_curl RATE: the same with curl -sN as the reader, which shows
-# the floor set by swf-sim, the kernel and the machine.
+read_dash() {
+	"$DASH" --url "$URL" --output json
+}
+
+read_curl() {
+	curl -sN --noproxy '*' -H 'Authorization: Token t' \
+	    "$URL/api/messages/stream/"
+}
+
+# latency RATE: swf-dash --output json as the reader.
+latency() {
+	latency_with "$1" "" read_dash
+}
+
+# latency_curl RATE: curl -sN as the reader, which shows the floor set by
+# swf-sim, the kernel and the machine.
 latency_curl() {
 	command -v curl >/dev/null 2>&1 || return
-	_rate=$1 _n=$(($1 * BENCH_LAT_SECONDS))
-	sim_start --rate "$_rate" --client-queue 10000000
-	rm -f "$W/lat.fifo"
-	mkfifo "$W/lat.fifo" || die "mkfifo failed"
-	curl -sN --noproxy '*' -H 'Authorization: Token t' \
-	    "$URL/api/messages/stream/" >"$W/lat.fifo" 2>/dev/null &
-	_lp=$!
-	_pids="$_pids $_lp"
-	_r=$(timeout $((BENCH_LAT_SECONDS * 4 + 20)) "$TOOL" lat "$_n" \
-	    <"$W/lat.fifo")
-	_rc=$?
-	kill "$_lp" 2>/dev/null
-	wait "$_lp" 2>/dev/null
-	sim_stop
-	[ $_rc = 0 ] || { note "curl latency $_rate: no result"; return; }
-	put "lat${_rate}_curl_p50_us" "$(field p50_us "$_r")"
-	put "lat${_rate}_curl_p99_us" "$(field p99_us "$_r")"
+	latency_with "$1" _curl read_curl
 }
 
 # idle: CPU of a connected headless client and dashboard, heartbeats only.

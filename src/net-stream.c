@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "net.h"
 #include "sse.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define STREAM_BUFFER		(512 * 1024)
@@ -217,7 +218,7 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct stream	*s = arg;
 	size_t		 len = size * nmemb;
-	uint64_t	 dropped;
+	uint64_t	 dropped, ids;
 
 	if (s->abort)
 		return (0);
@@ -235,7 +236,12 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 		stream_set(s, CONN_CONNECTED, "");
 	s->in_cb = 1;
 	dropped = sse_dropped(s->sse);
+	ids = sse_ids_dropped(s->sse);
 	sse_feed(s->sse, p, len);
+	if (sse_ids_dropped(s->sse) != ids)
+		log_warn("ignored an event id longer than %d bytes; %llu so "
+		    "far", SSE_ID_MAX,
+		    (unsigned long long)sse_ids_dropped(s->sse));
 	if (sse_dropped(s->sse) != dropped)
 		log_warn("dropped an event larger than --max-event (%zu "
 		    "bytes); %llu so far", s->cfg->max_event,
@@ -345,7 +351,7 @@ stream_header(char *p, size_t size, size_t nmemb, void *arg)
 static void
 stream_check_done(struct stream *s, CURLcode rc)
 {
-	char	why[256];
+	char	why[256], *d;
 
 	if (s->fail == SF_AUTH) {
 		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
@@ -375,8 +381,11 @@ stream_check_done(struct stream *s, CURLcode rc)
 		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
 		    s->req.errbuf);
 		log_info("status pre-check failed (%s); trying the stream", why);
-	} else
-		log_debug("status pre-check: %.*s", (int)s->bodylen, s->body);
+	} else if (log_enabled(LOG_DEBUG)) {
+		d = text_sanitize(s->body, s->bodylen);
+		log_debug("status pre-check: %s", d);
+		free(d);
+	}
 	net_req_free(&s->req);
 	stream_begin(s, PH_STREAM);
 }

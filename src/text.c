@@ -31,6 +31,7 @@ enum text_state {
 
 #define TEXT_SCRUB	"***"
 #define TEXT_SCRUB_TAIL	4	/* a cut tail this long that starts it */
+#define TEXT_SECRET_MIN	8	/* shorter secrets are not looked for */
 
 /* The token to hide (not owned). */
 static const char	*text_secret;
@@ -184,7 +185,7 @@ text_run(struct text_out *o, const char *src, size_t len)
 void
 text_set_secret(const char *s)
 {
-	text_secret = s != NULL && *s != '\0' ? s : NULL;
+	text_secret = s != NULL && strlen(s) >= TEXT_SECRET_MIN ? s : NULL;
 	text_secretlen = text_secret != NULL ? strlen(text_secret) : 0;
 }
 

@@ -21,8 +21,10 @@ size_t	 text_sanitize_buf(char *dst, size_t dstsz, const char *src,
 
 /*
  * The secret (the API token) that text_sanitize(), text_sanitize_buf()
- * and text_scrub() hide: every occurrence becomes "***". The string is
- * not copied: it must stay valid until text_set_secret(NULL).
+ * and text_scrub() hide: every occurrence becomes "***". A secret under
+ * 8 bytes is not looked for (it would garble ordinary text, and is no
+ * secret). The string is not copied: it must stay valid until
+ * text_set_secret(NULL).
  */
 void	 text_set_secret(const char *);
 

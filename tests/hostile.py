@@ -13,8 +13,9 @@ Modes (the item of issue #15 each one reproduces):
   echo           echoes the Authorization header back in every answer:
                  the status pre-check body (with escape sequences), a
                  500 on the stream, a 400 on the heartbeat
-  bigid          a stream whose first events carry a 1 MiB and a 3 MiB
-                 SSE id, then events with small ids, one every 0.1 s
+  bigid          a stream whose first events carry a 1 MB and a 3 MiB
+                 SSE id, then 30 events with small ids, one every 0.1 s,
+                 then the end of the stream (and the same again)
   status-hang    the status pre-check never answers; the stream works
   interim        answers "100 Continue" every 0.5 s, never a final status
   header-trickle a 200 status line, then one header line every 0.5 s
@@ -102,9 +103,10 @@ class Handler(socketserver.BaseRequestHandler):
             time.sleep(every)
             self.send(unit)
 
-    def stream(self, n=0):
-        self.send(SSE_HEAD + CONNECTED)
-        while True:
+    def stream(self, n=0, head=True, count=None):
+        if head:
+            self.send(SSE_HEAD + CONNECTED)
+        while count is None or n < count:
             n += 1
             self.send(message(n))
             time.sleep(0.1)
@@ -156,10 +158,10 @@ class Handler(socketserver.BaseRequestHandler):
             return
         if mode == "bigid":
             self.send(SSE_HEAD + CONNECTED)
-            for size in (1 << 20, 3 << 20):
+            for size in (1000000, 3 << 20):
                 self.send(b"id: " + b"I" * size + b"\nevent: sse_test\n"
                           b'data: {"msg_type": "big-id"}\n\n')
-            self.stream(0)
+            self.stream(0, False, 30)
         elif mode == "interim":
             self.trickle(b"", b"HTTP/1.1 100 Continue\r\n\r\n", 0.5)
         elif mode == "header-trickle":

@@ -25,6 +25,7 @@
 #include "alert.h"
 #include "cfg.h"
 #include "msg.h"
+#include "run.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -596,34 +597,65 @@ alerts_registry(struct alerts *as, const struct alert_reg *v, size_t n,
 }
 
 void
-alerts_gaps(struct alerts *as, const char *run, const uint64_t *seq,
-    size_t n, int64_t now)
+alerts_gaps(struct alerts *as, const char *run, size_t total,
+    const uint64_t *seq, size_t nseq, int64_t now)
 {
 	struct arun	*r;
 	char		 text[512];
 	size_t		 i, len;
 
 	if ((r = arun_find(as, run)) == NULL) {
-		if (n == 0)
+		if (total == 0)
 			return;
 		r = arun_get(as, run, now);
 	}
-	if (n == 0) {
+	if (total == 0) {
 		alert_clear(as, &r->gap, now);
 		return;
 	}
-	len = snprintf(text, sizeof text, "run %s: %zu STF missing:", run, n);
-	for (i = 0; i < n && i < ALERT_GAP_LIST && len < sizeof text; i++)
+	if (nseq > total)
+		nseq = total;
+	len = snprintf(text, sizeof text, "run %s: %zu STF missing:", run,
+	    total);
+	for (i = 0; i < nseq && i < ALERT_GAP_LIST && len < sizeof text; i++)
 		len += snprintf(text + len, sizeof text - len, "%s %llu",
 		    i > 0 ? "," : "", (unsigned long long)seq[i]);
-	if (i < n && len < sizeof text)
-		snprintf(text + len, sizeof text - len, " and %zu more",
-		    n - i);
+	if (i < total && len < sizeof text)
+		snprintf(text + len, sizeof text - len, "%s and %zu more",
+		    i > 0 ? "" : " ...", total - i);
 	if (r->gap != NULL)
 		alert_retext(as, r->gap, text);
 	else
 		r->gap = alert_raise(as, ALERT_STF_GAP, run, NULL, now, "%s",
 		    text);
+}
+
+void
+alerts_gaps_runs(struct alerts *as, struct runs *rs, int64_t now)
+{
+	struct run	*r;
+	struct alert	*a, *next;
+	uint32_t	 miss[ALERT_GAP_LIST];
+	uint64_t	 seq[ALERT_GAP_LIST];
+	size_t		 i, n, total;
+
+	TAILQ_FOREACH(r, &rs->run_lru, lru) {
+		if (!run_merged(r) || (total = run_missing(r)) == 0)
+			continue;
+		n = run_missing_list(r, 1, miss, ALERT_GAP_LIST);
+		for (i = 0; i < n; i++)
+			seq[i] = miss[i];
+		alerts_gaps(as, r->id, total, seq, n, now);
+	}
+	/* Holes filled since, or runs no longer tracked. */
+	for (a = TAILQ_FIRST(&as->active); a != NULL; a = next) {
+		next = TAILQ_NEXT(a, entry);
+		if (a->kind != ALERT_STF_GAP)
+			continue;
+		if ((r = runs_find(rs, a->run)) == NULL || !run_merged(r) ||
+		    run_missing(r) == 0)
+			alerts_gaps(as, a->run, 0, NULL, 0, now);
+	}
 }
 
 static void

@@ -23,6 +23,7 @@
 
 struct cfg;
 struct msg;
+struct runs;
 
 enum alert_kind {
 	ALERT_RUN_STALLED,	/* a running run gone silent */
@@ -111,10 +112,17 @@ void		 alerts_registry(struct alerts *, const struct alert_reg *,
 
 /*
  * The STF sequence numbers of run that are known missing (the history
- * could not fill them), n of them (0: none, which clears the alert).
+ * could not fill them): total of them (0: none, which clears the alert),
+ * the first nseq listed in seq.
  */
-void		 alerts_gaps(struct alerts *, const char *run,
-		    const uint64_t *seq, size_t n, int64_t now);
+void		 alerts_gaps(struct alerts *, const char *run, size_t total,
+		    const uint64_t *seq, size_t nseq, int64_t now);
+
+/*
+ * The same facts from the run aggregates (run.h): the holes of every run
+ * whose history has been merged (run_merged(), run_missing()).
+ */
+void		 alerts_gaps_runs(struct alerts *, struct runs *, int64_t now);
 
 /* The running executions, as last read (borrowed for the call). */
 void		 alerts_executions(struct alerts *, const struct alert_exec *,

@@ -38,6 +38,7 @@
 #include "loop.h"
 #include "msg.h"
 #include "out.h"
+#include "run.h"
 #include "sse.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -50,11 +51,14 @@ struct out {
 	struct client	*client;
 	int		 color;
 	int		 dead;		/* stdout is gone */
+	int		 done;		/* --count reached */
+	uint64_t	 printed;	/* messages written */
 	int		 code;
 	uint64_t	 skipped;	/* json: data not an object */
 	char		 lastwhy[256];
 	enum conn_state	 laststate;
 	struct alerts	*alerts;
+	struct runs	*runs;		/* alerts: the gap facts */
 	struct timer	 t_alerts;
 };
 
@@ -102,6 +106,17 @@ out_check(struct out *o)
 		out_failed(o);
 }
 
+/* One message written: stop after --count of them. */
+static void
+out_counted(struct out *o)
+{
+	if (o->cfg->count == 0 || ++o->printed < o->cfg->count)
+		return;
+	o->done = 1;
+	log_debug("--count %zu reached", o->cfg->count);
+	loop_exit(o->loop, SWF_EXIT_OK);
+}
+
 /* "-" for an empty field, fitted to cols columns. */
 static void
 out_col(char *dst, size_t size, const char *s, size_t cols)
@@ -120,7 +135,7 @@ out_plain(struct msg *m, void *arg)
 	const char	*file = msg_get(m, MF_FILE), *text = msg_get(m, MF_TEXT);
 	const char	*on = "", *off = "";
 
-	if (o->dead) {
+	if (o->dead || o->done) {
 		free(m);
 		return;
 	}
@@ -139,6 +154,7 @@ out_plain(struct msg *m, void *arg)
 	    *file != '\0' ? file : "-", *text != '\0' ? "  " : "", text);
 	free(m);
 	out_check(o);
+	out_counted(o);
 }
 
 /*
@@ -177,6 +193,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 		json_decref(j);
 	}
 	out_check(o);
+	out_counted(o);
 }
 
 /* json with a client-side filter: a decoded message that passed it. */
@@ -187,7 +204,7 @@ out_json(struct msg *m, void *arg)
 	const char	*raw;
 	int		 r = -1;
 
-	if (!o->dead) {
+	if (!o->dead && !o->done) {
 		raw = msg_json(m);
 		if (m->is_json)
 			r = memchr(raw, '\n', m->jsonlen) != NULL ||
@@ -204,7 +221,7 @@ out_pass(const struct sse_event *ev, int64_t recv_us, void *arg)
 {
 	struct out	*o = arg;
 
-	if (o->dead || strcmp(ev->type, "connected") == 0 ||
+	if (o->dead || o->done || strcmp(ev->type, "connected") == 0 ||
 	    strcmp(ev->type, "heartbeat") == 0)
 		return;
 	out_json_data(o, ev->type, ev->data, ev->datalen,
@@ -217,7 +234,7 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 	struct out	*o = arg;
 	json_t		*j;
 
-	if (o->dead)
+	if (o->dead || o->done)
 		return;
 	j = json_pack("{s:s, s:s, s:s%}", "event", ev->type, "id", ev->id,
 	    "data", ev->data, ev->datalen);
@@ -230,6 +247,10 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 	putchar('\n');
 	json_decref(j);
 	out_check(o);
+	/* Only messages count, not connected or heartbeat. */
+	if (strcmp(ev->type, "connected") != 0 &&
+	    strcmp(ev->type, "heartbeat") != 0)
+		out_counted(o);
 }
 
 /* alerts: a transition, written and flushed at once. */
@@ -254,6 +275,7 @@ out_alert_msg(struct msg *m, void *arg)
 {
 	struct out	*o = arg;
 
+	runs_add(o->runs, m);
 	alerts_message(o->alerts, m);
 	free(m);
 }
@@ -262,8 +284,10 @@ static void
 out_alert_tick(void *arg)
 {
 	struct out	*o = arg;
+	int64_t		 now = now_wall_us();
 
-	alerts_tick(o->alerts, now_wall_us());
+	alerts_gaps_runs(o->alerts, o->runs, now);
+	alerts_tick(o->alerts, now);
 	timer_arm(o->loop, &o->t_alerts, 1.0);
 }
 
@@ -319,6 +343,10 @@ out_status(const struct client_status *st, void *arg)
 		log_warn("stream stalled: %s", st->reason);
 		break;
 	case CONN_REPLAY_DONE:
+		loop_exit(o->loop, SWF_EXIT_OK);
+		break;
+	case CONN_CLOSED:
+		log_info("%s; exiting (--exit-on-close)", st->reason);
 		loop_exit(o->loop, SWF_EXIT_OK);
 		break;
 	default:
@@ -381,6 +409,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		sink.on_message = out_alert_msg;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);
+		o.runs = runs_create(0, 0, 0);
 		timer_init(&o.t_alerts, out_alert_tick, &o);
 		timer_arm(l, &o.t_alerts, 1.0);
 		break;
@@ -404,6 +433,8 @@ out_run(struct loop *l, struct cfg *cfg)
 		timer_cancel(l, &o.t_alerts);
 		alerts_free(o.alerts);
 		o.alerts = NULL;
+		runs_free(o.runs);
+		o.runs = NULL;
 	}
 	if (o.code != 0)
 		code = o.code;

@@ -11,6 +11,7 @@
 
 #include "alert.h"
 #include "msg.h"
+#include "run.h"
 #include "t.h"
 
 #define S	1000000LL
@@ -171,21 +172,21 @@ test_stf_gap(void)
 	reset();
 	alerts_stream(as, 1, NULL, T0);
 	feed_type(as, T0, "start_run", "42");
-	alerts_gaps(as, "42", NULL, 0, T0);
+	alerts_gaps(as, "42", 0, NULL, 0, T0);
 	CHECK_INT(n_raised, 0);
-	alerts_gaps(as, "42", miss, 3, T0 + S);
+	alerts_gaps(as, "42", 3, miss, 3, T0 + S);
 	CHECK_INT(n_raised, 1);
 	CHECK_STR(last_subject, "stf_gap run=42");
 	CHECK(strstr(last_text, "5, 6, 9") != NULL);
 	CHECK(strstr(last_text, "3 STF missing") != NULL);
 	/* The same facts again: nothing new. */
-	alerts_gaps(as, "42", miss, 3, T0 + 2 * S);
+	alerts_gaps(as, "42", 3, miss, 3, T0 + 2 * S);
 	alerts_tick(as, T0 + 3 * S);
 	CHECK_INT(n_raised, 1);
 	/* A longer list: the text follows, still one alert. */
 	for (i = 0; i < 40; i++)
 		many[i] = 100 + i;
-	alerts_gaps(as, "42", many, 40, T0 + 4 * S);
+	alerts_gaps(as, "42", 40, many, 40, T0 + 4 * S);
 	CHECK_INT(n_raised, 1);
 	CHECK_STR(TAILQ_FIRST(alerts_active(as))->subject, "stf_gap run=42");
 	CHECK(strstr(TAILQ_FIRST(alerts_active(as))->text,
@@ -193,12 +194,52 @@ test_stf_gap(void)
 	CHECK(strstr(TAILQ_FIRST(alerts_active(as))->text, "and 24 more") !=
 	    NULL);
 	/* Filled (by the history, say): cleared. */
-	alerts_gaps(as, "42", NULL, 0, T0 + 5 * S);
+	alerts_gaps(as, "42", 0, NULL, 0, T0 + 5 * S);
 	CHECK_INT(n_cleared, 1);
 	CHECK_INT(alerts_nactive(as), 0);
 	/* A hole of a run never seen still names it. */
-	alerts_gaps(as, "77", miss, 1, T0 + 6 * S);
+	alerts_gaps(as, "77", 1, miss, 1, T0 + 6 * S);
 	CHECK_STR(last_subject, "stf_gap run=77");
+	alerts_free(as);
+}
+
+/* The holes come from the run aggregates once their history merged. */
+static void
+test_stf_gap_runs(void)
+{
+	struct alerts	*as = alerts_create(NULL, on_alert, NULL);
+	struct runs	*rs = runs_create(0, 0, 0);
+	struct msg	*m;
+	char		 buf[256];
+	int		 seqs[] = { 1, 2, 5, 7 };
+	size_t		 i;
+
+	reset();
+	alerts_stream(as, 1, NULL, T0);
+	for (i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+		snprintf(buf, sizeof buf, "{\"msg_type\": \"stf_gen\", "
+		    "\"run_id\": \"8\", \"sequence\": %d, \"filename\": "
+		    "\"swf.8.%06d.stf\"}", seqs[i], seqs[i]);
+		m = msg_decode("stf_gen", buf, strlen(buf), T0);
+		runs_add(rs, m);
+		free(m);
+	}
+	/* Holes the history may still fill: no alert yet. */
+	alerts_gaps_runs(as, rs, T0 + S);
+	CHECK_INT(n_raised, 0);
+	runs_set_merged(rs, "8");
+	alerts_gaps_runs(as, rs, T0 + 2 * S);
+	CHECK_INT(n_raised, 1);
+	CHECK_STR(last_subject, "stf_gap run=8");
+	CHECK_STR(last_text, "run 8: 3 STF missing: 3, 4, 6");
+	alerts_gaps_runs(as, rs, T0 + 3 * S);
+	CHECK_INT(n_raised, 1);
+	/* The run forgotten: nothing left to say about it. */
+	runs_free(rs);
+	rs = runs_create(0, 0, 0);
+	alerts_gaps_runs(as, rs, T0 + 4 * S);
+	CHECK_INT(n_cleared, 1);
+	runs_free(rs);
 	alerts_free(as);
 }
 
@@ -460,8 +501,8 @@ test_bounds(void)
 	/* Only the last 200 cleared alerts are kept. */
 	for (i = 0; i < 250; i++) {
 		snprintf(run, sizeof run, "r%d", i);
-		alerts_gaps(as, run, &one, 1, T0 + i * S);
-		alerts_gaps(as, run, NULL, 0, T0 + i * S);
+		alerts_gaps(as, run, 1, &one, 1, T0 + i * S);
+		alerts_gaps(as, run, 0, NULL, 0, T0 + i * S);
 	}
 	CHECK_INT(n_raised, 250);
 	CHECK_INT(alerts_ncleared(as), 200);
@@ -491,7 +532,7 @@ test_bounds(void)
 	/* Runs are bounded: the least recently seen go, with their alerts. */
 	as = alerts_create(NULL, on_alert, NULL);
 	reset();
-	alerts_gaps(as, "first", &one, 1, T0);
+	alerts_gaps(as, "first", 1, &one, 1, T0);
 	for (i = 0; i < ALERT_MAX_RUNS; i++) {
 		snprintf(run, sizeof run, "%d", i);
 		feed_type(as, T0 + S, "stf_gen", run);
@@ -547,8 +588,9 @@ test_json(void)
 	json_decref(reg);
 	CHECK_INT(alerts_nactive(as), 1);
 	/* A run alert names run_id as a string; cleared has its own time. */
-	alerts_gaps(as, "102363", (uint64_t[]){ 4 }, 1, T0 + 4 * S + 7000);
-	alerts_gaps(as, "102363", NULL, 0, T0 + 5 * S);
+	alerts_gaps(as, "102363", 1, (uint64_t[]){ 4 }, 1,
+	    T0 + 4 * S + 7000);
+	alerts_gaps(as, "102363", 0, NULL, 0, T0 + 5 * S);
 	a = TAILQ_FIRST(alerts_cleared(as));
 	line = alert_json(a, 0);
 	CHECK_STR(line, "{\"time\":\"2026-01-01T00:00:05.000Z\","
@@ -568,6 +610,7 @@ main(void)
 {
 	test_run_stalled();
 	test_stf_gap();
+	test_stf_gap_runs();
 	test_agent_behind();
 	test_agent_silent();
 	test_stream_down();

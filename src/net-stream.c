@@ -426,6 +426,11 @@ stream_done(CURL *easy, CURLcode rc, void *arg)
 		stream_set(s, CONN_FAILED, NULL);
 		return;
 	}
+	if (was_open && rc == CURLE_OK && s->cfg->exit_on_close) {
+		net_req_free(&s->req);
+		stream_set(s, CONN_CLOSED, "server closed the stream");
+		return;
+	}
 	if (was_open && rc == CURLE_OK)
 		snprintf(why, sizeof why, "server closed the stream");
 	else if (was_open) {

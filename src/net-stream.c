@@ -32,13 +32,15 @@
 
 /*
  * CURLOPT_BUFFERSIZE, libcurl's receive buffer: the most one recv() and
- * one write callback hand over. Measured with "make bench" (headless
- * --output json, 1M messages from swf-sim, -O2, 2 shared cores): 16 KiB
- * (the default) spends ~15 % more CPU per message in poll/perform rounds
- * than 64 KiB; 256 KiB and 512 KiB are no faster than 64 KiB but make
- * each append (and the queue below) larger. See the note of issue #13.
+ * one write callback hand over, so it sets how many bytes each loop round
+ * takes in. Measured on the shared 2-core machine (headless --output json
+ * of 1M messages from swf-sim --rate 0, -O2; CPU seconds per million
+ * messages, 2-3 runs each): 16 KiB (libcurl's default) 0.51, 64 KiB 0.48,
+ * 128 KiB 0.45, 256 KiB 0.39, 512 KiB 0.38, 1 MiB 0.36. Fewer, larger
+ * rounds cost less; past 256 KiB the gain is within the noise of the
+ * machine, so 512 KiB (1/4 of the queue below) it is.
  */
-#define STREAM_BUFFER		(64 * 1024)
+#define STREAM_BUFFER		(512 * 1024)
 /* The queue of received bytes not parsed yet: a few receive buffers. */
 #define STREAM_QUEUE		(4 * STREAM_BUFFER)
 /* Bytes parsed between two looks at the clock. */

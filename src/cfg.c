@@ -46,7 +46,7 @@ enum cfg_key {
 	K_CONFIG, K_RECORD, K_REPLAY, K_INSECURE, K_ALLOW_HTTP,
 	K_SERVER_FILTERS, K_NO_COLOR, K_OUTPUT, K_MESSAGE, K_AGENT, K_RUN,
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
-	K_VERBOSE, K_DEMO,
+	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -101,6 +101,8 @@ static const struct cfg_entry cfg_table[] = {
 	{ "speed", K_SPEED, T_DOUBLE, 0, 0, 1000 },
 	{ "verbose", K_VERBOSE, T_VERBOSE, 0, 0, 9 },
 	{ "demo", K_DEMO, T_BOOL, 0, 0, 0 },
+	{ "count", K_NCOUNT, T_COUNT, 0, 1, 1e12 },
+	{ "exit-on-close", K_EXIT_ON_CLOSE, T_BOOL, 0, 0, 0 },
 };
 
 static const char *cfg_outputs[] = { "tui", "plain", "json", "events" };
@@ -429,6 +431,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->allow_http = b;
 		else if (e->key == K_NO_COLOR)
 			cfg->no_color = b;
+		else if (e->key == K_EXIT_ON_CLOSE)
+			cfg->exit_on_close = b;
 		else
 			cfg->demo = b;
 		return (0);
@@ -461,6 +465,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->max_event = z;
 		else if (e->key == K_KEEP)
 			cfg->keep = z;
+		else if (e->key == K_NCOUNT)
+			cfg->count = z;
 		else
 			cfg->keep_bytes = z;
 		return (0);

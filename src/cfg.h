@@ -34,6 +34,8 @@ struct cfg {
 	int		 server_filters_all;
 	int		 no_color;	/* --no-color or NO_COLOR */
 	int		 demo;
+	int		 exit_on_close;	/* headless: end when the server does */
+	size_t		 count;		/* headless: exit after N, 0 = never */
 	enum out_mode	 output;
 	struct filter	*filter;	/* -m/-a/-r, never NULL */
 	double		 idle_timeout;	/* seconds without bytes: dead */

@@ -114,7 +114,7 @@ client_state_name(enum conn_state s)
 	static const char *const names[] = {
 		"idle", "connecting", "connected", "stalled", "reconnecting",
 		"token rejected", "failed", "replay", "replay done",
-		"replay paused"
+		"replay paused", "closed"
 	};
 
 	if ((unsigned)s >= sizeof names / sizeof names[0])

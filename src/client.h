@@ -35,7 +35,8 @@ enum conn_state {
 	CONN_FAILED,		/* permanent failure, see reason */
 	CONN_REPLAY,		/* replaying a recording */
 	CONN_REPLAY_DONE,	/* recording finished */
-	CONN_REPLAY_PAUSED
+	CONN_REPLAY_PAUSED,
+	CONN_CLOSED		/* server ended the stream (--exit-on-close) */
 };
 
 enum reg_state {

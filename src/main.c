@@ -38,8 +38,7 @@
 #define DEMO_WAIT_MS	10000
 
 enum {
-	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_DEMO,
-	OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
+	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED
 };
 
@@ -49,7 +48,9 @@ static const struct option main_options[] = {
 	{ "allow-http", no_argument, NULL, OPT_ALLOW_HTTP },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "config", required_argument, NULL, 'c' },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "exit-on-close", no_argument, NULL, OPT_EXIT_ON_CLOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "insecure", no_argument, NULL, 'k' },
@@ -118,6 +119,9 @@ main_usage(int status)
 "      --record FILE         append every event to FILE as JSON lines\n"
 "      --replay FILE         replay a recording instead of connecting\n"
 "      --speed X             replay pace (default 1; 0: as fast as possible)\n"
+"      --count N             exit after printing N messages (headless)\n"
+"      --exit-on-close       exit when the server closes the stream\n"
+"                            instead of reconnecting (headless)\n"
 "      --demo                run against a private swf-sim\n"
 "  -v, --verbose             more diagnostics on stderr\n"
 "  -h, --help                this help\n"
@@ -349,6 +353,12 @@ main(int argc, char **argv)
 	}
 	if (cfg.verbose > 0)
 		log_set_level(LOG_DEBUG);
+	if (cfg.output == OUT_TUI && (cfg.count != 0 || cfg.exit_on_close)) {
+		fprintf(stderr, "swf-dash: --%s: only with headless output "
+		    "(-o plain, json or events)\n", cfg.count != 0 ? "count" :
+		    "exit-on-close");
+		exit(SWF_EXIT_USAGE);
+	}
 
 	if (cfg.output == OUT_TUI)
 		code = tui_run(l, &cfg);

@@ -501,6 +501,11 @@ stream_ended(struct stream *s, CURLcode rc)
 		stream_set(s, CONN_FAILED, NULL);
 		return;
 	}
+	if (was_open && rc == CURLE_OK && s->cfg->exit_on_close) {
+		net_req_free(&s->req);
+		stream_set(s, CONN_CLOSED, "server closed the stream");
+		return;
+	}
 	if (was_open && rc == CURLE_OK)
 		snprintf(why, sizeof why, "server closed the stream");
 	else if (was_open) {

@@ -45,6 +45,8 @@ struct out {
 	struct client	*client;
 	int		 color;
 	int		 dead;		/* stdout is gone */
+	int		 done;		/* --count reached */
+	uint64_t	 printed;	/* messages written */
 	int		 code;
 	uint64_t	 skipped;	/* json: data not an object */
 	char		 lastwhy[256];
@@ -95,6 +97,17 @@ out_check(struct out *o)
 		out_failed(o);
 }
 
+/* One message written: stop after --count of them. */
+static void
+out_counted(struct out *o)
+{
+	if (o->cfg->count == 0 || ++o->printed < o->cfg->count)
+		return;
+	o->done = 1;
+	log_debug("--count %zu reached", o->cfg->count);
+	loop_exit(o->loop, SWF_EXIT_OK);
+}
+
 /* "-" for an empty field, fitted to cols columns. */
 static void
 out_col(char *dst, size_t size, const char *s, size_t cols)
@@ -113,7 +126,7 @@ out_plain(struct msg *m, void *arg)
 	const char	*file = msg_get(m, MF_FILE), *text = msg_get(m, MF_TEXT);
 	const char	*on = "", *off = "";
 
-	if (o->dead) {
+	if (o->dead || o->done) {
 		free(m);
 		return;
 	}
@@ -132,6 +145,7 @@ out_plain(struct msg *m, void *arg)
 	    *file != '\0' ? file : "-", *text != '\0' ? "  " : "", text);
 	free(m);
 	out_check(o);
+	out_counted(o);
 }
 
 /*
@@ -170,6 +184,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 		json_decref(j);
 	}
 	out_check(o);
+	out_counted(o);
 }
 
 /* json with a client-side filter: a decoded message that passed it. */
@@ -180,7 +195,7 @@ out_json(struct msg *m, void *arg)
 	const char	*raw;
 	int		 r = -1;
 
-	if (!o->dead) {
+	if (!o->dead && !o->done) {
 		raw = msg_json(m);
 		if (m->is_json)
 			r = memchr(raw, '\n', m->jsonlen) != NULL ||
@@ -197,7 +212,7 @@ out_pass(const struct sse_event *ev, int64_t recv_us, void *arg)
 {
 	struct out	*o = arg;
 
-	if (o->dead || strcmp(ev->type, "connected") == 0 ||
+	if (o->dead || o->done || strcmp(ev->type, "connected") == 0 ||
 	    strcmp(ev->type, "heartbeat") == 0)
 		return;
 	out_json_data(o, ev->type, ev->data, ev->datalen,
@@ -210,7 +225,7 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 	struct out	*o = arg;
 	json_t		*j;
 
-	if (o->dead)
+	if (o->dead || o->done)
 		return;
 	j = json_pack("{s:s, s:s, s:s%}", "event", ev->type, "id", ev->id,
 	    "data", ev->data, ev->datalen);
@@ -223,6 +238,10 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 	putchar('\n');
 	json_decref(j);
 	out_check(o);
+	/* Only messages count, not connected or heartbeat. */
+	if (strcmp(ev->type, "connected") != 0 &&
+	    strcmp(ev->type, "heartbeat") != 0)
+		out_counted(o);
 }
 
 static void
@@ -247,6 +266,10 @@ out_status(const struct client_status *st, void *arg)
 		log_warn("stream stalled: %s", st->reason);
 		break;
 	case CONN_REPLAY_DONE:
+		loop_exit(o->loop, SWF_EXIT_OK);
+		break;
+	case CONN_CLOSED:
+		log_info("%s; exiting (--exit-on-close)", st->reason);
 		loop_exit(o->loop, SWF_EXIT_OK);
 		break;
 	default:

@@ -31,18 +31,21 @@
 #include "xmalloc.h"
 
 /*
- * CURLOPT_BUFFERSIZE, libcurl's receive buffer: the most one recv() and
- * one write callback hand over, so it sets how many bytes each loop round
- * takes in. Measured on the shared 2-core machine (headless --output json
- * of 1M messages from swf-sim --rate 0, -O2; CPU seconds per million
- * messages, 2-3 runs each): 16 KiB (libcurl's default) 0.51, 64 KiB 0.48,
- * 128 KiB 0.45, 256 KiB 0.39, 512 KiB 0.38, 1 MiB 0.36. Fewer, larger
- * rounds cost less; past 256 KiB the gain is within the noise of the
- * machine, so 512 KiB (1/4 of the queue below) it is.
+ * CURLOPT_BUFFERSIZE, libcurl's receive buffer (the most one recv() and
+ * one write callback hand over), and the queue of received bytes not
+ * parsed yet. Measured on the shared 2-core machine with headless
+ * --output json of 1M messages from swf-sim --rate 0 (-O2), CPU seconds
+ * per million messages: what counts is how much one loop round takes in,
+ * i.e. the queue. With the queue at 4 buffers: 16 KiB 0.51, 64 KiB 0.48,
+ * 256 KiB 0.39, 512 KiB 0.38. With a 1 MiB queue: 16 KiB 0.42, 64 KiB
+ * 0.39-0.43, 128 KiB 0.35-0.41; before this change (ingest inside the
+ * callback, 512 KiB buffer) 0.41-0.44. The buffer also bounds the copy
+ * libcurl keeps of a piece the write callback paused on: with 512 KiB and
+ * a 2 MiB queue the high-water mark of tests/fault-input.sh (ASan) went
+ * past its bound; 64 KiB and 1 MiB stay 2 MiB inside it.
  */
-#define STREAM_BUFFER		(512 * 1024)
-/* The queue of received bytes not parsed yet: a few receive buffers. */
-#define STREAM_QUEUE		(4 * STREAM_BUFFER)
+#define STREAM_BUFFER		(64 * 1024)
+#define STREAM_QUEUE		(1024 * 1024)
 /* Bytes parsed between two looks at the clock. */
 #define STREAM_PIECE		(8 * 1024)
 #define STREAM_CHECK_TIMEOUT	15L

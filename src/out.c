@@ -14,7 +14,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +41,7 @@
 #include "xmalloc.h"
 
 #define OUT_BUFFER	(256 * 1024)
+#define OUT_HUP_EVERY	0.5	/* seconds between looks at stdout */
 
 struct out {
 	struct loop	*loop;
@@ -51,6 +55,7 @@ struct out {
 	uint64_t	 skipped;	/* json: data not an object */
 	char		 lastwhy[256];
 	enum conn_state	 laststate;
+	struct timer	 t_hup;
 };
 
 /* stdout's buffer: static, as it must outlive every write and exit(). */
@@ -79,6 +84,31 @@ out_failed(struct out *o)
 		o->code = SWF_EXIT_OUTPUT;
 		loop_exit(o->loop, SWF_EXIT_OUTPUT);
 	}
+}
+
+/*
+ * Whether the reader of stdout has gone, seen without writing: a pipe or
+ * socket whose other end closed polls as POLLERR or POLLHUP. libcurl's
+ * poll reports only POLLIN/POLLOUT/POLLPRI for extra descriptors, so
+ * this is a short timer rather than a watched descriptor.
+ */
+static void
+out_hup(void *arg)
+{
+	struct out	*o = arg;
+	struct pollfd	 pfd;
+
+	pfd.fd = STDOUT_FILENO;
+	pfd.events = 0;
+	pfd.revents = 0;
+	if (!o->dead && poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+		log_debug("stdout closed");
+		o->dead = 1;
+		loop_exit(o->loop, SWF_EXIT_OK);
+		return;
+	}
+	timer_arm(o->loop, &o->t_hup, OUT_HUP_EVERY);
 }
 
 static void
@@ -298,6 +328,7 @@ int
 out_run(struct loop *l, struct cfg *cfg)
 {
 	struct client_sink	 sink;
+	struct stat		 sb;
 	struct out		 o;
 	const char		*term;
 	int			 code;
@@ -337,14 +368,23 @@ out_run(struct loop *l, struct cfg *cfg)
 	loop_signal(l, SIGHUP, out_signal, &o);
 	loop_signal(l, SIGUSR1, out_usr1, &o);
 	loop_idle(l, out_flush, &o);
+	timer_init(&o.t_hup, out_hup, &o);
+	if (fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+	    S_ISSOCK(sb.st_mode)))
+		timer_arm(l, &o.t_hup, OUT_HUP_EVERY);
 
 	client_start(o.client);
 	code = loop_run(l);
+	timer_cancel(l, &o.t_hup);
 	if (o.code != 0)
 		code = o.code;
 	client_stop(o.client);
 	out_flush(&o);
 	loop_unidle(l, out_flush, &o);
+	if (client_status(o.client)->rec_lost > 0)
+		log_error("%llu events not recorded to %s",
+		    (unsigned long long)client_status(o.client)->rec_lost,
+		    cfg->record);
 	if (o.skipped > 0)
 		log_warn("%llu messages skipped: data not a JSON object",
 		    (unsigned long long)o.skipped);

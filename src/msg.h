@@ -11,13 +11,15 @@
 
 enum msg_field {
 	MF_TYPE,	/* msg_type, else the SSE event name */
-	MF_AGENT,	/* first non-empty of processed_by, sender_agent, sender */
+	MF_AGENT,	/* the sender: first of sender, processed_by,
+			   sender_agent that is not empty or "unknown" */
 	MF_PROCESSED_BY,
 	MF_SENDER_AGENT,
 	MF_SENDER,
 	MF_RUN,		/* run_id as text, whether number or string */
 	MF_FILE,	/* filename */
-	MF_TEXT,	/* message text, or the raw data when not JSON */
+	MF_TEXT,	/* first of message, summary, error, status; or
+			   the raw data when not JSON */
 	MF_NAMESPACE,
 	MF_STATE,
 	MF_SUBSTATE,

@@ -617,7 +617,7 @@ test_family(void)
 
 /* The catalogue of PROTOCOL.md's Messages table, for the -m warning. */
 static void
-test_catalogue(void)
+test_known_types(void)
 {
 	const char	*known[] = { "run_imminent", "start_run", "resume_run",
 	    "pause_run", "end_run", "stf_gen", "stf_ready",
@@ -649,6 +649,6 @@ main(void)
 	test_huge();
 	test_time();
 	test_family();
-	test_catalogue();
+	test_known_types();
 	return (t_done("t-msg"));
 }

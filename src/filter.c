@@ -267,9 +267,7 @@ filter_match_one(const struct filter *f, const struct msg *m,
 	case FK_TYPE:
 		return (filter_has(f, k, msg_get(m, MF_TYPE)));
 	case FK_AGENT:
-		return (filter_has(f, k, msg_get(m, MF_PROCESSED_BY)) ||
-		    filter_has(f, k, msg_get(m, MF_SENDER_AGENT)) ||
-		    filter_has(f, k, msg_get(m, MF_SENDER)));
+		return (filter_has(f, k, msg_get(m, MF_AGENT)));
 	case FK_RUN:
 		return (filter_has(f, k, msg_get(m, MF_RUN)));
 	case FK_COUNT:

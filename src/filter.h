@@ -40,8 +40,10 @@ size_t		 filter_count(const struct filter *, enum filter_kind);
 const char	*filter_value(const struct filter *, enum filter_kind, size_t);
 
 /*
- * Client-side match: a message matches an agent when its processed_by,
- * sender_agent or sender equals it; runs compare by their text.
+ * Client-side match: a message matches an agent when the agent it is
+ * shown under (MF_AGENT: the first of sender, processed_by, sender_agent
+ * that is a name) equals it, so a filter keeps exactly the messages shown
+ * and counted under that name; runs compare by their text.
  */
 int		 filter_match(const struct filter *, const struct msg *);
 

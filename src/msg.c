@@ -44,12 +44,12 @@
 enum msg_key {
 	MK_TYPE, MK_PROCESSED_BY, MK_SENDER_AGENT, MK_SENDER, MK_RUN, MK_FILE,
 	MK_TEXT, MK_NAMESPACE, MK_STATE, MK_SUBSTATE, MK_SENT_AT, MK_TIMESTAMP,
-	MK_COUNT
+	MK_SUMMARY, MK_ERROR, MK_STATUS, MK_COUNT
 };
 static const char *const msg_scan_keys[MK_COUNT] = {
 	"msg_type", "processed_by", "sender_agent", "sender", "run_id",
 	"filename", "message", "namespace", "state", "substate", "sent_at",
-	"timestamp"
+	"timestamp", "summary", "error", "status"
 };
 static struct jscan_keys msg_jkeys;	/* msg_scan_keys, prepared */
 
@@ -69,6 +69,19 @@ static const int msg_field_key[MF_COUNT] = {
 	[MF_SENT_AT] = MK_SENT_AT,
 };
 
+/*
+ * MF_TEXT: the first non-empty of these. Workflow messages say "message";
+ * production ones (prodops) carry "summary" or "error" and a "status".
+ */
+static const int msg_text_keys[] = { MK_TEXT, MK_SUMMARY, MK_ERROR,
+    MK_STATUS };
+#define MSG_NTEXT	(sizeof msg_text_keys / sizeof msg_text_keys[0])
+
+/* MF_AGENT: the first of these that is a name (see msg_agent()). */
+static const int msg_agent_fields[] = { MF_SENDER, MF_PROCESSED_BY,
+    MF_SENDER_AGENT };
+#define MSG_NAGENT	(sizeof msg_agent_fields / sizeof msg_agent_fields[0])
+
 static const char *msg_lifecycle[] = {
 	"run_imminent", "start_run", "pause_run", "resume_run", "end_run"
 };
@@ -80,6 +93,7 @@ static const char *msg_data[] = {
 struct msg_fields {
 	char		 buf[MF_COUNT * (MSG_FIELD_MAX + 1) + MSG_TEXT_MAX + 1];
 	const char	*v[MF_COUNT];
+	char		*slot[MF_COUNT];	/* each field's own space in buf */
 	size_t		 len[MF_COUNT];
 	size_t		 raw[MF_COUNT];	/* offset in the data if in place */
 };
@@ -99,7 +113,7 @@ msg_fields_init(struct msg_fields *f)
 	int	 i;
 
 	for (i = 0; i < MF_COUNT; i++) {
-		f->v[i] = p;
+		f->v[i] = f->slot[i] = p;
 		f->len[i] = 0;
 		f->raw[i] = MSG_NOT_RAW;
 		*p = '\0';
@@ -117,32 +131,42 @@ msg_type_event(struct msg_fields *f, const char *event)
 	    strlen(event));
 }
 
+/* Whether a field names an agent: not empty, blank or "unknown". */
+static int
+msg_is_name(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 7 && memcmp(s, "unknown", 7) == 0)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (s[i] != ' ')
+			return (1);
+	}
+	return (0);
+}
+
 /*
- * MF_AGENT: the first non-empty of processed_by, sender_agent, sender. The
- * monitor fills a missing sender_agent with a guess or "unknown"; a real
- * name further down the list beats "unknown", which is shown only when
- * nothing better is there.
+ * MF_AGENT: the agent that sent the message. sender is the sender's own
+ * name; processed_by is set by data and test agents; sender_agent is the
+ * monitor's copy of sender (older monitors guessed it from the type, or
+ * wrote the placeholder "unknown"). Empty, blank and "unknown" values are
+ * passed over; with none left the message has no agent.
  */
 static void
 msg_agent(struct msg_fields *f)
 {
-	int	i, pick = -1;
+	size_t	i;
+	int	k;
 
-	for (i = MF_PROCESSED_BY; i <= MF_SENDER; i++) {
-		if (f->len[i] == 0)
-			continue;
-		if (f->len[i] == 7 && memcmp(f->v[i], "unknown", 7) == 0) {
-			if (pick == -1)
-				pick = i;
-			continue;
+	for (i = 0; i < MSG_NAGENT; i++) {
+		k = msg_agent_fields[i];
+		if (msg_is_name(f->v[k], f->len[k])) {
+			f->v[MF_AGENT] = f->v[k];
+			f->len[MF_AGENT] = f->len[k];
+			f->raw[MF_AGENT] = f->raw[k];
+			return;
 		}
-		pick = i;
-		break;
-	}
-	if (pick != -1) {
-		f->v[MF_AGENT] = f->v[pick];
-		f->len[MF_AGENT] = f->len[pick];
-		f->raw[MF_AGENT] = f->raw[pick];
 	}
 }
 
@@ -232,14 +256,20 @@ msg_from_json(struct msg_fields *f, json_t *root, const char *event)
 	char	*p;
 	int	 i, k;
 
+	size_t	 t;
+
 	msg_fields_init(f);
 	for (i = 0; i < MF_COUNT; i++) {
-		if ((k = msg_field_key[i]) < 0)
+		if ((k = msg_field_key[i]) < 0 || i == MF_TEXT)
 			continue;
-		p = (char *)f->v[i];
+		p = f->slot[i];
 		f->len[i] = msg_value_text(json_object_get(root,
-		    msg_scan_keys[k]), p, msg_cap(i), i == MF_TEXT);
+		    msg_scan_keys[k]), p, msg_cap(i), 0);
 	}
+	for (t = 0; t < MSG_NTEXT && f->len[MF_TEXT] == 0; t++)
+		f->len[MF_TEXT] = msg_value_text(json_object_get(root,
+		    msg_scan_keys[msg_text_keys[t]]), f->slot[MF_TEXT],
+		    msg_cap(MF_TEXT), 1);
 	if (f->len[MF_TYPE] == 0 || !json_is_string(json_object_get(root,
 	    "msg_type")))
 		msg_type_event(f, event);
@@ -307,7 +337,7 @@ static int
 msg_scan_field(struct msg_fields *f, int i, const struct jscan_val *v,
     const char *data, size_t keep)
 {
-	char	*dst = (char *)f->v[i], tmp[MSG_STACK], *s;
+	char	*dst = f->slot[i], tmp[MSG_STACK], *s;
 	size_t	 cap = msg_cap(i), n;
 
 	switch (v->type) {
@@ -354,10 +384,19 @@ msg_from_scan(struct msg_fields *f, const struct jscan_val *vals,
 {
 	int	i, k;
 
+	size_t	t;
+
 	msg_fields_init(f);
 	for (i = 0; i < MF_COUNT; i++) {
-		if ((k = msg_field_key[i]) >= 0 &&
+		if ((k = msg_field_key[i]) >= 0 && i != MF_TEXT &&
 		    msg_scan_field(f, i, &vals[k], data, keep) != 0)
+			return (-1);
+	}
+	for (t = 0; t < MSG_NTEXT && f->len[MF_TEXT] == 0; t++) {
+		f->v[MF_TEXT] = f->slot[MF_TEXT];
+		f->raw[MF_TEXT] = MSG_NOT_RAW;
+		if (msg_scan_field(f, MF_TEXT, &vals[msg_text_keys[t]], data,
+		    keep) != 0)
 			return (-1);
 	}
 	if (f->len[MF_TYPE] == 0 || vals[MK_TYPE].type != JT_STRING)
@@ -564,6 +603,30 @@ int
 msg_is_lifecycle(const char *type)
 {
 	return (msg_in(type, msg_lifecycle, 5));
+}
+
+/* The message types of PROTOCOL.md's Messages table. */
+static const char *msg_catalogue[] = {
+	"run_imminent", "start_run", "resume_run", "pause_run", "end_run",
+	"stf_gen", "stf_ready", "tf_file_registered", "sse_test",
+	"processing_complete", "announcement", "payload_log_ready",
+	"panda_task_operation_done", "canary_assess_complete"
+};
+
+/* Return whether type is in the known catalogue (or its patterns). */
+int
+msg_type_known(const char *type)
+{
+	size_t	len = strlen(type);
+
+	if (msg_in(type, msg_catalogue,
+	    sizeof msg_catalogue / sizeof msg_catalogue[0]))
+		return (1);
+	if (strncmp(type, "prodtask_", 9) == 0 && len > 9)
+		return (1);
+	/* "*_ready" (production), but not the renamed data_ready. */
+	return (len > 6 && strcmp(type + len - 6, "_ready") == 0 &&
+	    strcmp(type, "data_ready") != 0);
 }
 
 /* Return the display family of a message type. */

@@ -11,13 +11,15 @@
 
 enum msg_field {
 	MF_TYPE,	/* msg_type, else the SSE event name */
-	MF_AGENT,	/* first non-empty of processed_by, sender_agent, sender */
+	MF_AGENT,	/* the sender: first of sender, processed_by,
+			   sender_agent that is not empty or "unknown" */
 	MF_PROCESSED_BY,
 	MF_SENDER_AGENT,
 	MF_SENDER,
 	MF_RUN,		/* run_id as text, whether number or string */
 	MF_FILE,	/* filename */
-	MF_TEXT,	/* message text, or the raw data when not JSON */
+	MF_TEXT,	/* first of message, summary, error, status; or
+			   the raw data when not JSON */
 	MF_NAMESPACE,
 	MF_STATE,
 	MF_SUBSTATE,
@@ -87,5 +89,11 @@ int64_t		 msg_parse_time(const char *);
 
 /* Whether a message type is a run lifecycle type. */
 int		 msg_is_lifecycle(const char *type);
+
+/*
+ * Whether type is one PROTOCOL.md's Messages table names (with its
+ * patterns prodtask_* and *_ready; data_ready, renamed stf_ready, is not).
+ */
+int		 msg_type_known(const char *type);
 
 #endif

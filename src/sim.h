@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -31,6 +32,10 @@ struct sim_config {
 	int		  flood;	/* --rate given */
 	double		  rate;		/* flood messages/s, 0 = pull */
 	uint64_t	  count;	/* flood messages, 0 = unlimited */
+	int		  prodops;	/* add the production namespace */
+	int		  numeric_run_ids; /* the runner sends numbers */
+	double		  channel_expiry; /* seconds a queued message lives */
+	size_t		  history_max;	/* messages kept for the REST history */
 };
 extern struct sim_config sim_cfg;
 
@@ -58,8 +63,11 @@ double		 sim_mono(void);
 #define ISO_DJANGO	0
 #define ISO_DRF		1
 #define ISO_NAIVE	2
+#define ISO_LOCAL	3
 void		 sim_iso_now(char *, size_t, int);
 void		 sim_uuid4(char [37]);
+/* Whether the monitor relays a message (not a heartbeat, has msg_type). */
+int		 msg_relayable(const json_t *);
 void		 msg_enrich(json_t *);
 /* New event from a message (borrowed); the caller owns one reference. */
 struct sim_event *event_from_msg(json_t *);
@@ -90,6 +98,7 @@ enum fault_endpoint {
 	EP_STATUS,
 	EP_HEARTBEAT,
 	EP_AGENTS,
+	EP_HISTORY,	/* the REST history views (sim-history.c) */
 	EP_COUNT
 };
 /* One fault as taken for a request; strings owned by the struct. */
@@ -106,6 +115,7 @@ struct sim_fault {
 	int		 close;		/* RAW: close after the bytes */
 	unsigned int	 interval_ms;	/* DRIP */
 	unsigned int	 delay_ms;	/* any: wait before answering */
+	uint64_t	 size;		/* history: pad the answer to bytes */
 };
 void		 fault_init(void);
 void		 fault_free_all(void);
@@ -135,6 +145,8 @@ struct MHD_Response *stream_open(struct MHD_Connection *, struct sim_fault *,
 json_t		*stream_status(void);
 json_t		*stream_stats(void);
 uint64_t	 stream_dropped_total(void);
+/* Fault channel_drop: the next N messages of one client (id or NULL). */
+int		 stream_channel_drop(const char *, uint64_t, char **);
 
 /* sim-flood.c */
 void		 flood_init(void);
@@ -154,10 +166,50 @@ void		 registry_free(void);
 int		 registry_heartbeat(json_t *, json_t **);
 json_t		*registry_list(void);
 void		 registry_tick(void);
+/*
+ * The SSE subscriber rows of GET /api/subscribers/. subscriber_open()
+ * adds an active row for a new stream (client_id and filters borrowed);
+ * the row stays valid until subscriber_close(), after which the registry
+ * may evict it. subscriber_sent() counts messages delivered (lock-free).
+ */
+struct sim_subscriber;
+struct sim_subscriber *subscriber_open(struct MHD_Connection *, const char *,
+		    const json_t *);
+void		 subscriber_sent(struct sim_subscriber *, uint64_t);
+void		 subscriber_close(struct sim_subscriber *);
+json_t		*subscriber_list(void);
+void		 subscriber_free(void);
 
 /* sim-workflow.c */
 void		 workflow_start(void);
 void		 workflow_stop(void);
+/* Faults: 0, or -1 and *cause (the caller frees) when they cannot apply. */
+int		 workflow_stall_run(const char *, char **);
+int		 workflow_agent_silent(const char *, char **);
+
+/* sim-tz.c */
+/* UTC offset of America/New_York at a time, in seconds (US rule). */
+int		 sim_ny_offset(time_t);
+int64_t		 sim_usec_now(void);
+/* A time (microseconds since the epoch) as DRF renders it in New York. */
+void		 sim_iso_ny(int64_t, char *, size_t);
+
+/* sim-history.c */
+void		 history_init(void);
+void		 history_free(void);
+/*
+ * Record a message (borrowed, copied) as the monitor stores it, before
+ * enrichment; messages without msg_type and agent heartbeats are not.
+ */
+void		 history_record(const json_t *);
+/* GET views; each returns the status code and the body in *out. */
+int		 history_executions(struct MHD_Connection *, json_t **);
+int		 history_run_state(const char *, json_t **);
+int		 history_run_states(json_t **);
+int		 history_messages(struct MHD_Connection *, json_t **);
+int		 history_stf_files(struct MHD_Connection *, const char *,
+		    json_t **);
+json_t		*history_stats(void);
 
 /* sim-http.c */
 /* Start the daemon; -1 and *cause on error. *url gets the base URL. */

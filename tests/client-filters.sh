@@ -1,23 +1,27 @@
 #!/bin/sh
 # Filters: types go to the server as msg_types; agents and runs are
-# matched by the client (processed_by, sender_agent or sender; run ids as
-# text, number or string) unless --server-filters=all also sends them.
+# matched by the client (the agent a message is shown under: the first of
+# sender, processed_by, sender_agent; run ids as text, number or string)
+# unless --server-filters=all also sends them.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/client-lib.sh"
 
 sim_start --token t --no-workflow
 
-# server_filters: the filter the sim holds for our one client.
+# server_filters: the filter the sim holds for our one client (its active
+# subscriber row: the status endpoint's counts mean nothing).
 server_filters() {
-	sim_get /api/messages/stream/status/ | jq -c '.client_filters[]'
+	sim_get /api/subscribers/ | jq -c '.[] | select(.is_active) |
+	    .message_filters'
 }
 
 publish_set() {
 	pub '{"msg_type":"stf_gen","run_id":100042,"sender":"daq-a","n":1}'
-	pub '{"msg_type":"data_ready","run_id":"100042","processed_by":"data-b","n":2}'
+	pub '{"msg_type":"stf_ready","run_id":"100042","processed_by":"data-b","n":2}'
 	pub '{"msg_type":"stf_gen","run_id":7,"sender_agent":"data-b","n":3}'
 	pub '{"msg_type":"processing_complete","run_id":"x y","processed_by":"proc c","n":4}'
 	pub '{"msg_type":"sse_test","sender":"a,b","n":5}'
+	pub '{"msg_type":"stf_ready","run_id":"100042","sender":"data-c","processed_by":"daq-a","n":6}'
 }
 
 # run_case NAME EXPECTED ARGS...: the n of each message received, in order.
@@ -44,28 +48,29 @@ run_case() {
 
 run_case "type" "1 3 " -m stf_gen
 [ "$SF" = '{"msg_types":["stf_gen"]}' ] || fail "type: server filter $SF"
-run_case "type list" "1 2 3 " --message stf_gen,data_ready
-run_case "type repeated" "1 2 3 4 " -m stf_gen -m data_ready \
+run_case "type list" "1 2 3 6 " --message stf_gen,stf_ready
+run_case "type repeated" "1 2 3 4 6 " -m stf_gen -m stf_ready \
     -m processing_complete
 # --agent matches a message that carries only sender (the server's
-# processed_by filter would lose it), and sender_agent.
-run_case "agent via sender" "1 " -a daq-a -m stf_gen,data_ready
+# processed_by filter would lose it), and sender_agent; not 6, which is
+# shown under its sender data-c though processed_by names daq-a.
+run_case "agent via sender" "1 " -a daq-a -m stf_gen,stf_ready
 echo "$SF" | jq -e 'has("agents") | not' >/dev/null ||
     fail "agent: sent to the server by default: $SF"
-run_case "agent any field" "2 3 " --agent data-b -m stf_gen,data_ready
+run_case "agent by processed_by, sender_agent" "2 3 " --agent data-b -m stf_gen,stf_ready
 run_case "agent list" "1 2 3 4 " -a daq-a,data-b -a 'proc c' \
-    -m stf_gen,data_ready,processing_complete
+    -m stf_gen,stf_ready,processing_complete
 # A numeric run id matches --run as text.
-run_case "numeric run" "1 2 " -r 100042 -m stf_gen,data_ready
+run_case "numeric run" "1 2 6 " -r 100042 -m stf_gen,stf_ready
 run_case "run list" "3 4 " --run '7, x y' \
     -m stf_gen,processing_complete
-run_case "combined" "2 " -m data_ready -a data-b -r 100042
+run_case "combined" "2 " -m stf_ready -a data-b -r 100042
 echo "$SF" | jq -e 'has("run_ids") | not' >/dev/null ||
     fail "run: sent to the server by default: $SF"
 
 # --server-filters=all sends agents and runs too, escaped.
 run_case "server-filters=all" "2 " --server-filters=all -a data-b \
-    -r 100042 -m data_ready
+    -r 100042 -m stf_ready
 [ "$(echo "$SF" | jq -c '[.agents, .run_ids]')" = '[["data-b"],["100042"]]' ] ||
     fail "server-filters=all: $SF"
 run_case "escaped values" "4 " --server-filters=all -a 'proc c' \

@@ -8,21 +8,32 @@ REG="$T/reg.json"
 sim_start --token t --no-workflow --heartbeat-interval 0.5 \
     --registry-dump "$REG"
 
-M1='{"msg_type": "stf_gen", "run_id": 100042, "filename": "stf_001.dat", "sender": "daq-simulator", "message": "STF file generated", "sent_at": "2025-01-15T14:30:25.123Z"}'
-M2='{"msg_type":"data_ready","run_id":"run-7","processed_by":"data-agent","sender":"x","message":"tab\there \u001b[31mred"}'
+M1='{"msg_type": "stf_gen", "run_id": "102363", "filename": "swf.102363.000001.stf", "sender": "daq-agent-wenauseic-1", "message": "STF file generated", "sent_at": "2025-01-15T14:30:25.123Z"}'
+M2='{"msg_type":"stf_ready","run_id":"run-7","processed_by":"data-agent","sender":"x","message":"tab\there \u001b[31mred"}'
+# Types no client knows: their summary, error or status is their text.
+M3='{"msg_type":"payload_log_ready","namespace":"prodops","ok":true,"status":"done","summary":"3 payload logs ready","sender_agent":"unknown"}'
+M4='{"msg_type":"prodtask_status","namespace":"prodops","status":"green"}'
 
 # plain: one human line per message.
 dash_start --output plain
 dash_connected
 pub "$M1"
 pub "$M2"
-wait_for 5 out_has 'data_ready' || fail "plain: no data_ready line"
+pub "$M3"
+pub "$M4"
+wait_for 5 out_has 'prodtask_status' || fail "plain: no last line"
 kill -INT "$DASH_PID"; dash_wait
 [ "$DASH_RC" = 0 ] || fail "plain: exit $DASH_RC"
-grep -q '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] stf_gen  *daq-simulator  *100042  *stf_001.dat  STF file generated$' \
+grep -q '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] stf_gen  *daq-agent-wenauseic-1  *102363  *swf.102363.000001.stf  STF file generated$' \
     "$DASH_OUT" || { cat "$DASH_OUT"; fail "plain: bad stf_gen line"; }
-grep -q 'data_ready  *data-agent  *run-7  *-  tab here red$' "$DASH_OUT" ||
-    { cat "$DASH_OUT"; fail "plain: bad data_ready line"; }
+# The agent is the sender, before processed_by.
+grep -q 'stf_ready  *x  *run-7  *-  tab here red$' "$DASH_OUT" ||
+    { cat "$DASH_OUT"; fail "plain: bad stf_ready line"; }
+# No agent but the placeholder "unknown": none shown.
+grep -q 'payload_log_ready  *-  *-  *-  3 payload logs ready$' "$DASH_OUT" ||
+    { cat "$DASH_OUT"; fail "plain: bad payload_log_ready line"; }
+grep -q 'prodtask_status *-  *-  *-  green$' "$DASH_OUT" ||
+    { cat "$DASH_OUT"; fail "plain: bad prodtask_status line"; }
 grep -q "$(printf '\033')" "$DASH_OUT" && fail "plain: escape on a pipe"
 ok "plain"
 

@@ -106,7 +106,7 @@ static void
 test_match(void)
 {
 	struct filter	*f = filter_create();
-	struct msg	*sender, *num, *pb, *sa, *str;
+	struct msg	*sender, *num, *pb, *sa, *str, *hid, *unk;
 
 	/* PROTOCOL.md quirks: only `sender`, and a numeric run_id. */
 	sender = dec("stf_gen", "{\"msg_type\": \"stf_gen\", "
@@ -117,6 +117,10 @@ test_match(void)
 	    "\"sender\": \"daq-agent\"}");
 	sa = dec("x", "{\"msg_type\": \"start_run\", \"sender_agent\": \"s\"}");
 	str = dec("x", "{\"msg_type\": \"stf_gen\", \"run_id\": \"100042\"}");
+	hid = dec("x", "{\"sender\": \"real\", \"sender_agent\": "
+	    "\"data-agent\"}");
+	unk = dec("x", "{\"sender\": \"unknown\", \"processed_by\": \"real\", "
+	    "\"sender_agent\": \"unknown\"}");
 
 	CHECK(filter_match(f, sender));
 	CHECK(filter_match(f, num));
@@ -128,6 +132,22 @@ test_match(void)
 	CHECK(!filter_match(f, sa));
 	filter_add(f, FK_AGENT, "s");
 	CHECK(filter_match(f, sa));
+	filter_clear_all(f);
+	/*
+	 * Only the agent a message is shown under matches: not a
+	 * processed_by or sender_agent that its sender hides, nor the
+	 * monitor's placeholder "unknown".
+	 */
+	filter_add(f, FK_AGENT, "p");
+	CHECK(!filter_match(f, pb));
+	filter_add(f, FK_AGENT, "data-agent");
+	CHECK(filter_match(f, num));
+	CHECK(!filter_match(f, hid));
+	filter_add(f, FK_AGENT, "unknown");
+	CHECK(!filter_match(f, unk));
+	filter_add(f, FK_AGENT, "real");
+	CHECK(filter_match(f, unk));
+	CHECK(filter_match(f, hid));
 	filter_clear_all(f);
 
 	filter_add_list(f, FK_RUN, "100042");
@@ -160,6 +180,8 @@ test_match(void)
 	free(pb);
 	free(sa);
 	free(str);
+	free(hid);
+	free(unk);
 	filter_free(f);
 }
 

@@ -194,31 +194,192 @@ test_run_agent(void)
 	m = dec("x", "{\"sender\": \"s\"}");
 	CHECK_STR(msg_get(m, MF_AGENT), "s");
 	free(m);
+	/* The sender's own name comes first... */
 	m = dec("x", "{\"sender\": \"s\", \"sender_agent\": \"sa\"}");
-	CHECK_STR(msg_get(m, MF_AGENT), "sa");
+	CHECK_STR(msg_get(m, MF_AGENT), "s");
 	free(m);
 	m = dec("x", "{\"sender\": \"s\", \"sender_agent\": \"sa\", "
 	    "\"processed_by\": \"pb\"}");
-	CHECK_STR(msg_get(m, MF_AGENT), "pb");
+	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	CHECK_STR(msg_get(m, MF_PROCESSED_BY), "pb");
 	CHECK_STR(msg_get(m, MF_SENDER), "s");
 	CHECK_STR(msg_get(m, MF_SENDER_AGENT), "sa");
 	free(m);
-	m = dec("x", "{\"sender\": \"s\", \"processed_by\": \"\", "
-	    "\"sender_agent\": null}");
-	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	/* ...then processed_by, then the monitor's sender_agent. */
+	m = dec("x", "{\"sender_agent\": \"sa\", \"processed_by\": \"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "pb");
 	free(m);
-	m = dec("x", "{\"processed_by\": \"\\u001b[2J\", \"sender\": \"s\"}");
-	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	m = dec("x", "{\"sender\": \"\", \"processed_by\": \"\", "
+	    "\"sender_agent\": \"sa\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "sa");
 	free(m);
-	/* The monitor's "unknown" guess loses to a real sender... */
-	m = dec("x", "{\"sender\": \"s\", \"sender_agent\": \"unknown\"}");
-	CHECK_STR(msg_get(m, MF_AGENT), "s");
+	m = dec("x", "{\"sender\": null, \"processed_by\": \"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "pb");
+	free(m);
+	/* Controls are sanitized away first: nothing left is no name. */
+	m = dec("x", "{\"sender\": \"\\u001b[2J\", \"processed_by\": \"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "pb");
+	free(m);
+	/* The monitor's "unknown" is a placeholder, never an agent... */
+	m = dec("x", "{\"sender_agent\": \"unknown\", \"processed_by\": "
+	    "\"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "pb");
 	CHECK_STR(msg_get(m, MF_SENDER_AGENT), "unknown");
 	free(m);
-	/* ...but shows when nothing better is there. */
-	m = dec("x", "{\"sender_agent\": \"unknown\"}");
-	CHECK_STR(msg_get(m, MF_AGENT), "unknown");
+	m = dec("x", "{\"sender\": \"unk\\u006eown\", \"sender_agent\": "
+	    "\"sa\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "sa");
 	free(m);
+	/* ...even when nothing else is there: the message has no agent. */
+	m = dec("x", "{\"sender_agent\": \"unknown\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "");
+	free(m);
+	/* A name that only looks like the placeholder is a name. */
+	m = dec("x", "{\"sender\": \"Unknown\", \"processed_by\": \"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "Unknown");
+	free(m);
+	m = dec("x", "{\"sender\": \"unknown \", \"processed_by\": \"pb\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "unknown ");
+	free(m);
+}
+
+/*
+ * Every combination of the three agent fields, each absent, null, empty,
+ * blank, "unknown" or a name: the agent is the first name in the order
+ * sender, processed_by, sender_agent, or none; both decoders agree.
+ */
+static void
+test_agent_order(void)
+{
+	static const char *const keys[3] = { "sender", "processed_by",
+	    "sender_agent" };
+	static const char *const names[3] = { "s-agent", "pb-agent",
+	    "sa-agent" };
+	static const char *const vals[] = { NULL, "null", "\"\"", "\"  \"",
+	    "\"unknown\"", "\"\\t\"", "NAME" };
+	enum { NV = sizeof vals / sizeof vals[0] };
+	char		 json[512], *p;
+	const char	*want;
+	struct msg	*m;
+	int		 c, k, v[3], first, n = 0;
+
+	for (c = 0; c < NV * NV * NV; c++) {
+		v[0] = c % NV;
+		v[1] = c / NV % NV;
+		v[2] = c / (NV * NV);
+		p = json;
+		p += snprintf(p, sizeof json, "{\"msg_type\": \"t\"");
+		for (k = 0; k < 3; k++) {
+			if (vals[v[k]] == NULL)
+				continue;
+			if (strcmp(vals[v[k]], "NAME") == 0)
+				p += snprintf(p, sizeof json - (p - json),
+				    ", \"%s\": \"%s\"", keys[k], names[k]);
+			else
+				p += snprintf(p, sizeof json - (p - json),
+				    ", \"%s\": %s", keys[k], vals[v[k]]);
+		}
+		snprintf(p, sizeof json - (p - json), "}");
+		want = "";
+		for (first = 0; first < 3; first++) {
+			if (vals[v[first]] != NULL &&
+			    strcmp(vals[v[first]], "NAME") == 0) {
+				want = names[first];
+				break;
+			}
+		}
+		m = dec("x", json);
+		if (strcmp(msg_get(m, MF_AGENT), want) != 0) {
+			fprintf(stderr, "%s: agent \"%s\", want \"%s\"\n",
+			    json, msg_get(m, MF_AGENT), want);
+			t_failed++;
+		} else
+			t_passed++;
+		free(m);
+		same("x", json, strlen(json), __LINE__);
+		n++;
+	}
+	CHECK_INT(n, 343);
+}
+
+/* The message types of PROTOCOL.md's catalogue, as the monitor relays them. */
+static void
+test_catalogue(void)
+{
+	struct msg	*m;
+
+	m = dec("stf_gen", "{\"msg_type\": \"stf_gen\", \"sender\": "
+	    "\"daq-agent-wenauseic-1\", \"namespace\": \"wenauseic\", "
+	    "\"execution_id\": \"stf_datataking-wenauseic-0044\", "
+	    "\"run_id\": \"102363\", \"filename\": "
+	    "\"swf.102363.000001.stf\", \"sequence\": 1, \"state\": "
+	    "\"run\", \"substate\": \"physics\", \"sender_agent\": "
+	    "\"daq-agent-wenauseic-1\", \"recipient_agent\": \"all\", "
+	    "\"queue_name\": \"epictopic\", \"sent_at\": "
+	    "\"2026-06-01T12:00:00.5+00:00\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "daq-agent-wenauseic-1");
+	CHECK_INT(m->off[MF_AGENT], m->off[MF_SENDER]);
+	CHECK_STR(msg_get(m, MF_RUN), "102363");
+	CHECK_STR(msg_get(m, MF_NAMESPACE), "wenauseic");
+	CHECK_STR(msg_get(m, MF_FILE), "swf.102363.000001.stf");
+	CHECK_STR(msg_get(m, MF_TEXT), "");
+	CHECK_INT(m->family, FAM_DATA);
+	free(m);
+	/* A data agent names itself twice; sender still comes first. */
+	m = dec("stf_ready", "{\"msg_type\": \"stf_ready\", \"sender\": "
+	    "\"data-agent-wenauseic-2\", \"processed_by\": "
+	    "\"data-agent-wenauseic-2\", \"run_id\": \"102363\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "data-agent-wenauseic-2");
+	CHECK_INT(m->family, FAM_DATA);
+	free(m);
+	m = dec("tf_file_registered", "{\"msg_type\": "
+	    "\"tf_file_registered\", \"processed_by\": "
+	    "\"fastmon-agent-wenauseic-1\", \"status\": \"registered\"}");
+	CHECK_STR(msg_get(m, MF_AGENT), "fastmon-agent-wenauseic-1");
+	CHECK_STR(msg_get(m, MF_TEXT), "registered");
+	free(m);
+	/* Types a client does not know show their text. */
+	m = dec("announcement", "{\"msg_type\": \"announcement\", "
+	    "\"sender\": \"wenauseic\", \"message\": \"beam back at 14:00\", "
+	    "\"source\": \"mcp_send_message\"}");
+	CHECK_STR(msg_get(m, MF_TEXT), "beam back at 14:00");
+	CHECK_INT(m->family, FAM_UNKNOWN);
+	free(m);
+	m = dec("payload_log_ready", "{\"msg_type\": \"payload_log_ready\", "
+	    "\"namespace\": \"prodops\", \"ok\": true, \"status\": "
+	    "\"done\", \"summary\": \"3 logs ready\", \"task_name\": \"t\"}");
+	CHECK_STR(msg_get(m, MF_TEXT), "3 logs ready");
+	CHECK_STR(msg_get(m, MF_NAMESPACE), "prodops");
+	free(m);
+	m = dec("prodtask_failed", "{\"ok\": false, \"status\": \"failed\", "
+	    "\"error\": \"quota exceeded\"}");
+	CHECK_STR(msg_get(m, MF_TEXT), "quota exceeded");
+	free(m);
+	m = dec("canary_assess_complete", "{\"status\": \"green\", "
+	    "\"summary\": \"\", \"message\": null}");
+	CHECK_STR(msg_get(m, MF_TEXT), "green");
+	free(m);
+	/* message beats summary beats error beats status. */
+	m = dec("x", "{\"status\": \"st\", \"error\": \"er\", "
+	    "\"summary\": \"su\", \"message\": \"me\"}");
+	CHECK_STR(msg_get(m, MF_TEXT), "me");
+	free(m);
+	m = dec("x", "{\"status\": \"st\", \"error\": \"er\", "
+	    "\"summary\": \"su\"}");
+	CHECK_STR(msg_get(m, MF_TEXT), "su");
+	free(m);
+	m = dec("x", "{\"status\": \"st\", \"error\": \"e\\u0072\"}");
+	CHECK_STR(msg_get(m, MF_TEXT), "er");
+	free(m);
+	/* A structured summary is shown as compact JSON. */
+	m = dec("x", "{\"message\": \"\", \"summary\": {\"n\": 3}}");
+	CHECK_STR(msg_get(m, MF_TEXT), "{\"n\":3}");
+	free(m);
+	SAME("{\"message\": \"\", \"summary\": {\"n\": 3}, \"status\": 1}");
+	SAME("{\"message\": \"\", \"summary\": 2.5}");
+	SAME("{\"summary\": \"\", \"error\": \"\\u00e9\", \"status\": \"s\"}");
+	SAME("{\"status\": true}");
+	SAME("{\"message\": \"m\", \"status\": 1.5}");
 }
 
 static void
@@ -298,7 +459,8 @@ test_hostile(void)
 {
 	static const char *keys[] = { "msg_type", "processed_by",
 	    "sender_agent", "sender", "run_id", "filename", "message",
-	    "namespace", "state", "substate", "sent_at" };
+	    "namespace", "state", "substate", "sent_at", "summary", "error",
+	    "status" };
 	char		 json[4096], *p = json;
 	struct msg	*m;
 	size_t		 i;
@@ -453,6 +615,26 @@ test_family(void)
 	CHECK_INT(msg_is_lifecycle("End_run"), 0);
 }
 
+/* The catalogue of PROTOCOL.md's Messages table, for the -m warning. */
+static void
+test_known_types(void)
+{
+	const char	*known[] = { "run_imminent", "start_run", "resume_run",
+	    "pause_run", "end_run", "stf_gen", "stf_ready",
+	    "tf_file_registered", "sse_test", "processing_complete",
+	    "announcement", "payload_log_ready", "prodtask_created",
+	    "panda_task_operation_done", "canary_assess_complete",
+	    "tf_ready" };
+	const char	*unknown[] = { "data_ready", "stf_gen2", "Stf_gen",
+	    "", "_ready", "prodtask_", "heartbeat", "connected", "endrun" };
+	size_t		 i;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		CHECK_INT(msg_type_known(known[i]), 1);
+	for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+		CHECK_INT(msg_type_known(unknown[i]), 0);
+}
+
 int
 main(void)
 {
@@ -460,10 +642,13 @@ main(void)
 	test_layout();
 	test_same();
 	test_run_agent();
+	test_agent_order();
+	test_catalogue();
 	test_types();
 	test_hostile();
 	test_huge();
 	test_time();
 	test_family();
+	test_known_types();
 	return (t_done("t-msg"));
 }

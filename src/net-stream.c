@@ -376,7 +376,7 @@ stream_check_done(struct stream *s, CURLcode rc)
 		    s->req.errbuf);
 		log_info("status pre-check failed (%s); trying the stream", why);
 	} else
-		log_debug("status pre-check: %.*s", (int)s->bodylen, s->body);
+		log_debug("status pre-check: token accepted");
 	net_req_free(&s->req);
 	stream_begin(s, PH_STREAM);
 }
@@ -449,7 +449,7 @@ stream_begin(struct stream *s, enum stream_phase phase)
 {
 	struct net_req	*r = &s->req;
 	const char	*id;
-	char		*h;
+	char		*h, loc[128];
 
 	s->phase = phase;
 	s->accepted = 0;
@@ -465,6 +465,10 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	} else {
 		net_req_init(r, s->cfg, s->url, "text/event-stream");
 		net_req_header(r, "Cache-Control: no-cache");
+		cfg_location(s->cfg, loc, sizeof loc);
+		xasprintf(&h, "X-Client-Location: %s", loc);
+		net_req_header(r, h);
+		free(h);
 		id = stream_last_id(s);
 		if (*id != '\0') {
 			xasprintf(&h, "Last-Event-ID: %s", id);

@@ -142,7 +142,7 @@ struct tui {
 	struct runs	*runs;
 
 	struct filter	*vf;		/* the view filter */
-	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R */
+	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R/S */
 	struct filter	*sub_pending;	/* subscription being edited */
 
 	struct view_inst tops[TOP_COUNT];

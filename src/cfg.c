@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "filter.h"
 #include "log.h"
@@ -48,7 +49,9 @@ enum cfg_key {
 	K_CONFIG, K_RECORD, K_REPLAY, K_INSECURE, K_ALLOW_HTTP,
 	K_SERVER_FILTERS, K_NO_COLOR, K_OUTPUT, K_MESSAGE, K_AGENT, K_RUN,
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
-	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_NSFILTER, K_LOCATION,
+	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
+	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_NSFILTER,
+	K_LOCATION,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -107,9 +110,16 @@ static const struct cfg_entry cfg_table[] = {
 	{ "demo", K_DEMO, T_BOOL, 0, 0, 0 },
 	{ "count", K_NCOUNT, T_COUNT, 0, 1, 1e12 },
 	{ "exit-on-close", K_EXIT_ON_CLOSE, T_BOOL, 0, 0, 0 },
+	{ "stall-after", K_STALL_AFTER, T_DOUBLE, 0, 1, 86400 },
+	{ "behind-files", K_BEHIND_FILES, T_COUNT, 0, 1, 1000000 },
+	{ "behind-after", K_BEHIND_AFTER, T_DOUBLE, 0, 1, 86400 },
+	{ "stale-after", K_STALE_AFTER, T_DOUBLE, 0, 60, 30 * 86400 },
+	{ "bell", K_BELL, T_BOOL, 0, 0, 0 },
 };
 
-static const char *cfg_outputs[] = { "tui", "plain", "json", "events" };
+static const char *cfg_outputs[] = {
+	"tui", "plain", "json", "events", "alerts"
+};
 
 static int	cfg_has_controls(const char *);
 static size_t	cfg_chars(const char *);
@@ -440,6 +450,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->no_color = b;
 		else if (e->key == K_EXIT_ON_CLOSE)
 			cfg->exit_on_close = b;
+		else if (e->key == K_BELL)
+			cfg->bell = b;
 		else
 			cfg->demo = b;
 		return (0);
@@ -455,6 +467,12 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->idle_timeout = d;
 		else if (e->key == K_HEARTBEAT)
 			cfg->agent_interval = d;
+		else if (e->key == K_STALL_AFTER)
+			cfg->stall_after = d;
+		else if (e->key == K_BEHIND_AFTER)
+			cfg->behind_after = d;
+		else if (e->key == K_STALE_AFTER)
+			cfg->stale_after = d;
 		else
 			cfg->speed = d;
 		return (0);
@@ -474,18 +492,21 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->keep = z;
 		else if (e->key == K_NCOUNT)
 			cfg->count = z;
+		else if (e->key == K_BEHIND_FILES)
+			cfg->behind_files = z;
 		else
 			cfg->keep_bytes = z;
 		return (0);
 	case T_OUTPUT:
-		for (i = 0; value != NULL && i < 4; i++) {
+		for (i = 0; value != NULL && i < sizeof cfg_outputs /
+		    sizeof cfg_outputs[0]; i++) {
 			if (strcmp(value, cfg_outputs[i]) == 0) {
 				cfg->output = i;
 				return (0);
 			}
 		}
-		return (cfg_bad(e, value, "is not tui, plain, json or events",
-		    cause));
+		return (cfg_bad(e, value, "is not tui, plain, json, events or "
+		    "alerts", cause));
 	case T_SFILTERS:
 		if (value != NULL && strcmp(value, "types") == 0)
 			cfg->server_filters_all = 0;
@@ -616,6 +637,10 @@ cfg_init(struct cfg *cfg)
 	cfg->max_event = SSE_DEFAULT_MAX_EVENT;
 	cfg->keep = CFG_DEFAULT_KEEP;
 	cfg->keep_bytes = CFG_DEFAULT_KEEP_BYTES;
+	cfg->stall_after = ALERT_DEFAULT_STALL;
+	cfg->behind_files = ALERT_DEFAULT_BEHIND_N;
+	cfg->behind_after = ALERT_DEFAULT_BEHIND;
+	cfg->stale_after = ALERT_DEFAULT_STALE;
 }
 
 /* Free a configuration's strings and filter, wiping the token. */
@@ -632,6 +657,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->record);
 	free(cfg->replay);
 	free(cfg->location);
+	free(cfg->file_read);
 	filter_free(cfg->filter);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -858,7 +884,7 @@ cfg_load_file(struct cfg *cfg, const char *path, int need,
 	rc = cfg_parse_buf(cfg, buf, len, path, src, cause);
 	explicit_bzero(buf, len);
 	free(buf);
-	return (rc);
+	return (rc == 0 ? 1 : rc);
 }
 
 /* Read the token from the first line of the token file. */
@@ -929,7 +955,10 @@ cfg_load(struct cfg *cfg, char **cause)
 	if (path != NULL)
 		rc = cfg_load_file(cfg, path, cfg->config_file != NULL,
 		    SRC_FILE, cause);
-	free(path);
+	free(cfg->file_read);
+	cfg->file_read = rc > 0 ? path : NULL;
+	if (rc <= 0)
+		free(path);
 	if (rc < 0)
 		return (-1);
 	if (home != NULL) {
@@ -1063,6 +1092,40 @@ cfg_location(const struct cfg *cfg, char *buf, size_t size)
 			return;
 		s = NULL;	/* blank: the default instead */
 	}
+}
+
+/* Where a key's value came from, in words. */
+const char *
+cfg_where(const struct cfg *cfg, const char *key)
+{
+	const struct cfg_entry	*e;
+
+	if ((e = cfg_lookup(key)) == NULL)
+		return ("?");
+	switch (cfg->src[e->key]) {
+	case SRC_FLAG:
+		return ("the command line");
+	case SRC_ENV:
+		return ("the environment");
+	case SRC_DOTENV:
+		return ("~/.env");
+	case SRC_FILE:
+		return (cfg->file_read != NULL ? cfg->file_read :
+		    "the config file");
+	default:
+		return ("the default");
+	}
+}
+
+/* Read the token file again, if the token comes from one. */
+int
+cfg_reload_token(struct cfg *cfg, char **cause)
+{
+	*cause = NULL;
+	if (cfg->token_file == NULL ||
+	    cfg->src[K_TOKEN] > cfg->src[K_TOKEN_FILE])
+		return (0);
+	return (cfg_load_token(cfg, cause));
 }
 
 /* Return a token shortened so that it is safe to show. */

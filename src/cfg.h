@@ -9,7 +9,7 @@
 
 struct filter;
 
-enum out_mode { OUT_TUI, OUT_PLAIN, OUT_JSON, OUT_EVENTS };
+enum out_mode { OUT_TUI, OUT_PLAIN, OUT_JSON, OUT_EVENTS, OUT_ALERTS };
 
 /* Where a value came from; a value is only replaced from a source >= its own. */
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
@@ -27,6 +27,7 @@ struct cfg {
 	char		*cacert;	/* CA bundle, REQUESTS_CA_BUNDLE */
 	char		*namespace;
 	char		*config_file;	/* explicit --config, else NULL */
+	char		*file_read;	/* the config file read, or NULL */
 	char		*record;	/* --record FILE */
 	char		*replay;	/* --replay FILE */
 	char		*location;	/* X-Client-Location; NULL: default */
@@ -46,8 +47,14 @@ struct cfg {
 	size_t		 keep;		/* retained messages */
 	size_t		 keep_bytes;	/* retained bytes */
 	int		 verbose;
+	/* Alerts (alert.h has the defaults). */
+	double		 stall_after;	/* a running run silent this long */
+	double		 behind_after;	/* oldest unprocessed file this old */
+	double		 stale_after;	/* a running execution this old */
+	unsigned	 behind_files;	/* files generated, not processed */
+	int		 bell;		/* ring on a new alert */
 
-	unsigned char	 src[32];	/* per key: enum cfg_source */
+	unsigned char	 src[64];	/* per key: enum cfg_source */
 };
 
 /* Fill with defaults (output: tui on a tty, else plain). Free with cfg_free. */
@@ -92,6 +99,19 @@ int	cfg_check(const struct cfg *, char **cause);
  * most 100 bytes.
  */
 void	cfg_location(const struct cfg *, char *buf, size_t size);
+
+/*
+ * Where key's value came from: "the command line", "the environment",
+ * "~/.env", the config file's path or "the default". Static or owned by
+ * cfg.
+ */
+const char *cfg_where(const struct cfg *, const char *key);
+
+/*
+ * Read the token file again (after the user fixed it), when the token
+ * comes from one. Returns 0 (also when there is none) or -1 with *cause.
+ */
+int	cfg_reload_token(struct cfg *, char **cause);
 
 /* A token safe to show: its first 4 characters then "...". Caller frees. */
 char	*cfg_token_hint(const char *token);

@@ -357,6 +357,17 @@ client_connected(struct client *c, struct csub *cs,
 }
 
 /* Deliver one event (from a stream or a replay) to the sink. */
+/* Write an event to the recording, counting those it misses. */
+static void
+client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
+{
+	if (c->rec == NULL || record_event(c->rec, ev, recv_us) == 0)
+		return;
+	c->st.rec_lost++;
+	snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
+	    record_error(c->rec));
+}
+
 void
 client_deliver(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot)
@@ -371,8 +382,7 @@ client_deliver(struct client *c, const struct sse_event *ev,
 			return;
 		}
 		c->st.messages++;
-		if (c->rec != NULL)
-			record_event(c->rec, ev, recv_us);
+		client_record(c, ev, recv_us);
 		if (c->sink.on_event != NULL)
 			c->sink.on_event(ev, recv_us, c->arg);
 		if (c->sink.on_message == NULL)
@@ -389,8 +399,7 @@ client_deliver(struct client *c, const struct sse_event *ev,
 		c->sink.on_message(m, c->arg);
 		return;
 	}
-	if (c->rec != NULL)
-		record_event(c->rec, ev, recv_us);
+	client_record(c, ev, recv_us);
 	if (c->sink.on_event != NULL)
 		c->sink.on_event(ev, recv_us, c->arg);
 }
@@ -607,16 +616,17 @@ client_start(struct client *c)
 	if (c->cfg->record != NULL) {
 		if ((c->rec = record_open(c->loop, c->cfg->record, &cause)) ==
 		    NULL) {
-			log_error("%s", cause);
+			log_error("--record %s", cause);
 			free(cause);
-		}
+		} else
+			c->st.recording = 1;
 	}
 	if (c->cfg->replay != NULL) {
 		c->rep = replay_open(c, c->loop, c->cfg, &c->st);
 		return;
 	}
 	if (c->cfg->insecure)
-		log_warn("WARNING: --insecure: TLS certificates are NOT "
+		log_warn("--insecure: TLS certificates are NOT "
 		    "verified; the token can be stolen by anyone in between");
 	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
 	client_describe(c);
@@ -717,8 +727,16 @@ client_set_local_filter(struct client *c, const struct filter *f)
 void
 client_retry_now(struct client *c)
 {
-	if (c->started && !c->stopped && c->rep == NULL)
-		timer_arm(c->loop, &c->t_retry, 0);
+	char	*cause;
+
+	if (!c->started || c->stopped || c->rep != NULL)
+		return;
+	/* The user may have fixed the token file: read it again. */
+	if (cfg_reload_token(c->cfg, &cause) != 0) {
+		log_warn("%s", cause);
+		free(cause);
+	}
+	timer_arm(c->loop, &c->t_retry, 0);
 }
 
 static size_t
@@ -834,6 +852,9 @@ client_replay_skip(struct client *c, double seconds)
 void
 client_record_reopen(struct client *c)
 {
-	if (c->rec != NULL)
+	if (c->rec != NULL) {
 		record_reopen(c->rec);
+		snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
+		    record_error(c->rec));
+	}
 }

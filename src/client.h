@@ -68,6 +68,9 @@ struct client_status {
 	uint64_t	 bytes;
 	int64_t		 last_byte;	/* wall us */
 	int64_t		 last_sent;	/* sent_at (wall us) of the newest msg */
+	int		 recording;	/* --record file open */
+	uint64_t	 rec_lost;	/* events not written to it */
+	char		 rec_error[128]; /* why, "" while writing works */
 };
 
 /*

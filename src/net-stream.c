@@ -341,6 +341,30 @@ stream_header(char *p, size_t size, size_t nmemb, void *arg)
 	return (len);
 }
 
+/*
+ * A certificate that fails verification will fail the same way on every
+ * retry: a permanent failure, said in words. Returns 1 if rc was one.
+ */
+static int
+stream_tls_failed(struct stream *s, CURLcode rc)
+{
+	char	err[120];
+
+	if (rc != CURLE_PEER_FAILED_VERIFICATION &&
+	    rc != CURLE_SSL_CACERT_BADFILE && rc != CURLE_SSL_ISSUER_ERROR)
+		return (0);
+	net_reason(err, sizeof err, 0, NULL, 0, rc, s->req.errbuf);
+	snprintf(s->reason, sizeof s->reason, "TLS certificate verification "
+	    "failed, not retrying: %s (check the host name and --cacert or "
+	    "REQUESTS_CA_BUNDLE)", err);
+	s->http_code = 0;
+	net_req_free(&s->req);
+	s->phase = PH_NONE;
+	log_error("%s", s->reason);
+	stream_set(s, CONN_FAILED, NULL);
+	return (1);
+}
+
 /* The pre-check finished: fail for good, or go on to the stream. */
 static void
 stream_check_done(struct stream *s, CURLcode rc)
@@ -363,6 +387,8 @@ stream_check_done(struct stream *s, CURLcode rc)
 		stream_set(s, CONN_FAILED, NULL);
 		return;
 	}
+	if (rc != CURLE_OK && s->code == 0 && stream_tls_failed(s, rc))
+		return;
 	if (rc != CURLE_OK && s->code == 0) {
 		/* No answer at all: the stream would fare no better. */
 		net_reason(why, sizeof why, 0, NULL, 0, rc, s->req.errbuf);
@@ -426,6 +452,8 @@ stream_done(CURL *easy, CURLcode rc, void *arg)
 		stream_set(s, CONN_FAILED, NULL);
 		return;
 	}
+	if (!was_open && s->code == 0 && stream_tls_failed(s, rc))
+		return;
 	if (was_open && rc == CURLE_OK && s->cfg->exit_on_close) {
 		net_req_free(&s->req);
 		stream_set(s, CONN_CLOSED, "server closed the stream");

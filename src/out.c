@@ -11,10 +11,17 @@
  * jscan (what jansson accepts as an object) and written as received.
  * With a filter, messages are decoded to be matched, then written the
  * same way.
+ *
+ * alerts feeds every decoded message, the stream's state and the agents
+ * registry to the alert engine, ticks it every second, and writes one
+ * JSON line per raised or cleared alert, flushed at once.
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +32,7 @@
 
 #include <jansson.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
@@ -33,11 +41,13 @@
 #include "loop.h"
 #include "msg.h"
 #include "out.h"
+#include "run.h"
 #include "sse.h"
 #include "text.h"
 #include "xmalloc.h"
 
 #define OUT_BUFFER	(256 * 1024)
+#define OUT_HUP_EVERY	0.5	/* seconds between looks at stdout */
 
 struct out {
 	struct loop	*loop;
@@ -51,6 +61,10 @@ struct out {
 	uint64_t	 skipped;	/* json: data not an object */
 	char		 lastwhy[256];
 	enum conn_state	 laststate;
+	struct timer	 t_hup;
+	struct alerts	*alerts;
+	struct runs	*runs;		/* alerts: the gap facts */
+	struct timer	 t_alerts;
 };
 
 /* stdout's buffer: static, as it must outlive every write and exit(). */
@@ -79,6 +93,31 @@ out_failed(struct out *o)
 		o->code = SWF_EXIT_OUTPUT;
 		loop_exit(o->loop, SWF_EXIT_OUTPUT);
 	}
+}
+
+/*
+ * Whether the reader of stdout has gone, seen without writing: a pipe or
+ * socket whose other end closed polls as POLLERR or POLLHUP. libcurl's
+ * poll reports only POLLIN/POLLOUT/POLLPRI for extra descriptors, so
+ * this is a short timer rather than a watched descriptor.
+ */
+static void
+out_hup(void *arg)
+{
+	struct out	*o = arg;
+	struct pollfd	 pfd;
+
+	pfd.fd = STDOUT_FILENO;
+	pfd.events = 0;
+	pfd.revents = 0;
+	if (!o->dead && poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+		log_debug("stdout closed");
+		o->dead = 1;
+		loop_exit(o->loop, SWF_EXIT_OK);
+		return;
+	}
+	timer_arm(o->loop, &o->t_hup, OUT_HUP_EVERY);
 }
 
 static void
@@ -244,11 +283,79 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 		out_counted(o);
 }
 
+/* alerts: a transition, written and flushed at once. */
+static void
+out_alert(const struct alert *a, int raised, void *arg)
+{
+	struct out	*o = arg;
+	char		*line;
+
+	if (o->dead)
+		return;
+	line = alert_json(a, raised);
+	fputs(line, stdout);
+	putchar('\n');
+	free(line);
+	out_check(o);
+	out_flush(o);
+}
+
+static void
+out_alert_msg(struct msg *m, void *arg)
+{
+	struct out	*o = arg;
+
+	runs_add(o->runs, m);
+	alerts_message(o->alerts, m);
+	free(m);
+}
+
+static void
+out_alert_tick(void *arg)
+{
+	struct out	*o = arg;
+	int64_t		 now = now_wall_us();
+
+	alerts_gaps_runs(o->alerts, o->runs, now);
+	alerts_tick(o->alerts, now);
+	timer_arm(o->loop, &o->t_alerts, 1.0);
+}
+
+static void
+out_alert_registry(json_t *arr, const char *why, void *arg)
+{
+	struct out	*o = arg;
+
+	if (arr != NULL)
+		alerts_registry_json(o->alerts, arr, now_wall_us());
+	else
+		log_debug("%s", why);
+}
+
+/* Whether the client has a stream open (or replays one). */
+static int
+out_stream_open(const struct client_status *st)
+{
+	switch (st->state) {
+	case CONN_CONNECTED:
+	case CONN_STALLED:
+	case CONN_REPLAY:
+	case CONN_REPLAY_DONE:
+	case CONN_REPLAY_PAUSED:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
 static void
 out_status(const struct client_status *st, void *arg)
 {
 	struct out	*o = arg;
 
+	if (o->alerts != NULL)
+		alerts_stream(o->alerts, out_stream_open(st), st->reason,
+		    now_wall_us());
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;
@@ -298,6 +405,8 @@ int
 out_run(struct loop *l, struct cfg *cfg)
 {
 	struct client_sink	 sink;
+	struct stat		 sb;
+	struct alert_cfg	 acfg;
 	struct out		 o;
 	const char		*term;
 	int			 code;
@@ -331,6 +440,14 @@ out_run(struct loop *l, struct cfg *cfg)
 	case OUT_EVENTS:
 		sink.on_event = out_event;
 		break;
+	case OUT_ALERTS:
+		sink.on_message = out_alert_msg;
+		alert_cfg_init(&acfg, cfg);
+		o.alerts = alerts_create(&acfg, out_alert, &o);
+		o.runs = runs_create(0, 0, 0);
+		timer_init(&o.t_alerts, out_alert_tick, &o);
+		timer_arm(l, &o.t_alerts, 1.0);
+		break;
 	default:
 		sink.on_message = out_plain;
 		break;
@@ -341,14 +458,33 @@ out_run(struct loop *l, struct cfg *cfg)
 	loop_signal(l, SIGHUP, out_signal, &o);
 	loop_signal(l, SIGUSR1, out_usr1, &o);
 	loop_idle(l, out_flush, &o);
+	timer_init(&o.t_hup, out_hup, &o);
+	if (fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+	    S_ISSOCK(sb.st_mode)))
+		timer_arm(l, &o.t_hup, OUT_HUP_EVERY);
 
 	client_start(o.client);
+	if (o.alerts != NULL)
+		client_poll_registry(o.client, 1, out_alert_registry, &o);
 	code = loop_run(l);
+	timer_cancel(l, &o.t_hup);
+	if (o.alerts != NULL) {
+		/* No transitions from the shutdown itself. */
+		timer_cancel(l, &o.t_alerts);
+		alerts_free(o.alerts);
+		o.alerts = NULL;
+		runs_free(o.runs);
+		o.runs = NULL;
+	}
 	if (o.code != 0)
 		code = o.code;
 	client_stop(o.client);
 	out_flush(&o);
 	loop_unidle(l, out_flush, &o);
+	if (client_status(o.client)->rec_lost > 0)
+		log_error("%llu events not recorded to %s",
+		    (unsigned long long)client_status(o.client)->rec_lost,
+		    cfg->record);
 	if (o.skipped > 0)
 		log_warn("%llu messages skipped: data not a JSON object",
 		    (unsigned long long)o.skipped);

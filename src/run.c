@@ -164,6 +164,7 @@ run_free(struct run *r)
 	free(r->hist);
 	tally_free(&r->types);
 	tally_free(&r->agents);
+	hist_seqs_free(&r->seqs);
 	free(r->id);
 	free(r->ns);
 	free(r->state);
@@ -396,11 +397,34 @@ run_hist_at(const struct run *r, size_t i)
 	return (&r->hist[(r->nhist + i) % RUN_HIST_MAX]);
 }
 
+/* Sequences, end_run's total and joining mid-way. */
+static void
+run_account_seq(struct run *r, const struct msg *m, const char *type)
+{
+	struct hist_key	k;
+	int		stf = strcmp(type, "stf_gen") == 0;
+
+	if (r->total == 0 && strcmp(type, "run_imminent") != 0)
+		r->midway = 1;
+	if (!stf && strcmp(type, "end_run") != 0)
+		return;
+	if (!m->is_json || hist_key_of(msg_json(m), m->jsonlen, &k) != 0)
+		return;
+	if (stf && k.seq >= 1) {
+		if ((uint64_t)k.seq > (uint64_t)r->seqs.max + 1 && r->merged)
+			r->merged = 0;	/* a new hole */
+		hist_seqs_add(&r->seqs, k.seq);
+	} else if (!stf && k.total > 0)
+		r->seqs.expect = k.total > HIST_SEQ_MAX ? HIST_SEQ_MAX :
+		    (uint32_t)k.total;
+}
+
 static void
 run_account(struct run *r, const struct msg *m, const char *type)
 {
 	const char	*s;
 
+	run_account_seq(r, m, type);
 	r->total++;
 	r->last_us = m->recv_us;
 	if (strcmp(type, "stf_gen") == 0)
@@ -432,6 +456,51 @@ run_account(struct run *r, const struct msg *m, const char *type)
 	}
 	tally_add(&r->types, type);
 	tally_add(&r->agents, msg_get(m, MF_AGENT));
+}
+
+uint32_t
+run_missing(const struct run *r)
+{
+	return (hist_seqs_missing(&r->seqs));
+}
+
+size_t
+run_missing_list(const struct run *r, uint32_t from, uint32_t *out, size_t n)
+{
+	return (hist_seqs_list(&r->seqs, from, out, n));
+}
+
+char *
+run_missing_text(const struct run *r, char *buf, size_t size)
+{
+	return (hist_seqs_ranges(&r->seqs, buf, size));
+}
+
+uint32_t
+run_stf_expected(const struct run *r)
+{
+	return (hist_seqs_last(&r->seqs));
+}
+
+int
+run_midway(const struct run *r)
+{
+	return (r->midway);
+}
+
+int
+run_merged(const struct run *r)
+{
+	return (r->merged);
+}
+
+void
+runs_set_merged(struct runs *rs, const char *id)
+{
+	struct run	*r;
+
+	if ((r = runs_find(rs, id)) != NULL)
+		r->merged = 1;
 }
 
 void

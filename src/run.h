@@ -13,6 +13,8 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 
+#include "history.h"
+
 struct msg;
 
 #define RUNS_DEFAULT_MAX_RUNS	4096
@@ -66,6 +68,10 @@ struct run {
 	uint64_t	 nhist;		/* changes seen in all */
 	struct tally	 types;
 	struct tally	 agents;
+	/* stf_gen sequences seen (and end_run's total_stf_files). */
+	struct hist_seqs seqs;
+	int		 midway;	/* first seen after its start */
+	int		 merged;	/* its history was read since */
 };
 
 struct agent {
@@ -142,6 +148,36 @@ struct agent	*runs_find_agent(struct runs *, const char *name);
 /* The i-th change of a run's retained history, oldest first. */
 size_t		 run_hist_len(const struct run *);
 const struct run_change *run_hist_at(const struct run *, size_t);
+
+/*
+ * The run's stf_gen sequences from 1 to the last one expected (the
+ * highest seen, or end_run's total_stf_files if larger) that were not
+ * seen. Until run_merged() these include holes that the history may still
+ * fill; after it they are known to be missing.
+ */
+uint32_t	 run_missing(const struct run *);
+
+/* Up to n missing sequences from from upwards into out; how many. */
+size_t		 run_missing_list(const struct run *, uint32_t from,
+		    uint32_t *out, size_t n);
+
+/* The missing sequences as text ranges ("16–18, 21") into buf. */
+char		*run_missing_text(const struct run *, char *buf, size_t size);
+
+/* STF files the sequence numbers say there are (or end_run's total). */
+uint32_t	 run_stf_expected(const struct run *);
+
+/* Whether the run was first seen after its start (joined mid-way). */
+int		 run_midway(const struct run *);
+
+/*
+ * Whether a history read of the run's execution finished after the run
+ * was seen mid-way or a hole opened: its gaps are then known.
+ */
+int		 run_merged(const struct run *);
+
+/* Mark a run's history merged (by the front end, when the engine says). */
+void		 runs_set_merged(struct runs *, const char *id);
 
 /* Order of run ids: all-digit ids numerically and first, then bytes. */
 int		 run_id_cmp(const char *, const char *);

@@ -801,6 +801,9 @@ tui_draw_tabs(struct tui *t, int y)
 }
 
 /* What to fix, over the view, when the stream cannot work. */
+/* How net-stream.c starts a certificate failure's reason. */
+#define TUI_TLS_FAILED "TLS certificate verification failed, not retrying: "
+
 static void
 tui_draw_trouble(struct tui *t, int y, int h)
 {
@@ -817,6 +820,15 @@ tui_draw_trouble(struct tui *t, int y, int h)
 		l[0] = "The monitor rejected the token.";
 		l[2] = "Set SWF_API_TOKEN (environment or ~/.env) or "
 		    "--token-file FILE,";
+		l[3] = "then restart swf-dash; r retries now, q quits.";
+	} else if (strncmp(reason, TUI_TLS_FAILED, strlen(TUI_TLS_FAILED))
+	    == 0) {
+		l[0] = "The monitor's TLS certificate failed verification "
+		    "(not retried):";
+		memmove(reason, reason + strlen(TUI_TLS_FAILED),
+		    strlen(reason + strlen(TUI_TLS_FAILED)) + 1);
+		l[2] = "Give the site's CA with --cacert FILE or "
+		    "REQUESTS_CA_BUNDLE,";
 		l[3] = "then restart swf-dash; r retries now, q quits.";
 	} else {
 		l[0] = "The stream cannot be opened.";

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "msg.h"
 #include "run.h"
@@ -213,9 +214,77 @@ test_bounds(void)
 	runs_free(rs);
 }
 
+/* Decode and account one message given as JSON. */
+static void
+feed_json(struct runs *rs, const char *json)
+{
+	struct msg	*m;
+
+	m = msg_decode("message", json, strlen(json), 1000);
+	runs_add(rs, m);
+	free(m);
+}
+
+static void
+test_gaps(void)
+{
+	struct runs	*rs = runs_create(0, 0, 0);
+	struct run	*r;
+	uint32_t	 out[4];
+	char		 buf[64], json[160];
+	int		 i;
+
+	/* Joined mid-way at sequence 5; 8 and 9 lost; end_run says 12. */
+	for (i = 5; i <= 10; i++) {
+		if (i == 8 || i == 9)
+			continue;
+		snprintf(json, sizeof json, "{\"msg_type\":\"stf_gen\","
+		    "\"run_id\":\"102317\",\"sequence\":%d,\"filename\":"
+		    "\"swf.102317.%06d.stf\"}", i, i);
+		feed_json(rs, json);
+	}
+	T_OK((r = runs_find(rs, "102317")) != NULL);
+	T_OK(run_midway(r));
+	T_OK(!run_merged(r));
+	T_EQ_U(r->stf_gen, 4);
+	T_EQ_U(run_stf_expected(r), 10);
+	T_EQ_U(run_missing(r), 6);
+	T_EQ_U(run_missing_list(r, 1, out, 4), 4);
+	T_EQ_U(out[3], 4);
+	T_EQ_U(run_missing_list(r, 5, out, 4), 2);
+	T_EQ_U(out[0], 8);
+	T_EQ_U(out[1], 9);
+	feed_json(rs, "{\"msg_type\":\"end_run\",\"run_id\":102317,"
+	    "\"total_stf_files\":12}");
+	T_EQ_U(run_stf_expected(r), 12);
+	T_EQ_U(run_missing(r), 8);
+	/* History brings 1-4 (numbers as strings too). */
+	for (i = 1; i <= 4; i++) {
+		snprintf(json, sizeof json, "{\"msg_type\":\"stf_gen\","
+		    "\"run_id\":\"102317\",\"sequence\":\"%d\"}", i);
+		feed_json(rs, json);
+	}
+	runs_set_merged(rs, "102317");
+	T_OK(run_merged(r));
+	T_EQ_U(run_missing(r), 4);
+	T_EQ_S(run_missing_text(r, buf, sizeof buf),
+	    "8\xe2\x80\x93" "9, 11\xe2\x80\x93" "12");
+	/* A new hole after the merge clears it. */
+	feed_json(rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"102317\","
+	    "\"sequence\":20}");
+	T_OK(!run_merged(r));
+	/* A run seen from run_imminent is not mid-way. */
+	feed_json(rs, "{\"msg_type\":\"run_imminent\",\"run_id\":\"7\"}");
+	T_OK((r = runs_find(rs, "7")) != NULL);
+	T_OK(!run_midway(r));
+	T_EQ_U(run_missing(r), 0);
+	runs_free(rs);
+}
+
 int
 main(void)
 {
+	test_gaps();
 	test_run_id_cmp();
 	test_run_lifecycle();
 	test_no_run();

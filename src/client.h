@@ -85,6 +85,13 @@ struct client_sink {
 	void	(*on_event)(const struct sse_event *, int64_t recv_us, void *);
 	void	(*on_message)(struct msg *, void *);
 	void	(*on_status)(const struct client_status *, void *);
+	/*
+	 * The history back-fill (enum history_event in net.h): a batch
+	 * merged, a known gap, a run merged, a failed read. text (a line
+	 * for the user) and run ("" or NULL if none) are valid during the
+	 * call.
+	 */
+	void	(*on_history)(int, const char *text, const char *run, void *);
 };
 
 /*
@@ -143,6 +150,16 @@ void		 client_poll_registry(struct client *, int on,
 /* Replay control (no-ops when not replaying). */
 void		 client_replay_pause(struct client *, int paused);
 void		 client_replay_skip(struct client *, double seconds);
+
+/*
+ * Where the event or message being delivered comes from (enum
+ * hist_source: live or history); meaningful inside the sink's callbacks.
+ */
+int		 client_source(const struct client *);
+
+/* The history back-fill's counters; NULL when --history off. */
+struct history_stats;
+const struct history_stats *client_history_stats(const struct client *);
 
 /* A short word for a state: "connecting", "connected", ... */
 const char	*client_state_name(enum conn_state);

@@ -48,6 +48,16 @@ enum reg_state {
 	REG_EXITED		/* sent EXITED */
 };
 
+/* What the history back-fill tells the front ends (client_sink). */
+enum history_event {
+	HE_START,	/* the start-up history is merged; text says how much */
+	HE_RECONNECT,	/* the back-fill after a reconnect is merged */
+	HE_GAP,		/* a hole history could not fill (run, text) */
+	HE_MERGED,	/* a run's execution was read and merged (run) */
+	HE_ERROR,	/* a history read failed (text), said once per kind */
+	HE_LOST		/* back-filling after a reconnect begins (text) */
+};
+
 /* What the front ends show. Owned by the client; read-only for others. */
 struct client_status {
 	enum conn_state	 state;

@@ -273,6 +273,23 @@ history_hms(char *buf, size_t size, int64_t us)
 	strftime(buf, size, "%H:%M:%S", &tm);
 }
 
+/* The reconnect's back-fill begins: say where the stream was down. */
+static void
+history_lost(struct history *h)
+{
+	char	text[256], a[16], b[16];
+	int64_t	secs;
+
+	history_hms(a, sizeof a, h->batch_from);
+	history_hms(b, sizeof b, h->batch_to);
+	secs = (h->batch_to - h->batch_from + 500000) / 1000000;
+	snprintf(text, sizeof text, "stream lost %s\xe2\x80\x93%s (%lld s), "
+	    "back-filling\xe2\x80\xa6", a, b, (long long)secs);
+	log_info("%s", text);
+	if (h->cb.event != NULL)
+		h->cb.event(HE_LOST, text, NULL, h->arg);
+}
+
 /* The batch is over: say what it brought. */
 static void
 history_batch_done(struct history *h)
@@ -705,6 +722,7 @@ history_connected(struct history *h)
 	h->batch_to = now_wall_us();
 	h->st.lost_from = h->batch_from;
 	h->st.lost_to = h->batch_to;
+	history_lost(h);
 	TAILQ_FOREACH(r, &h->runs.lru, lru) {
 		if (!(r->steps & HRUN_END))
 			history_want_run(h, r, 1);

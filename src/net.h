@@ -173,13 +173,6 @@ const char	*agent_reason(const struct agent *);
  */
 struct history;
 
-enum history_event {
-	HE_START,	/* the start-up history is merged; text says how much */
-	HE_RECONNECT,	/* the back-fill after a reconnect is merged */
-	HE_GAP,		/* a hole history could not fill (run, text) */
-	HE_MERGED,	/* a run's execution was read and merged (run) */
-	HE_ERROR	/* a history read failed (text), said once per kind */
-};
 
 struct history_cb {
 	/*

@@ -170,6 +170,10 @@ struct tui {
 	size_t		 rate_i;
 	double		 rate;
 
+	/* History: the marker row of the outage, the line until a key. */
+	uint64_t	 lost_seq;
+	char		 away[320];
+
 	/* A transient line shown on the hint line. */
 	char		 notice[256];
 	int64_t		 notice_until;

@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "filter.h"
 #include "history.h"
@@ -47,8 +48,9 @@ enum cfg_key {
 	K_CONFIG, K_RECORD, K_REPLAY, K_INSECURE, K_ALLOW_HTTP,
 	K_SERVER_FILTERS, K_NO_COLOR, K_OUTPUT, K_MESSAGE, K_AGENT, K_RUN,
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
-	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_HISTORY, K_HISTORY_RUNS,
-	K_HISTORY_MAX_BYTES,
+	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
+	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
+	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -109,9 +111,16 @@ static const struct cfg_entry cfg_table[] = {
 	{ "history-max-bytes", K_HISTORY_MAX_BYTES, T_SIZE, 0, 1024,
 	    4.0 * 1024 * 1024 * 1024 },
 	{ "exit-on-close", K_EXIT_ON_CLOSE, T_BOOL, 0, 0, 0 },
+	{ "stall-after", K_STALL_AFTER, T_DOUBLE, 0, 1, 86400 },
+	{ "behind-files", K_BEHIND_FILES, T_COUNT, 0, 1, 1000000 },
+	{ "behind-after", K_BEHIND_AFTER, T_DOUBLE, 0, 1, 86400 },
+	{ "stale-after", K_STALE_AFTER, T_DOUBLE, 0, 60, 30 * 86400 },
+	{ "bell", K_BELL, T_BOOL, 0, 0, 0 },
 };
 
-static const char *cfg_outputs[] = { "tui", "plain", "json", "events" };
+static const char *cfg_outputs[] = {
+	"tui", "plain", "json", "events", "alerts"
+};
 
 /* Whether two key names are equal, '-' and '_' alike in long names. */
 static int
@@ -439,6 +448,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->no_color = b;
 		else if (e->key == K_EXIT_ON_CLOSE)
 			cfg->exit_on_close = b;
+		else if (e->key == K_BELL)
+			cfg->bell = b;
 		else
 			cfg->demo = b;
 		return (0);
@@ -454,6 +465,12 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->idle_timeout = d;
 		else if (e->key == K_HEARTBEAT)
 			cfg->agent_interval = d;
+		else if (e->key == K_STALL_AFTER)
+			cfg->stall_after = d;
+		else if (e->key == K_BEHIND_AFTER)
+			cfg->behind_after = d;
+		else if (e->key == K_STALE_AFTER)
+			cfg->stale_after = d;
 		else
 			cfg->speed = d;
 		return (0);
@@ -477,18 +494,21 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->history_runs = z;
 		else if (e->key == K_HISTORY_MAX_BYTES)
 			cfg->history_max_bytes = z;
+		else if (e->key == K_BEHIND_FILES)
+			cfg->behind_files = z;
 		else
 			cfg->keep_bytes = z;
 		return (0);
 	case T_OUTPUT:
-		for (i = 0; value != NULL && i < 4; i++) {
+		for (i = 0; value != NULL && i < sizeof cfg_outputs /
+		    sizeof cfg_outputs[0]; i++) {
 			if (strcmp(value, cfg_outputs[i]) == 0) {
 				cfg->output = i;
 				return (0);
 			}
 		}
-		return (cfg_bad(e, value, "is not tui, plain, json or events",
-		    cause));
+		return (cfg_bad(e, value, "is not tui, plain, json, events or "
+		    "alerts", cause));
 	case T_HISTORY:
 		if ((b = hist_mode_parse(value)) == -1)
 			return (cfg_bad(e, value, "is not off, gaps or all",
@@ -622,6 +642,10 @@ cfg_init(struct cfg *cfg)
 	cfg->history = HIST_DEFAULT;
 	cfg->history_runs = CFG_DEFAULT_HISTORY_RUNS;
 	cfg->history_max_bytes = CFG_DEFAULT_HISTORY_MAX_BYTES;
+	cfg->stall_after = ALERT_DEFAULT_STALL;
+	cfg->behind_files = ALERT_DEFAULT_BEHIND_N;
+	cfg->behind_after = ALERT_DEFAULT_BEHIND;
+	cfg->stale_after = ALERT_DEFAULT_STALE;
 }
 
 /* Free a configuration's strings and filter, wiping the token. */

@@ -9,7 +9,7 @@
 
 struct filter;
 
-enum out_mode { OUT_TUI, OUT_PLAIN, OUT_JSON, OUT_EVENTS };
+enum out_mode { OUT_TUI, OUT_PLAIN, OUT_JSON, OUT_EVENTS, OUT_ALERTS };
 
 /* Where a value came from; a value is only replaced from a source >= its own. */
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
@@ -50,8 +50,14 @@ struct cfg {
 	size_t		 keep;		/* retained messages */
 	size_t		 keep_bytes;	/* retained bytes */
 	int		 verbose;
+	/* Alerts (alert.h has the defaults). */
+	double		 stall_after;	/* a running run silent this long */
+	double		 behind_after;	/* oldest unprocessed file this old */
+	double		 stale_after;	/* a running execution this old */
+	unsigned	 behind_files;	/* files generated, not processed */
+	int		 bell;		/* ring on a new alert */
 
-	unsigned char	 src[48];	/* per key: enum cfg_source */
+	unsigned char	 src[64];	/* per key: enum cfg_source */
 };
 
 /* Fill with defaults (output: tui on a tty, else plain). Free with cfg_free. */

@@ -39,13 +39,18 @@
 
 enum {
 	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_HISTORY, OPT_HISTORY_MAX_BYTES, OPT_HISTORY_RUNS, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
-	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED
+	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
+	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
+	OPT_BELL
 };
 
 static const struct option main_options[] = {
 	{ "agent", required_argument, NULL, 'a' },
 	{ "agent-interval", required_argument, NULL, OPT_AGENT_INTERVAL },
 	{ "allow-http", no_argument, NULL, OPT_ALLOW_HTTP },
+	{ "behind-after", required_argument, NULL, OPT_BEHIND_AFTER },
+	{ "behind-files", required_argument, NULL, OPT_BEHIND_FILES },
+	{ "bell", no_argument, NULL, OPT_BELL },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "config", required_argument, NULL, 'c' },
 	{ "count", required_argument, NULL, OPT_COUNT },
@@ -70,6 +75,8 @@ static const struct option main_options[] = {
 	{ "run", required_argument, NULL, 'r' },
 	{ "server-filters", required_argument, NULL, OPT_SERVER_FILTERS },
 	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "stale-after", required_argument, NULL, OPT_STALE_AFTER },
+	{ "stall-after", required_argument, NULL, OPT_STALL_AFTER },
 	{ "token-file", required_argument, NULL, 't' },
 	{ "url", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -114,7 +121,7 @@ main_usage(int status)
 "\n"
 "Output:\n"
 "  -o, --output MODE         tui (default on a terminal), plain (default\n"
-"                            otherwise), json or events\n"
+"                            otherwise), json, events or alerts\n"
 "      --no-color            no colour (also NO_COLOR)\n"
 "      --keep N              messages the dashboard keeps (default 50000)\n"
 "      --keep-bytes SIZE     bytes the dashboard keeps (default 256M)\n"
@@ -136,6 +143,15 @@ main_usage(int status)
 "  -v, --verbose             more diagnostics on stderr\n"
 "  -h, --help                this help\n"
 "  -V, --version             the version\n"
+"\n"
+"Alerts (the dashboard, and --output alerts):\n"
+"      --stall-after SEC     a running run, or no open stream, this long\n"
+"                            without a message (default 60)\n"
+"      --behind-files N      an agent this many files behind (default 10)\n"
+"      --behind-after SEC    or its oldest unprocessed file this old\n"
+"                            (default 120)\n"
+"      --stale-after SEC     an execution running this long (default 43200)\n"
+"      --bell                ring the terminal bell on a new alert\n"
 "\n"
 "Exit status: 0 normal end or signal, 1 bad options or configuration,\n"
 "2 token missing or rejected (HTTP 401/403), 3 permanent failure (a\n"

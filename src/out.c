@@ -11,6 +11,10 @@
  * jscan (what jansson accepts as an object) and written as received.
  * With a filter, messages are decoded to be matched, then written the
  * same way.
+ *
+ * alerts feeds every decoded message, the stream's state and the agents
+ * registry to the alert engine, ticks it every second, and writes one
+ * JSON line per raised or cleared alert, flushed at once.
  */
 #include "config.h"
 
@@ -25,6 +29,7 @@
 
 #include <jansson.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
@@ -34,6 +39,7 @@
 #include "loop.h"
 #include "msg.h"
 #include "out.h"
+#include "run.h"
 #include "sse.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -52,6 +58,9 @@ struct out {
 	uint64_t	 skipped;	/* json: data not an object */
 	char		 lastwhy[256];
 	enum conn_state	 laststate;
+	struct alerts	*alerts;
+	struct runs	*runs;		/* alerts: the gap facts */
+	struct timer	 t_alerts;
 };
 
 /* stdout's buffer: static, as it must outlive every write and exit(). */
@@ -246,11 +255,79 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 		out_counted(o);
 }
 
+/* alerts: a transition, written and flushed at once. */
+static void
+out_alert(const struct alert *a, int raised, void *arg)
+{
+	struct out	*o = arg;
+	char		*line;
+
+	if (o->dead)
+		return;
+	line = alert_json(a, raised);
+	fputs(line, stdout);
+	putchar('\n');
+	free(line);
+	out_check(o);
+	out_flush(o);
+}
+
+static void
+out_alert_msg(struct msg *m, void *arg)
+{
+	struct out	*o = arg;
+
+	runs_add(o->runs, m);
+	alerts_message(o->alerts, m);
+	free(m);
+}
+
+static void
+out_alert_tick(void *arg)
+{
+	struct out	*o = arg;
+	int64_t		 now = now_wall_us();
+
+	alerts_gaps_runs(o->alerts, o->runs, now);
+	alerts_tick(o->alerts, now);
+	timer_arm(o->loop, &o->t_alerts, 1.0);
+}
+
+static void
+out_alert_registry(json_t *arr, const char *why, void *arg)
+{
+	struct out	*o = arg;
+
+	if (arr != NULL)
+		alerts_registry_json(o->alerts, arr, now_wall_us());
+	else
+		log_debug("%s", why);
+}
+
+/* Whether the client has a stream open (or replays one). */
+static int
+out_stream_open(const struct client_status *st)
+{
+	switch (st->state) {
+	case CONN_CONNECTED:
+	case CONN_STALLED:
+	case CONN_REPLAY:
+	case CONN_REPLAY_DONE:
+	case CONN_REPLAY_PAUSED:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
 static void
 out_status(const struct client_status *st, void *arg)
 {
 	struct out	*o = arg;
 
+	if (o->alerts != NULL)
+		alerts_stream(o->alerts, out_stream_open(st), st->reason,
+		    now_wall_us());
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;
@@ -300,6 +377,7 @@ int
 out_run(struct loop *l, struct cfg *cfg)
 {
 	struct client_sink	 sink;
+	struct alert_cfg	 acfg;
 	struct out		 o;
 	const char		*term;
 	int			 code;
@@ -329,6 +407,14 @@ out_run(struct loop *l, struct cfg *cfg)
 	case OUT_EVENTS:
 		sink.on_event = out_event;
 		break;
+	case OUT_ALERTS:
+		sink.on_message = out_alert_msg;
+		alert_cfg_init(&acfg, cfg);
+		o.alerts = alerts_create(&acfg, out_alert, &o);
+		o.runs = runs_create(0, 0, 0);
+		timer_init(&o.t_alerts, out_alert_tick, &o);
+		timer_arm(l, &o.t_alerts, 1.0);
+		break;
 	default:
 		sink.on_message = out_plain;
 		break;
@@ -341,7 +427,17 @@ out_run(struct loop *l, struct cfg *cfg)
 	loop_idle(l, out_flush, &o);
 
 	client_start(o.client);
+	if (o.alerts != NULL)
+		client_poll_registry(o.client, 1, out_alert_registry, &o);
 	code = loop_run(l);
+	if (o.alerts != NULL) {
+		/* No transitions from the shutdown itself. */
+		timer_cancel(l, &o.t_alerts);
+		alerts_free(o.alerts);
+		o.alerts = NULL;
+		runs_free(o.runs);
+		o.runs = NULL;
+	}
 	if (o.code != 0)
 		code = o.code;
 	client_stop(o.client);

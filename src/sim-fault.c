@@ -28,7 +28,7 @@ static const char *const kind_names[] = {
 	"content_type", "raw", "drip"
 };
 static const char *const ep_names[] = {
-	"stream", "status", "heartbeat", "agents"
+	"stream", "status", "heartbeat", "agents", "history"
 };
 
 /* The name of a fault kind, as POST /sim/fault spells it. */
@@ -191,6 +191,9 @@ fault_parse_kind(json_t *o, struct fault_entry *fe, char **cause)
 	if (fault_uint(o, "delay_ms", 0, 600000, &v, cause) != 0)
 		return (-1);
 	f->delay_ms = (unsigned int)v;
+	if (fault_uint(o, "size", 0, 1LL << 32, &v, cause) != 0)
+		return (-1);
+	f->size = (uint64_t)v;
 	if (fault_str(o, "content_type", &f->content_type, cause) != 0 ||
 	    fault_str(o, "location", &f->location, cause) != 0)
 		return (-1);

@@ -28,7 +28,13 @@ enum route {
 	R_STATUS,
 	R_HEARTBEAT,
 	R_AGENTS,
-	R_PUBLISH,
+	R_SUBSCRIBERS,
+	R_EXECUTIONS,
+	R_MESSAGES,
+	R_RUN_STATES,
+	R_RUN_STATE,		/* run-states/<pk>/ */
+	R_STF_FILES,
+	R_PUBLISH,		/* the /sim/ endpoints from here on */
 	R_FAULT,
 	R_STATS
 };
@@ -41,15 +47,25 @@ static const struct {
 	{ "/api/messages/stream/status/", R_STATUS },
 	{ "/api/systemagents/heartbeat/", R_HEARTBEAT },
 	{ "/api/systemagents/", R_AGENTS },
+	{ "/api/subscribers/", R_SUBSCRIBERS },
+	{ "/api/workflow-executions/", R_EXECUTIONS },
+	{ "/api/workflow-messages/", R_MESSAGES },
+	{ "/api/run-states/", R_RUN_STATES },
+	{ "/api/stf-files/", R_STF_FILES },
 	{ "/sim/publish", R_PUBLISH },
 	{ "/sim/fault", R_FAULT },
 	{ "/sim/stats", R_STATS },
 };
 
+#define RUN_STATES	"/api/run-states/"
+
 /* Per-request state: the route and the body read so far. */
 struct http_req {
+	char		*uri;		/* as requested, with the query */
+	int		 routed;
 	enum route	 route;
 	int		 slash;		/* known path but for the last "/" */
+	char		*pk;		/* R_RUN_STATE: the key */
 	char		*body;
 	size_t		 len;
 	int		 too_big;
@@ -416,6 +432,7 @@ http_stats(struct MHD_Connection *conn)
 
 	o = stream_stats();
 	json_object_set_new(o, "faults", fault_list());
+	json_object_set_new(o, "history", history_stats());
 	return (http_json(conn, 200, o, PYJSON_ASCII));
 }
 
@@ -461,9 +478,77 @@ http_method(struct MHD_Connection *conn, const char *method)
 	return (ret);
 }
 
-/* The DRF endpoints: status, heartbeat and the agent list. */
+/* Whether a route is a DRF open read (IsAuthenticatedOrReadOnly). */
+static int
+http_open_read(enum route route)
+{
+	switch (route) {
+	case R_AGENTS:
+	case R_SUBSCRIBERS:
+	case R_EXECUTIONS:
+	case R_MESSAGES:
+	case R_RUN_STATES:
+	case R_RUN_STATE:
+	case R_STF_FILES:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/*
+ * GET /api/messages/stream/status/: the monitor answers from a process
+ * that holds no stream, so its counts are always nothing; the live
+ * connections are in /api/subscribers/.
+ */
+static json_t *
+http_status_body(void)
+{
+	return (json_pack("{s:i,s:[],s:{}}", "connected_clients", 0,
+	    "client_ids", "client_filters"));
+}
+
+/* The REST history views and the subscriber list. */
 static enum MHD_Result
-http_api(struct MHD_Connection *conn, const char *method,
+http_reads(struct MHD_Connection *conn, const char *url,
+    struct http_req *req)
+{
+	json_t	*out = NULL;
+	int	 code = 200;
+
+	switch (req->route) {
+	case R_SUBSCRIBERS:
+		out = subscriber_list();
+		break;
+	case R_EXECUTIONS:
+		code = history_executions(conn, &out);
+		break;
+	case R_MESSAGES:
+		code = history_messages(conn, &out);
+		break;
+	case R_RUN_STATES:
+		code = history_run_states(&out);
+		break;
+	case R_RUN_STATE:
+		code = history_run_state(req->pk, &out);
+		break;
+	case R_STF_FILES:
+		code = history_stf_files(conn, url, &out);
+		break;
+	default:
+		out = registry_list();
+		break;
+	}
+	return (http_json(conn, code, out, PYJSON_COMPACT));
+}
+
+/*
+ * The DRF endpoints: status, heartbeat, the agent and subscriber lists
+ * and the history. DRF authenticates before it checks permissions: a
+ * wrong token fails even an open read with 403.
+ */
+static enum MHD_Result
+http_api(struct MHD_Connection *conn, const char *url, const char *method,
     struct http_req *req)
 {
 	const char	*err;
@@ -472,7 +557,7 @@ http_api(struct MHD_Connection *conn, const char *method,
 	get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	post = strcmp(method, "POST") == 0;
 	err = http_auth_drf(conn, &attempted);
-	if (req->route == R_AGENTS && get && err != NULL && !attempted)
+	if (http_open_read(req->route) && get && err != NULL && !attempted)
 		err = NULL;
 	if (err != NULL)
 		return (http_drf_detail(conn, MHD_HTTP_FORBIDDEN, err));
@@ -480,7 +565,8 @@ http_api(struct MHD_Connection *conn, const char *method,
 	case R_STATUS:
 		if (!get)
 			return (http_method(conn, method));
-		return (http_json(conn, 200, stream_status(), PYJSON_ASCII));
+		return (http_json(conn, 200, http_status_body(),
+		    PYJSON_ASCII));
 	case R_HEARTBEAT:
 		if (!post)
 			return (http_method(conn, method));
@@ -488,19 +574,74 @@ http_api(struct MHD_Connection *conn, const char *method,
 	default:
 		if (!get)
 			return (http_method(conn, method));
-		return (http_json(conn, 200, registry_list(), PYJSON_COMPACT));
+		return (http_reads(conn, url, req));
 	}
 }
 
-/* Django's APPEND_SLASH: a GET of a known path minus its "/" moves. */
+/*
+ * A history fault with a size: a JSON array of one string that fills
+ * the answer to exactly that many bytes, made as it is sent.
+ */
+static ssize_t
+http_big_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	uint64_t	size = *(uint64_t *)cls, i;
+
+	if (pos >= size)
+		return (MHD_CONTENT_READER_END_OF_STREAM);
+	if (max > size - pos)
+		max = size - pos;
+	memset(buf, 'x', max);
+	for (i = pos; i < pos + max; i++) {
+		if (i == 0)
+			buf[0] = '[';
+		else if (i == 1 || i == size - 2)
+			buf[i - pos] = '"';
+		else if (i == size - 1)
+			buf[i - pos] = ']';
+	}
+	return ((ssize_t)max);
+}
+
+/* Answer a history request with a body of f->size bytes. */
 static enum MHD_Result
-http_append_slash(struct MHD_Connection *conn, const char *url)
+http_big(struct MHD_Connection *conn, struct sim_fault *f)
 {
 	struct MHD_Response	*r;
 	enum MHD_Result		 ret;
+	uint64_t		*size;
+
+	size = xmalloc(sizeof *size);
+	*size = f->size < 4 ? 4 : f->size;
+	r = MHD_create_response_from_callback(*size, 64 * 1024, http_big_read,
+	    size, free);
+	if (r == NULL) {
+		free(size);
+		return (MHD_NO);
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    f->content_type != NULL ? f->content_type : "application/json");
+	ret = MHD_queue_response(conn, f->code != 0 ? f->code : 200, r);
+	MHD_destroy_response(r);
+	return (ret);
+}
+
+/*
+ * Django's APPEND_SLASH: a known path minus its "/" moves there, with its
+ * query, by a 301 for any method (CommonMiddleware).
+ */
+static enum MHD_Result
+http_append_slash(struct MHD_Connection *conn, const char *url,
+    struct http_req *req)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+	const char		*q = NULL;
 	char			*loc;
 
-	xasprintf(&loc, "%s/", url);
+	if (req->uri != NULL)
+		q = strchr(req->uri, '?');
+	xasprintf(&loc, "%s/%s", url, q != NULL && q[1] != '\0' ? q : "");
 	r = MHD_create_response_from_buffer(0, (void *)"",
 	    MHD_RESPMEM_PERSISTENT);
 	if (r == NULL) {
@@ -516,21 +657,42 @@ http_append_slash(struct MHD_Connection *conn, const char *url)
 	return (ret);
 }
 
+/* The fault endpoint of a route; EP_COUNT for none. */
+static enum fault_endpoint
+http_endpoint(enum route route)
+{
+	switch (route) {
+	case R_STREAM:
+		return (EP_STREAM);
+	case R_STATUS:
+		return (EP_STATUS);
+	case R_HEARTBEAT:
+		return (EP_HEARTBEAT);
+	case R_AGENTS:
+		return (EP_AGENTS);
+	case R_EXECUTIONS:
+	case R_MESSAGES:
+	case R_RUN_STATES:
+	case R_RUN_STATE:
+	case R_STF_FILES:
+		return (EP_HISTORY);
+	default:
+		return (EP_COUNT);
+	}
+}
+
 /* Dispatch a complete request. */
 static enum MHD_Result
 http_dispatch(struct MHD_Connection *conn, const char *url,
     const char *method, struct http_req *req)
 {
-	static const enum fault_endpoint eps[] = {
-		[R_STREAM] = EP_STREAM, [R_STATUS] = EP_STATUS,
-		[R_HEARTBEAT] = EP_HEARTBEAT, [R_AGENTS] = EP_AGENTS
-	};
 	struct sim_fault	 f;
+	enum fault_endpoint	 ep;
 	enum MHD_Result		 ret;
 
 	if (req->route == R_NONE) {
-		if (req->slash && strcmp(method, "GET") == 0)
-			return (http_append_slash(conn, url));
+		if (req->slash)
+			return (http_append_slash(conn, url, req));
 		return (http_send(conn, MHD_HTTP_NOT_FOUND,
 		    "text/html; charset=utf-8", not_found_html,
 		    strlen(not_found_html)));
@@ -539,7 +701,9 @@ http_dispatch(struct MHD_Connection *conn, const char *url,
 		return (http_drf_detail(conn, 413, "Request body too large."));
 	if (req->route >= R_PUBLISH)
 		return (http_sim(conn, method, req));
-	if (fault_take(eps[req->route], &f)) {
+	memset(&f, 0, sizeof f);
+	if ((ep = http_endpoint(req->route)) != EP_COUNT &&
+	    fault_take(ep, &f)) {
 		log_info("%s %s: fault %s", method, url, fault_name(f.kind));
 		if (f.delay_ms != 0)
 			http_delay(f.delay_ms);
@@ -547,20 +711,36 @@ http_dispatch(struct MHD_Connection *conn, const char *url,
 		    f.kind == FAULT_STALL || f.kind == FAULT_DRIP ||
 		    f.kind == FAULT_RAW))
 			return (http_stream(conn, &f));
-		ret = http_fault(conn, &f);
+		if (ep == EP_HISTORY && f.size != 0)
+			ret = http_big(conn, &f);
+		else
+			ret = http_fault(conn, &f);
 		fault_clear(&f);
 		return (ret);
 	}
 	if (req->route == R_STREAM)
 		return (http_stream(conn, &f));
-	return (http_api(conn, method, req));
+	return (http_api(conn, url, method, req));
+}
+
+/* Whether s is a DRF router key ([^/.]+) ending in "/" (or not). */
+static int
+http_pk(const char *s, int slash)
+{
+	size_t	n;
+
+	n = strcspn(s, "/.");
+	if (n == 0)
+		return (0);
+	return (slash ? strcmp(s + n, "/") == 0 : s[n] == '\0');
 }
 
 /* Find the route of a path. */
 static void
 http_route(const char *url, struct http_req *req)
 {
-	size_t	i, n;
+	const char	*rest;
+	size_t		 i, n;
 
 	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (strcmp(routes[i].path, url) == 0) {
@@ -572,6 +752,25 @@ http_route(const char *url, struct http_req *req)
 		    strncmp(routes[i].path, url, n - 1) == 0)
 			req->slash = 1;
 	}
+	if (strncmp(url, RUN_STATES, strlen(RUN_STATES)) == 0) {
+		rest = url + strlen(RUN_STATES);
+		if (http_pk(rest, 1)) {
+			req->route = R_RUN_STATE;
+			req->pk = xstrndup(rest, strlen(rest) - 1);
+		} else if (http_pk(rest, 0))
+			req->slash = 1;
+	}
+}
+
+/* MHD's URI log: the request's state starts here, with the raw URI. */
+static void *
+http_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_req	*req;
+
+	req = xcalloc(1, sizeof *req);
+	req->uri = xstrdup(uri != NULL ? uri : "");
+	return (req);
 }
 
 /* MHD access handler: collect the body, then dispatch. */
@@ -589,6 +788,9 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (req == NULL) {
 		req = xcalloc(1, sizeof *req);
 		*con_cls = req;
+	}
+	if (!req->routed) {
+		req->routed = 1;
 		http_route(url, req);
 		return (MHD_YES);
 	}
@@ -618,6 +820,8 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req == NULL)
 		return;
 	free(req->body);
+	free(req->uri);
+	free(req->pk);
 	free(req);
 	*con_cls = NULL;
 }
@@ -745,6 +949,7 @@ http_start(char **url, char **cause)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)512 * 1024,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 300U,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_uri, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_END);

@@ -27,6 +27,7 @@ enum {
 	OPT_COUNT,
 	OPT_FAULT,
 	OPT_HEARTBEAT,
+	OPT_HISTORY_MAX,
 	OPT_LISTEN,
 	OPT_MAX_CLIENTS,
 	OPT_NAMESPACES,
@@ -48,6 +49,7 @@ static const struct option longopts[] = {
 	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "heartbeat-interval", required_argument, NULL, OPT_HEARTBEAT },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history-max", required_argument, NULL, OPT_HISTORY_MAX },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "namespaces", required_argument, NULL, OPT_NAMESPACES },
@@ -87,6 +89,8 @@ sim_usage(int status)
 "  --tls-key FILE            ... and this PEM key\n"
 "  --heartbeat-interval SEC  seconds between heartbeat events (default 30)\n"
 "  --client-queue N          per-client queue bound (default 100)\n"
+"  --history-max N           messages kept for the REST history (default\n"
+"                            200000, the oldest evicted)\n"
 "  --max-clients N           concurrent stream clients (default 256)\n"
 "  --agent-stale SEC         silence before an agent is EXITED (default 180)\n"
 "  --registry-dump FILE      rewrite the agent registry as JSON on change\n"
@@ -272,6 +276,10 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 		sim_cfg.heartbeat = sim_number("heartbeat-interval", arg, 0.01,
 		    86400);
 		break;
+	case OPT_HISTORY_MAX:
+		sim_cfg.history_max = sim_integer("history-max", arg, 1,
+		    100000000);
+		break;
 	case OPT_LISTEN:
 		free(sim_cfg.listen);
 		sim_cfg.listen = xstrdup(arg);
@@ -343,6 +351,7 @@ sim_configure(int argc, char **argv)
 	sim_cfg.listen = xstrdup("127.0.0.1:8080");
 	sim_cfg.heartbeat = 30;
 	sim_cfg.client_queue = 100;
+	sim_cfg.history_max = 200000;
 	sim_cfg.max_clients = 256;
 	sim_cfg.agent_stale = 180;
 	sim_cfg.workflow = 1;
@@ -424,6 +433,7 @@ main(int argc, char **argv)
 	fault_init();
 	stream_init();
 	registry_init();
+	history_init();
 	flood_init();
 	if (initial_faults != NULL) {
 		if (fault_post(initial_faults, 1, &cause) != 0) {
@@ -457,6 +467,8 @@ main(int argc, char **argv)
 	stream_free();
 	flood_free();
 	registry_free();
+	subscriber_free();
+	history_free();
 	fault_free_all();
 	sim_unconfigure();
 	return (0);

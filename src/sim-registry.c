@@ -1,12 +1,18 @@
 /* sim-registry.c: the system agent registry behind /api/systemagents/. */
 #include "config.h"
 
+#include <sys/queue.h>
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <microhttpd.h>
 
 #include "log.h"
 #include "sim.h"
@@ -219,11 +225,51 @@ registry_name(json_t *body, json_t **err)
 }
 
 /*
+ * The model's length limits on the other fields, as DRF-shaped errors
+ * added to *err (created when needed); 0 when all fit.
+ */
+static int
+registry_limits(json_t *body, json_t **err)
+{
+	static const struct {
+		const char	*key;
+		size_t		 max;
+	} limits[] = {
+		{ "agent_type", 20 },
+		{ "status", 10 },
+		{ "operational_state", 20 },
+		{ "hostname", 100 },
+	};
+	json_t	*v;
+	char	*text;
+	size_t	 i;
+	int	 bad = 0;
+
+	for (i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		v = json_object_get(body, limits[i].key);
+		if (!json_is_string(v) ||
+		    registry_chars(json_string_value(v)) <= limits[i].max)
+			continue;
+		if (*err == NULL)
+			*err = json_object();
+		xasprintf(&text, "Ensure this field has no more than %zu "
+		    "characters.", limits[i].max);
+		json_object_set_new(*err, limits[i].key, json_pack("[s]",
+		    text));
+		free(text);
+		bad = 1;
+	}
+	return (bad);
+}
+
+/*
  * POST /api/systemagents/heartbeat/: register or refresh an agent. The
- * monitor's update_or_create resets agent_type, description and status
- * to their defaults when a heartbeat leaves them out; the other fields
- * keep their last value. Returns 201 (created) or 200 with the record in
- * *out, or 400 with the error body in *out.
+ * monitor's update_or_create overwrites agent_type ("other"),
+ * description (""), status ("OK"), agent_url and namespace (null) with
+ * the body's value or the default on every call; the other fields keep
+ * their last value when left out. Fields over the model's lengths are
+ * refused. Returns 201 (created) or 200 with the record in *out, or 400
+ * with the error body in *out.
  */
 int
 registry_heartbeat(json_t *body, json_t **out)
@@ -233,7 +279,12 @@ registry_heartbeat(json_t *body, json_t **out)
 	char		*name, now[64];
 	int		 created = 0;
 
-	if ((name = registry_name(body, out)) == NULL)
+	name = registry_name(body, out);
+	if (json_is_object(body) && registry_limits(body, out)) {
+		free(name);
+		return (400);
+	}
+	if (name == NULL)
 		return (400);
 	sim_iso_now(now, sizeof now, ISO_DRF);
 	pthread_mutex_lock(&registry_lock);
@@ -249,13 +300,13 @@ registry_heartbeat(json_t *body, json_t **out)
 	registry_field(rec, body, "description", json_string(""));
 	registry_field(rec, body, "status", json_string("OK"));
 	json_object_set_new(rec, "last_heartbeat", json_string(now));
-	registry_field(rec, body, "agent_url", NULL);
+	registry_field(rec, body, "agent_url", json_null());
 	registry_field(rec, body, "workflow_enabled", NULL);
 	json_object_set_new(rec, "updated_at", json_string(now));
 	registry_field(rec, body, "operational_state", NULL);
 	registry_field(rec, body, "pid", NULL);
 	registry_field(rec, body, "hostname", NULL);
-	registry_field(rec, body, "namespace", NULL);
+	registry_field(rec, body, "namespace", json_null());
 	registry_field(rec, body, "mq_connected", NULL);
 	*out = json_deep_copy(rec);
 	registry_dump();
@@ -307,4 +358,214 @@ registry_tick(void)
 	if (changed)
 		registry_dump();
 	pthread_mutex_unlock(&registry_lock);
+}
+
+/*
+ * The SSE subscribers of GET /api/subscribers/: a row per stream ever
+ * opened (the monitor's Subscriber model), active while it lasts. Rows
+ * of closed streams are kept up to SUBSCRIBER_MAX, the oldest closed
+ * evicted first; an open row is never evicted, so its stream's pointer
+ * stays valid until subscriber_close().
+ */
+#define SUBSCRIBER_MAX	1000
+
+struct sim_subscriber {
+	TAILQ_ENTRY(sim_subscriber) entry;
+	json_int_t		 id;
+	char			 name[16];	/* sse_ and 8 of the uuid */
+	char			*ip;
+	char			*location;
+	json_t			*filters;
+	int64_t			 created, connected, disconnected;
+	int			 active;
+	atomic_uint_fast64_t	 sent;
+	_Atomic int64_t		 last_activity;
+};
+TAILQ_HEAD(sim_subscribers, sim_subscriber);
+
+static struct sim_subscribers	 subscribers =
+				    TAILQ_HEAD_INITIALIZER(subscribers);
+static size_t			 nsubscribers;
+static json_int_t		 next_subscriber = 1;
+static pthread_mutex_t		 subscriber_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The client's address as the monitor takes it: X-Forwarded-For first. */
+static char *
+subscriber_ip(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const char			*xff;
+	char				 host[NI_MAXHOST];
+
+	xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Forwarded-For");
+	if (xff != NULL && *xff != '\0')
+		return (xstrndup(xff, strcspn(xff, ",")));
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL ||
+	    getnameinfo(ci->client_addr, ci->client_addr->sa_family ==
+	    AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in), host, sizeof host, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		return (NULL);
+	return (xstrdup(host));
+}
+
+/* X-Client-Location, or the monitor's guess from the address. */
+static char *
+subscriber_location(struct MHD_Connection *conn, const char *ip)
+{
+	const char	*h;
+
+	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Client-Location");
+	if (h != NULL && *h != '\0')
+		return (xstrdup(h));
+	if (ip != NULL && strncmp(ip, "192.168.", 8) == 0)
+		return (xstrdup("Local"));
+	if (ip != NULL && strncmp(ip, "10.", 3) == 0)
+		return (xstrdup("Internal"));
+	return (xstrdup("Remote"));
+}
+
+/* Free a row. */
+static void
+subscriber_destroy(struct sim_subscriber *s)
+{
+	free(s->ip);
+	free(s->location);
+	json_decref(s->filters);
+	free(s);
+}
+
+/* See sim.h. */
+struct sim_subscriber *
+subscriber_open(struct MHD_Connection *conn, const char *client_id,
+    const json_t *filters)
+{
+	struct sim_subscriber	*s, *old;
+
+	s = xcalloc(1, sizeof *s);
+	snprintf(s->name, sizeof s->name, "sse_%.8s", client_id);
+	s->ip = subscriber_ip(conn);
+	s->location = subscriber_location(conn, s->ip);
+	s->filters = filters != NULL ? json_deep_copy(filters) :
+	    json_object();
+	s->created = s->connected = sim_usec_now();
+	atomic_store(&s->last_activity, s->connected);
+	s->active = 1;
+	pthread_mutex_lock(&subscriber_lock);
+	s->id = next_subscriber++;
+	TAILQ_INSERT_TAIL(&subscribers, s, entry);
+	nsubscribers++;
+	if (nsubscribers > SUBSCRIBER_MAX) {
+		TAILQ_FOREACH(old, &subscribers, entry) {
+			if (!old->active)
+				break;
+		}
+		if (old != NULL) {
+			TAILQ_REMOVE(&subscribers, old, entry);
+			nsubscribers--;
+			subscriber_destroy(old);
+		}
+	}
+	pthread_mutex_unlock(&subscriber_lock);
+	return (s);
+}
+
+/* See sim.h. */
+void
+subscriber_sent(struct sim_subscriber *s, uint64_t n)
+{
+	if (s == NULL || n == 0)
+		return;
+	atomic_fetch_add(&s->sent, n);
+	atomic_store(&s->last_activity, sim_usec_now());
+}
+
+/* See sim.h. */
+void
+subscriber_close(struct sim_subscriber *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&subscriber_lock);
+	s->active = 0;
+	s->disconnected = sim_usec_now();
+	pthread_mutex_unlock(&subscriber_lock);
+}
+
+/* A time as the API shows it, or null. */
+static json_t *
+subscriber_time(int64_t usec)
+{
+	char	buf[64];
+
+	if (usec == 0)
+		return (json_null());
+	sim_iso_ny(usec, buf, sizeof buf);
+	return (json_string(buf));
+}
+
+/* One row in the model's field order. */
+static json_t *
+subscriber_row(struct sim_subscriber *s)
+{
+	char	*desc;
+	json_t	*o;
+
+	xasprintf(&desc, "SSE client from %s", s->ip != NULL ? s->ip : "None");
+	o = json_pack("{s:I,s:s,s:n,s:s,s:b,s:o,s:o,s:s,s:s?,s:s,s:o,s:o,"
+	    "s:o,s:O,s:i,s:I,s:i}",
+	    "subscriber_id", s->id,
+	    "subscriber_name", s->name,
+	    "fraction",
+	    "description", desc,
+	    "is_active", s->active,
+	    "created_at", subscriber_time(s->created),
+	    "updated_at", subscriber_time(s->connected),
+	    "delivery_type", "sse",
+	    "client_ip", s->ip,
+	    "client_location", s->location,
+	    "connected_at", subscriber_time(s->connected),
+	    "disconnected_at", subscriber_time(s->disconnected),
+	    "last_activity", subscriber_time(atomic_load(&s->last_activity)),
+	    "message_filters", s->filters,
+	    "messages_received", 0,
+	    "messages_sent", (json_int_t)atomic_load(&s->sent),
+	    "messages_dropped", 0);
+	free(desc);
+	if (o == NULL)
+		fatalx("subscriber row");
+	return (o);
+}
+
+/* See sim.h: GET /api/subscribers/, in creation order. */
+json_t *
+subscriber_list(void)
+{
+	struct sim_subscriber	*s;
+	json_t			*a;
+
+	a = json_array();
+	pthread_mutex_lock(&subscriber_lock);
+	TAILQ_FOREACH(s, &subscribers, entry)
+		json_array_append_new(a, subscriber_row(s));
+	pthread_mutex_unlock(&subscriber_lock);
+	return (a);
+}
+
+/* See sim.h: free every row at exit (the streams are gone). */
+void
+subscriber_free(void)
+{
+	struct sim_subscriber	*s;
+
+	pthread_mutex_lock(&subscriber_lock);
+	while ((s = TAILQ_FIRST(&subscribers)) != NULL) {
+		TAILQ_REMOVE(&subscribers, s, entry);
+		subscriber_destroy(s);
+	}
+	nsubscribers = 0;
+	pthread_mutex_unlock(&subscriber_lock);
 }

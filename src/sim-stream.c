@@ -41,6 +41,7 @@ struct sim_client {
 	char			 addr[NI_MAXHOST + NI_MAXSERV + 8];
 	struct sim_filter	 filter;
 	json_t			*filter_json;	/* as the status shows it */
+	struct sim_subscriber	*sub;		/* its /api/subscribers/ row */
 
 	pthread_mutex_t		 lock;		/* guards the ring */
 	struct sim_event	**ring;
@@ -214,6 +215,7 @@ stream_publish(json_t *msg)
 {
 	struct sim_event	*ev;
 
+	history_record(msg);
 	msg_enrich(msg);
 	ev = event_from_msg(msg);
 	stream_broadcast(ev);
@@ -371,7 +373,9 @@ client_next(struct sim_client *c)
 		c->next_hb = now + sim_cfg.heartbeat;
 		return (client_heartbeat());
 	}
-	return (client_pop(c));
+	if ((ev = client_pop(c)) != NULL)
+		subscriber_sent(c->sub, 1);
+	return (ev);
 }
 
 /* Events still allowed before the fault's limit. */
@@ -409,6 +413,7 @@ client_flood(struct sim_client *c, char *buf, size_t max)
 		n = 0;
 	}
 	c->events += c->flood_next - before;
+	subscriber_sent(c->sub, c->flood_next - before);
 	if (c->flood_end != 0 && c->flood_next >= c->flood_end)
 		c->flood = 0;
 	return (n);
@@ -514,6 +519,7 @@ client_free(void *cls)
 		    "dropped", c->id, (unsigned long long)c->events,
 		    (unsigned long long)c->dropped);
 		atomic_fetch_add(&dropped_total, c->dropped);
+		subscriber_close(c->sub);
 	}
 	while ((ev = client_pop(c)) != NULL)
 		event_unref(ev);
@@ -628,6 +634,7 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 		TAILQ_INSERT_TAIL(&clients, c, entry);
 		nclients++;
 		pthread_mutex_unlock(&clients_lock);
+		c->sub = subscriber_open(conn, c->id, c->filter_json);
 		client_log(c);
 	}
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,

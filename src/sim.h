@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -31,6 +32,7 @@ struct sim_config {
 	int		  flood;	/* --rate given */
 	double		  rate;		/* flood messages/s, 0 = pull */
 	uint64_t	  count;	/* flood messages, 0 = unlimited */
+	size_t		  history_max;	/* messages kept for the REST history */
 };
 extern struct sim_config sim_cfg;
 
@@ -90,6 +92,7 @@ enum fault_endpoint {
 	EP_STATUS,
 	EP_HEARTBEAT,
 	EP_AGENTS,
+	EP_HISTORY,	/* the REST history views (sim-history.c) */
 	EP_COUNT
 };
 /* One fault as taken for a request; strings owned by the struct. */
@@ -106,6 +109,7 @@ struct sim_fault {
 	int		 close;		/* RAW: close after the bytes */
 	unsigned int	 interval_ms;	/* DRIP */
 	unsigned int	 delay_ms;	/* any: wait before answering */
+	uint64_t	 size;		/* history: pad the answer to bytes */
 };
 void		 fault_init(void);
 void		 fault_free_all(void);
@@ -154,10 +158,47 @@ void		 registry_free(void);
 int		 registry_heartbeat(json_t *, json_t **);
 json_t		*registry_list(void);
 void		 registry_tick(void);
+/*
+ * The SSE subscriber rows of GET /api/subscribers/. subscriber_open()
+ * adds an active row for a new stream (client_id and filters borrowed);
+ * the row stays valid until subscriber_close(), after which the registry
+ * may evict it. subscriber_sent() counts messages delivered (lock-free).
+ */
+struct sim_subscriber;
+struct sim_subscriber *subscriber_open(struct MHD_Connection *, const char *,
+		    const json_t *);
+void		 subscriber_sent(struct sim_subscriber *, uint64_t);
+void		 subscriber_close(struct sim_subscriber *);
+json_t		*subscriber_list(void);
+void		 subscriber_free(void);
 
 /* sim-workflow.c */
 void		 workflow_start(void);
 void		 workflow_stop(void);
+
+/* sim-tz.c */
+/* UTC offset of America/New_York at a time, in seconds (US rule). */
+int		 sim_ny_offset(time_t);
+int64_t		 sim_usec_now(void);
+/* A time (microseconds since the epoch) as DRF renders it in New York. */
+void		 sim_iso_ny(int64_t, char *, size_t);
+
+/* sim-history.c */
+void		 history_init(void);
+void		 history_free(void);
+/*
+ * Record a message (borrowed, copied) as the monitor stores it, before
+ * enrichment; messages without msg_type and agent heartbeats are not.
+ */
+void		 history_record(const json_t *);
+/* GET views; each returns the status code and the body in *out. */
+int		 history_executions(struct MHD_Connection *, json_t **);
+int		 history_run_state(const char *, json_t **);
+int		 history_run_states(json_t **);
+int		 history_messages(struct MHD_Connection *, json_t **);
+int		 history_stf_files(struct MHD_Connection *, const char *,
+		    json_t **);
+json_t		*history_stats(void);
 
 /* sim-http.c */
 /* Start the daemon; -1 and *cause on error. *url gets the base URL. */

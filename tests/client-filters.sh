@@ -8,9 +8,11 @@
 
 sim_start --token t --no-workflow
 
-# server_filters: the filter the sim holds for our one client.
+# server_filters: the filter the sim holds for our one client (its active
+# subscriber row: the status endpoint's counts mean nothing).
 server_filters() {
-	sim_get /api/messages/stream/status/ | jq -c '.client_filters[]'
+	sim_get /api/subscribers/ | jq -c '.[] | select(.is_active) |
+	    .message_filters'
 }
 
 publish_set() {

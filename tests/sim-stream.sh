@@ -29,19 +29,25 @@ idb=$(sed -n "2s/^data: //p" "$T/b" | jq -r .client_id)
 [ "$ida" != "$idb" ] || fail "client ids repeat"
 ok "connected event"
 
-# The status lists both clients and their (empty) filters.
+# The subscriber list holds the three clients and their filters; the
+# status endpoint, as on the monitor, counts nothing.
 sim_stream "$T/c" '?msg_types=x,%20y&agents=a'
 idc=$(sed -n "2s/^data: //p" "$T/c" | jq -r .client_id)
 curl -s --noproxy '*' --max-time 5 -H 'Authorization: Token t' \
     "$SIM_URL/api/messages/stream/status/" >"$T/st"
-[ "$(jq .connected_clients "$T/st")" = 3 ] || fail "status count: $(cat "$T/st")"
-[ "$(jq -c .client_ids "$T/st")" = "[\"$ida\",\"$idb\",\"$idc\"]" ] ||
-    fail "status ids: $(cat "$T/st")"
-[ "$(jq -c ".client_filters[\"$ida\"]" "$T/st")" = '{}' ] ||
-    fail "status filter a: $(cat "$T/st")"
-[ "$(jq -c ".client_filters[\"$idc\"]" "$T/st")" = \
-    '{"msg_types":["x","y"],"agents":["a"]}' ] ||
-    fail "status filter c: $(cat "$T/st")"
+[ "$(cat "$T/st")" = '{"connected_clients": 0, "client_ids": [], "client_filters": {}}' ] ||
+    fail "status counts: $(cat "$T/st")"
+curl -s --noproxy '*' --max-time 5 "$SIM_URL/api/subscribers/" >"$T/st"
+sub() { echo "sse_$(echo "$1" | cut -c1-8)"; }
+[ "$(jq -c '[.[] | select(.is_active) | .subscriber_name]' "$T/st")" = \
+    "[\"$(sub "$ida")\",\"$(sub "$idb")\",\"$(sub "$idc")\"]" ] ||
+    fail "subscribers: $(cat "$T/st")"
+[ "$(jq -c ".[] | select(.subscriber_name == \"$(sub "$ida")\") |
+    .message_filters" "$T/st")" = '{}' ] ||
+    fail "subscriber filter a: $(cat "$T/st")"
+[ "$(jq -c ".[] | select(.subscriber_name == \"$(sub "$idc")\") |
+    .message_filters" "$T/st")" = '{"msg_types":["x","y"],"agents":["a"]}' ] ||
+    fail "subscriber filter c: $(cat "$T/st")"
 ok "status"
 
 # Event names are the msg_type, "message" without one; data is one line.
@@ -58,11 +64,11 @@ sed -n 's/^data: //p' "$T/a" | jq -e . >/dev/null || fail "data is not JSON"
 grep -q '"note": "two\\nlines"' "$T/a" || fail "newline not escaped"
 ok "events"
 
-# A client that goes away leaves the status.
+# A client that goes away is no longer active among the subscribers.
 kill "$STREAM_PID"
-wait_for 5 sh -c "curl -s --noproxy '*' --max-time 5 -H 'Authorization: Token t' \
-    '$SIM_URL/api/messages/stream/status/' | jq -e '.connected_clients == 2'" ||
-    fail "a gone client stays in the status"
+wait_for 5 sh -c "curl -s --noproxy '*' --max-time 5 \
+    '$SIM_URL/api/subscribers/' | jq -e '[.[] | select(.is_active)] | length == 2'" ||
+    fail "a gone client stays active"
 wait_for 5 grep -q "client $idc disconnected" "$SIM_ERR" ||
     fail "no disconnect log"
 grep -q "client $ida connected from 127.0.0.1" "$SIM_ERR" || fail "no connect log"

@@ -37,10 +37,15 @@ struct record	*record_open(struct loop *, const char *path, char **cause);
 
 /*
  * Append one event as a JSON line and flush it; a message read from the
- * history (src HSRC_HISTORY) is marked "source": "history".
+ * history (src HSRC_HISTORY) is marked "source": "history". Returns 0,
+ * or -1 when it was not written (this write or an earlier one failed;
+ * see record_error). NULL records nothing and returns 0.
  */
-void		 record_event(struct record *, const struct sse_event *,
+int		 record_event(struct record *, const struct sse_event *,
 		    int64_t recv_us, int src);
+
+/* Why writing failed ("" while it works). Valid until the next call. */
+const char	*record_error(const struct record *);
 
 /* Reopen the file (after logrotate moved it). */
 void		 record_reopen(struct record *);

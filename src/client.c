@@ -370,12 +370,40 @@ client_record(struct client *c, const struct sse_event *ev, int64_t recv_us,
 	    record_error(c->rec));
 }
 
+static int	client_dispatch(struct client *, const struct sse_event *,
+		    int64_t, const struct filter *, int, int);
+
 /*
  * Deliver one event (from a stream, the history or a replay) to the
- * sink. Returns 1 if a message reached it.
+ * sink, with the token hidden wherever a server echoed it: no sink,
+ * recording or view ever sees it. Returns 1 if a message reached it.
  */
 int
 client_deliver(struct client *c, const struct sse_event *ev,
+    int64_t recv_us, const struct filter *loc, int slot, int src)
+{
+	struct sse_event	 sev = *ev;
+	char			*d, *t, *i;
+	size_t			 n;
+	int			 r;
+
+	if ((d = text_scrub_dup(ev->data, ev->datalen, &n)) != NULL) {
+		sev.data = d;
+		sev.datalen = n;
+	}
+	if ((t = text_scrub_dup(ev->type, strlen(ev->type), &n)) != NULL)
+		sev.type = t;
+	if ((i = text_scrub_dup(ev->id, strlen(ev->id), &n)) != NULL)
+		sev.id = i;
+	r = client_dispatch(c, &sev, recv_us, loc, slot, src);
+	free(d);
+	free(t);
+	free(i);
+	return (r);
+}
+
+static int
+client_dispatch(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot, int src)
 {
 	struct msg	*m;

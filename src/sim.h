@@ -206,7 +206,8 @@ void		 history_record(const json_t *);
 int		 history_executions(struct MHD_Connection *, json_t **);
 int		 history_run_state(const char *, json_t **);
 int		 history_run_states(json_t **);
-int		 history_messages(struct MHD_Connection *, json_t **);
+/* GET /api/workflow-messages/: the JSON text in *out, which the caller frees. */
+int		 history_messages(struct MHD_Connection *, char **, size_t *);
 int		 history_stf_files(struct MHD_Connection *, const char *,
 		    json_t **);
 json_t		*history_stats(void);

@@ -642,6 +642,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->config_file);
 	free(cfg->record);
 	free(cfg->replay);
+	free(cfg->file_read);
 	filter_free(cfg->filter);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -868,7 +869,7 @@ cfg_load_file(struct cfg *cfg, const char *path, int need,
 	rc = cfg_parse_buf(cfg, buf, len, path, src, cause);
 	explicit_bzero(buf, len);
 	free(buf);
-	return (rc);
+	return (rc == 0 ? 1 : rc);
 }
 
 /* Read the token from the first line of the token file. */
@@ -939,7 +940,10 @@ cfg_load(struct cfg *cfg, char **cause)
 	if (path != NULL)
 		rc = cfg_load_file(cfg, path, cfg->config_file != NULL,
 		    SRC_FILE, cause);
-	free(path);
+	free(cfg->file_read);
+	cfg->file_read = rc > 0 ? path : NULL;
+	if (rc <= 0)
+		free(path);
 	if (rc < 0)
 		return (-1);
 	if (home != NULL) {
@@ -1029,6 +1033,40 @@ cfg_check(const struct cfg *cfg, char **cause)
 	}
 	free(host);
 	return (rc);
+}
+
+/* Where a key's value came from, in words. */
+const char *
+cfg_where(const struct cfg *cfg, const char *key)
+{
+	const struct cfg_entry	*e;
+
+	if ((e = cfg_lookup(key)) == NULL)
+		return ("?");
+	switch (cfg->src[e->key]) {
+	case SRC_FLAG:
+		return ("the command line");
+	case SRC_ENV:
+		return ("the environment");
+	case SRC_DOTENV:
+		return ("~/.env");
+	case SRC_FILE:
+		return (cfg->file_read != NULL ? cfg->file_read :
+		    "the config file");
+	default:
+		return ("the default");
+	}
+}
+
+/* Read the token file again, if the token comes from one. */
+int
+cfg_reload_token(struct cfg *cfg, char **cause)
+{
+	*cause = NULL;
+	if (cfg->token_file == NULL ||
+	    cfg->src[K_TOKEN] > cfg->src[K_TOKEN_FILE])
+		return (0);
+	return (cfg_load_token(cfg, cause));
 }
 
 /* Return a token shortened so that it is safe to show. */

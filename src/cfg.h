@@ -27,6 +27,7 @@ struct cfg {
 	char		*cacert;	/* CA bundle, REQUESTS_CA_BUNDLE */
 	char		*namespace;
 	char		*config_file;	/* explicit --config, else NULL */
+	char		*file_read;	/* the config file read, or NULL */
 	char		*record;	/* --record FILE */
 	char		*replay;	/* --replay FILE */
 	int		 insecure;
@@ -90,6 +91,19 @@ int	cfg_load(struct cfg *, char **cause);
  * Returns 0 or -1 with *cause.
  */
 int	cfg_check(const struct cfg *, char **cause);
+
+/*
+ * Where key's value came from: "the command line", "the environment",
+ * "~/.env", the config file's path or "the default". Static or owned by
+ * cfg.
+ */
+const char *cfg_where(const struct cfg *, const char *key);
+
+/*
+ * Read the token file again (after the user fixed it), when the token
+ * comes from one. Returns 0 (also when there is none) or -1 with *cause.
+ */
+int	cfg_reload_token(struct cfg *, char **cause);
 
 /* A token safe to show: its first 4 characters then "...". Caller frees. */
 char	*cfg_token_hint(const char *token);

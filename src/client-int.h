@@ -34,9 +34,16 @@ struct record;
  */
 struct record	*record_open(struct loop *, const char *path, char **cause);
 
-/* Append one event as a JSON line and flush it. */
-void		 record_event(struct record *, const struct sse_event *,
+/*
+ * Append one event as a JSON line and flush it. Returns 0, or -1 when
+ * it was not written (this write or an earlier one failed; see
+ * record_error). NULL records nothing and returns 0.
+ */
+int		 record_event(struct record *, const struct sse_event *,
 		    int64_t recv_us);
+
+/* Why writing failed ("" while it works). Valid until the next call. */
+const char	*record_error(const struct record *);
 
 /* Reopen the file (after logrotate moved it). */
 void		 record_reopen(struct record *);

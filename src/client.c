@@ -4,6 +4,11 @@
  * filters, the duplicate check of a make-before-break switch, the agent
  * registration, the registry poll, recording and replay, and turns all
  * of it into events, messages and one status for the sink.
+ *
+ * Its loop worker, client_work(), drains the streams' queues in turns
+ * (each slice bounded by time) and so delivers every event; a change of
+ * subscription decided during delivery is made after the slice, as the
+ * stream being drained cannot be freed under it.
  */
 #include "config.h"
 
@@ -65,9 +70,10 @@ struct client {
 	struct csub		 next;
 	struct filter		*want;		/* subscription asked for */
 	struct filter		*local;		/* NULL: everything */
-	struct timer		 t_apply;
 	struct timer		 t_switch;
-	struct timer		 t_retry;
+	int			 switch_now;	/* promote after this slice */
+	int			 turn;		/* which stream drains first */
+	int			 working;	/* a loop worker */
 	int			 was_up;
 
 	/* Totals of streams already freed. */
@@ -242,7 +248,7 @@ client_dedup(struct client *c, int slot, const struct sse_event *ev)
 		 */
 		c->common = 1;
 		if (c->next_ready)
-			timer_arm(c->loop, &c->t_switch, 0);
+			c->switch_now = 1;
 	}
 	return (e->cnt[slot] > e->cnt[!slot]);
 }
@@ -339,7 +345,7 @@ client_connected(struct client *c, struct csub *cs,
 		 */
 		c->next_ready = 1;
 		if (c->common || !client_overlap(c, c->cur.sub, c->next.sub))
-			timer_arm(c->loop, &c->t_switch, 0);
+			c->switch_now = 1;
 		else
 			timer_arm(c->loop, &c->t_switch, CLIENT_SWITCH_LINGER);
 	} else
@@ -348,6 +354,17 @@ client_connected(struct client *c, struct csub *cs,
 }
 
 /* Deliver one event (from a stream or a replay) to the sink. */
+/* Write an event to the recording, counting those it misses. */
+static void
+client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
+{
+	if (c->rec == NULL || record_event(c->rec, ev, recv_us) == 0)
+		return;
+	c->st.rec_lost++;
+	snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
+	    record_error(c->rec));
+}
+
 void
 client_deliver(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot)
@@ -362,8 +379,7 @@ client_deliver(struct client *c, const struct sse_event *ev,
 			return;
 		}
 		c->st.messages++;
-		if (c->rec != NULL)
-			record_event(c->rec, ev, recv_us);
+		client_record(c, ev, recv_us);
 		if (c->sink.on_event != NULL)
 			c->sink.on_event(ev, recv_us, c->arg);
 		if (c->sink.on_message == NULL)
@@ -380,8 +396,7 @@ client_deliver(struct client *c, const struct sse_event *ev,
 		c->sink.on_message(m, c->arg);
 		return;
 	}
-	if (c->rec != NULL)
-		record_event(c->rec, ev, recv_us);
+	client_record(c, ev, recv_us);
 	if (c->sink.on_event != NULL)
 		c->sink.on_event(ev, recv_us, c->arg);
 }
@@ -485,11 +500,36 @@ client_agent_changed(void *arg)
 	client_update(arg);
 }
 
-/* Apply the wanted subscription (deferred, so never inside a callback). */
-static void
-client_apply(void *arg)
+/*
+ * The loop worker: drain the streams (the old one and the new one take
+ * turns starting, so neither starves), then switch if it was decided.
+ */
+static int
+client_work(void *arg, int64_t until)
 {
 	struct client	*c = arg;
+	struct stream	*s[2];
+	int		 i, more = 0;
+
+	s[c->turn] = c->cur.s;
+	s[!c->turn] = c->next.s;
+	c->turn = !c->turn;
+	for (i = 0; i < 2; i++) {
+		if (s[i] != NULL)
+			more |= stream_drain(s[i], until);
+	}
+	if (c->switch_now) {
+		c->switch_now = 0;
+		client_switch(c);
+		more = 1;
+	}
+	return (more);
+}
+
+/* Apply the wanted subscription. */
+static void
+client_apply(struct client *c)
+{
 	enum conn_state	 state;
 	const char	*id;
 
@@ -532,10 +572,8 @@ client_apply(void *arg)
 }
 
 static void
-client_retry(void *arg)
+client_retry(struct client *c)
 {
-	struct client	*c = arg;
-
 	if (c->stopped || c->cur.s == NULL)
 		return;
 	switch (stream_state(c->cur.s)) {
@@ -579,9 +617,7 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 		c->check_url = net_url(cfg->url, "api/messages/stream/status/");
 		net_host(cfg->url, c->st.host, sizeof c->st.host);
 	}
-	timer_init(&c->t_apply, client_apply, c);
 	timer_init(&c->t_switch, client_switch, c);
-	timer_init(&c->t_retry, client_retry, c);
 	timer_init(&c->t_dd_end, client_dedup_end, c);
 	timer_init(&c->t_reg, client_registry_tick, c);
 	return (c);
@@ -598,20 +634,23 @@ client_start(struct client *c)
 	if (c->cfg->record != NULL) {
 		if ((c->rec = record_open(c->loop, c->cfg->record, &cause)) ==
 		    NULL) {
-			log_error("%s", cause);
+			log_error("--record %s", cause);
 			free(cause);
-		}
+		} else
+			c->st.recording = 1;
 	}
 	if (c->cfg->replay != NULL) {
 		c->rep = replay_open(c, c->loop, c->cfg, &c->st);
 		return;
 	}
 	if (c->cfg->insecure)
-		log_warn("WARNING: --insecure: TLS certificates are NOT "
+		log_warn("--insecure: TLS certificates are NOT "
 		    "verified; the token can be stolen by anyone in between");
 	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
 	client_describe(c);
 	agent_start(c->agent);
+	loop_work(c->loop, client_work, c);
+	c->working = 1;
 	client_open(c, &c->cur, c->want, 0, 1, NULL);
 	client_update(c);
 }
@@ -622,9 +661,11 @@ client_stop(struct client *c)
 	if (c == NULL || c->stopped)
 		return;
 	c->stopped = 1;
-	timer_cancel(c->loop, &c->t_apply);
+	if (c->working) {
+		loop_unwork(c->loop, client_work, c);
+		c->working = 0;
+	}
 	timer_cancel(c->loop, &c->t_switch);
-	timer_cancel(c->loop, &c->t_retry);
 	timer_cancel(c->loop, &c->t_dd_end);
 	client_poll_registry(c, 0, NULL, NULL);
 	client_drop(c, &c->next);
@@ -687,7 +728,7 @@ client_set_subscription(struct client *c, const struct filter *f)
 		c->want = filter_dup(f);
 		client_describe(c);
 		if (c->started)
-			timer_arm(c->loop, &c->t_apply, 0);
+			client_apply(c);
 	}
 	filter_free(empty);
 }
@@ -708,8 +749,16 @@ client_set_local_filter(struct client *c, const struct filter *f)
 void
 client_retry_now(struct client *c)
 {
-	if (c->started && !c->stopped && c->rep == NULL)
-		timer_arm(c->loop, &c->t_retry, 0);
+	char	*cause;
+
+	if (!c->started || c->stopped || c->rep != NULL)
+		return;
+	/* The user may have fixed the token file: read it again. */
+	if (cfg_reload_token(c->cfg, &cause) != 0) {
+		log_warn("%s", cause);
+		free(cause);
+	}
+	client_retry(c);
 }
 
 static size_t
@@ -825,6 +874,9 @@ client_replay_skip(struct client *c, double seconds)
 void
 client_record_reopen(struct client *c)
 {
-	if (c->rec != NULL)
+	if (c->rec != NULL) {
 		record_reopen(c->rec);
+		snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
+		    record_error(c->rec));
+	}
 }

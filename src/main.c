@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #ifdef __linux__
@@ -29,9 +31,12 @@
 
 #include "cfg.h"
 #include "client.h"
+#include "filter.h"
 #include "log.h"
 #include "loop.h"
+#include "msg.h"
 #include "out.h"
+#include "text.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -145,8 +150,9 @@ main_usage(int status)
 "\n"
 "Exit status: 0 normal end or signal, 1 bad options or configuration,\n"
 "2 token missing or rejected (HTTP 401/403), 3 permanent failure (a\n"
-"redirect, 204, not an event stream, other 4xx), 4 stdout failed,\n"
-"70 internal error.\n");
+"redirect, 204, not an event stream, a 4xx other than 408 and 429, a\n"
+"certificate that fails verification), 4 stdout failed, 70 internal\n"
+"error.\n");
 	exit(status);
 }
 
@@ -288,6 +294,92 @@ main_demo_start(struct loop *l, struct cfg *cfg)
 	/* Plain http to loopback needs no --allow-http. */
 }
 
+/*
+ * A --record file that cannot be written is an error at start: a unit
+ * that records nothing must not look healthy.
+ */
+static void
+main_record_check(const char *path)
+{
+	int	fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) == -1) {
+		fprintf(stderr, "swf-dash: --record %s: %s\n", path,
+		    strerror(errno));
+		exit(SWF_EXIT_USAGE);
+	}
+	close(fd);
+}
+
+/* A bad command line: one line, then where to look. */
+static void __attribute__((noreturn))
+main_bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "swf-dash: %s %s; try --help\n", what, arg);
+	exit(SWF_EXIT_USAGE);
+}
+
+/* The option getopt_long() just refused, as the user wrote it. */
+static const char *
+main_bad_opt(char **argv, char *buf, size_t size)
+{
+	const char	*a = argv[optind - 1];
+
+	if (strncmp(a, "--", 2) == 0 || optopt == 0)
+		return (a);
+	snprintf(buf, size, "-%c", optopt);
+	return (buf);
+}
+
+/* The CA bundle must be readable before anything connects. */
+static void
+main_cacert_check(const struct cfg *cfg)
+{
+	struct stat	sb;
+	int		fd;
+
+	if (cfg->cacert == NULL || cfg->replay != NULL)
+		return;
+	if ((fd = open(cfg->cacert, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "swf-dash: CA bundle %s (--cacert, from %s): "
+		    "%s\n", cfg->cacert, cfg_where(cfg, "cacert"),
+		    fd == -1 ? strerror(errno) : "not a regular file");
+		exit(SWF_EXIT_USAGE);
+	}
+	close(fd);
+	if (cfg->url != NULL && strncasecmp(cfg->url, "http://", 7) == 0 &&
+	    strcmp(cfg_where(cfg, "cacert"), "the environment") != 0 &&
+	    strcmp(cfg_where(cfg, "cacert"), "~/.env") != 0)
+		log_warn("--cacert %s has no effect: the URL is http://, "
+		    "not https://", cfg->cacert);
+}
+
+/* Warn, once, about -m types the monitor is not known to send. */
+static void
+main_types_check(const struct cfg *cfg)
+{
+	const char	*v;
+	char		 list[512] = "", t[80];
+	size_t		 i, n = filter_count(cfg->filter, FK_TYPE), bad = 0;
+
+	for (i = 0; i < n; i++) {
+		v = filter_value(cfg->filter, FK_TYPE, i);
+		if (msg_type_known(v))
+			continue;
+		text_sanitize_buf(t, sizeof t, v, strlen(v));
+		if (bad++ > 0)
+			strlcat(list, ", ", sizeof list);
+		strlcat(list, t, sizeof list);
+		if (strcmp(v, "data_ready") == 0)
+			strlcat(list, " (renamed stf_ready)", sizeof list);
+	}
+	if (bad > 0)
+		log_warn("-m: %s: not a known message type; asked for anyway",
+		    list);
+}
+
 static const char *
 main_key(int ch)
 {
@@ -306,7 +398,7 @@ main(int argc, char **argv)
 	struct cfg	 cfg;
 	struct loop	*l;
 	const char	*key;
-	char		*cause;
+	char		*cause, optbuf[8];
 	int		 ch, code;
 
 	setlocale(LC_ALL, "");
@@ -315,7 +407,8 @@ main(int argc, char **argv)
 		fatalx("curl_global_init failed");
 	cfg_init(&cfg);
 
-	while ((ch = getopt_long(argc, argv, "a:c:hkm:n:o:r:t:u:vV",
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":a:c:hkm:n:o:r:t:u:vV",
 	    main_options, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -324,7 +417,11 @@ main(int argc, char **argv)
 			printf("swf-dash %s\n", PACKAGE_VERSION);
 			exit(0);
 		case '?':
-			main_usage(SWF_EXIT_USAGE);
+			main_bad("unknown option", main_bad_opt(argv, optbuf,
+			    sizeof optbuf));
+		case ':':
+			main_bad("a value is needed after", main_bad_opt(argv,
+			    optbuf, sizeof optbuf));
 		default:
 			break;
 		}
@@ -335,11 +432,8 @@ main(int argc, char **argv)
 			exit(SWF_EXIT_USAGE);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "swf-dash: unexpected argument: %s\n",
-		    argv[optind]);
-		main_usage(SWF_EXIT_USAGE);
-	}
+	if (optind != argc)
+		main_bad("unexpected argument", argv[optind]);
 
 	l = loop_create();
 	if (cfg.demo && cfg.replay == NULL)
@@ -367,6 +461,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "swf-dash: %s\n", cause);
 		exit(SWF_EXIT_USAGE);
 	}
+	if (cfg.record != NULL)
+		main_record_check(cfg.record);
+	main_cacert_check(&cfg);
+	main_types_check(&cfg);
 	if (cfg.verbose > 0)
 		log_set_level(LOG_DEBUG);
 	if (cfg.output == OUT_TUI && (cfg.count != 0 || cfg.exit_on_close)) {

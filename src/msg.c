@@ -605,6 +605,30 @@ msg_is_lifecycle(const char *type)
 	return (msg_in(type, msg_lifecycle, 5));
 }
 
+/* The message types of PROTOCOL.md's Messages table. */
+static const char *msg_catalogue[] = {
+	"run_imminent", "start_run", "resume_run", "pause_run", "end_run",
+	"stf_gen", "stf_ready", "tf_file_registered", "sse_test",
+	"processing_complete", "announcement", "payload_log_ready",
+	"panda_task_operation_done", "canary_assess_complete"
+};
+
+/* Return whether type is in the known catalogue (or its patterns). */
+int
+msg_type_known(const char *type)
+{
+	size_t	len = strlen(type);
+
+	if (msg_in(type, msg_catalogue,
+	    sizeof msg_catalogue / sizeof msg_catalogue[0]))
+		return (1);
+	if (strncmp(type, "prodtask_", 9) == 0 && len > 9)
+		return (1);
+	/* "*_ready" (production), but not the renamed data_ready. */
+	return (len > 6 && strcmp(type + len - 6, "_ready") == 0 &&
+	    strcmp(type, "data_ready") != 0);
+}
+
 /* Return the display family of a message type. */
 enum msg_family
 msg_family_of(const char *type)

@@ -90,4 +90,10 @@ int64_t		 msg_parse_time(const char *);
 /* Whether a message type is a run lifecycle type. */
 int		 msg_is_lifecycle(const char *type);
 
+/*
+ * Whether type is one PROTOCOL.md's Messages table names (with its
+ * patterns prodtask_* and *_ready; data_ready, renamed stf_ready, is not).
+ */
+int		 msg_type_known(const char *type);
+
 #endif

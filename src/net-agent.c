@@ -92,7 +92,7 @@ agent_done(CURL *easy, CURLcode rc, void *arg)
 	if (rc != CURLE_OK || (code != 200 && code != 201)) {
 		net_reason(why, sizeof why, code, a->body, a->bodylen, rc,
 		    a->req.errbuf);
-		xasprintf(&reason, "registration failed: %s", why);
+		reason = xstrdup(why);
 	}
 	/*
 	 * Done with the request before anyone hears of the result: the
@@ -107,7 +107,7 @@ agent_done(CURL *easy, CURLcode rc, void *arg)
 		agent_set_state(a, a->sending, "");
 	} else {
 		if (strcmp(reason, a->reason) != 0)
-			log_warn("%s", reason);
+			log_warn("registration failed: %s", reason);
 		agent_set_state(a, REG_FAILED, reason);
 		free(reason);
 	}

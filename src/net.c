@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -166,6 +167,46 @@ net_host(const char *url, char *buf, size_t size)
 	curl_url_cleanup(u);
 }
 
+/*
+ * An HTML page (a proxy's or the framework's error page) summarised as
+ * its <title>, spaces folded; NULL if body is not HTML with a title.
+ */
+static char *
+net_html_title(const char *body, size_t len)
+{
+	const char	*p = body, *end = body + len, *t, *e;
+	char		 buf[200];
+	size_t		 n = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	if (p == end || *p != '<')
+		return (NULL);
+	for (t = p; t + 7 <= end; t++) {
+		if (strncasecmp(t, "<title", 6) == 0 &&
+		    (t[6] == '>' || t[6] == ' '))
+			break;
+	}
+	if (t + 7 > end || (t = memchr(t, '>', end - t)) == NULL)
+		return (NULL);
+	for (t++, e = t; e < end && *e != '<'; e++)
+		;
+	for (; t < e && n < sizeof buf - 1; t++) {
+		if (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') {
+			if (n > 0 && buf[n - 1] != ' ')
+				buf[n++] = ' ';
+		} else
+			buf[n++] = *t;
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return (NULL);
+	buf[n] = '\0';
+	return (text_sanitize(buf, n));
+}
+
 char *
 net_detail(const char *body, size_t len)
 {
@@ -186,6 +227,8 @@ net_detail(const char *body, size_t len)
 		}
 		json_decref(j);
 	}
+	if ((s = net_html_title(body, len)) != NULL)
+		return (s);
 	if ((nl = memchr(body, '\n', len)) != NULL)
 		len = nl - body;
 	if (len > 200)

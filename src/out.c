@@ -18,7 +18,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +47,7 @@
 #include "xmalloc.h"
 
 #define OUT_BUFFER	(256 * 1024)
+#define OUT_HUP_EVERY	0.5	/* seconds between looks at stdout */
 
 struct out {
 	struct loop	*loop;
@@ -57,6 +61,7 @@ struct out {
 	uint64_t	 skipped;	/* json: data not an object */
 	char		 lastwhy[256];
 	enum conn_state	 laststate;
+	struct timer	 t_hup;
 	struct alerts	*alerts;
 	struct runs	*runs;		/* alerts: the gap facts */
 	struct timer	 t_alerts;
@@ -88,6 +93,31 @@ out_failed(struct out *o)
 		o->code = SWF_EXIT_OUTPUT;
 		loop_exit(o->loop, SWF_EXIT_OUTPUT);
 	}
+}
+
+/*
+ * Whether the reader of stdout has gone, seen without writing: a pipe or
+ * socket whose other end closed polls as POLLERR or POLLHUP. libcurl's
+ * poll reports only POLLIN/POLLOUT/POLLPRI for extra descriptors, so
+ * this is a short timer rather than a watched descriptor.
+ */
+static void
+out_hup(void *arg)
+{
+	struct out	*o = arg;
+	struct pollfd	 pfd;
+
+	pfd.fd = STDOUT_FILENO;
+	pfd.events = 0;
+	pfd.revents = 0;
+	if (!o->dead && poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+		log_debug("stdout closed");
+		o->dead = 1;
+		loop_exit(o->loop, SWF_EXIT_OK);
+		return;
+	}
+	timer_arm(o->loop, &o->t_hup, OUT_HUP_EVERY);
 }
 
 static void
@@ -375,6 +405,7 @@ int
 out_run(struct loop *l, struct cfg *cfg)
 {
 	struct client_sink	 sink;
+	struct stat		 sb;
 	struct alert_cfg	 acfg;
 	struct out		 o;
 	const char		*term;
@@ -423,11 +454,16 @@ out_run(struct loop *l, struct cfg *cfg)
 	loop_signal(l, SIGHUP, out_signal, &o);
 	loop_signal(l, SIGUSR1, out_usr1, &o);
 	loop_idle(l, out_flush, &o);
+	timer_init(&o.t_hup, out_hup, &o);
+	if (fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
+	    S_ISSOCK(sb.st_mode)))
+		timer_arm(l, &o.t_hup, OUT_HUP_EVERY);
 
 	client_start(o.client);
 	if (o.alerts != NULL)
 		client_poll_registry(o.client, 1, out_alert_registry, &o);
 	code = loop_run(l);
+	timer_cancel(l, &o.t_hup);
 	if (o.alerts != NULL) {
 		/* No transitions from the shutdown itself. */
 		timer_cancel(l, &o.t_alerts);
@@ -441,6 +477,10 @@ out_run(struct loop *l, struct cfg *cfg)
 	client_stop(o.client);
 	out_flush(&o);
 	loop_unidle(l, out_flush, &o);
+	if (client_status(o.client)->rec_lost > 0)
+		log_error("%llu events not recorded to %s",
+		    (unsigned long long)client_status(o.client)->rec_lost,
+		    cfg->record);
 	if (o.skipped > 0)
 		log_warn("%llu messages skipped: data not a JSON object",
 		    (unsigned long long)o.skipped);

@@ -34,6 +34,7 @@ struct record {
 	char		*path;
 	FILE		*f;
 	int		 failed;
+	char		 error[128];	/* why the last write failed */
 };
 
 static FILE *
@@ -84,6 +85,7 @@ record_reopen(struct record *r)
 		fclose(r->f);
 	r->f = f;
 	r->failed = 0;
+	r->error[0] = '\0';
 	log_info("recording reopened: %s", r->path);
 }
 
@@ -111,15 +113,18 @@ record_time(char *buf, size_t size, int64_t us)
 	snprintf(buf, size, "%s.%06dZ", tmp, (int)(us % 1000000));
 }
 
-void
+int
 record_event(struct record *r, const struct sse_event *ev, int64_t recv_us)
 {
 	json_t		*j, *data;
 	json_error_t	 err;
 	char		 t[64], *s;
+	int		 rc = 0;
 
-	if (r == NULL || r->f == NULL || r->failed)
-		return;
+	if (r == NULL)
+		return (0);
+	if (r->f == NULL || r->failed)
+		return (-1);
 	record_time(t, sizeof t, recv_us);
 	data = json_loadb(ev->data, ev->datalen, 0, &err);
 	j = json_pack("{s:s, s:s}", "t", t, "event", ev->type);
@@ -138,11 +143,20 @@ record_event(struct record *r, const struct sse_event *ev, int64_t recv_us)
 		    ev->datalen));
 	if (json_dumpf(j, r->f, JSON_COMPACT) != 0 ||
 	    fputc('\n', r->f) == EOF || fflush(r->f) != 0) {
-		log_error("writing the recording %s: %s", r->path,
-		    strerror(errno));
+		snprintf(r->error, sizeof r->error, "%s", strerror(errno));
+		log_error("writing the recording %s: %s (not recording "
+		    "until SIGUSR1 reopens it)", r->path, r->error);
 		r->failed = 1;
+		rc = -1;
 	}
 	json_decref(j);
+	return (rc);
+}
+
+const char *
+record_error(const struct record *r)
+{
+	return (r->failed ? r->error : "");
 }
 
 struct replay {

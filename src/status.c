@@ -249,6 +249,18 @@ status_draw(struct tui *t)
 	s.x--;
 	seg_put(&s, buf, tui_attr(status_conn_colour(st)));
 	s.x--;
+	/* The recording, right after the state: a failure must be seen. */
+	if (st->recording && st->rec_error[0] == '\0' && st->rec_lost == 0)
+		seg_put(&s, "REC", bar | A_BOLD);
+	else if (st->recording) {
+		if (st->rec_error[0] != '\0')
+			snprintf(buf, sizeof buf, " REC failed, %llu lost: %s ",
+			    (unsigned long long)st->rec_lost, st->rec_error);
+		else
+			snprintf(buf, sizeof buf, " REC %llu lost ",
+			    (unsigned long long)st->rec_lost);
+		seg_put(&s, buf, tui_attr(COL_BAR_BAD));
+	}
 	if (st->client_id[0] != '\0') {
 		snprintf(buf, sizeof buf, "id %.*s", wide ? 64 : 8,
 		    st->client_id);

@@ -615,6 +615,26 @@ test_family(void)
 	CHECK_INT(msg_is_lifecycle("End_run"), 0);
 }
 
+/* The catalogue of PROTOCOL.md's Messages table, for the -m warning. */
+static void
+test_known_types(void)
+{
+	const char	*known[] = { "run_imminent", "start_run", "resume_run",
+	    "pause_run", "end_run", "stf_gen", "stf_ready",
+	    "tf_file_registered", "sse_test", "processing_complete",
+	    "announcement", "payload_log_ready", "prodtask_created",
+	    "panda_task_operation_done", "canary_assess_complete",
+	    "tf_ready" };
+	const char	*unknown[] = { "data_ready", "stf_gen2", "Stf_gen",
+	    "", "_ready", "prodtask_", "heartbeat", "connected", "endrun" };
+	size_t		 i;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++)
+		CHECK_INT(msg_type_known(known[i]), 1);
+	for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+		CHECK_INT(msg_type_known(unknown[i]), 0);
+}
+
 int
 main(void)
 {
@@ -629,5 +649,6 @@ main(void)
 	test_huge();
 	test_time();
 	test_family();
+	test_known_types();
 	return (t_done("t-msg"));
 }

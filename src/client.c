@@ -353,7 +353,6 @@ client_connected(struct client *c, struct csub *cs,
 		    c->st.client_id[0] != '\0' ? c->st.client_id : "none");
 }
 
-/* Deliver one event (from a stream or a replay) to the sink. */
 /* Write an event to the recording, counting those it misses. */
 static void
 client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
@@ -365,8 +364,38 @@ client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
 	    record_error(c->rec));
 }
 
+static void	client_dispatch(struct client *, const struct sse_event *,
+		    int64_t, const struct filter *, int);
+
+/*
+ * Deliver one event (from a stream or a replay) to the sink, with the
+ * token hidden wherever a server echoed it: no sink, recording or view
+ * ever sees it.
+ */
 void
 client_deliver(struct client *c, const struct sse_event *ev,
+    int64_t recv_us, const struct filter *loc, int slot)
+{
+	struct sse_event	 sev = *ev;
+	char			*d, *t, *i;
+	size_t			 n;
+
+	if ((d = text_scrub_dup(ev->data, ev->datalen, &n)) != NULL) {
+		sev.data = d;
+		sev.datalen = n;
+	}
+	if ((t = text_scrub_dup(ev->type, strlen(ev->type), &n)) != NULL)
+		sev.type = t;
+	if ((i = text_scrub_dup(ev->id, strlen(ev->id), &n)) != NULL)
+		sev.id = i;
+	client_dispatch(c, &sev, recv_us, loc, slot);
+	free(d);
+	free(t);
+	free(i);
+}
+
+static void
+client_dispatch(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot)
 {
 	struct msg	*m;

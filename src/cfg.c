@@ -341,7 +341,7 @@ bad:
 }
 
 /* Whether host names the loopback interface. */
-static int
+int
 cfg_is_loopback(const char *host)
 {
 	struct in_addr	 a4;

@@ -108,4 +108,10 @@ int	cfg_reload_token(struct cfg *, char **cause);
 /* A token safe to show: its first 4 characters then "...". Caller frees. */
 char	*cfg_token_hint(const char *token);
 
+/*
+ * Whether host (a name or an address, IPv6 without brackets) is the
+ * loopback interface: localhost, 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104.
+ */
+int	 cfg_is_loopback(const char *host);
+
 #endif

@@ -4,6 +4,11 @@
  * filters, the duplicate check of a make-before-break switch, the agent
  * registration, the registry poll, recording and replay, and turns all
  * of it into events, messages and one status for the sink.
+ *
+ * Its loop worker, client_work(), drains the streams' queues in turns
+ * (each slice bounded by time) and so delivers every event; a change of
+ * subscription decided during delivery is made after the slice, as the
+ * stream being drained cannot be freed under it.
  */
 #include "config.h"
 
@@ -65,9 +70,10 @@ struct client {
 	struct csub		 next;
 	struct filter		*want;		/* subscription asked for */
 	struct filter		*local;		/* NULL: everything */
-	struct timer		 t_apply;
 	struct timer		 t_switch;
-	struct timer		 t_retry;
+	int			 switch_now;	/* promote after this slice */
+	int			 turn;		/* which stream drains first */
+	int			 working;	/* a loop worker */
 	int			 was_up;
 
 	/* Totals of streams already freed. */
@@ -242,7 +248,7 @@ client_dedup(struct client *c, int slot, const struct sse_event *ev)
 		 */
 		c->common = 1;
 		if (c->next_ready)
-			timer_arm(c->loop, &c->t_switch, 0);
+			c->switch_now = 1;
 	}
 	return (e->cnt[slot] > e->cnt[!slot]);
 }
@@ -339,7 +345,7 @@ client_connected(struct client *c, struct csub *cs,
 		 */
 		c->next_ready = 1;
 		if (c->common || !client_overlap(c, c->cur.sub, c->next.sub))
-			timer_arm(c->loop, &c->t_switch, 0);
+			c->switch_now = 1;
 		else
 			timer_arm(c->loop, &c->t_switch, CLIENT_SWITCH_LINGER);
 	} else
@@ -347,7 +353,6 @@ client_connected(struct client *c, struct csub *cs,
 		    c->st.client_id[0] != '\0' ? c->st.client_id : "none");
 }
 
-/* Deliver one event (from a stream or a replay) to the sink. */
 /* Write an event to the recording, counting those it misses. */
 static void
 client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
@@ -359,8 +364,38 @@ client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
 	    record_error(c->rec));
 }
 
+static void	client_dispatch(struct client *, const struct sse_event *,
+		    int64_t, const struct filter *, int);
+
+/*
+ * Deliver one event (from a stream or a replay) to the sink, with the
+ * token hidden wherever a server echoed it: no sink, recording or view
+ * ever sees it.
+ */
 void
 client_deliver(struct client *c, const struct sse_event *ev,
+    int64_t recv_us, const struct filter *loc, int slot)
+{
+	struct sse_event	 sev = *ev;
+	char			*d, *t, *i;
+	size_t			 n;
+
+	if ((d = text_scrub_dup(ev->data, ev->datalen, &n)) != NULL) {
+		sev.data = d;
+		sev.datalen = n;
+	}
+	if ((t = text_scrub_dup(ev->type, strlen(ev->type), &n)) != NULL)
+		sev.type = t;
+	if ((i = text_scrub_dup(ev->id, strlen(ev->id), &n)) != NULL)
+		sev.id = i;
+	client_dispatch(c, &sev, recv_us, loc, slot);
+	free(d);
+	free(t);
+	free(i);
+}
+
+static void
+client_dispatch(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot)
 {
 	struct msg	*m;
@@ -494,11 +529,36 @@ client_agent_changed(void *arg)
 	client_update(arg);
 }
 
-/* Apply the wanted subscription (deferred, so never inside a callback). */
-static void
-client_apply(void *arg)
+/*
+ * The loop worker: drain the streams (the old one and the new one take
+ * turns starting, so neither starves), then switch if it was decided.
+ */
+static int
+client_work(void *arg, int64_t until)
 {
 	struct client	*c = arg;
+	struct stream	*s[2];
+	int		 i, more = 0;
+
+	s[c->turn] = c->cur.s;
+	s[!c->turn] = c->next.s;
+	c->turn = !c->turn;
+	for (i = 0; i < 2; i++) {
+		if (s[i] != NULL)
+			more |= stream_drain(s[i], until);
+	}
+	if (c->switch_now) {
+		c->switch_now = 0;
+		client_switch(c);
+		more = 1;
+	}
+	return (more);
+}
+
+/* Apply the wanted subscription. */
+static void
+client_apply(struct client *c)
+{
 	enum conn_state	 state;
 	const char	*id;
 
@@ -541,10 +601,8 @@ client_apply(void *arg)
 }
 
 static void
-client_retry(void *arg)
+client_retry(struct client *c)
 {
-	struct client	*c = arg;
-
 	if (c->stopped || c->cur.s == NULL)
 		return;
 	switch (stream_state(c->cur.s)) {
@@ -588,9 +646,7 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 		c->check_url = net_url(cfg->url, "api/messages/stream/status/");
 		net_host(cfg->url, c->st.host, sizeof c->st.host);
 	}
-	timer_init(&c->t_apply, client_apply, c);
 	timer_init(&c->t_switch, client_switch, c);
-	timer_init(&c->t_retry, client_retry, c);
 	timer_init(&c->t_dd_end, client_dedup_end, c);
 	timer_init(&c->t_reg, client_registry_tick, c);
 	return (c);
@@ -622,6 +678,8 @@ client_start(struct client *c)
 	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
 	client_describe(c);
 	agent_start(c->agent);
+	loop_work(c->loop, client_work, c);
+	c->working = 1;
 	client_open(c, &c->cur, c->want, 0, 1, NULL);
 	client_update(c);
 }
@@ -632,9 +690,11 @@ client_stop(struct client *c)
 	if (c == NULL || c->stopped)
 		return;
 	c->stopped = 1;
-	timer_cancel(c->loop, &c->t_apply);
+	if (c->working) {
+		loop_unwork(c->loop, client_work, c);
+		c->working = 0;
+	}
 	timer_cancel(c->loop, &c->t_switch);
-	timer_cancel(c->loop, &c->t_retry);
 	timer_cancel(c->loop, &c->t_dd_end);
 	client_poll_registry(c, 0, NULL, NULL);
 	client_drop(c, &c->next);
@@ -697,7 +757,7 @@ client_set_subscription(struct client *c, const struct filter *f)
 		c->want = filter_dup(f);
 		client_describe(c);
 		if (c->started)
-			timer_arm(c->loop, &c->t_apply, 0);
+			client_apply(c);
 	}
 	filter_free(empty);
 }
@@ -727,7 +787,7 @@ client_retry_now(struct client *c)
 		log_warn("%s", cause);
 		free(cause);
 	}
-	timer_arm(c->loop, &c->t_retry, 0);
+	client_retry(c);
 }
 
 static size_t

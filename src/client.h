@@ -81,8 +81,10 @@ struct client_status {
  * the pass-through headless path the client may skip decoding when
  * on_message is NULL. on_status runs whenever the state, reason or
  * registration changes (counters change without it: read them with
- * client_status()). on_event and on_message run inside a libcurl
- * callback: they must not stop or free the client (call loop_exit()).
+ * client_status()). All three run from the loop, never inside a libcurl
+ * callback: on_event and on_message from the client's worker, in slices
+ * of at most LOOP_SLICE_US with keys, signals and timers served between
+ * them. They must not stop or free the client (call loop_exit()).
  */
 struct client_sink {
 	void	(*on_event)(const struct sse_event *, int64_t recv_us, void *);
@@ -117,9 +119,9 @@ const struct client_status *client_status(const struct client *);
  * Make-before-break: a new stream opens; once its "connected" event has
  * arrived and the old stream has caught up (a message came on both, or
  * none can match both, or 3 s passed) the old one closes; a message
- * received on both during the overlap is delivered once. Applied from the
- * loop, so it is safe to call from anywhere; client_subscription()
- * returns the new one at once.
+ * received on both during the overlap is delivered once. Applied at
+ * once; not from inside a sink callback. client_subscription() returns
+ * the new one.
  */
 void		 client_set_subscription(struct client *,
 		    const struct filter *);

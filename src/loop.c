@@ -1,8 +1,13 @@
 /*
  * loop.c: the one event loop. curl_multi_poll() waits on the transfers,
  * the watched descriptors and the signal self-pipe, for at most the time
- * to the nearest timer; then timers, descriptors and finished transfers
- * are dispatched, and the idle hooks run before the loop sleeps again.
+ * to the nearest timer (not at all while work is left); then descriptors
+ * (keys, signals) are dispatched, curl_multi_perform() moves the network
+ * (libcurl's callbacks only store bytes), finished transfers are handed
+ * back, one slice of work of at most LOOP_SLICE_US runs (the ingest), and
+ * the timers that are due fire. The idle hooks run before every wait.
+ * Nothing here runs inside a libcurl callback but those callbacks
+ * themselves.
  */
 #include "config.h"
 
@@ -24,6 +29,7 @@
 #define LOOP_MAX_WATCH	8
 #define LOOP_MAX_IDLE	8
 #define LOOP_MAX_SIG	65
+#define LOOP_MAX_WORK	4
 
 struct loop_watch {
 	int		  fd;
@@ -33,6 +39,11 @@ struct loop_watch {
 
 struct loop_idle {
 	void		(*fn)(void *);
+	void		 *arg;
+};
+
+struct loop_work {
+	int		(*fn)(void *, int64_t);
 	void		 *arg;
 };
 
@@ -56,12 +67,14 @@ struct loop {
 	size_t			  nwatch;
 	struct loop_idle	  idle[LOOP_MAX_IDLE];
 	size_t			  nidle;
+	struct loop_work	  work[LOOP_MAX_WORK];
+	size_t			  nwork;
+	size_t			  work_first;	/* turns, for fairness */
+	int			  more;		/* work left: do not sleep */
 	struct loop_sig		  sig[LOOP_MAX_SIG];
 	int			  sigpipe[2];
 	struct loop_xfer	 *xfers;
-	struct loop_xfer	 *pending;	/* added from a callback */
 	size_t			  nxfers;
-	int			  in_perform;
 	int			  done;
 	int			  code;
 };
@@ -211,10 +224,6 @@ loop_free(struct loop *l)
 		if (l->sig[sig].fn != NULL)
 			loop_signal(l, sig, NULL, NULL);
 	}
-	while ((x = l->pending) != NULL) {
-		l->pending = x->next;
-		free(x);
-	}
 	while ((x = l->xfers) != NULL) {
 		l->xfers = x->next;
 		curl_multi_remove_handle(l->multi, x->easy);
@@ -285,6 +294,38 @@ loop_unidle(struct loop *l, void (*fn)(void *), void *arg)
 }
 
 void
+loop_work(struct loop *l, int (*fn)(void *, int64_t), void *arg)
+{
+	if (l->nwork == LOOP_MAX_WORK)
+		fatalx("loop_work: too many workers");
+	l->work[l->nwork].fn = fn;
+	l->work[l->nwork].arg = arg;
+	l->nwork++;
+	l->more = 1;
+}
+
+void
+loop_unwork(struct loop *l, int (*fn)(void *, int64_t), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nwork; i++) {
+		if (l->work[i].fn == fn && l->work[i].arg == arg) {
+			memmove(&l->work[i], &l->work[i + 1],
+			    (l->nwork - i - 1) * sizeof l->work[0]);
+			l->nwork--;
+			return;
+		}
+	}
+}
+
+void
+loop_wake(struct loop *l)
+{
+	l->more = 1;
+}
+
+void
 loop_signal(struct loop *l, int sig, void (*fn)(int, void *), void *arg)
 {
 	struct sigaction	sa;
@@ -318,34 +359,10 @@ loop_transfer(struct loop *l, CURL *easy, void (*done)(CURL *, CURLcode,
 	x->arg = arg;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, x);
 	l->nxfers++;
-	if (l->in_perform) {
-		/* libcurl refuses recursive calls: add after perform. */
-		x->next = l->pending;
-		l->pending = x;
-		return;
-	}
 	if ((mc = curl_multi_add_handle(l->multi, easy)) != CURLM_OK)
 		fatalx("curl_multi_add_handle: %s", curl_multi_strerror(mc));
 	x->next = l->xfers;
 	l->xfers = x;
-}
-
-/* Add the transfers started from inside libcurl callbacks. */
-static void
-loop_add_pending(struct loop *l)
-{
-	struct loop_xfer	*x;
-	CURLMcode		 mc;
-
-	while ((x = l->pending) != NULL) {
-		l->pending = x->next;
-		mc = curl_multi_add_handle(l->multi, x->easy);
-		if (mc != CURLM_OK)
-			fatalx("curl_multi_add_handle: %s",
-			    curl_multi_strerror(mc));
-		x->next = l->xfers;
-		l->xfers = x;
-	}
 }
 
 /* Unlink and free the record of a transfer; 0 if it was not running. */
@@ -353,23 +370,17 @@ static int
 loop_forget(struct loop *l, CURL *easy)
 {
 	struct loop_xfer	**pp, *x;
+	CURLMcode		  mc;
 
-	for (pp = &l->pending; (x = *pp) != NULL; pp = &x->next) {
-		if (x->easy == easy) {
-			*pp = x->next;
-			l->nxfers--;
-			curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
-			free(x);
-			return (1);
-		}
-	}
-	if (l->in_perform)
-		fatalx("loop_cancel from inside a libcurl callback");
 	for (pp = &l->xfers; (x = *pp) != NULL; pp = &x->next) {
 		if (x->easy == easy) {
+			/* libcurl refuses this inside its own callbacks. */
+			mc = curl_multi_remove_handle(l->multi, easy);
+			if (mc != CURLM_OK)
+				fatalx("curl_multi_remove_handle: %s",
+				    curl_multi_strerror(mc));
 			*pp = x->next;
 			l->nxfers--;
-			curl_multi_remove_handle(l->multi, easy);
 			curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
 			free(x);
 			return (1);
@@ -409,12 +420,14 @@ loop_timers(struct loop *l)
 	}
 }
 
-/* Milliseconds to the nearest timer, capped at a minute. */
+/* Milliseconds to the nearest timer, capped at a minute; 0 if work is left. */
 static int
 loop_timeout(struct loop *l)
 {
 	int64_t	d;
 
+	if (l->more)
+		return (0);
 	if (l->timers == NULL)
 		return (60000);
 	d = l->timers->at - now_mono_us();
@@ -456,9 +469,33 @@ loop_finished(struct loop *l)
 }
 
 /*
+ * One slice of work: every worker, starting with a different one each
+ * round, until the shared deadline LOOP_SLICE_US from now. A worker that
+ * starts late still gets to do a little, so none starves.
+ */
+static void
+loop_slice(struct loop *l)
+{
+	int64_t	until;
+	size_t	i, n = l->nwork, first;
+	int	more = 0;
+
+	l->more = 0;
+	if (n == 0)
+		return;
+	until = now_mono_us() + LOOP_SLICE_US;
+	first = l->work_first++ % n;
+	for (i = 0; i < n; i++)
+		more |= l->work[(first + i) % n].fn(l->work[(first + i) % n].arg,
+		    until);
+	l->more |= more;
+}
+
+/*
  * One round: wait for the network, a descriptor or the nearest deadline,
- * then dispatch. With only_net, descriptors other than the signal pipe
- * and timers are left alone (used while draining).
+ * then dispatch, and do one slice of work. With only_net, descriptors
+ * other than the signal pipe, work and timers are left alone (used while
+ * draining).
  */
 static void
 loop_once(struct loop *l, int timeout_ms, int only_net)
@@ -479,7 +516,6 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 		wfd[n].revents = 0;
 		n++;
 	}
-	loop_add_pending(l);
 	mc = curl_multi_poll(l->multi, wfd, n, timeout_ms, NULL);
 	if (mc != CURLM_OK)
 		fatalx("curl_multi_poll: %s", curl_multi_strerror(mc));
@@ -508,13 +544,12 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 		}
 	}
 
-	l->in_perform = 1;
 	mc = curl_multi_perform(l->multi, &running);
-	l->in_perform = 0;
-	loop_add_pending(l);
 	if (mc != CURLM_OK)
 		fatalx("curl_multi_perform: %s", curl_multi_strerror(mc));
 	loop_finished(l);
+	if (!only_net && !l->done)
+		loop_slice(l);
 }
 
 int

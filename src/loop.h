@@ -1,7 +1,10 @@
 /*
  * loop.h: the one event loop of swf-dash. A single thread waits in
  * curl_multi_poll() on the network plus extra descriptors (stdin, the
- * signal self-pipe); its timeout is the nearest timer deadline.
+ * signal self-pipe); its timeout is the nearest timer deadline, or zero
+ * while work is left. libcurl's callbacks only store what arrived; the
+ * work (parsing, decoding, the sinks) is done by workers in slices of at
+ * most LOOP_SLICE_US, between keys, signals and timers.
  */
 #ifndef LOOP_H
 #define LOOP_H
@@ -11,6 +14,9 @@
 #include <curl/curl.h>
 
 struct loop;
+
+/* The longest slice of work between two looks at keys, signals, timers. */
+#define LOOP_SLICE_US	5000
 
 /* Monotonic and wall clocks in microseconds. */
 int64_t	 now_mono_us(void);
@@ -53,12 +59,26 @@ void	 loop_signal(struct loop *, int sig, void (*)(int, void *), void *);
  * Run an easy handle on the loop's CURLM; done(easy, result, arg) is
  * called once when it finishes (the handle is removed from the multi
  * first; the caller still owns and cleans it up). loop_cancel removes a
- * running transfer without calling done; it must not be called from a
- * libcurl callback (defer with a zero timer). The loop uses CURLOPT_PRIVATE.
+ * running transfer without calling done. Neither may be called from inside
+ * a libcurl callback (libcurl refuses; that is fatal): nothing but storing
+ * bytes happens there. The loop uses CURLOPT_PRIVATE.
  */
 void	 loop_transfer(struct loop *, CURL *,
 	     void (*)(CURL *, CURLcode, void *), void *);
 void	 loop_cancel(struct loop *, CURL *);
+
+/*
+ * Register a worker: fn(arg, until) does some of its work, stopping soon
+ * after the monotonic clock (now_mono_us()) passes until, and returns 1
+ * if work is left, 0 if it is idle. Each round of the loop runs every
+ * worker once, after the network has been read; a worker with work left
+ * keeps the loop from sleeping. fn may arm timers and start or cancel
+ * transfers; it must not register or remove workers. loop_wake() tells
+ * the loop that a worker has new work (e.g. from a libcurl callback).
+ */
+void	 loop_work(struct loop *, int (*)(void *, int64_t), void *);
+void	 loop_unwork(struct loop *, int (*)(void *, int64_t), void *);
+void	 loop_wake(struct loop *);
 
 /*
  * Run fn(arg) each time the loop is about to sleep (after every batch of

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -300,6 +301,43 @@ main_demo_start(struct loop *l, struct cfg *cfg)
 }
 
 /*
+ * Descriptors 0, 1 and 2 are open before anything else is: started with
+ * one closed, the first file we open (a recording, a socket) would take
+ * its number and receive what is meant for stdout or stderr.
+ */
+static void
+main_reserve_fds(void)
+{
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(70);
+	}
+}
+
+/*
+ * The token is in memory from here on: no core file (it would hold
+ * copies), and no ptrace or /proc/PID/mem, environ or fd access by other
+ * processes of the same user (the process is not dumpable).
+ */
+static void
+main_no_core(void)
+{
+	struct rlimit	rl;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		log_warn("setrlimit(RLIMIT_CORE): %s", strerror(errno));
+#ifdef __linux__
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_warn("prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+#endif
+}
+
+/*
  * A --record file that cannot be written is an error at start: a unit
  * that records nothing must not look healthy.
  */
@@ -406,6 +444,7 @@ main(int argc, char **argv)
 	char		*cause, optbuf[8];
 	int		 ch, code, check = 0;
 
+	main_reserve_fds();
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -456,6 +495,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "swf-dash: %s\n", cause);
 		exit(SWF_EXIT_USAGE);
 	}
+	if (cfg.token != NULL && *cfg.token != '\0') {
+		main_no_core();
+		text_set_secret(cfg.token);
+	}
 	if (cfg.demo) {
 		if (demo_token_path != NULL) {
 			unlink(demo_token_path);
@@ -495,6 +538,7 @@ main(int argc, char **argv)
 
 	main_demo_stop();
 	loop_free(l);
+	text_set_secret(NULL);
 	cfg_free(&cfg);
 	curl_global_cleanup();
 	return (code);

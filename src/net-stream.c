@@ -3,8 +3,15 @@
  * then the stream request; the response is classified from its headers
  * before any body byte reaches the parser. A dropped stream reconnects
  * with exponential backoff and equal jitter; an idle watchdog drops a
- * connection that has gone quiet. State changes are reported through a
- * zero timer, so the owner never runs inside a libcurl callback for them.
+ * connection that has gone quiet.
+ *
+ * libcurl's write callback only appends the body to a bounded queue (and
+ * pauses the transfer when it is full); the owner's worker calls
+ * stream_drain(), which parses the queue in slices bounded by time and
+ * reports the events, unpausing the transfer as room comes back. The end
+ * of a transfer is acted on once its queued bytes have been parsed. State
+ * changes are reported through a zero timer, as some are found in the
+ * header callback, where the owner must not run.
  */
 #include "config.h"
 
@@ -21,9 +28,27 @@
 #include "loop.h"
 #include "net.h"
 #include "sse.h"
+#include "text.h"
 #include "xmalloc.h"
 
-#define STREAM_BUFFER		(512 * 1024)
+/*
+ * CURLOPT_BUFFERSIZE, libcurl's receive buffer (the most one recv() and
+ * one write callback hand over), and the queue of received bytes not
+ * parsed yet. Measured on the shared 2-core machine with headless
+ * --output json of 1M messages from swf-sim --rate 0 (-O2), CPU seconds
+ * per million messages: what counts is how much one loop round takes in,
+ * i.e. the queue. With the queue at 4 buffers: 16 KiB 0.51, 64 KiB 0.48,
+ * 256 KiB 0.39, 512 KiB 0.38. With a 1 MiB queue: 16 KiB 0.42, 64 KiB
+ * 0.39-0.43, 128 KiB 0.35-0.41; before this change (ingest inside the
+ * callback, 512 KiB buffer) 0.41-0.44. The buffer also bounds the copy
+ * libcurl keeps of a piece the write callback paused on: with 512 KiB and
+ * a 2 MiB queue the high-water mark of tests/fault-input.sh (ASan) went
+ * past its bound; 64 KiB and 1 MiB stay 2 MiB inside it.
+ */
+#define STREAM_BUFFER		(64 * 1024)
+#define STREAM_QUEUE		(1024 * 1024)
+/* Bytes parsed between two looks at the clock. */
+#define STREAM_PIECE		(8 * 1024)
 #define STREAM_CHECK_TIMEOUT	15L
 #define STREAM_STALL_FRACTION	0.8
 #define STREAM_RETRY_MAX	3600.0
@@ -50,7 +75,14 @@ struct stream {
 	char			 body[NET_BODY_MAX];
 	size_t			 bodylen;
 	struct sse_parser	*sse;
-	int64_t			 recv_us;	/* of the current batch */
+	int64_t			 recv_us;	/* of the newest queued bytes */
+
+	char			*q;		/* received, not parsed yet */
+	size_t			 qlen;
+	size_t			 qsize;
+	int			 paused;	/* the transfer waits for room */
+	int			 ended;		/* done once the queue is parsed */
+	CURLcode		 end_rc;
 
 	enum conn_state		 state;
 	char			 reason[256];
@@ -69,9 +101,6 @@ struct stream {
 	struct timer		 t_watch;
 	struct timer		 t_stable;
 	struct timer		 t_notify;
-	struct timer		 t_defer;
-	int			 in_cb;
-	int			 abort;
 };
 
 static void	stream_begin(struct stream *, enum stream_phase);
@@ -102,11 +131,14 @@ stream_notify(void *arg)
 static void
 stream_close(struct stream *s)
 {
-	if (s->phase != PH_NONE && s->req.easy != NULL)
+	if (s->phase != PH_NONE && s->req.easy != NULL && !s->ended)
 		loop_cancel(s->loop, s->req.easy);
 	net_req_free(&s->req);
 	s->phase = PH_NONE;
 	s->accepted = 0;
+	s->qlen = 0;
+	s->paused = 0;
+	s->ended = 0;
 	timer_cancel(s->loop, &s->t_watch);
 	timer_cancel(s->loop, &s->t_stable);
 }
@@ -153,12 +185,6 @@ stream_stable(void *arg)
 	s->attempts = 0;
 }
 
-static void
-stream_deferred_stop(void *arg)
-{
-	stream_stop(arg);
-}
-
 /* The idle watchdog: stalled, then dead. */
 static void
 stream_watch(void *arg)
@@ -169,6 +195,9 @@ stream_watch(void *arg)
 
 	if (s->phase == PH_NONE)
 		return;
+	/* Bytes waiting to be parsed are no silence of the server's. */
+	if (s->qlen > 0 || s->paused)
+		s->last_mono = now_mono_us();
 	idle = (now_mono_us() - s->last_mono) / 1e6;
 	stall = limit * STREAM_STALL_FRACTION;
 	if (idle >= limit) {
@@ -197,7 +226,7 @@ stream_sse_event(const struct sse_event *ev, void *arg)
 {
 	struct stream	*s = arg;
 
-	if (s->cb->event != NULL && !s->abort)
+	if (s->cb->event != NULL)
 		s->cb->event(s, ev, s->recv_us, s->arg);
 }
 
@@ -212,15 +241,18 @@ stream_keep_body(struct stream *s, const char *p, size_t len)
 	s->bodylen += n;
 }
 
+/*
+ * libcurl's write callback: keep the bytes, nothing else. When the queue
+ * has no room, pause the transfer (libcurl keeps the bytes and hands them
+ * over again once stream_drain() unpauses it). An empty queue takes any
+ * piece, so that a piece larger than the queue cannot wedge it.
+ */
 static size_t
 stream_write(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct stream	*s = arg;
-	size_t		 len = size * nmemb;
-	uint64_t	 dropped;
+	size_t		 len = size * nmemb, want;
 
-	if (s->abort)
-		return (0);
 	s->last_mono = now_mono_us();
 	if (!s->accepted) {
 		/* An error body: keep its start; a pre-check's may be long. */
@@ -229,19 +261,71 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 			return (0);
 		return (len);
 	}
+	if (s->qlen > 0 && len > STREAM_QUEUE - s->qlen) {
+		s->paused = 1;
+		return (CURL_WRITEFUNC_PAUSE);
+	}
+	if ((want = s->qlen + len) > s->qsize) {
+		want = want > STREAM_QUEUE ? want : STREAM_QUEUE;
+		s->q = xreallocarray(s->q, 1, want);
+		s->qsize = want;
+	}
+	memcpy(s->q + s->qlen, p, len);
+	s->qlen += len;
 	s->bytes += len;
 	s->recv_us = s->last_wall = now_wall_us();
 	if (s->state == CONN_STALLED)
 		stream_set(s, CONN_CONNECTED, "");
-	s->in_cb = 1;
+	loop_wake(s->loop);
+	return (len);
+}
+
+static void	stream_ended(struct stream *, CURLcode);
+
+int
+stream_drain(struct stream *s, int64_t until)
+{
+	const char	*nl;
+	size_t		 off = 0, n;
+	uint64_t	 dropped, ids;
+
+	if (s->qlen == 0 && !s->ended)
+		return (0);
 	dropped = sse_dropped(s->sse);
-	sse_feed(s->sse, p, len);
+	ids = sse_ids_dropped(s->sse);
+	while (off < s->qlen) {
+		n = s->qlen - off;
+		if (n > STREAM_PIECE) {
+			/* End the piece at a line end, so no line is copied. */
+			nl = memrchr(s->q + off, '\n', STREAM_PIECE);
+			n = nl != NULL ? (size_t)(nl - (s->q + off)) + 1 :
+			    STREAM_PIECE;
+		}
+		sse_feed(s->sse, s->q + off, n);
+		off += n;
+		if (now_mono_us() >= until)
+			break;
+	}
+	if (sse_ids_dropped(s->sse) != ids)
+		log_warn("ignored an event id longer than %d bytes; %llu so "
+		    "far", SSE_ID_MAX,
+		    (unsigned long long)sse_ids_dropped(s->sse));
 	if (sse_dropped(s->sse) != dropped)
 		log_warn("dropped an event larger than --max-event (%zu "
 		    "bytes); %llu so far", s->cfg->max_event,
 		    (unsigned long long)sse_dropped(s->sse));
-	s->in_cb = 0;
-	return (s->abort ? 0 : len);
+	memmove(s->q, s->q + off, s->qlen - off);
+	s->qlen -= off;
+	if (s->paused && s->qlen <= STREAM_QUEUE / 2) {
+		/* libcurl may hand the held bytes over at once, here. */
+		s->paused = 0;
+		curl_easy_pause(s->req.easy, CURLPAUSE_CONT);
+	}
+	if (s->qlen == 0 && s->ended) {
+		s->ended = 0;
+		stream_ended(s, s->end_rc);
+	}
+	return (s->qlen > 0);
 }
 
 static int
@@ -315,8 +399,6 @@ stream_header(char *p, size_t size, size_t nmemb, void *arg)
 	size_t		 len = size * nmemb;
 	long		 code = 0;
 
-	if (s->abort)
-		return (0);
 	s->last_mono = now_mono_us();
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0 && !s->accepted) {
 		s->code = 0;
@@ -332,13 +414,7 @@ stream_header(char *p, size_t size, size_t nmemb, void *arg)
 		return (len);
 	s->code = code;
 	s->classified = 1;
-	s->in_cb = 1;
-	if (!stream_classify(s)) {
-		s->in_cb = 0;
-		return (0);
-	}
-	s->in_cb = 0;
-	return (len);
+	return (stream_classify(s) ? len : 0);
 }
 
 /*
@@ -369,7 +445,7 @@ stream_tls_failed(struct stream *s, CURLcode rc)
 static void
 stream_check_done(struct stream *s, CURLcode rc)
 {
-	char	why[256];
+	char	why[256], *d;
 
 	if (s->fail == SF_AUTH) {
 		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
@@ -401,27 +477,38 @@ stream_check_done(struct stream *s, CURLcode rc)
 		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
 		    s->req.errbuf);
 		log_info("status pre-check failed (%s); trying the stream", why);
-	} else
-		log_debug("status pre-check: %.*s", (int)s->bodylen, s->body);
+	} else if (log_enabled(LOG_DEBUG)) {
+		d = text_sanitize(s->body, s->bodylen);
+		log_debug("status pre-check: %s", d);
+		free(d);
+	}
 	net_req_free(&s->req);
 	stream_begin(s, PH_STREAM);
 }
 
+/* The transfer is over: wait for its queued bytes to be parsed first. */
 static void
 stream_done(CURL *easy, CURLcode rc, void *arg)
 {
 	struct stream	*s = arg;
-	char		 why[256], err[200];
-	int		 was_open = s->accepted;
 
 	timer_cancel(s->loop, &s->t_watch);
 	timer_cancel(s->loop, &s->t_stable);
-	if (s->abort) {
-		net_req_free(&s->req);
-		s->phase = PH_NONE;
-		s->accepted = 0;
+	if (s->qlen > 0) {
+		s->ended = 1;
+		s->end_rc = rc;
+		s->paused = 0;
 		return;
 	}
+	stream_ended(s, rc);
+}
+
+static void
+stream_ended(struct stream *s, CURLcode rc)
+{
+	char		 why[256], err[200];
+	int		 was_open = s->accepted;
+
 	if (s->phase == PH_CHECK) {
 		stream_check_done(s, rc);
 		return;
@@ -485,7 +572,9 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	s->fail = SF_NONE;
 	s->code = 0;
 	s->bodylen = 0;
-	s->abort = 0;
+	s->qlen = 0;
+	s->paused = 0;
+	s->ended = 0;
 	if (phase == PH_CHECK) {
 		net_req_init(r, s->cfg, s->check_url, "application/json");
 		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT,
@@ -538,7 +627,6 @@ stream_create(struct loop *l, const struct cfg *cfg, const char *url,
 	timer_init(&s->t_watch, stream_watch, s);
 	timer_init(&s->t_stable, stream_stable, s);
 	timer_init(&s->t_notify, stream_notify, s);
-	timer_init(&s->t_defer, stream_deferred_stop, s);
 	return (s);
 }
 
@@ -557,15 +645,8 @@ stream_start(struct stream *s)
 void
 stream_stop(struct stream *s)
 {
-	if (s->in_cb) {
-		s->abort = 1;
-		timer_arm(s->loop, &s->t_defer, 0);
-		return;
-	}
 	timer_cancel(s->loop, &s->t_retry);
-	timer_cancel(s->loop, &s->t_defer);
 	stream_close(s);
-	s->abort = 0;
 	if (s->state != CONN_IDLE)
 		stream_set(s, CONN_IDLE, NULL);
 	timer_cancel(s->loop, &s->t_notify);
@@ -576,10 +657,10 @@ stream_free(struct stream *s)
 {
 	if (s == NULL)
 		return;
-	s->in_cb = 0;
 	stream_stop(s);
 	timer_cancel(s->loop, &s->t_notify);
 	sse_free(s->sse);
+	free(s->q);
 	free(s->url);
 	free(s->check_url);
 	free(s->last_id);

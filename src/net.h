@@ -79,8 +79,10 @@ void	 net_auth_reason(char *buf, size_t size, const struct cfg *,
 
 /*
  * One SSE subscription: the status pre-check, the stream request and its
- * classification, reconnects with backoff, the idle watchdog. It reports
- * every event and every change of state to its owner.
+ * classification, reconnects with backoff, the idle watchdog. Received
+ * bytes wait in a bounded queue until the owner's loop worker calls
+ * stream_drain(); events are reported from there, changes of state from a
+ * zero timer. Neither callback ever runs inside a libcurl callback.
  */
 struct stream;
 
@@ -111,9 +113,17 @@ struct stream	*stream_create(struct loop *, const struct cfg *,
 void		 stream_start(struct stream *);
 
 /*
- * Close the connection and cancel every timer; the state becomes
- * CONN_IDLE. From inside the stream's own callbacks the close is
- * deferred to the loop.
+ * Parse queued bytes, calling cb->event for each event, until the queue
+ * is empty or the monotonic clock passes until (us); at least one piece
+ * is parsed. Unpauses the transfer when there is room again and acts on
+ * its end once its bytes are parsed. Returns 1 if bytes are left. The
+ * event callback must not stop or free this stream.
+ */
+int		 stream_drain(struct stream *, int64_t until);
+
+/*
+ * Close the connection, drop the queued bytes and cancel every timer; the
+ * state becomes CONN_IDLE. Not from inside the stream's own callbacks.
  */
 void		 stream_stop(struct stream *);
 

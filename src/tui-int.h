@@ -182,19 +182,6 @@ struct tui {
 	int64_t		 reg_at;
 	int		 reg_polling;
 
-	/*
-	 * Client calls asked for by keys, made from the deferred timer: keys
-	 * are also read while a flood is being ingested, inside the client's
-	 * libcurl callback, where the client must not be driven.
-	 */
-	struct timer	 act;
-	int		 act_retry;
-	int		 act_pause;
-	double		 act_skip;
-	int		 reg_want;	/* registry polling wanted */
-	void		(*reg_fn)(json_t *, const char *, void *);
-	uint64_t	 ingest_n;
-
 	int		 quit;
 	int		 exit_code;
 };
@@ -213,7 +200,7 @@ void		 tui_prompt_start(struct tui *, const char *label,
 /* The view filter changed: every view refilters. */
 void		 tui_refilter(struct tui *);
 int		 tui_view_visible(struct tui *, const void *state);
-/* Have the client's registry polling on or off (applied from the loop). */
+/* Have the client's registry polling on or off. */
 void		 tui_want_registry(struct tui *, int,
 		    void (*)(json_t *, const char *, void *));
 void		 tui_reg_free(struct tui *);

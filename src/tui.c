@@ -4,9 +4,12 @@
  * takes messages from the client into the store and the aggregates.
  *
  * Everything runs on the one loop: stdin is a watched descriptor read
- * until ERR, signals arrive through the loop's self-pipe, and a redraw
- * timer draws at most every TUI_FRAME_US when something is dirty, so a
- * flood of messages is ingested between frames and never delays a key.
+ * until ERR (a key is answered with a frame at once), signals arrive
+ * through the loop's self-pipe, and a redraw timer draws at most every
+ * TUI_FRAME_US when something is dirty. Messages come from the client's
+ * worker in slices of at most LOOP_SLICE_US, so a flood is ingested
+ * between keys and frames and never delays them; nothing here runs
+ * inside a libcurl callback.
  */
 #include "config.h"
 
@@ -442,41 +445,15 @@ tui_clear_filter(struct tui *t)
 	tui_notice(t, 0, "view filter cleared: showing everything retained");
 }
 
-/* The client calls keys asked for, made from the loop. */
-static void
-tui_act_timer(void *arg)
-{
-	struct tui	*t = arg;
-
-	if (t->client == NULL)
-		return;
-	if (t->act_retry) {
-		t->act_retry = 0;
-		client_retry_now(t->client);
-	}
-	if (t->act_pause != 0) {
-		client_replay_pause(t->client, t->act_pause > 0);
-		t->act_pause = 0;
-	}
-	if (t->act_skip > 0) {
-		client_replay_skip(t->client, t->act_skip);
-		t->act_skip = 0;
-	}
-	if (t->reg_want != t->reg_polling) {
-		t->reg_polling = t->reg_want;
-		client_poll_registry(t->client, t->reg_polling,
-		    t->reg_polling ? t->reg_fn : NULL, t->reg_polling ? t : NULL);
-	}
-}
-
 void
 tui_want_registry(struct tui *t, int on,
     void (*fn)(json_t *, const char *, void *))
 {
-	t->reg_want = on;
-	if (fn != NULL)
-		t->reg_fn = fn;
-	timer_arm(t->loop, &t->act, 0);
+	on = on != 0;
+	if (t->client == NULL || on == t->reg_polling)
+		return;
+	t->reg_polling = on;
+	client_poll_registry(t->client, on, on ? fn : NULL, on ? t : NULL);
 }
 
 /* p, ], }: pause, resume or skip a replay. */
@@ -490,10 +467,9 @@ tui_replay_key(struct tui *t, int key)
 		return;
 	}
 	if (key == 'p')
-		t->act_pause = st->state == CONN_REPLAY ? 1 : -1;
+		client_replay_pause(t->client, st->state == CONN_REPLAY);
 	else
-		t->act_skip += key == ']' ? 10.0 : 60.0;
-	timer_arm(t->loop, &t->act, 0);
+		client_replay_skip(t->client, key == ']' ? 10.0 : 60.0);
 }
 
 static void
@@ -541,8 +517,7 @@ tui_key_global(struct tui *t, int key)
 		clearok(curscr, TRUE);
 		break;
 	case 'r':
-		t->act_retry = 1;
-		timer_arm(t->loop, &t->act, 0);
+		client_retry_now(t->client);
 		tui_notice(t, 0, "connecting again now");
 		break;
 	case 'x':
@@ -588,15 +563,6 @@ tui_key(struct tui *t, int key)
 	else if (!(r & V_HANDLED))
 		tui_key_global(t, key);
 	tui_dirty(t);
-}
-
-/* Whether a key is waiting on stdin. */
-static int
-tui_stdin_ready(void)
-{
-	struct pollfd	pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-
-	return (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN));
 }
 
 /* Whether stdin has gone away (the terminal hung up). */
@@ -728,18 +694,6 @@ tui_on_message(struct msg *m, void *arg)
 			t->stack[i].view->ingest(t, t->stack[i].state, m);
 	}
 	tui_dirty(t);
-	/*
-	 * A flood can keep the client in one libcurl call for long: every
-	 * 64 messages, take the keys (and draw at once) or draw a frame if
-	 * one is due, so neither a keypress nor the screen waits for it.
-	 */
-	if ((++t->ingest_n & 63) != 0 || t->quit)
-		return;
-	if (tui_stdin_ready()) {
-		if (tui_read_keys(t) > 0 && !t->quit)
-			tui_draw(t);
-	} else if (now_mono_us() - t->last_draw >= TUI_FRAME_US)
-		tui_draw(t);
 }
 
 static void
@@ -947,7 +901,6 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
 	timer_init(&t->tick, tui_tick_timer, t);
-	timer_init(&t->act, tui_act_timer, t);
 
 	/*
 	 * What the client delivers is the subscription (-m/-a/-r, then the
@@ -979,9 +932,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	timer_cancel(loop, &t->redraw);
 	timer_cancel(loop, &t->tick);
 	tui_leave(t, tui_current(t));
-	timer_cancel(loop, &t->act);
-	if (t->reg_polling)
-		client_poll_registry(t->client, 0, NULL, NULL);
+	tui_want_registry(t, 0, NULL);
 	loop_unwatch(loop, STDIN_FILENO);
 	tui_screen_end(t);
 	log_set_sink(NULL, NULL);

@@ -46,7 +46,9 @@
 
 enum {
 	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_CHECK,
-	OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
+	OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_HISTORY,
+	OPT_HISTORY_MAX_BYTES, OPT_HISTORY_RUNS, OPT_IDLE, OPT_KEEP,
+	OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
 	OPT_BELL
@@ -66,6 +68,9 @@ static const struct option main_options[] = {
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "exit-on-close", no_argument, NULL, OPT_EXIT_ON_CLOSE },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "history-max-bytes", required_argument, NULL, OPT_HISTORY_MAX_BYTES },
+	{ "history-runs", required_argument, NULL, OPT_HISTORY_RUNS },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "insecure", no_argument, NULL, 'k' },
 	{ "keep", required_argument, NULL, OPT_KEEP },
@@ -132,6 +137,13 @@ main_usage(int status)
 "      --keep N              messages the dashboard keeps (default 50000)\n"
 "      --keep-bytes SIZE     bytes the dashboard keeps (default 256M)\n"
 "      --max-event SIZE      largest SSE event accepted (default 1M)\n"
+"      --history MODE        back-fill from the monitor's history: all\n"
+"                            (dashboard default: running executions at\n"
+"                            start, then holes and reconnects), gaps\n"
+"                            (headless default: holes and reconnects\n"
+"                            only) or off\n"
+"      --history-runs N      running executions read at start (default 16)\n"
+"      --history-max-bytes SIZE  largest history answer read (default 64M)\n"
 "      --record FILE         append every event to FILE as JSON lines\n"
 "      --replay FILE         replay a recording instead of connecting\n"
 "      --speed X             replay pace (default 1; 0: as fast as possible)\n"

@@ -384,7 +384,9 @@ run_account_seq(struct run *r, const struct msg *m, const char *type)
 	struct hist_key	k;
 	int		stf = strcmp(type, "stf_gen") == 0;
 
-	if (r->total == 0 && strcmp(type, "run_imminent") != 0)
+	/* A workflow run first seen after its run_imminent. */
+	if (r->total == 0 && strcmp(type, "run_imminent") != 0 &&
+	    (stf || msg_is_lifecycle(type) || strcmp(type, "stf_ready") == 0))
 		r->midway = 1;
 	if (!stf && strcmp(type, "end_run") != 0)
 		return;

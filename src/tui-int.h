@@ -179,6 +179,10 @@ struct tui {
 	double		 rate;
 	struct spark_ring msg_rate;	/* messages a second, last minute */
 
+	/* History: the marker row of the outage, the line until a key. */
+	uint64_t	 lost_seq;
+	char		 away[320];
+
 	/* A transient line shown on the hint line. */
 	char		 notice[256];
 	int64_t		 notice_until;

@@ -39,7 +39,7 @@ ok "narrow and toggle"
 tmux_keys filt 4 Escape
 tui_expect filt 'stf_gen'
 tmux_keys filt g j a			# every type listed
-tui_expect filt 'view: type=announcement,end_run,pause_ru'
+tui_expect filt 'applies at once): type=announcement,end_run,pause_run'
 tmux_keys filt n
 tui_expect filt 'view: all'
 tmux_keys filt /

@@ -28,13 +28,18 @@ tui_expect ns 'payload_log_ready  .*prodops  *m3$'
 [ "$(shown)" = " m1 m2 m3 m4 m5" ] || fail "all: $(shown)"
 ok "namespace column, summary as text"
 
+# Wider, so that the status bar shows whole filters.
+"$TMUX_PROG" -S "$TMUX_SOCK" resize-window -t ns -x 140 -y 24 ||
+    fail "resize-window"
+tui_expect ns '^TIME  *TYPE  *AGENT  *RUN  *NAMESPACE  *FILE / TEXT'
+
 tmux_keys ns k S			# m4: namespace alpha
 tui_expect ns 'view: namespace=alpha'
 tui_expect ns '2 of 5 shown'
 [ "$(shown)" = " m1 m4" ] || fail "namespace alpha: $(shown)"
 # Combined with another kind: AND.
 tmux_keys ns A
-tui_expect ns 'view: agent=data-agent-alpha-1 namespace'
+tui_expect ns 'view: agent=data-agent-alpha-1 namespace=alpha  sub: all'
 [ "$(shown)" = " m4" ] || fail "agent and namespace: $(shown)"
 tmux_keys ns A S
 tui_expect ns 'view: all'
@@ -69,7 +74,7 @@ tui_clean ns
 
 # --namespace-filter: the client drops other namespaces before keeping
 # them, even when agents and runs go to the server.
-tui_start nsf 80 24 --namespace-filter 'beta, prodops' --server-filters all
+tui_start nsf 120 24 --namespace-filter 'beta, prodops' --server-filters all
 tui_expect nsf 'sub: namespace=beta,prodops'
 pub '[{"msg_type":"stf_gen","namespace":"alpha","message":"m1"},
   {"msg_type":"stf_gen","namespace":"beta","message":"m2"},

@@ -900,6 +900,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	t->runs = runs_create(0, 0, 0);
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
+	timer_name(&t->redraw, "redraw");
 	timer_init(&t->tick, tui_tick_timer, t);
 
 	/*

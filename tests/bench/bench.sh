@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/bench/bench.sh: "make bench", the benchmark of issue #7. It builds
+# tests/bench/bench.sh: "make bench", the benchmark of issues #7 and #13. It builds
 # swf-dash and swf-sim without sanitizers (CFLAGS=-O2) in a build directory
 # of its own, starts swf-sim on 127.0.0.1 only, measures swf-dash and the
 # curl | sed | jq pipeline side by side, prints a table and writes the same
@@ -570,7 +570,7 @@ target() {
 report() {
 	medians
 	{
-		echo "swf-dash benchmark (issue #7), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "swf-dash benchmark (issues #7, #13), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "machine: $MACHINE"
 		echo "load average: before $LOAD0, after $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo

@@ -33,6 +33,7 @@
 #include "alert.h"
 #include "cfg.h"
 #include "filter.h"
+#include "history.h"
 #include "log.h"
 #include "sse.h"
 #include "text.h"
@@ -48,14 +49,15 @@ enum cfg_key {
 	K_SERVER_FILTERS, K_NO_COLOR, K_OUTPUT, K_MESSAGE, K_AGENT, K_RUN,
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
 	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
-	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL,
+	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
+	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
 
 enum cfg_type {
 	T_STR, T_PATH, T_URL, T_TOKEN, T_BOOL, T_NOCOLOR, T_LIST, T_DOUBLE,
-	T_SIZE, T_COUNT, T_OUTPUT, T_SFILTERS, T_VERBOSE
+	T_SIZE, T_COUNT, T_OUTPUT, T_SFILTERS, T_VERBOSE, T_HISTORY
 };
 
 #define CF_ENV	0x1	/* an environment name */
@@ -104,6 +106,10 @@ static const struct cfg_entry cfg_table[] = {
 	{ "verbose", K_VERBOSE, T_VERBOSE, 0, 0, 9 },
 	{ "demo", K_DEMO, T_BOOL, 0, 0, 0 },
 	{ "count", K_NCOUNT, T_COUNT, 0, 1, 1e12 },
+	{ "history", K_HISTORY, T_HISTORY, 0, 0, 0 },
+	{ "history-runs", K_HISTORY_RUNS, T_COUNT, 0, 1, 256 },
+	{ "history-max-bytes", K_HISTORY_MAX_BYTES, T_SIZE, 0, 1024,
+	    4.0 * 1024 * 1024 * 1024 },
 	{ "exit-on-close", K_EXIT_ON_CLOSE, T_BOOL, 0, 0, 0 },
 	{ "stall-after", K_STALL_AFTER, T_DOUBLE, 0, 1, 86400 },
 	{ "behind-files", K_BEHIND_FILES, T_COUNT, 0, 1, 1000000 },
@@ -341,7 +347,7 @@ bad:
 }
 
 /* Whether host names the loopback interface. */
-static int
+int
 cfg_is_loopback(const char *host)
 {
 	struct in_addr	 a4;
@@ -484,6 +490,10 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->keep = z;
 		else if (e->key == K_NCOUNT)
 			cfg->count = z;
+		else if (e->key == K_HISTORY_RUNS)
+			cfg->history_runs = z;
+		else if (e->key == K_HISTORY_MAX_BYTES)
+			cfg->history_max_bytes = z;
 		else if (e->key == K_BEHIND_FILES)
 			cfg->behind_files = z;
 		else
@@ -499,6 +509,12 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 		}
 		return (cfg_bad(e, value, "is not tui, plain, json, events or "
 		    "alerts", cause));
+	case T_HISTORY:
+		if ((b = hist_mode_parse(value)) == -1)
+			return (cfg_bad(e, value, "is not off, gaps or all",
+			    cause));
+		cfg->history = b;
+		return (0);
 	case T_SFILTERS:
 		if (value != NULL && strcmp(value, "types") == 0)
 			cfg->server_filters_all = 0;
@@ -623,6 +639,9 @@ cfg_init(struct cfg *cfg)
 	cfg->max_event = SSE_DEFAULT_MAX_EVENT;
 	cfg->keep = CFG_DEFAULT_KEEP;
 	cfg->keep_bytes = CFG_DEFAULT_KEEP_BYTES;
+	cfg->history = HIST_DEFAULT;
+	cfg->history_runs = CFG_DEFAULT_HISTORY_RUNS;
+	cfg->history_max_bytes = CFG_DEFAULT_HISTORY_MAX_BYTES;
 	cfg->stall_after = ALERT_DEFAULT_STALL;
 	cfg->behind_files = ALERT_DEFAULT_BEHIND_N;
 	cfg->behind_after = ALERT_DEFAULT_BEHIND;

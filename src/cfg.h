@@ -17,6 +17,8 @@ enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
 #define CFG_DEFAULT_IDLE	75.0
 #define CFG_DEFAULT_AGENT	60.0
 #define CFG_DEFAULT_KEEP	50000
+#define CFG_DEFAULT_HISTORY_RUNS	16
+#define CFG_DEFAULT_HISTORY_MAX_BYTES	(64UL * 1024 * 1024)
 #define CFG_DEFAULT_KEEP_BYTES	(256UL * 1024 * 1024)
 
 struct cfg {
@@ -37,6 +39,9 @@ struct cfg {
 	int		 demo;
 	int		 exit_on_close;	/* headless: end when the server does */
 	size_t		 count;		/* headless: exit after N, 0 = never */
+	int		 history;	/* enum hist_mode; -1: by output */
+	size_t		 history_runs;	/* executions read at start */
+	size_t		 history_max_bytes; /* cap of one history answer */
 	enum out_mode	 output;
 	struct filter	*filter;	/* -m/-a/-r, never NULL */
 	double		 idle_timeout;	/* seconds without bytes: dead */
@@ -107,5 +112,11 @@ int	cfg_reload_token(struct cfg *, char **cause);
 
 /* A token safe to show: its first 4 characters then "...". Caller frees. */
 char	*cfg_token_hint(const char *token);
+
+/*
+ * Whether host (a name or an address, IPv6 without brackets) is the
+ * loopback interface: localhost, 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104.
+ */
+int	 cfg_is_loopback(const char *host);
 
 #endif

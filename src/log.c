@@ -4,8 +4,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
+#include "text.h"
 
 static enum log_level	 log_level = LOG_INFO;
 static log_sink_fn	 log_sink;
@@ -36,12 +38,15 @@ log_emit(enum log_level level, const char *func, const char *fmt, ...)
 	static const char *const names[] = { "error", "warning", "", "debug" };
 	char	 buf[1024];
 	va_list	 ap;
+	int	 n;
 
 	if (!log_enabled(level))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	/* Whatever a line quotes, the token never leaves in it. */
+	buf[text_scrub(buf, strlen(buf), n >= (int)sizeof buf)] = '\0';
 	if (log_sink != NULL) {
 		log_sink(level, buf, log_sink_arg);
 		return;

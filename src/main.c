@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -43,7 +44,7 @@
 #define DEMO_WAIT_MS	10000
 
 enum {
-	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
+	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_HISTORY, OPT_HISTORY_MAX_BYTES, OPT_HISTORY_RUNS, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
 	OPT_BELL
@@ -62,6 +63,9 @@ static const struct option main_options[] = {
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "exit-on-close", no_argument, NULL, OPT_EXIT_ON_CLOSE },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "history-max-bytes", required_argument, NULL, OPT_HISTORY_MAX_BYTES },
+	{ "history-runs", required_argument, NULL, OPT_HISTORY_RUNS },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "insecure", no_argument, NULL, 'k' },
 	{ "keep", required_argument, NULL, OPT_KEEP },
@@ -128,6 +132,13 @@ main_usage(int status)
 "      --keep N              messages the dashboard keeps (default 50000)\n"
 "      --keep-bytes SIZE     bytes the dashboard keeps (default 256M)\n"
 "      --max-event SIZE      largest SSE event accepted (default 1M)\n"
+"      --history MODE        back-fill from the monitor's history: all\n"
+"                            (dashboard default: running executions at\n"
+"                            start, then holes and reconnects), gaps\n"
+"                            (headless default: holes and reconnects\n"
+"                            only) or off\n"
+"      --history-runs N      running executions read at start (default 16)\n"
+"      --history-max-bytes SIZE  largest history answer read (default 64M)\n"
 "      --record FILE         append every event to FILE as JSON lines\n"
 "      --replay FILE         replay a recording instead of connecting\n"
 "      --speed X             replay pace (default 1; 0: as fast as possible)\n"
@@ -295,6 +306,43 @@ main_demo_start(struct loop *l, struct cfg *cfg)
 }
 
 /*
+ * Descriptors 0, 1 and 2 are open before anything else is: started with
+ * one closed, the first file we open (a recording, a socket) would take
+ * its number and receive what is meant for stdout or stderr.
+ */
+static void
+main_reserve_fds(void)
+{
+	int	fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(70);
+	}
+}
+
+/*
+ * The token is in memory from here on: no core file (it would hold
+ * copies), and no ptrace or /proc/PID/mem, environ or fd access by other
+ * processes of the same user (the process is not dumpable).
+ */
+static void
+main_no_core(void)
+{
+	struct rlimit	rl;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		log_warn("setrlimit(RLIMIT_CORE): %s", strerror(errno));
+#ifdef __linux__
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_warn("prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+#endif
+}
+
+/*
  * A --record file that cannot be written is an error at start: a unit
  * that records nothing must not look healthy.
  */
@@ -401,6 +449,7 @@ main(int argc, char **argv)
 	char		*cause, optbuf[8];
 	int		 ch, code;
 
+	main_reserve_fds();
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -442,6 +491,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "swf-dash: %s\n", cause);
 		exit(SWF_EXIT_USAGE);
 	}
+	if (cfg.token != NULL && *cfg.token != '\0') {
+		main_no_core();
+		text_set_secret(cfg.token);
+	}
 	if (cfg.demo) {
 		if (demo_token_path != NULL) {
 			unlink(demo_token_path);
@@ -481,6 +534,7 @@ main(int argc, char **argv)
 
 	main_demo_stop();
 	loop_free(l);
+	text_set_secret(NULL);
 	cfg_free(&cfg);
 	curl_global_cleanup();
 	return (code);

@@ -28,6 +28,7 @@
 #include "loop.h"
 #include "net.h"
 #include "sse.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /*
@@ -286,11 +287,12 @@ stream_drain(struct stream *s, int64_t until)
 {
 	const char	*nl;
 	size_t		 off = 0, n;
-	uint64_t	 dropped;
+	uint64_t	 dropped, ids;
 
 	if (s->qlen == 0 && !s->ended)
 		return (0);
 	dropped = sse_dropped(s->sse);
+	ids = sse_ids_dropped(s->sse);
 	while (off < s->qlen) {
 		n = s->qlen - off;
 		if (n > STREAM_PIECE) {
@@ -304,6 +306,10 @@ stream_drain(struct stream *s, int64_t until)
 		if (now_mono_us() >= until)
 			break;
 	}
+	if (sse_ids_dropped(s->sse) != ids)
+		log_warn("ignored an event id longer than %d bytes; %llu so "
+		    "far", SSE_ID_MAX,
+		    (unsigned long long)sse_ids_dropped(s->sse));
 	if (sse_dropped(s->sse) != dropped)
 		log_warn("dropped an event larger than --max-event (%zu "
 		    "bytes); %llu so far", s->cfg->max_event,
@@ -439,7 +445,7 @@ stream_tls_failed(struct stream *s, CURLcode rc)
 static void
 stream_check_done(struct stream *s, CURLcode rc)
 {
-	char	why[256];
+	char	why[256], *d;
 
 	if (s->fail == SF_AUTH) {
 		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
@@ -471,8 +477,11 @@ stream_check_done(struct stream *s, CURLcode rc)
 		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
 		    s->req.errbuf);
 		log_info("status pre-check failed (%s); trying the stream", why);
-	} else
-		log_debug("status pre-check: %.*s", (int)s->bodylen, s->body);
+	} else if (log_enabled(LOG_DEBUG)) {
+		d = text_sanitize(s->body, s->bodylen);
+		log_debug("status pre-check: %s", d);
+		free(d);
+	}
 	net_req_free(&s->req);
 	stream_begin(s, PH_STREAM);
 }

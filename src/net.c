@@ -19,6 +19,38 @@
 #include "text.h"
 #include "xmalloc.h"
 
+/*
+ * Whether url is plain http:// to loopback (an ssh tunnel, say): such a
+ * request must never go through a proxy, which would see the token in
+ * clear text.
+ */
+static int
+net_plain_loopback(const char *url)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL;
+	size_t	 n;
+	int	 yes = 0;
+
+	if ((u = curl_url()) == NULL)
+		fatalx("curl_url failed");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    strcasecmp(scheme, "https") != 0) {
+		n = strlen(host);
+		if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+			memmove(host, host + 1, n - 2);
+			host[n - 2] = '\0';
+		}
+		yes = cfg_is_loopback(host);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return (yes);
+}
+
 void
 net_req_init(struct net_req *r, const struct cfg *cfg, const char *url,
     const char *accept)
@@ -47,6 +79,9 @@ net_req_init(struct net_req *r, const struct cfg *cfg, const char *url,
 	curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
+	/* Plain http to loopback: never through http_proxy or ALL_PROXY. */
+	if (net_plain_loopback(url))
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
 	if (cfg->cacert != NULL && *cfg->cacert != '\0')
 		curl_easy_setopt(e, CURLOPT_CAINFO, cfg->cacert);
 

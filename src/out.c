@@ -36,6 +36,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
+#include "history.h"
 #include "jscan.h"
 #include "log.h"
 #include "loop.h"
@@ -266,8 +267,9 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 
 	if (o->dead || o->done)
 		return;
-	j = json_pack("{s:s, s:s, s:s%}", "event", ev->type, "id", ev->id,
-	    "data", ev->data, ev->datalen);
+	j = json_pack("{s:s, s:s, s:s%, s:s}", "event", ev->type, "id", ev->id,
+	    "data", ev->data, ev->datalen, "source",
+	    client_source(o->client) == HSRC_HISTORY ? "history" : "live");
 	if (j == NULL) {
 		/* Only invalid UTF-8 can fail, and the parser rules it out. */
 		log_warn("event not representable as JSON");

@@ -314,8 +314,78 @@ fail:
 	return (NULL);
 }
 
+/* The faults that act at once on the simulation instead of being queued. */
+static const char *const action_names[] = {
+	"channel_drop", "stall_run", "agent_silent"
+};
+#define NACTIONS	(sizeof action_names / sizeof action_names[0])
+
+/* The action index of a fault object, or -1 for a queued fault. */
+static int
+fault_action(json_t *o)
+{
+	const char	*s;
+
+	if (!json_is_object(o) ||
+	    (s = json_string_value(json_object_get(o, "fault"))) == NULL)
+		return (-1);
+	return (fault_lookup(action_names, NACTIONS, s));
+}
+
+/* Check an action's members; -1 and *cause if malformed. */
+static int
+fault_action_check(json_t *o, char **cause)
+{
+	long long	 n;
+	char		*s = NULL;
+	int		 rc = 0;
+
+	switch (fault_action(o)) {
+	case 0:
+		if (fault_uint(o, "count", 1, 1LL << 40, &n, cause) != 0 ||
+		    fault_str(o, "client_id", &s, cause) != 0)
+			rc = -1;
+		break;
+	case 1:
+		rc = fault_str(o, "namespace", &s, cause);
+		break;
+	default:
+		if ((rc = fault_str(o, "agent", &s, cause)) == 0 && s == NULL) {
+			xasprintf(cause, "agent_silent needs an agent");
+			rc = -1;
+		}
+		break;
+	}
+	free(s);
+	return (rc);
+}
+
+/* Apply an action (checked); -1 and *cause when it cannot. */
+static int
+fault_action_apply(json_t *o, char **cause)
+{
+	json_t		*v;
+	const char	*s;
+
+	switch (fault_action(o)) {
+	case 0:
+		v = json_object_get(o, "count");
+		s = json_string_value(json_object_get(o, "client_id"));
+		return (stream_channel_drop(s, v == NULL || json_is_null(v) ?
+		    1 : (uint64_t)json_integer_value(v), cause));
+	case 1:
+		return (workflow_stall_run(json_string_value(json_object_get(o,
+		    "namespace")), cause));
+	default:
+		return (workflow_agent_silent(json_string_value(
+		    json_object_get(o, "agent")), cause));
+	}
+}
+
 /*
- * Queue faults from a posted object or array of objects. They replace
+ * Queue faults from a posted object or array of objects. The actions
+ * (channel_drop, stall_run, agent_silent) are not queued: they act at
+ * once, in order, and leave the queue alone. They replace
  * the queue unless append is set (or the object says "append": true);
  * "none" with nothing else clears it. -1 and *cause on a bad spec, and
  * then nothing changes.
@@ -326,7 +396,7 @@ fault_post(json_t *body, int append, char **cause)
 	struct fault_list	 add = TAILQ_HEAD_INITIALIZER(add);
 	struct fault_entry	*fe;
 	json_t			*o;
-	size_t			 i, n;
+	size_t			 i, n, nactions = 0;
 
 	TAILQ_INIT(&add);
 	n = json_is_array(body) ? json_array_size(body) : 1;
@@ -335,6 +405,12 @@ fault_post(json_t *body, int append, char **cause)
 		append = 1;
 	for (i = 0; i < n; i++) {
 		o = json_is_array(body) ? json_array_get(body, i) : body;
+		if (fault_action(o) >= 0) {
+			if (fault_action_check(o, cause) != 0)
+				goto fail;
+			nactions++;
+			continue;
+		}
 		if ((fe = fault_parse(o, cause)) == NULL)
 			goto fail;
 		if (fe->f.kind == FAULT_NONE)
@@ -342,6 +418,13 @@ fault_post(json_t *body, int append, char **cause)
 		else
 			TAILQ_INSERT_TAIL(&add, fe, entry);
 	}
+	for (i = 0; i < n && nactions > 0; i++) {
+		o = json_is_array(body) ? json_array_get(body, i) : body;
+		if (fault_action(o) >= 0 && fault_action_apply(o, cause) != 0)
+			goto fail;
+	}
+	if (nactions == n)
+		return (0);
 	pthread_mutex_lock(&fault_lock);
 	if (!append)
 		fault_drop_locked();

@@ -29,29 +29,33 @@ static struct sim_event	 keys;
 static pthread_t	 flood_thread;
 static int		 flood_running;
 
-/* The message with placeholders where the varying fields go. */
+/*
+ * The message with placeholders where the varying fields go: a data
+ * agent's stf_ready as the monitor relays it (string run id, sender
+ * copied into sender_agent, no recipient).
+ */
 static json_t *
 flood_message(void)
 {
-	const char	*agent = "data-agent-swfsim-9";
+	const char	*agent = "data-agent-flood-9";
 
-	return (json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,"
-	    "s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
-	    "msg_type", "data_ready",
-	    "run_id", 100001,
-	    "execution_id", "stf_datataking-swfsim-0001",
+	return (json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:s,"
+	    "s:s,s:s,s:n,s:s,s:s}",
+	    "msg_type", "stf_ready",
 	    "filename", "swf.100001.@@SEQ6@@.stf",
+	    "run_id", "100001",
+	    "file_url", "root://dcintdoor.sdcc.bnl.gov:1094/pnfs/sdcc.bnl.gov/"
+	    "eic/epic/disk/swfdaq/run100001/swf.100001.@@SEQ6@@.stf",
+	    "checksum", "ad:8fe2d4c1",
+	    "size_bytes", (json_int_t)104857600,
 	    "sequence", "@@SEQ@@",
 	    "state", "run",
 	    "substate", "physics",
-	    "size_bytes", (json_int_t)104857600,
-	    "checksum", "ad:8fe2d4c1",
-	    "message", "Data ready for processing",
-	    "namespace", "flood",
-	    "sender", agent,
 	    "processed_by", agent,
+	    "sender", agent,
+	    "namespace", "flood",
 	    "sender_agent", agent,
-	    "recipient_agent", "processing-agent",
+	    "recipient_agent",
 	    "queue_name", "epictopic",
 	    "sent_at", "@@TIME@@"));
 }
@@ -94,8 +98,9 @@ flood_init(void)
 
 	msg = flood_message();
 	data = pyjson_dump(msg, PYJSON_ASCII);
-	xasprintf(&ev, "event: data_ready\ndata: %s\n\n", data);
-	keys.msg_type = xstrdup("data_ready");
+	xasprintf(&ev, "event: stf_ready\ndata: %s\n\n", data);
+	keys.msg_type = xstrdup("stf_ready");
+	keys.run_id = xstrdup("100001");
 	keys.processed_by = xstrdup(json_string_value(json_object_get(msg,
 	    "processed_by")));
 	free(data);
@@ -134,6 +139,7 @@ flood_free(void)
 	nsegs = 0;
 	free(keys.msg_type);
 	free(keys.processed_by);
+	free(keys.run_id);
 }
 
 /* See sim.h. */
@@ -243,6 +249,7 @@ flood_main(void *arg)
 			ev = event_raw(tmp, n);
 			ev->msg_type = xstrdup(keys.msg_type);
 			ev->processed_by = xstrdup(keys.processed_by);
+			ev->run_id = xstrdup(keys.run_id);
 			stream_broadcast(ev);
 			event_unref(ev);
 			sent++;

@@ -7,8 +7,9 @@
  * stf_ready the STF file rows. The views answer as DRF does: open reads,
  * no default paging, date-times in America/New_York.
  *
- * One mutex guards everything here; message items are immutable once
- * stored, so a view takes references under the lock and renders after.
+ * One mutex guards everything here. A message is kept as its item's JSON
+ * text, rendered once as DRF renders it: a few hundred bytes each instead
+ * of a tree of dozens of allocations, and an answer is a concatenation.
  */
 #include "config.h"
 
@@ -39,7 +40,8 @@ struct hist_msg {
 	TAILQ_ENTRY(hist_msg)	 all;		/* oldest first */
 	TAILQ_ENTRY(hist_msg)	 same;		/* in its execution */
 	struct hist_exec	*exec;		/* NULL without execution_id */
-	json_t			*item;		/* immutable once stored */
+	char			*text;		/* the item as DRF renders it */
+	size_t			 len;
 };
 TAILQ_HEAD(hist_msgs, hist_msg);
 
@@ -58,12 +60,21 @@ struct hist_exec {
 RB_HEAD(hist_execs, hist_exec);
 TAILQ_HEAD(hist_exec_order, hist_exec);
 
-/* One STF file row. */
+/* One STF file row, kept small: rendered when asked for. */
 struct hist_file {
 	TAILQ_ENTRY(hist_file)	 all;		/* oldest first */
 	TAILQ_ENTRY(hist_file)	 same;		/* in its run */
 	struct hist_run		*run;
-	json_t			*rec;
+	char			 file_id[37];
+	char			 created[40];
+	char			*name;
+	char			*checksum;	/* NULL: null */
+	char			*state;		/* daq_state, NULL: null */
+	char			*substate;
+	json_int_t		 size;		/* -1: null */
+	json_int_t		 sequence;	/* metadata; -1: null */
+	json_int_t		 tick;
+	int			 processed;
 };
 TAILQ_HEAD(hist_files, hist_file);
 
@@ -163,7 +174,7 @@ hist_evict_msg(void)
 		m->exec->nmsgs--;
 		hist_exec_gc(m->exec);
 	}
-	json_decref(m->item);
+	free(m->text);
 	free(m);
 }
 
@@ -174,7 +185,10 @@ hist_file_remove(struct hist_file *f)
 	TAILQ_REMOVE(&files, f, all);
 	TAILQ_REMOVE(&f->run->files, f, same);
 	nfiles--;
-	json_decref(f->rec);
+	free(f->name);
+	free(f->checksum);
+	free(f->state);
+	free(f->substate);
 	free(f);
 }
 
@@ -424,8 +438,7 @@ hist_file_find(struct hist_run *r, const char *name)
 	struct hist_file	*f;
 
 	TAILQ_FOREACH_REVERSE(f, &r->files, hist_files, same) {
-		if (strcmp(json_string_value(json_object_get(f->rec,
-		    "stf_filename")), name) == 0)
+		if (strcmp(f->name, name) == 0)
 			return (f);
 	}
 	return (NULL);
@@ -437,8 +450,8 @@ hist_stf(const json_t *msg, const char *type, const char *now)
 {
 	struct hist_run		*r;
 	struct hist_file	*f;
+	const json_t		*v;
 	const char		*name;
-	char			 uuid[37];
 	long long		 n;
 	int			 gen;
 
@@ -450,36 +463,93 @@ hist_stf(const json_t *msg, const char *type, const char *now)
 		return;
 	r = hist_run_get(n);
 	if ((f = hist_file_find(r, name)) == NULL) {
-		sim_uuid4(uuid);
 		f = xcalloc(1, sizeof *f);
 		f->run = r;
-		f->rec = json_pack("{s:s,s:I,s:s,s:s,s:n,s:n,s:s,s:s,s:o,"
-		    "s:n,s:o,s:o,s:n,s:n}",
-		    "file_id", uuid, "run", r->pk, "machine_state", "physics",
-		    "stf_filename", name, "file_size_bytes", "checksum",
-		    "created_at", now, "status", "registered",
-		    "metadata", json_pack("{s:O?,s:O?}", "sequence",
-		    json_object_get(msg, "sequence"), "simulation_tick",
-		    json_object_get(msg, "simulation_tick")),
-		    "workflow_id",
-		    "daq_state", hist_str_json(json_object_get(msg, "state")),
-		    "daq_substate",
-		    hist_str_json(json_object_get(msg, "substate")),
-		    "workflow_status", "tf_count");
+		sim_uuid4(f->file_id);
+		strlcpy(f->created, now, sizeof f->created);
+		f->name = xstrdup(name);
+		f->state = hist_str(json_object_get(msg, "state"));
+		f->substate = hist_str(json_object_get(msg, "substate"));
+		f->size = -1;
+		v = json_object_get(msg, "sequence");
+		f->sequence = json_is_integer(v) ? json_integer_value(v) : -1;
+		v = json_object_get(msg, "simulation_tick");
+		f->tick = json_is_integer(v) ? json_integer_value(v) : -1;
 		TAILQ_INSERT_TAIL(&r->files, f, same);
 		TAILQ_INSERT_TAIL(&files, f, all);
 		if (++nfiles > sim_cfg.history_max)
 			hist_file_remove(TAILQ_FIRST(&files));
 	}
 	if (!gen) {
-		json_object_set_new(f->rec, "status", json_string("processed"));
-		if (json_is_integer(json_object_get(msg, "size_bytes")))
-			json_object_set(f->rec, "file_size_bytes",
-			    json_object_get(msg, "size_bytes"));
-		if (json_is_string(json_object_get(msg, "checksum")))
-			json_object_set(f->rec, "checksum",
-			    json_object_get(msg, "checksum"));
+		f->processed = 1;
+		v = json_object_get(msg, "size_bytes");
+		if (json_is_integer(v))
+			f->size = json_integer_value(v);
+		v = json_object_get(msg, "checksum");
+		if (json_is_string(v)) {
+			free(f->checksum);
+			f->checksum = xstrdup(json_string_value(v));
+		}
 	}
+}
+
+/* An integer or null. */
+static json_t *
+hist_int(json_int_t v)
+{
+	return (v < 0 ? json_null() : json_integer(v));
+}
+
+/* A string or null. */
+static json_t *
+hist_strn(const char *s)
+{
+	json_t	*v;
+
+	if (s == NULL || (v = json_string(s)) == NULL)
+		return (json_null());
+	return (v);
+}
+
+/* An STF file row as the StfFile serializer renders it. */
+static json_t *
+hist_file_json(const struct hist_file *f)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s,s:I,s:s,s:s,s:o,s:o,s:s,s:s,s:{s:o,s:o},s:n,"
+	    "s:o,s:o,s:n,s:n}",
+	    "file_id", f->file_id,
+	    "run", f->run->pk,
+	    "machine_state", "physics",
+	    "stf_filename", f->name,
+	    "file_size_bytes", hist_int(f->size),
+	    "checksum", hist_strn(f->checksum),
+	    "created_at", f->created,
+	    "status", f->processed ? "processed" : "registered",
+	    "metadata", "sequence", hist_int(f->sequence), "simulation_tick",
+	    hist_int(f->tick),
+	    "workflow_id",
+	    "daq_state", hist_strn(f->state),
+	    "daq_substate", hist_strn(f->substate),
+	    "workflow_status",
+	    "tf_count");
+	if (o == NULL)
+		fatalx("history: cannot render an STF file");
+	return (o);
+}
+
+/* Whether a file passes the stf_filename and status filters. */
+static int
+hist_file_match(const struct hist_file *f, const char *name,
+    const char *status)
+{
+	if (name != NULL && strcmp(f->name, name) != 0)
+		return (0);
+	if (status != NULL && strcmp(status, f->processed ? "processed" :
+	    "registered") != 0)
+		return (0);
+	return (1);
 }
 
 /* The WorkflowMessage item of a message, in the model's field order. */
@@ -537,7 +607,8 @@ history_record(const json_t *msg)
 	if ((item = hist_item(msg, type, now)) == NULL)
 		fatalx("history: cannot build a message item");
 	m = xcalloc(1, sizeof *m);
-	m->item = item;
+	m->text = pyjson_dump(item, PYJSON_COMPACT);
+	m->len = strlen(m->text);
 	exec = json_string_value(json_object_get(item, "execution_id"));
 
 	pthread_mutex_lock(&history_lock);
@@ -554,6 +625,7 @@ history_record(const json_t *msg)
 	while (nmsgs > sim_cfg.history_max)
 		hist_evict_msg();
 	pthread_mutex_unlock(&history_lock);
+	json_decref(item);
 	free(type);
 }
 
@@ -641,32 +713,55 @@ history_run_states(json_t **out)
 	return (200);
 }
 
+/* Append a message's text to an answer being built. */
+static void
+hist_append(char *buf, size_t *off, const struct hist_msg *m)
+{
+	if (*off > 1)
+		buf[(*off)++] = ',';
+	memcpy(buf + *off, m->text, m->len);
+	*off += m->len;
+}
+
 /*
  * See sim.h: GET /api/workflow-messages/. With ?execution_id= that
  * execution's messages oldest first; without, the whole table newest
- * first. Items are shared, not copied: they never change once stored.
+ * first. The answer is the stored texts joined into a JSON array, made
+ * under the lock (a copy: eviction may free them right after).
  */
 int
-history_messages(struct MHD_Connection *conn, json_t **out)
+history_messages(struct MHD_Connection *conn, char **out, size_t *outlen)
 {
-	struct hist_exec	 key, *e;
+	struct hist_exec	 key, *e = NULL;
 	struct hist_msg		*m;
 	const char		*exec;
+	size_t			 size = 2, off = 0;
 
 	exec = hist_arg(conn, "execution_id");
-	*out = json_array();
 	pthread_mutex_lock(&history_lock);
 	if (exec != NULL) {
 		key.id = (char *)exec;
 		if ((e = RB_FIND(hist_execs, &execs, &key)) != NULL) {
 			TAILQ_FOREACH(m, &e->msgs, same)
-				json_array_append(*out, m->item);
+				size += m->len + 1;
 		}
 	} else {
+		TAILQ_FOREACH(m, &msgs, all)
+			size += m->len + 1;
+	}
+	*out = xmalloc(size + 1);
+	(*out)[off++] = '[';
+	if (exec != NULL && e != NULL) {
+		TAILQ_FOREACH(m, &e->msgs, same)
+			hist_append(*out, &off, m);
+	} else if (exec == NULL) {
 		TAILQ_FOREACH_REVERSE(m, &msgs, hist_msgs, all)
-			json_array_append(*out, m->item);
+			hist_append(*out, &off, m);
 	}
 	pthread_mutex_unlock(&history_lock);
+	(*out)[off++] = ']';
+	(*out)[off] = '\0';
+	*outlen = off;
 	return (200);
 }
 
@@ -831,18 +926,15 @@ history_stf_files(struct MHD_Connection *conn, const char *path,
 	if (run != NULL) {
 		if ((r = RB_FIND(hist_runs, &runs, &key)) != NULL) {
 			TAILQ_FOREACH(f, &r->files, same) {
-				if (hist_match(f->rec, "stf_filename", name) &&
-				    hist_match(f->rec, "status", status))
+				if (hist_file_match(f, name, status))
 					json_array_append_new(all,
-					    json_deep_copy(f->rec));
+					    hist_file_json(f));
 			}
 		}
 	} else {
 		TAILQ_FOREACH(f, &files, all) {
-			if (hist_match(f->rec, "stf_filename", name) &&
-			    hist_match(f->rec, "status", status))
-				json_array_append_new(all,
-				    json_deep_copy(f->rec));
+			if (hist_file_match(f, name, status))
+				json_array_append_new(all, hist_file_json(f));
 		}
 	}
 	pthread_mutex_unlock(&history_lock);

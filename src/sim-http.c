@@ -508,13 +508,35 @@ http_status_body(void)
 	    "client_ids", "client_filters"));
 }
 
+/* Queue a JSON response whose body (malloc'd) MHD frees when sent. */
+static enum MHD_Result
+http_send_owned(struct MHD_Connection *conn, int code, char *body,
+    size_t len)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return (MHD_NO);
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	ret = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return (ret);
+}
+
 /* The REST history views and the subscriber list. */
 static enum MHD_Result
 http_reads(struct MHD_Connection *conn, const char *url,
     struct http_req *req)
 {
-	json_t	*out = NULL;
-	int	 code = 200;
+	json_t		*out = NULL;
+	char		*text;
+	size_t		 len;
+	int		 code = 200;
 
 	switch (req->route) {
 	case R_SUBSCRIBERS:
@@ -524,8 +546,8 @@ http_reads(struct MHD_Connection *conn, const char *url,
 		code = history_executions(conn, &out);
 		break;
 	case R_MESSAGES:
-		code = history_messages(conn, &out);
-		break;
+		code = history_messages(conn, &text, &len);
+		return (http_send_owned(conn, code, text, len));
 	case R_RUN_STATES:
 		code = history_run_states(&out);
 		break;

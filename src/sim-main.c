@@ -23,6 +23,7 @@ static json_t		*initial_faults;
 
 enum {
 	OPT_AGENT_STALE = 256,
+	OPT_CHANNEL_EXPIRY,
 	OPT_CLIENT_QUEUE,
 	OPT_COUNT,
 	OPT_FAULT,
@@ -32,6 +33,8 @@ enum {
 	OPT_MAX_CLIENTS,
 	OPT_NAMESPACES,
 	OPT_NO_WORKFLOW,
+	OPT_NUMERIC_RUN_IDS,
+	OPT_PRODOPS,
 	OPT_RATE,
 	OPT_REGISTRY_DUMP,
 	OPT_SEED,
@@ -44,6 +47,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "agent-stale", required_argument, NULL, OPT_AGENT_STALE },
+	{ "channel-expiry", required_argument, NULL, OPT_CHANNEL_EXPIRY },
 	{ "client-queue", required_argument, NULL, OPT_CLIENT_QUEUE },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "fault", required_argument, NULL, OPT_FAULT },
@@ -54,6 +58,8 @@ static const struct option longopts[] = {
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "namespaces", required_argument, NULL, OPT_NAMESPACES },
 	{ "no-workflow", no_argument, NULL, OPT_NO_WORKFLOW },
+	{ "numeric-run-ids", no_argument, NULL, OPT_NUMERIC_RUN_IDS },
+	{ "prodops", no_argument, NULL, OPT_PRODOPS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "registry-dump", required_argument, NULL, OPT_REGISTRY_DUMP },
@@ -87,8 +93,12 @@ sim_usage(int status)
 "                            (with no token given, any non-empty one passes)\n"
 "  --tls-cert FILE           serve HTTPS with this PEM certificate ...\n"
 "  --tls-key FILE            ... and this PEM key\n"
-"  --heartbeat-interval SEC  seconds between heartbeat events (default 30)\n"
-"  --client-queue N          per-client queue bound (default 100)\n"
+"  --heartbeat-interval SEC  seconds between heartbeat events, each gap\n"
+"                            up to a sixth longer (default 30)\n"
+"  --client-queue N          per-client channel capacity; when full the\n"
+"                            newest message is dropped (default 100)\n"
+"  --channel-expiry SEC      a queued message not read within SEC expires\n"
+"                            (default 60)\n"
 "  --history-max N           messages kept for the REST history (default\n"
 "                            200000, the oldest evicted)\n"
 "  --max-clients N           concurrent stream clients (default 256)\n"
@@ -97,7 +107,10 @@ sim_usage(int status)
 "  --no-workflow             no simulated DAQ workflow\n"
 "  --speed X                 workflow time scale (default 1)\n"
 "  --seed N                  make the workflow deterministic\n"
-"  --namespaces A,B,...      workflow namespaces (default swf-alpha,swf-beta)\n"
+"  --namespaces NS[:USER],...  workflow namespaces, one user each (default\n"
+"                            swf-alpha,swf-beta: users alpha and beta)\n"
+"  --prodops                 add the production namespace prodops\n"
+"  --numeric-run-ids         the runner sends run ids as JSON numbers\n"
 "  --rate N                  flood N messages/s (0: each client as fast as\n"
 "                            it reads)\n"
 "  --count N                 stop the flood after N messages\n"
@@ -262,6 +275,10 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 	case OPT_AGENT_STALE:
 		sim_cfg.agent_stale = sim_number("agent-stale", arg, 0.01, 1e7);
 		break;
+	case OPT_CHANNEL_EXPIRY:
+		sim_cfg.channel_expiry = sim_number("channel-expiry", arg, 0.01,
+		    1e7);
+		break;
 	case OPT_CLIENT_QUEUE:
 		sim_cfg.client_queue = sim_integer("client-queue", arg, 1,
 		    10000000);
@@ -292,6 +309,12 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 		break;
 	case OPT_NO_WORKFLOW:
 		sim_cfg.workflow = 0;
+		break;
+	case OPT_NUMERIC_RUN_IDS:
+		sim_cfg.numeric_run_ids = 1;
+		break;
+	case OPT_PRODOPS:
+		sim_cfg.prodops = 1;
 		break;
 	case OPT_RATE:
 		sim_cfg.flood = 1;
@@ -351,6 +374,7 @@ sim_configure(int argc, char **argv)
 	sim_cfg.listen = xstrdup("127.0.0.1:8080");
 	sim_cfg.heartbeat = 30;
 	sim_cfg.client_queue = 100;
+	sim_cfg.channel_expiry = 60;
 	sim_cfg.history_max = 200000;
 	sim_cfg.max_clients = 256;
 	sim_cfg.agent_stale = 180;

@@ -43,7 +43,8 @@ sim_mono(void)
  * The current UTC time as Python's isoformat() writes it: microseconds
  * unless they are zero, then "+00:00" (ISO_DJANGO, timezone.now()), "Z"
  * (ISO_DRF, as DRF serializes date-times) or nothing (ISO_NAIVE, as
- * datetime.utcnow()).
+ * datetime.utcnow()); ISO_LOCAL is the local time without an offset, as
+ * the agents' datetime.now().isoformat().
  */
 void
 sim_iso_now(char *buf, size_t len, int style)
@@ -54,7 +55,10 @@ sim_iso_now(char *buf, size_t len, int style)
 	long		usec;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	if (style == ISO_LOCAL)
+		localtime_r(&ts.tv_sec, &tm);
+	else
+		gmtime_r(&ts.tv_sec, &tm);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
 	usec = ts.tv_nsec / 1000;
 	if (usec != 0)
@@ -62,7 +66,7 @@ sim_iso_now(char *buf, size_t len, int style)
 	else
 		frac[0] = '\0';
 	snprintf(buf, len, "%s%s%s", date, frac, style == ISO_DRF ? "Z" :
-	    style == ISO_NAIVE ? "" : "+00:00");
+	    style == ISO_NAIVE || style == ISO_LOCAL ? "" : "+00:00");
 }
 
 /* A random (version 4) UUID in canonical lower-case form. */
@@ -79,86 +83,52 @@ sim_uuid4(char out[37])
 	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-/* Python truthiness of a JSON value. */
-static int
-msg_truthy(const json_t *v)
+/*
+ * Whether the monitor relays a message that an agent sent: one with both
+ * agent_name and status is taken for an agent heartbeat and one without
+ * msg_type (the key, whatever its value) is not a workflow message.
+ */
+int
+msg_relayable(const json_t *msg)
 {
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return (json_string_length(v) != 0);
-	case JSON_INTEGER:
-		return (json_integer_value(v) != 0);
-	case JSON_REAL:
-		return (json_real_value(v) != 0.0);
-	case JSON_TRUE:
-		return (1);
-	case JSON_ARRAY:
-		return (json_array_size(v) != 0);
-	case JSON_OBJECT:
-		return (json_object_size(v) != 0);
-	default:
+	if (!json_is_object(msg))
 		return (0);
-	}
+	if (json_object_get(msg, "agent_name") != NULL &&
+	    json_object_get(msg, "status") != NULL)
+		return (0);
+	return (json_object_get(msg, "msg_type") != NULL);
 }
 
-/* The monitor's guess of sender and recipient from the message type. */
+/* Set key to a copy of the message's own field (null if absent). */
 static void
-msg_infer(const json_t *msg, const char **sender, const char **recipient)
+msg_default(json_t *msg, const char *key, const char *from)
 {
-	static const struct {
-		const char	*type, *sender, *recipient;
-	} map[] = {
-		{ "run_imminent", "daq-simulator", "all-agents" },
-		{ "start_run", "daq-simulator", "all-agents" },
-		{ "stf_gen", "daq-simulator", "data-agent" },
-		{ "pause_run", "daq-simulator", "all-agents" },
-		{ "resume_run", "daq-simulator", "all-agents" },
-		{ "end_run", "daq-simulator", "all-agents" },
-		{ "data_ready", "data-agent", "processing-agent" },
-		{ "processing_complete", "processing-agent", "all-agents" },
-	};
-	const char	*type;
-	size_t		 i;
+	json_t	*v;
 
-	*sender = *recipient = "unknown";
-	type = json_string_value(json_object_get(msg, "msg_type"));
-	if (type == NULL)
+	if (json_object_get(msg, key) != NULL)
 		return;
-	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
-		if (strcmp(map[i].type, type) == 0) {
-			*sender = map[i].sender;
-			*recipient = map[i].recipient;
-			return;
-		}
-	}
+	v = from == NULL ? NULL : json_object_get(msg, from);
+	json_object_set_new(msg, key, v == NULL ? json_null() :
+	    json_deep_copy(v));
 }
 
 /*
  * Enrich a message as the monitor's ActiveMQ processor does before the
- * broadcast: set-if-missing sender_agent (processed_by when truthy, else
- * guessed from msg_type), recipient_agent, queue_name and sent_at.
+ * broadcast, each only where the key is missing (setdefault): sender_agent
+ * from sender, recipient_agent from recipient, namespace (from itself, so
+ * null when missing), queue_name "epictopic" and sent_at, the monitor's
+ * UTC time. Nothing is guessed from the message type any more.
  */
 void
 msg_enrich(json_t *msg)
 {
-	const char	*sender, *recipient;
-	json_t		*pb;
-	char		 now[64];
+	char	now[64];
 
 	if (!json_is_object(msg))
 		return;
-	msg_infer(msg, &sender, &recipient);
-	pb = json_object_get(msg, "processed_by");
-	if (json_object_get(msg, "sender_agent") == NULL) {
-		if (pb != NULL && msg_truthy(pb))
-			json_object_set(msg, "sender_agent", pb);
-		else
-			json_object_set_new(msg, "sender_agent",
-			    json_string(sender));
-	}
-	if (json_object_get(msg, "recipient_agent") == NULL)
-		json_object_set_new(msg, "recipient_agent",
-		    json_string(recipient));
+	msg_default(msg, "sender_agent", "sender");
+	msg_default(msg, "recipient_agent", "recipient");
+	msg_default(msg, "namespace", NULL);
 	if (json_object_get(msg, "queue_name") == NULL)
 		json_object_set_new(msg, "queue_name", json_string("epictopic"));
 	if (json_object_get(msg, "sent_at") == NULL) {

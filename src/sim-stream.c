@@ -33,6 +33,12 @@ struct sim_filter {
 	size_t	  n[F_COUNT];
 };
 
+/* A queued message and when it was queued (monotonic). */
+struct sim_slot {
+	struct sim_event	*ev;
+	double			 t;
+};
+
 /* One streaming connection. */
 struct sim_client {
 	TAILQ_ENTRY(sim_client)	 entry;
@@ -44,9 +50,12 @@ struct sim_client {
 	struct sim_subscriber	*sub;		/* its /api/subscribers/ row */
 
 	pthread_mutex_t		 lock;		/* guards the ring */
-	struct sim_event	**ring;
+	struct sim_slot		*ring;		/* the client's channel */
 	size_t			 cap, head, len;
-	uint64_t		 dropped;
+	uint64_t		 dropped;	/* newest, channel full */
+	uint64_t		 expired;	/* not read in time */
+	uint64_t		 fault_drop;	/* channel_drop still to do */
+	uint64_t		 fault_dropped;	/* channel_drop done */
 	int			 wakefd;
 	int			 connfd;
 
@@ -70,6 +79,7 @@ static struct sim_clients	 clients = TAILQ_HEAD_INITIALIZER(clients);
 static pthread_mutex_t		 clients_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int		 nclients;
 static atomic_uint_fast64_t	 dropped_total;
+static uint64_t			 drop_next;	/* channel_drop, no client */
 
 /* Prepare the client list. */
 void
@@ -157,42 +167,117 @@ filter_match(const struct sim_filter *f, const struct sim_event *ev)
 	return (1);
 }
 
-/* Queue an event for a client, dropping the oldest when full. */
+/* Forget queued messages older than the expiry; the caller holds c->lock. */
+static void
+client_expire(struct sim_client *c, double now)
+{
+	while (c->len > 0 &&
+	    now - c->ring[c->head].t >= sim_cfg.channel_expiry) {
+		event_unref(c->ring[c->head].ev);
+		c->head = (c->head + 1) % c->cap;
+		c->len--;
+		c->expired++;
+	}
+}
+
+/*
+ * Queue an event in a client's channel, as the monitor's per-client Redis
+ * channel does: expired messages go first; when the channel is still full
+ * the new (newest) message is dropped for this client; a channel_drop
+ * fault drops it too.
+ */
 static void
 client_push(struct sim_client *c, struct sim_event *ev)
 {
 	int	was_empty;
 
 	pthread_mutex_lock(&c->lock);
+	client_expire(c, sim_mono());
+	if (c->fault_drop > 0) {
+		c->fault_drop--;
+		c->fault_dropped++;
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
 	if (c->len == c->cap) {
-		event_unref(c->ring[c->head]);
-		c->head = (c->head + 1) % c->cap;
-		c->len--;
 		c->dropped++;
+		pthread_mutex_unlock(&c->lock);
+		return;
 	}
 	was_empty = c->len == 0;
 	event_ref(ev);
-	c->ring[(c->head + c->len) % c->cap] = ev;
+	c->ring[(c->head + c->len) % c->cap].ev = ev;
+	c->ring[(c->head + c->len) % c->cap].t = sim_mono();
 	c->len++;
 	pthread_mutex_unlock(&c->lock);
 	if (was_empty)
 		client_wake(c);
 }
 
-/* Take the oldest queued event, or NULL. */
+/* Take the oldest queued event that has not expired, or NULL. */
 static struct sim_event *
 client_pop(struct sim_client *c)
 {
 	struct sim_event	*ev = NULL;
 
 	pthread_mutex_lock(&c->lock);
+	client_expire(c, sim_mono());
 	if (c->len > 0) {
-		ev = c->ring[c->head];
+		ev = c->ring[c->head].ev;
 		c->head = (c->head + 1) % c->cap;
 		c->len--;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return (ev);
+}
+
+/* Drop everything queued at exit, expired or not. */
+static void
+client_drain(struct sim_client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->len > 0) {
+		event_unref(c->ring[c->head].ev);
+		c->head = (c->head + 1) % c->cap;
+		c->len--;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * See sim.h: the fault channel_drop. The next n messages for one client
+ * are dropped from its channel only: the client with that id, or the one
+ * that connected last, or with none connected the next to connect.
+ */
+int
+stream_channel_drop(const char *id, uint64_t n, char **cause)
+{
+	struct sim_client	*c;
+
+	pthread_mutex_lock(&clients_lock);
+	if (id != NULL) {
+		TAILQ_FOREACH(c, &clients, entry) {
+			if (strcmp(c->id, id) == 0)
+				break;
+		}
+		if (c == NULL) {
+			pthread_mutex_unlock(&clients_lock);
+			xasprintf(cause, "no client \"%s\"", id);
+			return (-1);
+		}
+	} else
+		c = TAILQ_LAST(&clients, sim_clients);
+	if (c == NULL)
+		drop_next += n;
+	else {
+		pthread_mutex_lock(&c->lock);
+		c->fault_drop += n;
+		pthread_mutex_unlock(&c->lock);
+		log_info("channel_drop: the next %llu messages for client %s",
+		    (unsigned long long)n, c->id);
+	}
+	pthread_mutex_unlock(&clients_lock);
+	return (0);
 }
 
 /* See sim.h. */
@@ -209,12 +294,19 @@ stream_broadcast(struct sim_event *ev)
 	pthread_mutex_unlock(&clients_lock);
 }
 
-/* See sim.h. */
+/*
+ * See sim.h: the single way every message an agent "sends" (workflow,
+ * production, POST /sim/publish) reaches the monitor. What the monitor
+ * would not relay (an agent heartbeat, no msg_type) stops here; the rest
+ * is enriched and broadcast.
+ */
 void
 stream_publish(json_t *msg)
 {
 	struct sim_event	*ev;
 
+	if (!msg_relayable(msg))
+		return;
 	history_record(msg);
 	msg_enrich(msg);
 	ev = event_from_msg(msg);
@@ -349,6 +441,14 @@ client_heartbeat(void)
 	return (ev);
 }
 
+/* When the next heartbeat is due: the interval, up to a sixth longer. */
+static double
+client_next_hb(double now)
+{
+	return (now + sim_cfg.heartbeat * (1.0 + arc4random_uniform(1000001) /
+	    6e6));
+}
+
 /* The next event to send: connected, a due heartbeat, then the queue. */
 static struct sim_event *
 client_next(struct sim_client *c)
@@ -370,7 +470,7 @@ client_next(struct sim_client *c)
 	}
 	now = sim_mono();
 	if (now >= c->next_hb) {
-		c->next_hb = now + sim_cfg.heartbeat;
+		c->next_hb = client_next_hb(now);
 		return (client_heartbeat());
 	}
 	if ((ev = client_pop(c)) != NULL)
@@ -508,7 +608,6 @@ static void
 client_free(void *cls)
 {
 	struct sim_client	*c = cls;
-	struct sim_event	*ev;
 
 	if (c->registered) {
 		pthread_mutex_lock(&clients_lock);
@@ -516,13 +615,15 @@ client_free(void *cls)
 		nclients--;
 		pthread_mutex_unlock(&clients_lock);
 		log_info("client %s disconnected: %llu events sent, %llu "
-		    "dropped", c->id, (unsigned long long)c->events,
-		    (unsigned long long)c->dropped);
+		    "dropped, %llu expired, %llu dropped by channel_drop",
+		    c->id, (unsigned long long)c->events,
+		    (unsigned long long)c->dropped,
+		    (unsigned long long)c->expired,
+		    (unsigned long long)c->fault_dropped);
 		atomic_fetch_add(&dropped_total, c->dropped);
 		subscriber_close(c->sub);
 	}
-	while ((ev = client_pop(c)) != NULL)
-		event_unref(ev);
+	client_drain(c);
 	event_unref(c->cur);
 	free(c->ring);
 	filter_free(&c->filter);
@@ -610,7 +711,7 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, filter_arg,
 	    &c->filter);
 	c->filter_json = filter_json(&c->filter);
-	c->next_hb = sim_mono() + sim_cfg.heartbeat;
+	c->next_hb = client_next_hb(sim_mono());
 	if (sim_cfg.flood && sim_cfg.rate == 0 &&
 	    filter_match(&c->filter, flood_keys())) {
 		c->flood = 1;
@@ -631,6 +732,8 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 			return (NULL);
 		}
 		c->registered = 1;
+		c->fault_drop = drop_next;
+		drop_next = 0;
 		TAILQ_INSERT_TAIL(&clients, c, entry);
 		nclients++;
 		pthread_mutex_unlock(&clients_lock);
@@ -685,10 +788,13 @@ stream_stats(void)
 	pthread_mutex_lock(&clients_lock);
 	TAILQ_FOREACH(c, &clients, entry) {
 		pthread_mutex_lock(&c->lock);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:O,s:I,s:I}",
-		    "client_id", c->id, "address", c->addr, "filters",
-		    c->filter_json, "queued", (json_int_t)c->len, "dropped",
-		    (json_int_t)c->dropped));
+		json_array_append_new(a, json_pack("{s:s,s:s,s:O,s:I,s:I,s:I,"
+		    "s:I,s:I}", "client_id", c->id, "address", c->addr,
+		    "filters", c->filter_json, "queued", (json_int_t)c->len,
+		    "dropped", (json_int_t)c->dropped, "expired",
+		    (json_int_t)c->expired, "channel_dropped",
+		    (json_int_t)c->fault_dropped, "channel_drop_pending",
+		    (json_int_t)c->fault_drop));
 		total += c->dropped;
 		pthread_mutex_unlock(&c->lock);
 	}

@@ -32,6 +32,9 @@ struct sim_config {
 	int		  flood;	/* --rate given */
 	double		  rate;		/* flood messages/s, 0 = pull */
 	uint64_t	  count;	/* flood messages, 0 = unlimited */
+	int		  prodops;	/* add the production namespace */
+	int		  numeric_run_ids; /* the runner sends numbers */
+	double		  channel_expiry; /* seconds a queued message lives */
 	size_t		  history_max;	/* messages kept for the REST history */
 };
 extern struct sim_config sim_cfg;
@@ -60,8 +63,11 @@ double		 sim_mono(void);
 #define ISO_DJANGO	0
 #define ISO_DRF		1
 #define ISO_NAIVE	2
+#define ISO_LOCAL	3
 void		 sim_iso_now(char *, size_t, int);
 void		 sim_uuid4(char [37]);
+/* Whether the monitor relays a message (not a heartbeat, has msg_type). */
+int		 msg_relayable(const json_t *);
 void		 msg_enrich(json_t *);
 /* New event from a message (borrowed); the caller owns one reference. */
 struct sim_event *event_from_msg(json_t *);
@@ -139,6 +145,8 @@ struct MHD_Response *stream_open(struct MHD_Connection *, struct sim_fault *,
 json_t		*stream_status(void);
 json_t		*stream_stats(void);
 uint64_t	 stream_dropped_total(void);
+/* Fault channel_drop: the next N messages of one client (id or NULL). */
+int		 stream_channel_drop(const char *, uint64_t, char **);
 
 /* sim-flood.c */
 void		 flood_init(void);
@@ -175,6 +183,9 @@ void		 subscriber_free(void);
 /* sim-workflow.c */
 void		 workflow_start(void);
 void		 workflow_stop(void);
+/* Faults: 0, or -1 and *cause (the caller frees) when they cannot apply. */
+int		 workflow_stall_run(const char *, char **);
+int		 workflow_agent_silent(const char *, char **);
 
 /* sim-tz.c */
 /* UTC offset of America/New_York at a time, in seconds (US rule). */
@@ -195,7 +206,8 @@ void		 history_record(const json_t *);
 int		 history_executions(struct MHD_Connection *, json_t **);
 int		 history_run_state(const char *, json_t **);
 int		 history_run_states(json_t **);
-int		 history_messages(struct MHD_Connection *, json_t **);
+/* GET /api/workflow-messages/: the JSON text in *out, which the caller frees. */
+int		 history_messages(struct MHD_Connection *, char **, size_t *);
 int		 history_stf_files(struct MHD_Connection *, const char *,
 		    json_t **);
 json_t		*history_stats(void);

@@ -42,6 +42,7 @@ struct sse_parser {
 
 	long long	 retry;
 	uint64_t	 dropped;
+	uint64_t	 ids_dropped;
 
 	int		 at_start;	/* a BOM may come */
 	int		 skip_lf;	/* last byte was a CR ending a line */
@@ -237,7 +238,12 @@ sse_field(struct sse_parser *sp, const char *name, size_t nlen,
 
 	switch (nlen) {
 	case 2:
-		if (memcmp(name, "id", 2) == 0 && memchr(v, '\0', vlen) == NULL)
+		if (memcmp(name, "id", 2) != 0 || memchr(v, '\0', vlen) != NULL)
+			break;
+		if (vlen > SSE_ID_MAX || sse_decoded_len(v, vlen,
+		    utf8_valid_prefix(v, vlen)) > SSE_ID_MAX)
+			sp->ids_dropped++;
+		else
 			sse_store(sp, &sp->id, v, vlen, 0, 0, 0);
 		break;
 	case 4:
@@ -434,6 +440,13 @@ long long
 sse_retry(const struct sse_parser *sp)
 {
 	return (sp->retry);
+}
+
+/* Return how many "id" fields were ignored for size. */
+uint64_t
+sse_ids_dropped(const struct sse_parser *sp)
+{
+	return (sp->ids_dropped);
 }
 
 /* Return how many events were dropped for size. */

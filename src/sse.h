@@ -11,6 +11,13 @@
 #define SSE_DEFAULT_MAX_EVENT	(1024 * 1024)
 
 /*
+ * The longest last event ID kept, in bytes once decoded. A longer "id"
+ * field is ignored (the last event ID stays as it was) and counted: it
+ * would be repeated with every event and sent back as Last-Event-ID.
+ */
+#define SSE_ID_MAX		1024
+
+/*
  * One dispatched event. All strings are NUL-terminated UTF-8 (invalid
  * input bytes replaced by U+FFFD) and are owned by the parser: they are
  * valid only during the callback. type is "message" when the stream gave
@@ -58,5 +65,8 @@ long long sse_retry(const struct sse_parser *);
 
 /* Events dropped for exceeding the size cap since creation. */
 uint64_t sse_dropped(const struct sse_parser *);
+
+/* "id" fields ignored for exceeding SSE_ID_MAX since creation. */
+uint64_t sse_ids_dropped(const struct sse_parser *);
 
 #endif

@@ -29,6 +29,14 @@ enum text_state {
 	TS_STR_ESC	/* ESC inside a string: ST if '\' follows */
 };
 
+#define TEXT_SCRUB	"***"
+#define TEXT_SCRUB_TAIL	4	/* a cut tail this long that starts it */
+#define TEXT_SECRET_MIN	8	/* shorter secrets are not looked for */
+
+/* The token to hide (not owned). */
+static const char	*text_secret;
+static size_t		 text_secretlen;
+
 /* Output being built; dst NULL only counts. */
 struct text_out {
 	char		*dst;
@@ -174,15 +182,88 @@ text_run(struct text_out *o, const char *src, size_t len)
 	}
 }
 
+void
+text_set_secret(const char *s)
+{
+	text_secret = s != NULL && strlen(s) >= TEXT_SECRET_MIN ? s : NULL;
+	text_secretlen = text_secret != NULL ? strlen(text_secret) : 0;
+}
+
+/* What replaces the secret: shorter than it, so scrubbing shrinks. */
+static size_t
+text_scrub_with(const char **with)
+{
+	*with = TEXT_SCRUB;
+	if (text_secretlen < strlen(TEXT_SCRUB))
+		return (text_secretlen);
+	return (strlen(TEXT_SCRUB));
+}
+
+/* Hide every whole occurrence of the secret and maybe a cut tail. */
+size_t
+text_scrub(char *s, size_t len, int cut)
+{
+	const char	*with;
+	char		*p, *q;
+	size_t		 wl, n, t, i;
+
+	if (text_secret == NULL || len == 0)
+		return (len);
+	wl = text_scrub_with(&with);
+	p = s;
+	while ((q = memmem(p, len - (p - s), text_secret,
+	    text_secretlen)) != NULL) {
+		memcpy(q, with, wl);
+		memmove(q + wl, q + text_secretlen,
+		    len - (q - s) - text_secretlen);
+		len -= text_secretlen - wl;
+		p = q + wl;
+	}
+	if (cut) {
+		/* The longest tail that begins the secret. */
+		n = len < text_secretlen ? len : text_secretlen - 1;
+		for (t = n; t >= TEXT_SCRUB_TAIL && t > 0; t--) {
+			if (memcmp(s + len - t, text_secret, t) == 0) {
+				i = len - t;
+				memcpy(s + i, with, wl < t ? wl : t);
+				len = i + (wl < t ? wl : t);
+				break;
+			}
+		}
+	}
+	return (len);
+}
+
+char *
+text_scrub_dup(const char *s, size_t len, size_t *outlen)
+{
+	char	*d;
+
+	if (text_secret == NULL || len < text_secretlen ||
+	    memmem(s, len, text_secret, text_secretlen) == NULL)
+		return (NULL);
+	d = xmalloc(len + 1);
+	memcpy(d, s, len);
+	d[len] = '\0';
+	*outlen = text_scrub(d, len, 0);
+	d[*outlen] = '\0';
+	return (d);
+}
+
 /* Sanitize into a new string: measure first, then fill. */
 char *
 text_sanitize(const char *src, size_t len)
 {
 	struct text_out	o;
 	char		*dst;
+	size_t		 n;
 
-	if (text_plain(src, len))
-		return (xstrndup(src, len));
+	if (text_plain(src, len)) {
+		dst = xstrndup(src, len);
+		n = text_scrub(dst, strlen(dst), 0);
+		dst[n] = '\0';
+		return (dst);
+	}
 	memset(&o, 0, sizeof o);
 	text_run(&o, src, len);
 	dst = xmalloc(o.len + 1);
@@ -191,6 +272,7 @@ text_sanitize(const char *src, size_t len)
 	o.cap = SIZE_MAX;
 	text_run(&o, src, len);
 	dst[o.len] = '\0';
+	dst[text_scrub(dst, o.len, 0)] = '\0';
 	return (dst);
 }
 
@@ -202,14 +284,19 @@ size_t
 text_sanitize_buf(char *dst, size_t dstsz, const char *src, size_t len)
 {
 	struct text_out	o;
+	size_t		n;
+	int		cut;
 
 	if (dstsz == 0)
 		return (0);
 	if (text_plain(src, len < dstsz - 1 ? len : dstsz - 1)) {
 		/* Only the bytes that fit matter; they map to themselves. */
-		if (len > dstsz - 1)
+		cut = len > dstsz - 1;
+		if (cut)
 			len = dstsz - 1;
 		memcpy(dst, src, len);
+		dst[len] = '\0';
+		len = text_scrub(dst, len, cut);
 		dst[len] = '\0';
 		return (len);
 	}
@@ -218,7 +305,9 @@ text_sanitize_buf(char *dst, size_t dstsz, const char *src, size_t len)
 	o.cap = dstsz;
 	text_run(&o, src, len);
 	dst[o.len] = '\0';
-	return (o.len);
+	n = text_scrub(dst, o.len, o.full);
+	dst[n] = '\0';
+	return (n);
 }
 
 /* Columns taken by code point cp; invalid bytes show as U+FFFD. */

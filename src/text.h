@@ -19,6 +19,29 @@ char	*text_sanitize(const char *src, size_t len);
 size_t	 text_sanitize_buf(char *dst, size_t dstsz, const char *src,
 	    size_t len);
 
+/*
+ * The secret (the API token) that text_sanitize(), text_sanitize_buf()
+ * and text_scrub() hide: every occurrence becomes "***". A secret under
+ * 8 bytes is not looked for (it would garble ordinary text, and is no
+ * secret). The string is not copied: it must stay valid until
+ * text_set_secret(NULL).
+ */
+void	 text_set_secret(const char *);
+
+/*
+ * Hide the secret in s (len bytes, not necessarily terminated) in place;
+ * with cut set, s was cut short, and a tail that begins the secret (four
+ * bytes or more) is hidden too. Returns the new length (the bytes after
+ * it are left as they were: the caller terminates).
+ */
+size_t	 text_scrub(char *s, size_t len, int cut);
+
+/*
+ * A copy of s (len bytes) with the secret hidden, its length in *outlen;
+ * NULL if s does not hold the secret. The caller frees.
+ */
+char	*text_scrub_dup(const char *s, size_t len, size_t *outlen);
+
 /* Display width in terminal columns of a sanitized UTF-8 string. */
 size_t	 text_width(const char *);
 

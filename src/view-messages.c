@@ -24,6 +24,10 @@ enum { MC_TIME, MC_TYPE, MC_AGENT, MC_RUN, MC_TEXT, MC_COUNT };
 static int
 msglist_match(struct msglist *ml, const struct msg *m)
 {
+	/* Marker rows show whatever the filter; in a run's list, its own. */
+	if (m->family == FAM_MARKER)
+		return (ml->run == NULL || *msg_get(m, MF_RUN) == '\0' ||
+		    strcmp(msg_get(m, MF_RUN), ml->run) == 0);
 	if (ml->run != NULL && strcmp(msg_get(m, MF_RUN), ml->run) != 0)
 		return (0);
 	return (filter_match(ml->t->vf, m));
@@ -104,6 +108,25 @@ msglist_layout(struct tui_col *c, int w)
 	tui_cols_layout(c, MC_COUNT, w);
 }
 
+/* A marker row: its time, then its text across the row. */
+static void
+msglist_draw_marker(const struct msg *m, const char *tm,
+    const struct tui_col *c, int y, int w, int flags, const char *pat)
+{
+	unsigned	a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
+		    tui_attr(COL_NOTICE);
+	char		line[1200];
+	int		x = c[MC_TYPE].x;
+
+	if (c[MC_TIME].x >= 0)
+		tui_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, a);
+	if (x < 0 || x >= w)
+		return;
+	snprintf(line, sizeof line, "\xe2\x94\x80\xe2\x94\x80 %s "
+	    "\xe2\x94\x80\xe2\x94\x80", msg_get(m, MF_TEXT));
+	tui_put_hl(y, x, w - x, line, a | A_BOLD, pat, tui_attr(COL_MATCH));
+}
+
 static void
 msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
     const char *pat)
@@ -123,6 +146,10 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	if (m == NULL)
 		return;
 	tui_fmt_clock(tm, sizeof tm, m->recv_us, c[MC_TIME].cw >= 12);
+	if (m->family == FAM_MARKER) {
+		msglist_draw_marker(m, tm, c, y, w, flags, pat);
+		return;
+	}
 	file = msg_get(m, MF_FILE);
 	text = msg_get(m, MF_TEXT);
 	if (*file != '\0' && *text != '\0')

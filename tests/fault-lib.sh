@@ -65,10 +65,15 @@ vm_kb() {
 
 # mem_base PID: remember the process's resident size as the baseline, and
 # reset its high-water mark to it (Linux: "5" to clear_refs), so that the
-# next mem_bounded sees only what came after.
+# next mem_bounded sees only what came after. swf-dash holding a token is
+# not dumpable, so its clear_refs belongs to root: for another user the
+# reset fails, and the baseline is the high-water mark so far instead.
 mem_base() {
-	echo 5 >"/proc/$1/clear_refs" 2>/dev/null
-	MEM_BASE=$(vm_kb "$1" VmRSS)
+	if (echo 5 >"/proc/$1/clear_refs") 2>/dev/null; then
+		MEM_BASE=$(vm_kb "$1" VmRSS)
+	else
+		MEM_BASE=$(vm_kb "$1" VmHWM)
+	fi
 }
 
 # mem_bounded PID GROWTH_KB WHAT [SCALE]: the high-water mark (VmHWM) of

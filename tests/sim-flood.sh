@@ -19,19 +19,21 @@ done
 # shellcheck disable=SC2086
 kill $pids
 for c in 1 2; do
-	[ "$(grep -c '^event: data_ready$' "$T/f$c")" = $N ] ||
-	    fail "client $c: $(grep -c '^event: data_ready$' "$T/f$c") events"
+	[ "$(grep -c '^event: stf_ready$' "$T/f$c")" = $N ] ||
+	    fail "client $c: $(grep -c '^event: stf_ready$' "$T/f$c") events"
 	sed -n 's/^data: //p' "$T/f$c" | jq -r 'select(.sequence) | .sequence' |
 	    awk -v n=$N '$1 != NR { print "at " NR ": " $1; exit 1 }
 		END { if (NR != n) { print NR " sequences"; exit 1 } }' ||
 	    fail "client $c sequences"
 done
-# A realistic message: ~530 bytes of JSON with the common fields.
+# A realistic message: a data agent's stf_ready as relayed, ~570 bytes.
 sed -n '5s/^data: //p' "$T/f1" >"$T/one"
 len=$(wc -c <"$T/one")
 [ "$len" -ge 450 ] && [ "$len" -le 650 ] || fail "message of $len bytes"
-jq -e '.msg_type == "data_ready" and .sequence == 1 and .run_id == 100001 and
-    .filename == "swf.100001.000001.stf" and (.execution_id | type) == "string"
+jq -e '.msg_type == "stf_ready" and .sequence == 1 and .run_id == "100001"
+    and .processed_by == .sender and .sender_agent == .sender and
+    .filename == "swf.100001.000001.stf" and (has("execution_id") | not)
+    and (.file_url | endswith("/swf.100001.000001.stf"))
     and .queue_name == "epictopic" and (.sender_agent | type) == "string"
     and (.sent_at | test("^[0-9-]+T[0-9:.]+[+]00:00$"))' "$T/one" >/dev/null ||
     fail "message: $(cat "$T/one")"
@@ -41,7 +43,7 @@ ok "pull flood: $N each, in order, $len bytes"
 curl -sN --noproxy '*' --max-time 1 -H 'Authorization: Token t' \
     "$SIM_URL/api/messages/stream/?msg_types=stf_gen" >"$T/none"
 grep -q '^event: connected$' "$T/none" || fail "filtered client not connected"
-grep -q '^event: data_ready$' "$T/none" && fail "filtered flood leaked"
+grep -q '^event: stf_ready$' "$T/none" && fail "filtered flood leaked"
 sim_stop_clean
 ok "filtered flood"
 
@@ -49,11 +51,11 @@ ok "filtered flood"
 sim_start --token t --no-workflow --rate 200 --count 300 --heartbeat-interval 100
 sim_stream "$T/p"
 sleep 0.5
-n=$(grep -c '^event: data_ready$' "$T/p")
+n=$(grep -c '^event: stf_ready$' "$T/p")
 [ "$n" -ge 10 ] && [ "$n" -lt 250 ] || fail "$n messages in 0.5 s at 200/s"
 wait_for 5 grep -q '"sequence": 300,' "$T/p" || fail "the count was not reached"
 sleep 0.3
-[ "$(grep -c '^event: data_ready$' "$T/p")" -le 300 ] || fail "more than --count"
+[ "$(grep -c '^event: stf_ready$' "$T/p")" -le 300 ] || fail "more than --count"
 sed -n 's/^data: //p' "$T/p" | jq -r 'select(.sequence) | .sequence' |
     awk 'NR > 1 && $1 != prev + 1 { print "gap at " $1; exit 1 } { prev = $1 }' ||
     fail "paced flood has gaps"

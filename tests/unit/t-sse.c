@@ -432,6 +432,65 @@ test_caps(void)
 	free(in);
 }
 
+/* The last event ID is capped at SSE_ID_MAX bytes; longer ones are
+ * ignored (the previous ID stays) and counted. */
+static void
+test_id_cap(void)
+{
+	struct coll		 c = { NULL, 0, 0, 0 };
+	struct sse_parser	*sp;
+	char			*big, *in, *want;
+	size_t			 n;
+
+	CHECK_INT(SSE_ID_MAX, 1024);
+	sp = sse_create(0, on_event, &c);
+	/* 1024 bytes: kept. */
+	big = fill(1024 + 16, 'i');
+	sse_feed(sp, "id: ", 4);
+	sse_feed(sp, big, 1024);
+	sse_feed(sp, "\ndata: a\n\n", 10);
+	CHECK_INT(strlen(sse_last_id(sp)), 1024);
+	CHECK_INT(sse_ids_dropped(sp), 0);
+	/* 1025 bytes: ignored, counted; the 1024-byte ID stays. */
+	sse_feed(sp, "id: 7\n\nid: ", 11);
+	CHECK_STR(sse_last_id(sp), "7");
+	sse_feed(sp, big, 1025);
+	sse_feed(sp, "\ndata: b\n\n", 10);
+	CHECK_STR(sse_last_id(sp), "7");
+	CHECK_INT(sse_ids_dropped(sp), 1);
+	n = strlen(c.s);
+	CHECK(n >= 12 && strcmp(c.s + n - 12, "message|7|b;") == 0);
+	/* Invalid bytes count decoded: 400 become 1200 bytes. */
+	memset(big, 0xff, 400);
+	sse_feed(sp, "id: ", 4);
+	sse_feed(sp, big, 400);
+	sse_feed(sp, "\n\n", 2);
+	CHECK_STR(sse_last_id(sp), "7");
+	CHECK_INT(sse_ids_dropped(sp), 2);
+	free(big);
+	/* A 1 MB ID (under the event cap) never takes 1 MB. */
+	big = fill(1000000, 'j');
+	sse_feed(sp, "id: ", 4);
+	sse_feed(sp, big, 1000000);
+	sse_feed(sp, "\ndata: c\n\n", 10);
+	CHECK(sp->id.cap <= 2 * SSE_ID_MAX);
+	CHECK_STR(sse_last_id(sp), "7");
+	CHECK_INT(sse_ids_dropped(sp), 3);
+	CHECK(strstr(c.s, "message|7|c;") != NULL);
+	sse_free(sp);
+	free(c.s);
+	free(big);
+
+	/* At every split: the long ID is dropped, the short one kept. */
+	in = fill(1100, 'k');
+	memcpy(in, "id: 5\ndata: a\n\nid: ", 19);
+	memcpy(in + 1080, "\ndata: b\n\n", 10);
+	xasprintf(&want, "message|5|a;message|5|b;");
+	check_splits(__FILE__, __LINE__, in, 1090, 0, want, 0, -1, "5");
+	free(want);
+	free(in);
+}
+
 int
 main(void)
 {
@@ -443,5 +502,6 @@ main(void)
 	test_utf8();
 	test_reset();
 	test_caps();
+	test_id_cap();
 	return (t_done("t-sse"));
 }

@@ -156,6 +156,46 @@ test_width(void)
 	CHECK_STR(text_fit(buf, 1, "ab", 10, 1), "");
 }
 
+/* The token is hidden from every sanitized string, even when cut. */
+static void
+test_secret(void)
+{
+	char	 buf[32], *d;
+	size_t	 n;
+	char	 tok[] = "s3cretT0ken-abcdef";
+
+	text_set_secret(tok);
+	SAN("Authorization: Token s3cretT0ken-abcdef", "Authorization: "
+	    "Token ***");
+	SAN("a s3cretT0ken-abcdef b s3cretT0ken-abcdef", "a *** b ***");
+	/* The sanitizer must not rebuild it from hidden pieces. */
+	SAN("x s3cret\xe2\x80\x8bT0ken-\x1b[1mabcdef\x1b[0m y", "x *** y");
+	SAN("{\"detail\": \"s3cretT0ken-abcdef\x07\"}",
+	    "{\"detail\": \"***\"}");
+	SAN("s3cretT0ken", "s3cretT0ken");	/* part: not cut, kept */
+	/* Cut at the end of a buffer: a tail that begins it goes. */
+	text_sanitize_buf(buf, 20, "Token s3cretT0ken-abcdef", 24);
+	CHECK_STR(buf, "Token ***");
+	text_sanitize_buf(buf, 20, "Token \x1b[ms3cretT0ken-abcdef", 27);
+	CHECK_STR(buf, "Token ***");
+	text_sanitize_buf(buf, sizeof buf, "Token s3cretT0ken-abcdef!", 25);
+	CHECK_STR(buf, "Token ***!");
+	d = text_scrub_dup("{\"m\": \"s3cretT0ken-abcdef\"}", 27, &n);
+	CHECK(d != NULL);
+	if (d != NULL) {
+		CHECK_STR(d, "{\"m\": \"***\"}");
+		CHECK_INT(n, strlen("{\"m\": \"***\"}"));
+	}
+	free(d);
+	CHECK(text_scrub_dup("nothing here", 12, &n) == NULL);
+	text_set_secret("ab");		/* too short to look for */
+	SAN("cab", "cab");
+	text_set_secret("abcdefgh");
+	SAN("xabcdefghy", "x***y");
+	text_set_secret(NULL);
+	SAN("Token s3cretT0ken-abcdef", "Token s3cretT0ken-abcdef");
+}
+
 int
 main(void)
 {
@@ -166,5 +206,6 @@ main(void)
 	test_buf();
 	test_big();
 	test_width();
+	test_secret();
 	return (t_done("t-text"));
 }

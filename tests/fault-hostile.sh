@@ -1,0 +1,167 @@
+#!/bin/sh
+# fault-hostile.sh: the fault matrix, hostile servers and proxies
+# (tests/hostile.py), headless. Each case asserts on the bytes swf-dash
+# wrote, its memory (VmHWM) and how long it took:
+#   H1 http_proxy and ALL_PROXY point at a fake proxy on loopback: a
+#      plain http:// URL to loopback goes direct; the proxy receives
+#      nothing (no token in clear text);
+#   H2 a server that echoes the Authorization header in the pre-check
+#      body (with OSC title, OSC 52, clear-screen and 8-bit CSI), in a
+#      500 on the stream and a 400 on the heartbeat: at -v, stderr holds
+#      neither the token nor any escape or C1 byte;
+#   H3 SSE ids of 1 MiB and 3 MiB: ignored and counted, --output events
+#      lines stay short, the stream goes on, memory stays bounded.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/client-lib.sh"
+. "$top_srcdir/tests/fault-lib.sh"
+
+command -v python3 >/dev/null || skip "python3 is needed"
+SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
+TOKEN=Tok-h0stile-S3cret-0123456789abcdef
+
+# hostile MODE [ARGS]: start tests/hostile.py MODE; its URL in $H_URL,
+# what it received in $T/MODE.log.
+hostile() {
+	_m=$1; shift
+	: >"$T/$_m.log"
+	bg_start python3 "$top_srcdir/tests/hostile.py" "$_m" \
+	    --log "$T/$_m.log" "$@" >"$T/$_m.url" 2>"$T/$_m.err"
+	H_PID=$BG_PID
+	wait_for 10 grep -q '^http' "$T/$_m.url" ||
+	    fail "hostile.py $_m did not start: $(cat "$T/$_m.err")"
+	H_URL=$(head -n 1 "$T/$_m.url")
+}
+
+# no_token FILE WHAT: FILE does not hold the token, nor its start.
+no_token() {
+	if grep -a -q -e "$TOKEN" -e "${TOKEN%??????????}" "$1"; then
+		grep -a -e "${TOKEN%??????????}" "$1" | head -n 3 >&2
+		bad "$2: the token is in $(basename "$1")"
+	fi
+}
+
+# no_controls FILE WHAT: FILE holds no ESC, no other C0 control but
+# newline and no C1 control (raw 0x80-0x9f or UTF-8 U+0080-U+009F).
+no_controls() {
+	if LC_ALL=C tr -d '\n' <"$1" | LC_ALL=C grep -q '[[:cntrl:]]' ||
+	    LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$1"; then
+		cat -v "$1" | head -n 5 >&2
+		bad "$2: a control character in $(basename "$1")"
+	fi
+}
+
+# H1: a proxy that must receive nothing.
+sim_start --token t --token "$TOKEN" --no-workflow --heartbeat-interval 0.5
+hostile proxy
+(
+	unset NO_PROXY no_proxy
+	http_proxy=$H_URL; ALL_PROXY=$H_URL; all_proxy=$H_URL
+	HTTPS_PROXY=$H_URL; export http_proxy ALL_PROXY all_proxy HTTPS_PROXY
+	SWF_API_TOKEN=$TOKEN; export SWF_API_TOKEN
+	exec "$SWF_DASH" --url "$SIM_URL" --output json >"$T/h1.out" \
+	    2>"$T/h1.err"
+) &
+DASH_PID=$!; DASH_ERR=$T/h1.err; DASH_OUT=$T/h1.out
+_bg_pids="$_bg_pids $DASH_PID"
+wait_for 10 grep -q 'stream open' "$DASH_ERR" ||
+    bad "H1: no stream opened directly (with a proxy set)"
+pub '{"msg_type": "sse_test", "n": 1}'
+wait_for 10 out_has '"n": *1' || bad "H1: no message through the direct stream"
+if [ -s "$T/proxy.log" ]; then
+	head -c 300 "$T/proxy.log" | cat -v >&2
+	bad "H1: the proxy received $(wc -c <"$T/proxy.log") bytes"
+fi
+no_token "$T/proxy.log" H1
+stop_dash H1
+echo "  H1: bytes at the proxy: $(wc -c <"$T/proxy.log")"
+case_ok "H1: loopback http:// never goes through a proxy"
+sim_stop
+
+# H2: a server echoing the Authorization header, at -v.
+hostile echo
+SWF_API_TOKEN=$TOKEN dash_start --url "$H_URL" -v --output plain
+wait_for 10 err_has 'HTTP 500: upstream rejected Authorization: Token \*\*\*' ||
+    bad "H2: the 500's detail not shown with the token hidden"
+wait_for 10 err_has 'status pre-check: ' ||
+    bad "H2: the pre-check body not shown at -v"
+wait_for 10 grep -q -a 'bad agent from Token \*\*\*' "$DASH_ERR" ||
+    bad "H2: the registration error not shown with the token hidden"
+sleep 1
+alive "$DASH_PID" H2
+stop_dash H2
+no_token "$DASH_ERR" H2
+no_token "$DASH_OUT" H2
+no_controls "$DASH_ERR" H2
+grep -q 'Authorization: Token' "$T/echo.log" ||
+    bad "H2: the server never saw the token (the case proves nothing)"
+case_ok "H2: echoed token hidden, pre-check body sanitized at -v"
+
+# H3: huge SSE ids.
+# --max-event 4M lets the 3 MiB id line through the event cap: only the
+# id cap stands between it and every later line and reconnect.
+hostile bigid
+dash_start --url "$H_URL" --output events --max-event 4M
+wait_for 10 grep -q '"id":"20"' "$DASH_OUT" ||
+    bad "H3: the stream did not go on past the big ids"
+mem_base "$DASH_PID"
+wait_for 10 sh -c "[ \$(grep -c 'stream open' '$DASH_ERR') -ge 2 ]" ||
+    bad "H3: no reconnect after the server closed the stream"
+wait_for 10 sh -c "[ \$(grep -c '\"id\":\"20\"' '$DASH_OUT') -ge 2 ]" ||
+    bad "H3: the second stream did not deliver"
+mem_bounded "$DASH_PID" 8192 H3
+err_has 'ignored an event id longer than 1024 bytes; 2 so far' ||
+    bad "H3: the big ids were not reported"
+err_has 'Out of memory' && bad "H3: a reconnect failed with Out of memory"
+_long=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' \
+    "$DASH_OUT")
+[ "$_long" -le 2048 ] || bad "H3: an events line of $_long bytes"
+_lid=$(grep -a -i '^last-event-id:' "$T/bigid.log" | awk '{ print length($0) }' |
+    sort -n | tail -n 1)
+[ "${_lid:-0}" -le 1100 ] || bad "H3: a Last-Event-ID header of $_lid bytes"
+stop_dash H3
+echo "  H3: longest events line $_long bytes, $(wc -c <"$DASH_OUT") bytes out, Last-Event-ID ${_lid:-0} bytes"
+case_ok "H3: SSE ids over 1 KiB ignored and counted"
+
+# H4: start-up. Holding a token, swf-dash has no core limit and is not
+# dumpable (its /proc files belong to root even when it runs as another
+# user, so that user's other processes cannot read its environ or memory);
+# started with stderr closed, the recording does not take descriptor 2
+# and receive the log.
+sim_start --token t --no-workflow --heartbeat-interval 0.5
+dash_start --output json
+dash_connected 10
+grep -q '^Max core file size  *0  *0 ' "/proc/$DASH_PID/limits" ||
+    bad "H4: core files not disabled: $(grep core "/proc/$DASH_PID/limits")"
+stop_dash H4
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$T"
+	bg_start setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    env SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h4 "$SWF_DASH" \
+	    --url "$SIM_URL" --output json >/dev/null 2>&1
+	_p=$BG_PID
+	wait_for 10 sh -c "[ \$(stat -c %u /proc/$_p/status) = 65534 ] &&
+	    grep -q '^Uid:.*65534' /proc/$_p/status" ||
+	    bad "H4: swf-dash did not start as nobody"
+	sleep 0.5
+	_own=$(stat -c %u "/proc/$_p/environ")
+	[ "$_own" = 0 ] ||
+	    bad "H4: /proc/PID/environ belongs to uid $_own: still dumpable"
+	kill "$_p"
+	echo "  H4: /proc/PID/environ of swf-dash run as nobody: uid $_own"
+fi
+SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h4 "$SWF_DASH" --url "$SIM_URL" \
+    --output json --record "$T/h4.rec" >&- 2>"$T/h4.err" &
+DASH_PID=$!
+_bg_pids="$_bg_pids $DASH_PID"
+wait_for 10 grep -q 'stream open' "$T/h4.err" ||
+    bad "H4: no stream with stdout closed"
+pub '{"msg_type": "sse_test", "n": 4}'
+wait_for 10 grep -q '"n": *4' "$T/h4.rec" || bad "H4: nothing recorded"
+_fd1=$(readlink "/proc/$DASH_PID/fd/1")
+[ "$_fd1" = /dev/null ] ||
+    bad "H4: with stdout closed, descriptor 1 is $_fd1 (output goes there)"
+kill -TERM "$DASH_PID"
+wait "$DASH_PID"
+case_ok "H4: no core, not dumpable, descriptors 0-2 reserved"
+
+fault_finish

@@ -31,6 +31,7 @@
 #include <curl/curl.h>
 
 #include "cfg.h"
+#include "check.h"
 #include "client.h"
 #include "filter.h"
 #include "log.h"
@@ -44,7 +45,10 @@
 #define DEMO_WAIT_MS	10000
 
 enum {
-	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_HISTORY, OPT_HISTORY_MAX_BYTES, OPT_HISTORY_RUNS, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
+	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_CHECK,
+	OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_HISTORY,
+	OPT_HISTORY_MAX_BYTES, OPT_HISTORY_RUNS, OPT_IDLE, OPT_KEEP,
+	OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
 	OPT_BELL
@@ -58,6 +62,7 @@ static const struct option main_options[] = {
 	{ "behind-files", required_argument, NULL, OPT_BEHIND_FILES },
 	{ "bell", no_argument, NULL, OPT_BELL },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "config", required_argument, NULL, 'c' },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "demo", no_argument, NULL, OPT_DEMO },
@@ -146,6 +151,8 @@ main_usage(int status)
 "      --exit-on-close       exit when the server closes the stream\n"
 "                            instead of reconnecting (headless)\n"
 "      --demo                run against a private swf-sim\n"
+"      --check               check the configuration and the connection\n"
+"                            step by step, print a checklist and exit\n"
 "  -v, --verbose             more diagnostics on stderr\n"
 "  -h, --help                this help\n"
 "  -V, --version             the version\n"
@@ -447,7 +454,7 @@ main(int argc, char **argv)
 	struct loop	*l;
 	const char	*key;
 	char		*cause, optbuf[8];
-	int		 ch, code;
+	int		 ch, code, check = 0;
 
 	main_reserve_fds();
 	setlocale(LC_ALL, "");
@@ -471,6 +478,9 @@ main(int argc, char **argv)
 		case ':':
 			main_bad("a value is needed after", main_bad_opt(argv,
 			    optbuf, sizeof optbuf));
+		case OPT_CHECK:
+			check = 1;
+			continue;
 		default:
 			break;
 		}
@@ -487,6 +497,12 @@ main(int argc, char **argv)
 	l = loop_create();
 	if (cfg.demo && cfg.replay == NULL)
 		main_demo_start(l, &cfg);
+	if (check) {
+		code = check_run(&cfg, cfg_load(&cfg, &cause) != 0 ? cause :
+		    NULL);
+		main_demo_stop();
+		exit(code);
+	}
 	if (cfg_load(&cfg, &cause) != 0) {
 		fprintf(stderr, "swf-dash: %s\n", cause);
 		exit(SWF_EXIT_USAGE);

@@ -235,6 +235,7 @@ agent_create(struct loop *l, const struct cfg *cfg, void (*changed)(void *),
 		snprintf(a->hostname, sizeof a->hostname, "unknown");
 	a->hostname[sizeof a->hostname - 1] = '\0';
 	timer_init(&a->t_beat, agent_beat, a);
+	timer_name(&a->t_beat, "heartbeat");
 	timer_init(&a->t_soon, agent_soon, a);
 	return (a);
 }

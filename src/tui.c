@@ -1029,6 +1029,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	spark_ring_init(&t->msg_rate, 1000000);
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
+	timer_name(&t->redraw, "redraw");
 	timer_init(&t->tick, tui_tick_timer, t);
 
 	/*

@@ -156,8 +156,8 @@ registry_field(json_t *rec, json_t *body, const char *key, json_t *def)
 static json_t *
 registry_new(const char *name, const char *now)
 {
-	return (json_pack("{s:I,s:s,s:s,s:s,s:s,s:n,s:n,s:b,s:s,s:s,s:n,"
-	    "s:n,s:n,s:n,s:b}",
+	return (json_pack("{s:I,s:s,s:s,s:s,s:s,s:n,s:n,s:b,s:i,s:i,s:n,"
+	    "s:n,s:n,s:s,s:n,s:n,s:s,s:s}",
 	    "id", next_id++,
 	    "instance_name", name,
 	    "agent_type", "other",
@@ -165,14 +165,17 @@ registry_new(const char *name, const char *now)
 	    "status", "OK",
 	    "last_heartbeat",
 	    "agent_url",
-	    "workflow_enabled", 0,
-	    "created_at", now,
-	    "updated_at", now,
-	    "operational_state",
+	    "workflow_enabled", 1,
+	    "current_stf_count", 0,
+	    "total_stf_processed", 0,
+	    "last_stf_processed",
 	    "pid",
 	    "hostname",
+	    "operational_state", "STARTING",
 	    "namespace",
-	    "mq_connected", 0));
+	    "metadata",
+	    "created_at", now,
+	    "updated_at", now));
 }
 
 /* Find an agent by name; the caller holds the lock. */
@@ -286,7 +289,7 @@ registry_heartbeat(json_t *body, json_t **out)
 	}
 	if (name == NULL)
 		return (400);
-	sim_iso_now(now, sizeof now, ISO_DRF);
+	sim_iso_ny(sim_usec_now(), now, sizeof now);	/* TIME_ZONE */
 	pthread_mutex_lock(&registry_lock);
 	if ((a = registry_find(name)) == NULL) {
 		agents = xreallocarray(agents, nagents + 1, sizeof *agents);
@@ -307,7 +310,6 @@ registry_heartbeat(json_t *body, json_t **out)
 	registry_field(rec, body, "pid", NULL);
 	registry_field(rec, body, "hostname", NULL);
 	registry_field(rec, body, "namespace", json_null());
-	registry_field(rec, body, "mq_connected", NULL);
 	*out = json_deep_copy(rec);
 	registry_dump();
 	pthread_mutex_unlock(&registry_lock);

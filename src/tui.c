@@ -26,8 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "client.h"
+#include "history.h"
 #include "log.h"
 #include "msg.h"
 #include "run.h"
@@ -53,7 +55,7 @@ static unsigned		 tui_attrs[COL_COUNT];
 static struct tui	*tui_global;	/* for the fatal hook only */
 
 static const struct view *const tui_top_views[TOP_COUNT] = {
-	&view_messages, &view_runs, &view_agents, &view_filters
+	&view_messages, &view_runs, &view_agents, &view_filters, &view_alerts
 };
 
 static void	tui_draw(struct tui *);
@@ -76,6 +78,8 @@ tui_family_colour(int family)
 		return (COL_PROCESSING);
 	case FAM_TEST:
 		return (COL_TEST);
+	case FAM_MARKER:
+		return (COL_NOTICE);
 	default:
 		return (COL_UNKNOWN);
 	}
@@ -115,8 +119,11 @@ tui_colour_init(struct tui *t)
 	}
 }
 
-/* A UTF-8 locale, or C.UTF-8 when the environment's is not one. */
-static void
+/*
+ * A UTF-8 locale, or C.UTF-8 when the environment's is not one. Returns
+ * whether the environment's was (else the pictures stay ASCII).
+ */
+static int
 tui_locale(void)
 {
 	const char	*cs;
@@ -124,11 +131,12 @@ tui_locale(void)
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
-		return;
+		return (1);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL &&
 	    setlocale(LC_CTYPE, "C.utf8") == NULL &&
 	    setlocale(LC_CTYPE, "en_US.UTF-8") == NULL)
 		log_warn("no UTF-8 locale: wide characters may show badly");
+	return (0);
 }
 
 static void
@@ -382,17 +390,18 @@ tui_prompt_key(struct tui *t, int key)
 }
 
 /*
- * t, A, R: narrow the view filter to the selected message's type, agent
- * or run; the same key again restores what that kind held before.
+ * t, A, R, S: narrow the view filter to the selected message's type,
+ * agent, run or namespace; the same key again restores what that kind
+ * held before.
  */
 static void
 tui_quick(struct tui *t, enum filter_kind k)
 {
 	static const enum msg_field	 fields[FK_COUNT] = {
-		MF_TYPE, MF_AGENT, MF_RUN
+		MF_TYPE, MF_AGENT, MF_RUN, MF_NAMESPACE
 	};
 	static const char *const	 names[FK_COUNT] = {
-		"type", "agent", "run"
+		"type", "agent", "run", "namespace"
 	};
 	struct view_inst		*vi = tui_current(t);
 	const struct msg		*m = NULL;
@@ -500,7 +509,13 @@ tui_key_global(struct tui *t, int key)
 	case '2':
 	case '3':
 	case '4':
+	case '5':
 		tui_show_top(t, key - '1');
+		break;
+	case 'b':
+		t->bell = !t->bell;
+		tui_notice(t, 0, "bell on a new alert: %s", t->bell ? "on" :
+		    "off");
 		break;
 	case '\t':
 		tui_show_top(t, (t->top + 1) % TOP_COUNT);
@@ -537,6 +552,9 @@ tui_key_global(struct tui *t, int key)
 	case 'R':
 		tui_quick(t, FK_RUN);
 		break;
+	case 'S':
+		tui_quick(t, FK_NS);
+		break;
 	default:
 		break;
 	}
@@ -550,6 +568,7 @@ tui_key(struct tui *t, int key)
 
 	if (key == TK(KEY_RESIZE))
 		return;
+	t->away[0] = '\0';	/* seen: "while you were away" goes */
 	if (t->prompt.active) {
 		tui_prompt_key(t, key);
 		tui_dirty(t);
@@ -672,18 +691,12 @@ static const int tui_signals[] = {
 	SIGWINCH, SIGTSTP, SIGCONT, SIGUSR1, SIGINT, SIGTERM, SIGHUP
 };
 
-/* The client's sink: a message, taken over by the store. */
+/* Store a message (or marker row) and show it in every open view. */
 static void
-tui_on_message(struct msg *m, void *arg)
+tui_ingest(struct tui *t, struct msg *m)
 {
-	struct tui	*t = arg;
-	int		 i;
+	int	i;
 
-	t->received++;
-	t->last_recv = m->recv_us;
-	if (m->sent_us > 0)
-		t->last_sent = m->sent_us;
-	runs_add(t->runs, m);
 	store_add(t->store, m);
 	for (i = 0; i < TOP_COUNT; i++) {
 		if (t->tops[i].view->ingest != NULL)
@@ -693,13 +706,119 @@ tui_on_message(struct msg *m, void *arg)
 		if (t->stack[i].view->ingest != NULL)
 			t->stack[i].view->ingest(t, t->stack[i].state, m);
 	}
+}
+
+/*
+ * A marker row in the message lists (not a message: never counted): the
+ * stream lost and back-filled, or a hole history could not fill.
+ */
+static struct msg *
+tui_marker(const char *text, const char *run)
+{
+	struct msg	*m;
+	json_t		*j;
+	char		*s;
+
+	j = json_pack("{s:s, s:s, s:s}", "msg_type", "history", "message",
+	    text, "run_id", run != NULL ? run : "");
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	json_decref(j);
+	m = msg_decode("history", s, strlen(s), now_wall_us());
+	free(s);
+	m->family = FAM_MARKER;
+	return (m);
+}
+
+/* The client's history back-fill: markers, the away line, merged runs. */
+static void
+tui_on_history(int e, const char *text, const char *run, void *arg)
+{
+	struct tui	*t = arg;
+	struct msg	*m;
+
+	switch (e) {
+	case HE_MERGED:
+		runs_set_merged(t->runs, run);
+		break;
+	case HE_LOST:
+		m = tui_marker(text, NULL);
+		tui_ingest(t, m);
+		t->lost_seq = m->seq;
+		break;
+	case HE_RECONNECT:
+		m = tui_marker(text, NULL);
+		if (t->lost_seq == 0 ||
+		    store_replace(t->store, t->lost_seq, m) != 0)
+			tui_ingest(t, m);
+		t->lost_seq = 0;
+		snprintf(t->away, sizeof t->away, "while you were away: %s",
+		    text);
+		break;
+	case HE_GAP:
+		tui_ingest(t, tui_marker(text, run));
+		break;
+	case HE_START:
+		tui_notice(t, 0, "%s", text);
+		break;
+	default:
+		break;
+	}
+	tui_dirty(t);
+}
+
+/* The client's sink: a message, taken over by the store. */
+static void
+tui_on_message(struct msg *m, void *arg)
+{
+	struct tui	*t = arg;
+
+	t->received++;
+	t->last_recv = m->recv_us;
+	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE)
+		t->last_sent = m->sent_us;
+	spark_ring_add(&t->msg_rate, m->recv_us, 1);
+	runs_add(t->runs, m);
+	alerts_message(t->alerts, m);
+	tui_ingest(t, m);
 	tui_dirty(t);
 }
 
 static void
 tui_on_status(const struct client_status *st, void *arg)
 {
-	tui_dirty(arg);
+	struct tui	*t = arg;
+	int		 open;
+
+	switch (st->state) {
+	case CONN_CONNECTED:
+	case CONN_STALLED:
+	case CONN_REPLAY:
+	case CONN_REPLAY_DONE:
+	case CONN_REPLAY_PAUSED:
+		open = 1;
+		break;
+	default:
+		open = 0;
+		break;
+	}
+	if (t->alerts != NULL)
+		alerts_stream(t->alerts, open, st->reason, now_wall_us());
+	tui_dirty(t);
+}
+
+/* An alert raised or cleared: the screen, and the bell if wanted. */
+static void
+tui_on_alert(const struct alert *a, int raised, void *arg)
+{
+	struct tui	*t = arg;
+
+	if (raised) {
+		tui_notice(t, 1, "%s: %s", alert_kind_name(a->kind), a->text);
+		if (t->bell && t->active)
+			beep();
+	}
+	tui_dirty(t);
 }
 
 static void
@@ -716,8 +835,11 @@ static void
 tui_tick_timer(void *arg)
 {
 	struct tui	*t = arg;
+	int64_t		 now = now_wall_us();
 
 	status_tick(t);
+	alerts_gaps_runs(t->alerts, t->runs, now);
+	alerts_tick(t->alerts, now);
 	timer_arm(t->loop, &t->tick, 1.0);
 	tui_dirty(t);
 }
@@ -727,7 +849,7 @@ static void
 tui_draw_tabs(struct tui *t, int y)
 {
 	static const char *const names[TOP_COUNT] = {
-		"1 Messages", "2 Runs", "3 Agents", "4 Filters"
+		"1 Messages", "2 Runs", "3 Agents", "4 Filters", "5 Alerts"
 	};
 	char	buf[512];
 	int	i, x = 0, w;
@@ -876,6 +998,7 @@ tui_free(struct tui *t)
 	filter_free(t->sub_pending);
 	filter_free(t->vf);
 	tui_reg_free(t);
+	alerts_free(t->alerts);
 	runs_free(t->runs);
 	store_free(t->store);
 	free(t);
@@ -886,8 +1009,10 @@ tui_run(struct loop *loop, struct cfg *cfg)
 {
 	static const struct client_sink sink = {
 		.on_message = tui_on_message,
-		.on_status = tui_on_status
+		.on_status = tui_on_status,
+		.on_history = tui_on_history
 	};
+	struct alert_cfg acfg;
 	struct tui	*t;
 	size_t		 i;
 	int		 code;
@@ -895,11 +1020,16 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	t = xcalloc(1, sizeof *t);
 	t->loop = loop;
 	t->cfg = cfg;
-	tui_locale();
+	t->utf8 = tui_locale();
+	t->bell = cfg->bell;
 	t->store = store_create(cfg->keep, cfg->keep_bytes);
 	t->runs = runs_create(0, 0, 0);
+	alert_cfg_init(&acfg, cfg);
+	t->alerts = alerts_create(&acfg, tui_on_alert, t);
+	spark_ring_init(&t->msg_rate, 1000000);
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
+	timer_name(&t->redraw, "redraw");
 	timer_init(&t->tick, tui_tick_timer, t);
 
 	/*
@@ -924,6 +1054,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	status_tick(t);
 	timer_arm(loop, &t->tick, 1.0);
 	client_start(t->client);
+	/* The alerts want the registry all the time. */
+	tui_want_registry(t, 1, view_agents_registry);
 	tui_draw(t);
 
 	code = loop_run(loop);

@@ -186,6 +186,24 @@ jqb 'length == 160 and [.[].message_content.n] == [range(160)]' \
     "history of the burst"
 ok "history keeps the $dropped messages a channel dropped"
 
+# A channel_drop fault makes a hole in one client's stream only; the
+# history has every message.
+sim_stream "$T/holes"
+cid=$(sed -n "2s/^data: //p" "$T/holes" | jq -r .client_id)
+[ "$(sim_fault "{\"fault\":\"channel_drop\",\"count\":3,\"client_id\":\"$cid\"}")" = 200 ] ||
+    fail "channel_drop refused"
+for n in 1 2 3 4 5 6; do
+	publish "{\"msg_type\":\"stf_gen\",\"execution_id\":\"holes-x-0001\",\"run_id\":\"100004\",\"sequence\":$n}" >/dev/null
+done
+wait_for 5 grep -q '"sequence": 6' "$T/holes" || fail "stream after the hole"
+kill "$STREAM_PID"
+got=$(sed -n 's/^data: //p' "$T/holes" | jq -r 'select(.sequence) | .sequence' |
+    tr '\n' ' ')
+[ "$got" = "4 5 6 " ] || fail "the stream should have lost 1-3: $got"
+get '/api/workflow-messages/?execution_id=holes-x-0001' >/dev/null
+jqb '[.[].message_content.sequence] == [1, 2, 3, 4, 5, 6]' "history of the hole"
+ok "channel_drop: the stream has 4-6, the history 1-6"
+
 # Faults on the history endpoints, one request each, then normal again.
 fault_get() {
 	[ "$(sim_fault "$1")" = 200 ] || fail "fault $1 refused"

@@ -32,11 +32,14 @@ body='{"instance_name":"dash-test","agent_type":"sse_receiver","status":"OK",
 [ "$(hb "$body")" = 201 ] || fail "first heartbeat: not 201"
 jq -e '.instance_name == "dash-test" and .agent_type == "sse_receiver" and
     .status == "OK" and .operational_state == "READY" and .pid == 4242 and
-    .hostname == "h1" and .namespace == "ns1" and .mq_connected == false and
+    .hostname == "h1" and .namespace == "ns1" and
+    (has("mq_connected") | not) and .workflow_enabled == true and
+    .current_stf_count == 0 and .total_stf_processed == 0 and
+    .last_stf_processed == null and .metadata == null and
     .description == "a test"' "$T/body" >/dev/null ||
     fail "record: $(cat "$T/body")"
 jq -r .last_heartbeat "$T/body" |
-    grep -E -q '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z$' ||
+    grep -E -q '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?-0[45]:00$' ||
     fail "last_heartbeat: $(jq -r .last_heartbeat "$T/body")"
 first=$(jq -r .last_heartbeat "$T/body")
 sleep 0.1

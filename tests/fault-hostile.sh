@@ -141,8 +141,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	    env SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h4 "$SWF_DASH" \
 	    --url "$SIM_URL" --output json >/dev/null 2>&1
 	_p=$BG_PID
-	wait_for 10 sh -c "[ \$(stat -c %u /proc/$_p/status) = 65534 ] &&
-	    grep -q '^Uid:.*65534' /proc/$_p/status" ||
+	wait_for 10 grep -q '^Uid:.*65534' "/proc/$_p/status" ||
 	    bad "H4: swf-dash did not start as nobody"
 	sleep 0.5
 	_own=$(stat -c %u "/proc/$_p/environ")
@@ -165,5 +164,31 @@ _fd1=$(readlink "/proc/$DASH_PID/fd/1")
 kill -TERM "$DASH_PID"
 wait "$DASH_PID"
 case_ok "H4: no core, not dumpable, descriptors 0-2 reserved"
+
+# H5: DEL, C1 controls (U+0085, the 8-bit CSI U+009B) and U+2028/U+2029
+# as raw bytes in a message: --output json and events escape them, and
+# the JSON still means the same.
+printf 'event: c1\ndata: {"msg_type": "c1", "message": "a\177b\302\205c\302\23331md\342\200\250e\342\200\251f"}\n\n' \
+    >"$T/c1"
+for _mode in json events; do
+	raw_fault "$T/c1"
+	dash_start --output "$_mode"
+	wait_for 10 grep -q 'c1' "$DASH_OUT" || bad "H5 $_mode: no message"
+	stop_dash "H5 $_mode"
+	if LC_ALL=C grep -q -e "$(printf '\177')" \
+	    -e "$(printf '\302[\200-\237]')" \
+	    -e "$(printf '\342\200[\250\251]')" "$DASH_OUT"; then
+		cat -v "$DASH_OUT" >&2
+		bad "H5 $_mode: DEL, C1 or U+2028/9 written raw"
+	fi
+	if [ "$_mode" = json ]; then
+		_m=$(grep c1 "$DASH_OUT" | jq -r .message)
+	else
+		_m=$(grep c1 "$DASH_OUT" | jq -r .data | jq -r .message)
+	fi
+	[ "$_m" = "$(printf 'a\177b\302\205c\302\23331md\342\200\250e\342\200\251f')" ] ||
+	    bad "H5 $_mode: the escaped JSON means something else: $_m"
+done
+case_ok "H5: json and events escape DEL, C1, U+2028, U+2029"
 
 fault_finish

@@ -51,7 +51,7 @@ enum {
 	OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
-	OPT_BELL
+	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER
 };
 
 static const struct option main_options[] = {
@@ -75,10 +75,12 @@ static const struct option main_options[] = {
 	{ "insecure", no_argument, NULL, 'k' },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "keep-bytes", required_argument, NULL, OPT_KEEP_BYTES },
+	{ "location", required_argument, NULL, OPT_LOCATION },
 	{ "max-event", required_argument, NULL, OPT_MAX_EVENT },
 	{ "message", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "namespace-filter", required_argument, NULL, OPT_NAMESPACE_FILTER },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "output", required_argument, NULL, 'o' },
 	{ "record", required_argument, NULL, OPT_RECORD },
@@ -114,7 +116,10 @@ main_usage(int status)
 "                            SWF_MONITOR_URL)\n"
 "  -t, --token-file FILE     read the API token from FILE (else SWF_API_TOKEN)\n"
 "  -n, --name NAME           agent name to register (SWF_SSE_RECEIVER_NAME)\n"
-"      --namespace NS        namespace to register under\n"
+"      --namespace NS        namespace to register under (sent with every\n"
+"                            heartbeat; without it the registry shows none)\n"
+"      --location TEXT       X-Client-Location sent with the stream request\n"
+"                            (default swf-dash@HOSTNAME)\n"
 "      --cacert FILE         CA bundle (REQUESTS_CA_BUNDLE)\n"
 "  -k, --insecure            do not verify TLS certificates (dangerous)\n"
 "      --allow-http          allow plain http to a host other than loopback\n"
@@ -125,8 +130,11 @@ main_usage(int status)
 "\n"
 "Filters (comma lists, repeatable):\n"
 "  -m, --message TYPES       message types (sent to the server)\n"
-"  -a, --agent NAMES         agents: processed_by, sender_agent or sender\n"
+"  -a, --agent NAMES         agents, as shown: the first of sender,\n"
+"                            processed_by, sender_agent\n"
 "  -r, --run IDS             run ids\n"
+"      --namespace-filter NAMES  namespaces (always matched here: the\n"
+"                            server cannot filter by namespace)\n"
 "      --server-filters WHICH  types (default) or all: also send agents\n"
 "                            and runs to the server\n"
 "\n"

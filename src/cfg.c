@@ -42,6 +42,8 @@
 #define CFG_FILE_MAX	(1024 * 1024)	/* bytes of any file read */
 #define CFG_LINE_MAX	16384		/* bytes of one KEY=value line */
 #define CFG_NAME_MAX	100		/* characters of an agent name */
+#define CFG_LOCATION_MAX 100		/* characters of --location */
+#define CFG_LOCATION_MAX_S "100"
 
 enum cfg_key {
 	K_URL, K_TOKEN, K_TOKEN_FILE, K_NAME, K_CACERT, K_NAMESPACE,
@@ -50,7 +52,7 @@ enum cfg_key {
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
 	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
 	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
-	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES,
+	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES, K_NSFILTER, K_LOCATION,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -96,6 +98,8 @@ static const struct cfg_entry cfg_table[] = {
 	{ "message", K_MESSAGE, T_LIST, 0, 0, 0 },
 	{ "agent", K_AGENT, T_LIST, 0, 0, 0 },
 	{ "run", K_RUN, T_LIST, 0, 0, 0 },
+	{ "namespace-filter", K_NSFILTER, T_LIST, 0, 0, 0 },
+	{ "location", K_LOCATION, T_STR, 0, 0, 0 },
 	{ "idle-timeout", K_IDLE, T_DOUBLE, 0, 0, 86400 },
 	{ "agent-interval", K_HEARTBEAT, T_DOUBLE, 0, 1, 3600 },
 	{ "max-event", K_MAX_EVENT, T_SIZE, 0, 1024, 64.0 * 1024 * 1024 },
@@ -121,6 +125,9 @@ static const struct cfg_entry cfg_table[] = {
 static const char *cfg_outputs[] = {
 	"tui", "plain", "json", "events", "alerts"
 };
+
+static int	cfg_has_controls(const char *);
+static size_t	cfg_chars(const char *);
 
 /* Whether two key names are equal, '-' and '_' alike in long names. */
 static int
@@ -416,7 +423,7 @@ cfg_set_list(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 	enum filter_kind	k;
 
 	k = e->key == K_MESSAGE ? FK_TYPE : e->key == K_AGENT ? FK_AGENT :
-	    FK_RUN;
+	    e->key == K_NSFILTER ? FK_NS : FK_RUN;
 	if (cfg->src[e->key] < src)
 		filter_clear(cfg->filter, k);
 	if (value != NULL && filter_add_list(cfg->filter, k, value) != 0)
@@ -560,6 +567,8 @@ cfg_field(struct cfg *cfg, enum cfg_key k)
 		return (&cfg->record);
 	case K_REPLAY:
 		return (&cfg->replay);
+	case K_LOCATION:
+		return (&cfg->location);
 	default:
 		fatalx("%s: bad key %d", __func__, (int)k);
 	}
@@ -606,6 +615,10 @@ cfg_set_entry(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 	case T_PATH:
 		if (value == NULL)
 			return (cfg_bad(e, NULL, "needs a value", cause));
+		if (e->key == K_LOCATION && (cfg_has_controls(value) ||
+		    cfg_chars(value) > CFG_LOCATION_MAX))
+			return (cfg_bad(e, value, "must be at most "
+			    CFG_LOCATION_MAX_S " printable characters", cause));
 		cfg_set_path(cfg_field(cfg, e->key), value,
 		    e->type == T_PATH);
 		break;
@@ -661,6 +674,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->config_file);
 	free(cfg->record);
 	free(cfg->replay);
+	free(cfg->location);
 	free(cfg->file_read);
 	filter_free(cfg->filter);
 	memset(cfg, 0, sizeof *cfg);
@@ -1052,6 +1066,50 @@ cfg_check(const struct cfg *cfg, char **cause)
 	}
 	free(host);
 	return (rc);
+}
+
+/*
+ * The X-Client-Location header value: --location (checked when set), else
+ * "swf-dash@" and the host name. Whatever the source, only printable
+ * ASCII goes into a header: other characters become '?' (one for each
+ * UTF-8 sequence), spaces at the ends are dropped, and the value is cut
+ * at CFG_LOCATION_MAX bytes.
+ */
+void
+cfg_location(const struct cfg *cfg, char *buf, size_t size)
+{
+	char		 host[256], raw[512];
+	const char	*s = cfg->location;
+	size_t		 n, max = size - 1;
+	int		 dflt = 0;
+
+	if (max > CFG_LOCATION_MAX)
+		max = CFG_LOCATION_MAX;
+	for (;;) {
+		if (s == NULL) {
+			if (gethostname(host, sizeof host) != 0)
+				strlcpy(host, "unknown", sizeof host);
+			host[sizeof host - 1] = '\0';
+			snprintf(raw, sizeof raw, "swf-dash@%s", host);
+			s = raw;
+			dflt = 1;
+		}
+		for (; *s == ' '; s++)
+			;
+		for (n = 0; *s != '\0' && n < max; s++) {
+			if ((unsigned char)*s >= 0x20 &&
+			    (unsigned char)*s < 0x7f)
+				buf[n++] = *s;
+			else if (((unsigned char)*s & 0xc0) != 0x80)
+				buf[n++] = '?';
+		}
+		while (n > 0 && buf[n - 1] == ' ')
+			n--;
+		buf[n] = '\0';
+		if (n > 0 || dflt || max == 0)
+			return;
+		s = NULL;	/* blank: the default instead */
+	}
 }
 
 /* Where a key's value came from, in words. */

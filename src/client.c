@@ -137,7 +137,11 @@ client_exit_status(const struct client *c)
 	return (SWF_EXIT_OK);
 }
 
-/* The agents and runs of a subscription that the client must check. */
+/*
+ * What of a subscription the client must check itself: its namespaces
+ * always (the server cannot filter by them), its agents and runs unless
+ * the server is trusted with them.
+ */
 static struct filter *
 client_loc_of(const struct client *c, const struct filter *sub)
 {
@@ -145,6 +149,10 @@ client_loc_of(const struct client *c, const struct filter *sub)
 
 	f = filter_dup(sub);
 	filter_clear(f, FK_TYPE);
+	if (c->cfg->server_filters_all) {
+		filter_clear(f, FK_AGENT);
+		filter_clear(f, FK_RUN);
+	}
 	if (filter_is_empty(f)) {
 		filter_free(f);
 		return (NULL);
@@ -189,7 +197,7 @@ client_open(struct client *c, struct csub *cs, const struct filter *f,
 	char	*url;
 
 	cs->sub = filter_dup(f);
-	cs->loc = c->cfg->server_filters_all ? NULL : client_loc_of(c, f);
+	cs->loc = client_loc_of(c, f);
 	cs->slot = slot;
 	url = net_stream_url(c->cfg->url, f, c->cfg->server_filters_all);
 	log_debug("stream %s", url);
@@ -268,7 +276,8 @@ client_overlap(const struct client *c, const struct filter *a,
 	int			 any;
 
 	for (k = 0; k < FK_COUNT; k++) {
-		if (k != FK_TYPE && !c->cfg->server_filters_all)
+		if (k == FK_NS || (k != FK_TYPE &&
+		    !c->cfg->server_filters_all))
 			continue;
 		n = filter_count(a, k);
 		if (n == 0 || filter_count(b, k) == 0)
@@ -901,8 +910,8 @@ client_registry_done(CURL *easy, CURLcode rc, void *arg)
 	} else if (rc == CURLE_WRITE_ERROR)
 		snprintf(why, sizeof why, "registry: response too large");
 	else {
-		net_reason(why, sizeof why, code, c->rbuf, c->rlen, rc,
-		    c->rreq.errbuf);
+		net_call_reason(why, sizeof why, c->cfg, code, c->rbuf,
+		    c->rlen, rc, c->rreq.errbuf);
 	}
 	net_req_free(&c->rreq);
 	free(c->rbuf);

@@ -79,6 +79,14 @@ void	 net_auth_reason(char *buf, size_t size, const struct cfg *,
 	    long code, const char *body, size_t bodylen);
 
 /*
+ * The reason for a failed REST call: a 401 or 403 in words, as a missing
+ * or rejected token (net_auth_reason()), anything else as net_reason().
+ */
+void	 net_call_reason(char *buf, size_t size, const struct cfg *,
+	    long code, const char *body, size_t bodylen, CURLcode rc,
+	    const char *errbuf);
+
+/*
  * One SSE subscription: the status pre-check, the stream request and its
  * classification, reconnects with backoff, the idle watchdog. Received
  * bytes wait in a bounded queue until the owner's loop worker calls

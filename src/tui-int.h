@@ -148,7 +148,7 @@ struct tui {
 	struct alerts	*alerts;
 
 	struct filter	*vf;		/* the view filter */
-	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R */
+	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R/S */
 	struct filter	*sub_pending;	/* subscription being edited */
 
 	struct view_inst tops[TOP_COUNT];

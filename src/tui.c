@@ -390,17 +390,18 @@ tui_prompt_key(struct tui *t, int key)
 }
 
 /*
- * t, A, R: narrow the view filter to the selected message's type, agent
- * or run; the same key again restores what that kind held before.
+ * t, A, R, S: narrow the view filter to the selected message's type,
+ * agent, run or namespace; the same key again restores what that kind
+ * held before.
  */
 static void
 tui_quick(struct tui *t, enum filter_kind k)
 {
 	static const enum msg_field	 fields[FK_COUNT] = {
-		MF_TYPE, MF_AGENT, MF_RUN
+		MF_TYPE, MF_AGENT, MF_RUN, MF_NAMESPACE
 	};
 	static const char *const	 names[FK_COUNT] = {
-		"type", "agent", "run"
+		"type", "agent", "run", "namespace"
 	};
 	struct view_inst		*vi = tui_current(t);
 	const struct msg		*m = NULL;
@@ -550,6 +551,9 @@ tui_key_global(struct tui *t, int key)
 		break;
 	case 'R':
 		tui_quick(t, FK_RUN);
+		break;
+	case 'S':
+		tui_quick(t, FK_NS);
 		break;
 	default:
 		break;
@@ -1025,6 +1029,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	spark_ring_init(&t->msg_rate, 1000000);
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
+	timer_name(&t->redraw, "redraw");
 	timer_init(&t->tick, tui_tick_timer, t);
 
 	/*

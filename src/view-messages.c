@@ -19,7 +19,7 @@
 #include "tui-int.h"
 #include "xmalloc.h"
 
-enum { MC_TIME, MC_TYPE, MC_AGENT, MC_RUN, MC_TEXT, MC_COUNT };
+enum { MC_TIME, MC_TYPE, MC_AGENT, MC_RUN, MC_NS, MC_TEXT, MC_COUNT };
 
 static int
 msglist_match(struct msglist *ml, const struct msg *m)
@@ -76,7 +76,7 @@ static int
 msglist_has(const struct msg *m, const char *pat)
 {
 	static const enum msg_field fields[] = {
-		MF_TYPE, MF_AGENT, MF_RUN, MF_FILE, MF_TEXT
+		MF_TYPE, MF_AGENT, MF_RUN, MF_NAMESPACE, MF_FILE, MF_TEXT
 	};
 	size_t	i;
 
@@ -104,6 +104,7 @@ msglist_layout(struct tui_col *c, int w)
 	c[MC_AGENT] = TUI_COL("AGENT", w >= 120 ? 26 : w >= 100 ? 20 : 14,
 	    0, 0, 0, 1);
 	c[MC_RUN] = TUI_COL("RUN", w >= 100 ? 10 : 8, 0, 0, 0, 1);
+	c[MC_NS] = TUI_COL("NAMESPACE", w >= 120 ? 14 : 9, 1, 0, 0, 1);
 	c[MC_TEXT] = TUI_COL("FILE / TEXT", 10, 0, 1, 0, 0);
 	tui_cols_layout(c, MC_COUNT, w);
 }
@@ -166,6 +167,12 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	n += tui_put_hl(y, c[MC_AGENT].x, c[MC_AGENT].cw, mid, base, pat, hl);
 	tui_fit_mid(mid, sizeof mid, msg_get(m, MF_RUN), c[MC_RUN].cw);
 	n += tui_put_hl(y, c[MC_RUN].x, c[MC_RUN].cw, mid, base, pat, hl);
+	if (c[MC_NS].x >= 0) {
+		tui_fit_mid(mid, sizeof mid, msg_get(m, MF_NAMESPACE),
+		    c[MC_NS].cw);
+		n += tui_put_hl(y, c[MC_NS].x, c[MC_NS].cw, mid, base, pat,
+		    hl);
+	}
 	if (c[MC_TEXT].x >= 0)
 		n += tui_put_hl(y, c[MC_TEXT].x, c[MC_TEXT].cw, ft, base,
 		    pat, hl);
@@ -373,7 +380,7 @@ messages_info(struct tui *t, void *arg, char *buf, size_t size)
 
 const struct view view_messages = {
 	.name = "Messages",
-	.hints = "Enter detail  / search  t/A/R filter  x clear  "
+	.hints = "Enter detail  / search  t/A/R/S filter  x clear  "
 	    "1-4 views  ? help  q quit",
 	.create = messages_create,
 	.destroy = messages_destroy,

@@ -16,11 +16,12 @@ struct sse_event;
 
 /*
  * Hand one event to the sink as if it came from a stream: loc is the
- * subscription's client-side filter (may be NULL) and slot the stream's
- * duplicate-check slot (-1: no check).
+ * subscription's client-side filter (may be NULL), slot the stream's
+ * duplicate-check slot (-1: no check) and src its enum hist_source.
+ * Returns 1 if a message reached the sink.
  */
-void	client_deliver(struct client *, const struct sse_event *,
-	    int64_t recv_us, const struct filter *loc, int slot);
+int	client_deliver(struct client *, const struct sse_event *,
+	    int64_t recv_us, const struct filter *loc, int slot, int src);
 
 /* The status for the replay to change; tell the sink with _changed. */
 struct client_status *client_status_rw(struct client *);
@@ -35,12 +36,13 @@ struct record;
 struct record	*record_open(struct loop *, const char *path, char **cause);
 
 /*
- * Append one event as a JSON line and flush it. Returns 0, or -1 when
- * it was not written (this write or an earlier one failed; see
- * record_error). NULL records nothing and returns 0.
+ * Append one event as a JSON line and flush it; a message read from the
+ * history (src HSRC_HISTORY) is marked "source": "history". Returns 0,
+ * or -1 when it was not written (this write or an earlier one failed;
+ * see record_error). NULL records nothing and returns 0.
  */
 int		 record_event(struct record *, const struct sse_event *,
-		    int64_t recv_us);
+		    int64_t recv_us, int src);
 
 /* Why writing failed ("" while it works). Valid until the next call. */
 const char	*record_error(const struct record *);

@@ -51,12 +51,13 @@ hist_mode_name(enum hist_mode m)
 
 enum hist_kkey {
 	KK_TYPE, KK_RUN, KK_EXEC, KK_SEQ, KK_FILE, KK_TIME, KK_SENDER,
-	KK_TOTAL, KK_COUNT
+	KK_CREATED, KK_TOTAL, KK_COUNT
 };
 #define KK_IDENTITY	KK_TOTAL	/* the fields hashed: those before */
+/* created_at: the agent's time where an agent says so instead. */
 static const char *const hist_key_names[KK_COUNT] = {
 	"msg_type", "run_id", "execution_id", "sequence", "filename",
-	"timestamp", "sender", "total_stf_files"
+	"timestamp", "sender", "created_at", "total_stf_files"
 };
 static struct jscan_keys hist_kkeys;
 static int hist_kkeys_ready;

@@ -44,9 +44,9 @@ const char	*hist_mode_name(enum hist_mode);
 /*
  * What one message says about itself. id is the identity: a 64-bit hash
  * of msg_type, run_id (as text, whether number or string), execution_id,
- * sequence, filename, the agent's timestamp and sender (strings
- * unescaped, numbers as written); never sent_at or sender_agent, which
- * the monitor adds. Never 0. run and exec are sanitized text ("" when
+ * sequence, filename, the agent's timestamp (and created_at) and sender
+ * (strings unescaped, numbers as written); never sent_at or sender_agent,
+ * which the monitor adds. Never 0. run and exec are sanitized text ("" when
  * absent), as msg.c shows the run id.
  */
 struct hist_key {

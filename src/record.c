@@ -21,6 +21,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "client-int.h"
+#include "history.h"
 #include "log.h"
 #include "loop.h"
 #include "msg.h"
@@ -114,7 +115,8 @@ record_time(char *buf, size_t size, int64_t us)
 }
 
 int
-record_event(struct record *r, const struct sse_event *ev, int64_t recv_us)
+record_event(struct record *r, const struct sse_event *ev, int64_t recv_us,
+    int src)
 {
 	json_t		*j, *data;
 	json_error_t	 err;
@@ -130,6 +132,8 @@ record_event(struct record *r, const struct sse_event *ev, int64_t recv_us)
 	j = json_pack("{s:s, s:s}", "t", t, "event", ev->type);
 	if (j == NULL)
 		fatalx("json_pack failed");
+	if (src == HSRC_HISTORY)
+		json_object_set_new(j, "source", json_string("history"));
 	if (data != NULL) {
 		s = json_dumps(data, RECORD_DUMP_FLAGS);
 		if (s == NULL || strlen(s) != ev->datalen ||
@@ -181,6 +185,7 @@ struct replay {
 	char			*type;
 	char			*data;
 	size_t			 datalen;
+	int			 src;		/* enum hist_source */
 
 	struct timer		 timer;
 };
@@ -198,7 +203,7 @@ replay_forget(struct replay *rp)
 static int
 replay_parse(struct replay *rp, const char *line, size_t len)
 {
-	json_t		*j, *t, *ev, *data, *raw;
+	json_t		*j, *t, *ev, *data, *raw, *src;
 	json_error_t	 err;
 	int64_t		 us;
 	char		*s;
@@ -215,6 +220,10 @@ replay_parse(struct replay *rp, const char *line, size_t len)
 		return (0);
 	}
 	rp->t = us;
+	src = json_object_get(j, "source");
+	rp->src = json_is_string(src) &&
+	    strcmp(json_string_value(src), "history") == 0 ? HSRC_HISTORY :
+	    HSRC_LIVE;
 	rp->type = xstrdup(json_string_value(ev));
 	if (json_is_string(raw)) {
 		rp->datalen = json_string_length(raw);
@@ -353,7 +362,7 @@ replay_tick(void *arg)
 		ev.id = "";
 		rp->st->bytes += rp->datalen;
 		rp->st->last_byte = rp->t;
-		client_deliver(rp->c, &ev, rp->t, NULL, -1);
+		client_deliver(rp->c, &ev, rp->t, NULL, -1, rp->src);
 		replay_forget(rp);
 	}
 	replay_finish(rp);

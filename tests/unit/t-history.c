@@ -59,6 +59,8 @@ t_identity(void)
 	    id_of("{\"msg_type\":\"x\",\"sequence\":2}"));
 	CHECK(id_of("{\"msg_type\":\"x\",\"timestamp\":\"1\"}") !=
 	    id_of("{\"msg_type\":\"x\",\"timestamp\":\"2\"}"));
+	CHECK(id_of("{\"msg_type\":\"x\",\"created_at\":\"1\"}") !=
+	    id_of("{\"msg_type\":\"x\",\"created_at\":\"2\"}"));
 	CHECK(id_of("{\"msg_type\":\"x\",\"sender\":\"a\"}") !=
 	    id_of("{\"msg_type\":\"x\",\"sender\":\"b\"}"));
 	CHECK(id_of("{\"msg_type\":\"x\",\"filename\":\"a\"}") !=

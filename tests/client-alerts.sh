@@ -66,6 +66,8 @@ ok "its next message clears it"
 agent=$(sim_get /api/systemagents/ | jq -r '[.[] | .instance_name |
     select(startswith("data-agent"))][0]')
 [ -n "$agent" ] && [ "$agent" != null ] || fail "no data agent registered"
+# It serves the stalled run (which may have stalled before it had a file).
+pub "{\"msg_type\": \"stf_ready\", \"run_id\": \"$run\", \"processed_by\": \"$agent\", \"sender\": \"$agent\", \"filename\": \"swf.$run.000001.stf\"}"
 fault "{\"fault\": \"agent_silent\", \"agent\": \"$agent\"}"
 wait_for 20 sh -c "jq -r 'select(.alert == \"agent_silent\" and
     .state == \"raised\") | .agent' '$DASH_OUT' | grep -q -x '$agent'" || {

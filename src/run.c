@@ -267,6 +267,7 @@ runs_get_run(struct runs *rs, const char *id, int64_t now)
 		r->substate = xstrdup("");
 		r->last_file = xstrdup("");
 		r->first_us = now;
+		spark_ring_init(&r->stf_recent, RUN_RECENT_SLOT);
 		RB_INSERT(run_tree, &rs->runs, r);
 		TAILQ_INSERT_TAIL(&rs->run_lru, r, lru);
 		rs->nruns++;
@@ -406,10 +407,16 @@ run_account(struct run *r, const struct msg *m, const char *type)
 	run_account_seq(r, m, type);
 	r->total++;
 	r->last_us = m->recv_us;
-	if (strcmp(type, "stf_gen") == 0)
+	if (strcmp(type, "stf_gen") == 0) {
 		r->stf_gen++;
-	else if (strcmp(type, "stf_ready") == 0)
+		spark_ring_add(&r->stf_recent, m->recv_us, 1);
+		spark_life_add(&r->stf_life, m->recv_us, 1);
+	} else if (strcmp(type, "stf_ready") == 0) {
 		r->stf_ready++;
+		if (*msg_get(m, MF_FILE) != '\0')
+			spark_life_add(&r->proc_life, m->recv_us, 1);
+	} else if (strcmp(type, "tf_file_registered") == 0)
+		spark_life_add(&r->proc_life, m->recv_us, 1);
 	else if (strcmp(type, "data_ready") == 0)
 		r->data_ready++;
 	else if (strcmp(type, "processing_complete") == 0)

@@ -14,6 +14,7 @@
 #include <sys/tree.h>
 
 #include "history.h"
+#include "spark.h"
 
 struct msg;
 
@@ -22,6 +23,7 @@ struct msg;
 #define RUNS_DEFAULT_MAX_TYPES	256
 #define RUN_HIST_MAX		32	/* state changes kept per run */
 #define RUN_TALLY_MAX		16	/* distinct names counted per entry */
+#define RUN_RECENT_SLOT		10000000LL /* us per stf_recent slot */
 
 /*
  * A small bounded count of names, kept sorted by count (highest first);
@@ -72,6 +74,14 @@ struct run {
 	struct hist_seqs seqs;
 	int		 midway;	/* first seen after its start */
 	int		 merged;	/* its history was read since */
+	/*
+	 * Pictures, in fixed-size rings: stf_gen of the last 10 minutes, and
+	 * stf_gen and files processed (stf_ready, tf_file_registered) over
+	 * the run's whole life.
+	 */
+	struct spark_ring stf_recent;
+	struct spark_life stf_life;
+	struct spark_life proc_life;
 };
 
 struct agent {

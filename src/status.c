@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
@@ -170,6 +171,39 @@ status_reg_words(const struct client_status *st, char *buf, size_t size,
 	return (buf);
 }
 
+/* The problem count: "⚠ 3" (or "! 3"), coloured, when alerts are active. */
+static void
+status_problems(struct tui *t, struct seg *s)
+{
+	size_t	n = alerts_nactive(t->alerts);
+	char	buf[64];
+
+	if (n == 0)
+		return;
+	snprintf(buf, sizeof buf, " %s %zu ", t->utf8 ? "\xe2\x9a\xa0" : "!",
+	    n);
+	s->x--;
+	seg_put(s, buf, tui_attr(COL_BAR_BAD) | A_BOLD);
+	s->x--;
+}
+
+/* A sparkline of the messages a second over the last minute. */
+static void
+status_spark(struct tui *t, struct seg *s)
+{
+	uint32_t	v[SPARK_SLOTS], cell[SPARK_SLOTS];
+	size_t		i, ncells = t->cols >= 100 ? 20 : 10;
+	size_t		per = SPARK_SLOTS / ncells;
+	char		buf[SPARK_SLOTS * 3 + 1];
+
+	spark_ring_get(&t->msg_rate, now_wall_us(), v, SPARK_SLOTS);
+	memset(cell, 0, sizeof cell);
+	for (i = 0; i < SPARK_SLOTS; i++)
+		cell[i / per] += v[i];
+	spark_draw(buf, sizeof buf, cell, ncells, 0, !t->utf8);
+	seg_put(s, buf, tui_attr(COL_DATA));
+}
+
 /* now minus the sent_at of the newest message. */
 static const char *
 status_lag(struct tui *t, char *buf, size_t size)
@@ -208,6 +242,7 @@ status_draw(struct tui *t)
 	tui_fill(0, 0, t->cols, bar);
 	s.x = 1;
 	seg_put(&s, "swf-dash", bar | A_BOLD);
+	status_problems(t, &s);
 	seg_put(&s, st->host[0] != '\0' ? st->host : "-", bar);
 	snprintf(buf, sizeof buf, " %s ", status_conn_words(t, conn,
 	    sizeof conn));
@@ -239,6 +274,7 @@ status_draw(struct tui *t)
 	tui_fill(1, 0, t->cols, A_NORMAL);
 	snprintf(buf, sizeof buf, "%.0f msg/s", t->rate);
 	seg_put(&s, buf, A_BOLD);
+	status_spark(t, &s);
 	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);

@@ -13,8 +13,10 @@
 
 #include "filter.h"
 #include "loop.h"
+#include "spark.h"
 #include "store.h"
 
+struct alerts;
 struct cfg;
 struct client;
 struct msg;
@@ -99,8 +101,11 @@ extern const struct view view_run;
 extern const struct view view_agents;
 extern const struct view view_filters;
 extern const struct view view_help;
+extern const struct view view_alerts;
 
-enum { TOP_MESSAGES, TOP_RUNS, TOP_AGENTS, TOP_FILTERS, TOP_COUNT };
+enum {
+	TOP_MESSAGES, TOP_RUNS, TOP_AGENTS, TOP_FILTERS, TOP_ALERTS, TOP_COUNT
+};
 
 struct view_inst {
 	const struct view	*view;
@@ -140,6 +145,7 @@ struct tui {
 	struct client	*client;
 	struct store	*store;
 	struct runs	*runs;
+	struct alerts	*alerts;
 
 	struct filter	*vf;		/* the view filter */
 	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R */
@@ -155,6 +161,8 @@ struct tui {
 	/* Screen. */
 	int		 active;	/* curses is initialised */
 	int		 colour;
+	int		 utf8;		/* the user's locale is UTF-8 */
+	int		 bell;		/* ring on a new alert (b) */
 	int		 rows, cols;
 	int		 dirty;
 	int64_t		 last_draw;
@@ -169,6 +177,7 @@ struct tui {
 	int64_t		 rate_at[TUI_RATE_SLOTS];
 	size_t		 rate_i;
 	double		 rate;
+	struct spark_ring msg_rate;	/* messages a second, last minute */
 
 	/* A transient line shown on the hint line. */
 	char		 notice[256];
@@ -204,6 +213,10 @@ int		 tui_view_visible(struct tui *, const void *state);
 void		 tui_want_registry(struct tui *, int,
 		    void (*)(json_t *, const char *, void *));
 void		 tui_reg_free(struct tui *);
+/* view-agents.c: the registry's answer, for the Agents view and alerts. */
+void		 view_agents_registry(json_t *, const char *, void *);
+/* Show the Agents view with this agent selected. */
+void		 view_agents_select(struct tui *, const char *);
 
 /* status.c */
 void		 status_draw(struct tui *);

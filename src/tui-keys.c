@@ -10,7 +10,8 @@
 #include "tui-int.h"
 
 const struct tui_keyhelp tui_keyhelp[] = {
-	{ "Everywhere", "1 2 3 4", "show Messages, Runs, Agents, Filters" },
+	{ "Everywhere", "1 2 3 4 5", "show Messages, Runs, Agents, Filters, "
+	    "Alerts" },
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
 	{ NULL, "q", "leave a sub-view; quit from a top view" },
@@ -24,6 +25,7 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "x", "clear the view filter" },
 	{ NULL, "p", "pause or resume a replay" },
 	{ NULL, "], }", "skip 10 or 60 seconds of a replay" },
+	{ NULL, "b", "toggle the terminal bell on a new alert (not in Detail)" },
 
 	{ "Lists", "j, k, Down, Up", "move the selection" },
 	{ NULL, "PgDn, PgUp, Ctrl-F, Ctrl-B", "move a page" },
@@ -39,6 +41,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	    "the agent's messages" },
 
 	{ "Detail", "j, k, Space, b, g, G", "scroll the pretty-printed JSON" },
+
+	{ "Alerts", "Enter", "open the alert's run, or its agent in Agents" },
 
 	{ "Runs, Agents", "s", "sort: last activity or run id (Runs); "
 	    "name or last seen (Agents)" },

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "client.h"
 #include "log.h"
@@ -53,7 +54,7 @@ static unsigned		 tui_attrs[COL_COUNT];
 static struct tui	*tui_global;	/* for the fatal hook only */
 
 static const struct view *const tui_top_views[TOP_COUNT] = {
-	&view_messages, &view_runs, &view_agents, &view_filters
+	&view_messages, &view_runs, &view_agents, &view_filters, &view_alerts
 };
 
 static void	tui_draw(struct tui *);
@@ -115,8 +116,11 @@ tui_colour_init(struct tui *t)
 	}
 }
 
-/* A UTF-8 locale, or C.UTF-8 when the environment's is not one. */
-static void
+/*
+ * A UTF-8 locale, or C.UTF-8 when the environment's is not one. Returns
+ * whether the environment's was (else the pictures stay ASCII).
+ */
+static int
 tui_locale(void)
 {
 	const char	*cs;
@@ -124,11 +128,12 @@ tui_locale(void)
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
-		return;
+		return (1);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL &&
 	    setlocale(LC_CTYPE, "C.utf8") == NULL &&
 	    setlocale(LC_CTYPE, "en_US.UTF-8") == NULL)
 		log_warn("no UTF-8 locale: wide characters may show badly");
+	return (0);
 }
 
 static void
@@ -500,7 +505,13 @@ tui_key_global(struct tui *t, int key)
 	case '2':
 	case '3':
 	case '4':
+	case '5':
 		tui_show_top(t, key - '1');
+		break;
+	case 'b':
+		t->bell = !t->bell;
+		tui_notice(t, 0, "bell on a new alert: %s", t->bell ? "on" :
+		    "off");
 		break;
 	case '\t':
 		tui_show_top(t, (t->top + 1) % TOP_COUNT);
@@ -683,7 +694,9 @@ tui_on_message(struct msg *m, void *arg)
 	t->last_recv = m->recv_us;
 	if (m->sent_us > 0)
 		t->last_sent = m->sent_us;
+	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
+	alerts_message(t->alerts, m);
 	store_add(t->store, m);
 	for (i = 0; i < TOP_COUNT; i++) {
 		if (t->tops[i].view->ingest != NULL)
@@ -699,7 +712,38 @@ tui_on_message(struct msg *m, void *arg)
 static void
 tui_on_status(const struct client_status *st, void *arg)
 {
-	tui_dirty(arg);
+	struct tui	*t = arg;
+	int		 open;
+
+	switch (st->state) {
+	case CONN_CONNECTED:
+	case CONN_STALLED:
+	case CONN_REPLAY:
+	case CONN_REPLAY_DONE:
+	case CONN_REPLAY_PAUSED:
+		open = 1;
+		break;
+	default:
+		open = 0;
+		break;
+	}
+	if (t->alerts != NULL)
+		alerts_stream(t->alerts, open, st->reason, now_wall_us());
+	tui_dirty(t);
+}
+
+/* An alert raised or cleared: the screen, and the bell if wanted. */
+static void
+tui_on_alert(const struct alert *a, int raised, void *arg)
+{
+	struct tui	*t = arg;
+
+	if (raised) {
+		tui_notice(t, 1, "%s: %s", alert_kind_name(a->kind), a->text);
+		if (t->bell && t->active)
+			beep();
+	}
+	tui_dirty(t);
 }
 
 static void
@@ -716,8 +760,11 @@ static void
 tui_tick_timer(void *arg)
 {
 	struct tui	*t = arg;
+	int64_t		 now = now_wall_us();
 
 	status_tick(t);
+	alerts_gaps_runs(t->alerts, t->runs, now);
+	alerts_tick(t->alerts, now);
 	timer_arm(t->loop, &t->tick, 1.0);
 	tui_dirty(t);
 }
@@ -727,7 +774,7 @@ static void
 tui_draw_tabs(struct tui *t, int y)
 {
 	static const char *const names[TOP_COUNT] = {
-		"1 Messages", "2 Runs", "3 Agents", "4 Filters"
+		"1 Messages", "2 Runs", "3 Agents", "4 Filters", "5 Alerts"
 	};
 	char	buf[512];
 	int	i, x = 0, w;
@@ -876,6 +923,7 @@ tui_free(struct tui *t)
 	filter_free(t->sub_pending);
 	filter_free(t->vf);
 	tui_reg_free(t);
+	alerts_free(t->alerts);
 	runs_free(t->runs);
 	store_free(t->store);
 	free(t);
@@ -888,6 +936,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 		.on_message = tui_on_message,
 		.on_status = tui_on_status
 	};
+	struct alert_cfg acfg;
 	struct tui	*t;
 	size_t		 i;
 	int		 code;
@@ -895,9 +944,13 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	t = xcalloc(1, sizeof *t);
 	t->loop = loop;
 	t->cfg = cfg;
-	tui_locale();
+	t->utf8 = tui_locale();
+	t->bell = cfg->bell;
 	t->store = store_create(cfg->keep, cfg->keep_bytes);
 	t->runs = runs_create(0, 0, 0);
+	alert_cfg_init(&acfg, cfg);
+	t->alerts = alerts_create(&acfg, tui_on_alert, t);
+	spark_ring_init(&t->msg_rate, 1000000);
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
 	timer_init(&t->tick, tui_tick_timer, t);
@@ -924,6 +977,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	status_tick(t);
 	timer_arm(loop, &t->tick, 1.0);
 	client_start(t->client);
+	/* The alerts want the registry all the time. */
+	tui_want_registry(t, 1, view_agents_registry);
 	tui_draw(t);
 
 	code = loop_run(loop);

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
@@ -87,9 +88,12 @@ agents_reg_cmp(const void *a, const void *b)
 	    ((const struct regent *)b)->name));
 }
 
-/* The registry's answer (borrowed) or why there is none. */
-static void
-agents_registry(json_t *arr, const char *reason, void *arg)
+/*
+ * The registry's answer (borrowed) or why there is none. It is read all
+ * the time (the alerts need it), not only while this view is shown.
+ */
+void
+view_agents_registry(json_t *arr, const char *reason, void *arg)
 {
 	struct tui	*t = arg;
 	struct regent	*e;
@@ -107,6 +111,7 @@ agents_registry(json_t *arr, const char *reason, void *arg)
 		tui_dirty(t);
 		return;
 	}
+	alerts_registry_json(t->alerts, arr, now_wall_us());
 	tui_reg_free(t);
 	t->reg = xcalloc(json_array_size(arr) + 1, sizeof *t->reg);
 	json_array_foreach(arr, i, o) {
@@ -135,6 +140,20 @@ agents_registry(json_t *arr, const char *reason, void *arg)
 	qsort(t->reg, t->nreg, sizeof *t->reg, agents_reg_cmp);
 	t->reg_at = now_wall_us();
 	t->reg_reason[0] = '\0';
+	tui_dirty(t);
+}
+
+/* Show the Agents view with this agent selected (if listed). */
+void
+view_agents_select(struct tui *t, const char *name)
+{
+	struct agentsview	*av;
+
+	tui_show_top(t, TOP_AGENTS);
+	av = t->tops[TOP_AGENTS].state;
+	av->list.sel_key = tui_hash(0, name);
+	av->list.have_sel = 1;
+	tui_list_set_follow(&av->list, 0);
 	tui_dirty(t);
 }
 
@@ -287,7 +306,9 @@ agents_draw_row(void *arg, size_t i, int y, int w, int flags,
 	unsigned		 a;
 	int			 mine;
 
-	a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) : A_NORMAL;
+	a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
+	    alerts_on_agent(av->t->alerts, ar->name) ? tui_attr(COL_ERROR) :
+	    A_NORMAL;
 	mine = own != NULL && strcmp(ar->name, own) == 0;
 	agents_layout(av, c, w);
 	tui_fill(y, 0, w, a);
@@ -358,17 +379,6 @@ agentsview_destroy(struct tui *t, void *arg)
 	free(av);
 }
 
-static void
-agentsview_enter(struct tui *t, void *arg)
-{
-	tui_want_registry(t, 1, agents_registry);
-}
-
-static void
-agentsview_leave(struct tui *t, void *arg)
-{
-	tui_want_registry(t, 0, NULL);
-}
 
 static void
 agentsview_draw(struct tui *t, void *arg, int y, int h)
@@ -466,8 +476,6 @@ const struct view view_agents = {
 	    "? help",
 	.create = agentsview_create,
 	.destroy = agentsview_destroy,
-	.enter = agentsview_enter,
-	.leave = agentsview_leave,
 	.draw = agentsview_draw,
 	.key = agentsview_key,
 	.info = agentsview_info

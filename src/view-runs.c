@@ -9,15 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "run.h"
 #include "text.h"
 #include "tui-int.h"
 #include "xmalloc.h"
 
 enum {
-	RC_RUN, RC_NS, RC_STATE, RC_FIRST, RC_DUR, RC_STF, RC_DATA, RC_PROC,
-	RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
+	RC_RUN, RC_NS, RC_STATE, RC_FIRST, RC_DUR, RC_STF, RC_SPARK, RC_DATA,
+	RC_PROC, RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
 };
+
+#define RUNS_SPARK_CELLS	10	/* a minute each */
 
 struct runsview {
 	struct tui	 *t;
@@ -101,6 +104,7 @@ runs_layout(struct runsview *rv, struct tui_col *c, int w)
 	c[RC_FIRST] = TUI_COL("FIRST", 8, 2, 0, 0, 0);
 	c[RC_DUR] = TUI_COL("DUR", 7, 0, 0, 1, 0);
 	c[RC_STF] = TUI_COL("STF g/r", 9, 0, 0, 1, 0);
+	c[RC_SPARK] = TUI_COL("STF 10m", RUNS_SPARK_CELLS, 2, 0, 0, 0);
 	c[RC_DATA] = TUI_COL("DATA", 5, 0, 0, 1, 0);
 	c[RC_PROC] = TUI_COL("PROC", 5, 0, 0, 1, 0);
 	c[RC_TOTAL] = TUI_COL("TOTAL", 6, 0, 0, 1, 0);
@@ -124,6 +128,20 @@ runs_state(const struct run *r, char *buf, size_t size)
 	return (buf);
 }
 
+/* The run's stf_gen of the last 10 minutes, a cell a minute. */
+static char *
+runs_spark(struct tui *t, struct run *r, char *buf, size_t size)
+{
+	uint32_t	v[SPARK_SLOTS], cell[RUNS_SPARK_CELLS];
+	size_t		i, per = SPARK_SLOTS / RUNS_SPARK_CELLS;
+
+	spark_ring_get(&r->stf_recent, now_wall_us(), v, SPARK_SLOTS);
+	memset(cell, 0, sizeof cell);
+	for (i = 0; i < SPARK_SLOTS; i++)
+		cell[i / per] += v[i];
+	return (spark_draw(buf, size, cell, RUNS_SPARK_CELLS, 0, !t->utf8));
+}
+
 static void
 runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 {
@@ -132,15 +150,16 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 	struct tui_col	 c[RC_COUNT];
 	char		 buf[128];
 	int64_t		 now = now_wall_us();
+	int		 bad = alerts_on_run(rv->t->alerts, r->id);
 	unsigned	 a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
-		    A_NORMAL;
+		    bad ? tui_attr(COL_ERROR) : A_NORMAL;
 
 	runs_layout(rv, c, w);
 	tui_fill(y, 0, w, a);
 	tui_cols_put(c, RC_RUN, y, r->id, a | A_BOLD);
 	tui_cols_put(c, RC_NS, y, *r->ns != '\0' ? r->ns : "-", a);
 	tui_cols_put(c, RC_STATE, y, runs_state(r, buf, sizeof buf),
-	    (flags & LIST_SEL) ? a : r->ended ? tui_attr(COL_HINT) :
+	    (flags & LIST_SEL) || bad ? a : r->ended ? tui_attr(COL_HINT) :
 	    tui_attr(COL_LIFECYCLE));
 	tui_cols_put(c, RC_FIRST, y, tui_fmt_clock(buf, sizeof buf,
 	    r->first_us, 0), a);
@@ -149,6 +168,8 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 	snprintf(buf, sizeof buf, "%llu/%llu", (unsigned long long)r->stf_gen,
 	    (unsigned long long)r->stf_ready);
 	tui_cols_put(c, RC_STF, y, buf, a);
+	tui_cols_put(c, RC_SPARK, y, runs_spark(rv->t, r, buf, sizeof buf),
+	    (flags & LIST_SEL) || bad ? a : tui_attr(COL_DATA));
 	tui_cols_put(c, RC_DATA, y, tui_fmt_count(buf, sizeof buf,
 	    r->data_ready), a);
 	tui_cols_put(c, RC_PROC, y, tui_fmt_count(buf, sizeof buf,

@@ -33,6 +33,7 @@
 #include "alert.h"
 #include "cfg.h"
 #include "filter.h"
+#include "history.h"
 #include "log.h"
 #include "sse.h"
 #include "text.h"
@@ -41,6 +42,8 @@
 #define CFG_FILE_MAX	(1024 * 1024)	/* bytes of any file read */
 #define CFG_LINE_MAX	16384		/* bytes of one KEY=value line */
 #define CFG_NAME_MAX	100		/* characters of an agent name */
+#define CFG_LOCATION_MAX 100		/* characters of --location */
+#define CFG_LOCATION_MAX_S "100"
 
 enum cfg_key {
 	K_URL, K_TOKEN, K_TOKEN_FILE, K_NAME, K_CACERT, K_NAMESPACE,
@@ -48,14 +51,15 @@ enum cfg_key {
 	K_SERVER_FILTERS, K_NO_COLOR, K_OUTPUT, K_MESSAGE, K_AGENT, K_RUN,
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
 	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
-	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL,
+	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
+	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES, K_NSFILTER, K_LOCATION,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
 
 enum cfg_type {
 	T_STR, T_PATH, T_URL, T_TOKEN, T_BOOL, T_NOCOLOR, T_LIST, T_DOUBLE,
-	T_SIZE, T_COUNT, T_OUTPUT, T_SFILTERS, T_VERBOSE
+	T_SIZE, T_COUNT, T_OUTPUT, T_SFILTERS, T_VERBOSE, T_HISTORY
 };
 
 #define CF_ENV	0x1	/* an environment name */
@@ -94,6 +98,8 @@ static const struct cfg_entry cfg_table[] = {
 	{ "message", K_MESSAGE, T_LIST, 0, 0, 0 },
 	{ "agent", K_AGENT, T_LIST, 0, 0, 0 },
 	{ "run", K_RUN, T_LIST, 0, 0, 0 },
+	{ "namespace-filter", K_NSFILTER, T_LIST, 0, 0, 0 },
+	{ "location", K_LOCATION, T_STR, 0, 0, 0 },
 	{ "idle-timeout", K_IDLE, T_DOUBLE, 0, 0, 86400 },
 	{ "agent-interval", K_HEARTBEAT, T_DOUBLE, 0, 1, 3600 },
 	{ "max-event", K_MAX_EVENT, T_SIZE, 0, 1024, 64.0 * 1024 * 1024 },
@@ -104,6 +110,10 @@ static const struct cfg_entry cfg_table[] = {
 	{ "verbose", K_VERBOSE, T_VERBOSE, 0, 0, 9 },
 	{ "demo", K_DEMO, T_BOOL, 0, 0, 0 },
 	{ "count", K_NCOUNT, T_COUNT, 0, 1, 1e12 },
+	{ "history", K_HISTORY, T_HISTORY, 0, 0, 0 },
+	{ "history-runs", K_HISTORY_RUNS, T_COUNT, 0, 1, 256 },
+	{ "history-max-bytes", K_HISTORY_MAX_BYTES, T_SIZE, 0, 1024,
+	    4.0 * 1024 * 1024 * 1024 },
 	{ "exit-on-close", K_EXIT_ON_CLOSE, T_BOOL, 0, 0, 0 },
 	{ "stall-after", K_STALL_AFTER, T_DOUBLE, 0, 1, 86400 },
 	{ "behind-files", K_BEHIND_FILES, T_COUNT, 0, 1, 1000000 },
@@ -115,6 +125,9 @@ static const struct cfg_entry cfg_table[] = {
 static const char *cfg_outputs[] = {
 	"tui", "plain", "json", "events", "alerts"
 };
+
+static int	cfg_has_controls(const char *);
+static size_t	cfg_chars(const char *);
 
 /* Whether two key names are equal, '-' and '_' alike in long names. */
 static int
@@ -410,7 +423,7 @@ cfg_set_list(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 	enum filter_kind	k;
 
 	k = e->key == K_MESSAGE ? FK_TYPE : e->key == K_AGENT ? FK_AGENT :
-	    FK_RUN;
+	    e->key == K_NSFILTER ? FK_NS : FK_RUN;
 	if (cfg->src[e->key] < src)
 		filter_clear(cfg->filter, k);
 	if (value != NULL && filter_add_list(cfg->filter, k, value) != 0)
@@ -484,6 +497,10 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->keep = z;
 		else if (e->key == K_NCOUNT)
 			cfg->count = z;
+		else if (e->key == K_HISTORY_RUNS)
+			cfg->history_runs = z;
+		else if (e->key == K_HISTORY_MAX_BYTES)
+			cfg->history_max_bytes = z;
 		else if (e->key == K_BEHIND_FILES)
 			cfg->behind_files = z;
 		else
@@ -499,6 +516,12 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 		}
 		return (cfg_bad(e, value, "is not tui, plain, json, events or "
 		    "alerts", cause));
+	case T_HISTORY:
+		if ((b = hist_mode_parse(value)) == -1)
+			return (cfg_bad(e, value, "is not off, gaps or all",
+			    cause));
+		cfg->history = b;
+		return (0);
 	case T_SFILTERS:
 		if (value != NULL && strcmp(value, "types") == 0)
 			cfg->server_filters_all = 0;
@@ -544,6 +567,8 @@ cfg_field(struct cfg *cfg, enum cfg_key k)
 		return (&cfg->record);
 	case K_REPLAY:
 		return (&cfg->replay);
+	case K_LOCATION:
+		return (&cfg->location);
 	default:
 		fatalx("%s: bad key %d", __func__, (int)k);
 	}
@@ -590,6 +615,10 @@ cfg_set_entry(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 	case T_PATH:
 		if (value == NULL)
 			return (cfg_bad(e, NULL, "needs a value", cause));
+		if (e->key == K_LOCATION && (cfg_has_controls(value) ||
+		    cfg_chars(value) > CFG_LOCATION_MAX))
+			return (cfg_bad(e, value, "must be at most "
+			    CFG_LOCATION_MAX_S " printable characters", cause));
 		cfg_set_path(cfg_field(cfg, e->key), value,
 		    e->type == T_PATH);
 		break;
@@ -623,6 +652,9 @@ cfg_init(struct cfg *cfg)
 	cfg->max_event = SSE_DEFAULT_MAX_EVENT;
 	cfg->keep = CFG_DEFAULT_KEEP;
 	cfg->keep_bytes = CFG_DEFAULT_KEEP_BYTES;
+	cfg->history = HIST_DEFAULT;
+	cfg->history_runs = CFG_DEFAULT_HISTORY_RUNS;
+	cfg->history_max_bytes = CFG_DEFAULT_HISTORY_MAX_BYTES;
 	cfg->stall_after = ALERT_DEFAULT_STALL;
 	cfg->behind_files = ALERT_DEFAULT_BEHIND_N;
 	cfg->behind_after = ALERT_DEFAULT_BEHIND;
@@ -642,6 +674,7 @@ cfg_free(struct cfg *cfg)
 	free(cfg->config_file);
 	free(cfg->record);
 	free(cfg->replay);
+	free(cfg->location);
 	free(cfg->file_read);
 	filter_free(cfg->filter);
 	memset(cfg, 0, sizeof *cfg);
@@ -1033,6 +1066,50 @@ cfg_check(const struct cfg *cfg, char **cause)
 	}
 	free(host);
 	return (rc);
+}
+
+/*
+ * The X-Client-Location header value: --location (checked when set), else
+ * "swf-dash@" and the host name. Whatever the source, only printable
+ * ASCII goes into a header: other characters become '?' (one for each
+ * UTF-8 sequence), spaces at the ends are dropped, and the value is cut
+ * at CFG_LOCATION_MAX bytes.
+ */
+void
+cfg_location(const struct cfg *cfg, char *buf, size_t size)
+{
+	char		 host[256], raw[512];
+	const char	*s = cfg->location;
+	size_t		 n, max = size - 1;
+	int		 dflt = 0;
+
+	if (max > CFG_LOCATION_MAX)
+		max = CFG_LOCATION_MAX;
+	for (;;) {
+		if (s == NULL) {
+			if (gethostname(host, sizeof host) != 0)
+				strlcpy(host, "unknown", sizeof host);
+			host[sizeof host - 1] = '\0';
+			snprintf(raw, sizeof raw, "swf-dash@%s", host);
+			s = raw;
+			dflt = 1;
+		}
+		for (; *s == ' '; s++)
+			;
+		for (n = 0; *s != '\0' && n < max; s++) {
+			if ((unsigned char)*s >= 0x20 &&
+			    (unsigned char)*s < 0x7f)
+				buf[n++] = *s;
+			else if (((unsigned char)*s & 0xc0) != 0x80)
+				buf[n++] = '?';
+		}
+		while (n > 0 && buf[n - 1] == ' ')
+			n--;
+		buf[n] = '\0';
+		if (n > 0 || dflt || max == 0)
+			return;
+		s = NULL;	/* blank: the default instead */
+	}
 }
 
 /* Where a key's value came from, in words. */

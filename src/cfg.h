@@ -17,6 +17,8 @@ enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
 #define CFG_DEFAULT_IDLE	75.0
 #define CFG_DEFAULT_AGENT	60.0
 #define CFG_DEFAULT_KEEP	50000
+#define CFG_DEFAULT_HISTORY_RUNS	16
+#define CFG_DEFAULT_HISTORY_MAX_BYTES	(64UL * 1024 * 1024)
 #define CFG_DEFAULT_KEEP_BYTES	(256UL * 1024 * 1024)
 
 struct cfg {
@@ -30,6 +32,7 @@ struct cfg {
 	char		*file_read;	/* the config file read, or NULL */
 	char		*record;	/* --record FILE */
 	char		*replay;	/* --replay FILE */
+	char		*location;	/* X-Client-Location; NULL: default */
 	int		 insecure;
 	int		 allow_http;
 	int		 server_filters_all;
@@ -37,8 +40,11 @@ struct cfg {
 	int		 demo;
 	int		 exit_on_close;	/* headless: end when the server does */
 	size_t		 count;		/* headless: exit after N, 0 = never */
+	int		 history;	/* enum hist_mode; -1: by output */
+	size_t		 history_runs;	/* executions read at start */
+	size_t		 history_max_bytes; /* cap of one history answer */
 	enum out_mode	 output;
-	struct filter	*filter;	/* -m/-a/-r, never NULL */
+	struct filter	*filter;	/* -m/-a/-r/--namespace-filter, never NULL */
 	double		 idle_timeout;	/* seconds without bytes: dead */
 	double		 agent_interval; /* seconds between heartbeats */
 	double		 speed;		/* replay pace factor, 0 = max */
@@ -65,7 +71,7 @@ void	cfg_free(struct cfg *);
  * ...) or by environment name (SWF_MONITOR_PROD_URL, SWF_MONITOR_URL,
  * SWF_API_TOKEN, SWF_SSE_RECEIVER_NAME, REQUESTS_CA_BUNDLE, NO_COLOR). A
  * value already set from a higher source is kept. List keys ("message",
- * "agent", "run") accumulate within one source. Returns 0, or -1 with an
+ * "agent", "run", "namespace-filter") accumulate within one source. Returns 0, or -1 with an
  * allocated *cause naming the key (never the value of a token).
  */
 int	cfg_set(struct cfg *, const char *key, const char *value,
@@ -91,6 +97,13 @@ int	cfg_load(struct cfg *, char **cause);
  * Returns 0 or -1 with *cause.
  */
 int	cfg_check(const struct cfg *, char **cause);
+
+/*
+ * The X-Client-Location header value into buf (never empty when size >
+ * 1): --location, else "swf-dash@<hostname>"; printable ASCII only, at
+ * most 100 bytes.
+ */
+void	cfg_location(const struct cfg *, char *buf, size_t size);
 
 /*
  * Where key's value came from: "the command line", "the environment",

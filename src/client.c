@@ -24,6 +24,7 @@
 #include "client.h"
 #include "client-int.h"
 #include "filter.h"
+#include "history.h"
 #include "log.h"
 #include "loop.h"
 #include "msg.h"
@@ -103,6 +104,12 @@ struct client {
 
 	struct record		*rec;
 	struct replay		*rep;
+	struct replay_cb	 rcb;
+	struct filter		*rep_loc;	/* the subscription, for replay */
+
+	struct history		*hist;		/* NULL: --history off */
+	struct history_cb	 hcb;
+	int			 src;		/* of the event being delivered */
 };
 
 static void	client_update(struct client *);
@@ -132,7 +139,13 @@ client_exit_status(const struct client *c)
 	return (SWF_EXIT_OK);
 }
 
-/* The agents and runs of a subscription that the client must check. */
+/*
+ * What of a subscription the client checks itself: everything but the
+ * types. Namespaces the server cannot filter by; agents and runs it
+ * matches differently (processed_by only, run ids as strings), so even
+ * with --server-filters=all a message is kept only when the agent it is
+ * shown under matches.
+ */
 static struct filter *
 client_loc_of(const struct client *c, const struct filter *sub)
 {
@@ -184,7 +197,7 @@ client_open(struct client *c, struct csub *cs, const struct filter *f,
 	char	*url;
 
 	cs->sub = filter_dup(f);
-	cs->loc = c->cfg->server_filters_all ? NULL : client_loc_of(c, f);
+	cs->loc = client_loc_of(c, f);
 	cs->slot = slot;
 	url = net_stream_url(c->cfg->url, f, c->cfg->server_filters_all);
 	log_debug("stream %s", url);
@@ -263,7 +276,8 @@ client_overlap(const struct client *c, const struct filter *a,
 	int			 any;
 
 	for (k = 0; k < FK_COUNT; k++) {
-		if (k != FK_TYPE && !c->cfg->server_filters_all)
+		if (k == FK_NS || (k != FK_TYPE &&
+		    !c->cfg->server_filters_all))
 			continue;
 		n = filter_count(a, k);
 		if (n == 0 || filter_count(b, k) == 0)
@@ -355,30 +369,32 @@ client_connected(struct client *c, struct csub *cs,
 
 /* Write an event to the recording, counting those it misses. */
 static void
-client_record(struct client *c, const struct sse_event *ev, int64_t recv_us)
+client_record(struct client *c, const struct sse_event *ev, int64_t recv_us,
+    int src)
 {
-	if (c->rec == NULL || record_event(c->rec, ev, recv_us) == 0)
+	if (c->rec == NULL || record_event(c->rec, ev, recv_us, src) == 0)
 		return;
 	c->st.rec_lost++;
 	snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
 	    record_error(c->rec));
 }
 
-static void	client_dispatch(struct client *, const struct sse_event *,
-		    int64_t, const struct filter *, int);
+static int	client_dispatch(struct client *, const struct sse_event *,
+		    int64_t, const struct filter *, int, int);
 
 /*
- * Deliver one event (from a stream or a replay) to the sink, with the
- * token hidden wherever a server echoed it: no sink, recording or view
- * ever sees it.
+ * Deliver one event (from a stream, the history or a replay) to the
+ * sink, with the token hidden wherever a server echoed it: no sink,
+ * recording or view ever sees it. Returns 1 if a message reached it.
  */
-void
+int
 client_deliver(struct client *c, const struct sse_event *ev,
-    int64_t recv_us, const struct filter *loc, int slot)
+    int64_t recv_us, const struct filter *loc, int slot, int src)
 {
 	struct sse_event	 sev = *ev;
 	char			*d, *t, *i;
 	size_t			 n;
+	int			 r;
 
 	if ((d = text_scrub_dup(ev->data, ev->datalen, &n)) != NULL) {
 		sev.data = d;
@@ -388,46 +404,99 @@ client_deliver(struct client *c, const struct sse_event *ev,
 		sev.type = t;
 	if ((i = text_scrub_dup(ev->id, strlen(ev->id), &n)) != NULL)
 		sev.id = i;
-	client_dispatch(c, &sev, recv_us, loc, slot);
+	r = client_dispatch(c, &sev, recv_us, loc, slot, src);
 	free(d);
 	free(t);
 	free(i);
+	return (r);
 }
 
-static void
+static int
 client_dispatch(struct client *c, const struct sse_event *ev,
-    int64_t recv_us, const struct filter *loc, int slot)
+    int64_t recv_us, const struct filter *loc, int slot, int src)
 {
 	struct msg	*m;
 
-	c->st.events++;
+	c->src = src;
+	if (src == HSRC_LIVE)
+		c->st.events++;
 	if (strcmp(ev->type, "connected") != 0 &&
 	    strcmp(ev->type, "heartbeat") != 0) {
 		if (c->dd_on && slot >= 0 && !client_dedup(c, slot, ev)) {
 			c->st.dup++;
-			return;
+			return (0);
+		}
+		if (c->hist != NULL &&
+		    !history_pass(c->hist, ev->data, ev->datalen, src)) {
+			c->st.dup++;
+			return (0);
 		}
 		c->st.messages++;
-		client_record(c, ev, recv_us);
+		client_record(c, ev, recv_us, src);
 		if (c->sink.on_event != NULL)
 			c->sink.on_event(ev, recv_us, c->arg);
 		if (c->sink.on_message == NULL)
-			return;
+			return (1);
 		m = msg_decode(ev->type, ev->data, ev->datalen, recv_us);
 		if ((loc != NULL && !filter_match(loc, m)) ||
 		    (c->local != NULL && !filter_match(c->local, m))) {
 			c->st.filtered++;
 			free(m);
-			return;
+			return (0);
 		}
-		if (m->sent_us != 0)
+		if (m->sent_us != 0 && src == HSRC_LIVE)
 			c->st.last_sent = m->sent_us;
 		c->sink.on_message(m, c->arg);
-		return;
+		return (1);
 	}
-	client_record(c, ev, recv_us);
+	client_record(c, ev, recv_us, src);
 	if (c->sink.on_event != NULL)
 		c->sink.on_event(ev, recv_us, c->arg);
+	return (0);
+}
+
+int
+client_source(const struct client *c)
+{
+	return (c->src);
+}
+
+/* One message read back from the history. */
+static int
+client_hist_deliver(const char *type, const char *data, size_t len,
+    void *arg)
+{
+	struct client		*c = arg;
+	struct sse_event	 ev;
+	const struct filter	*sub = c->cur.sub;
+
+	/* The server filters the stream by type; do it here for history. */
+	if (sub != NULL && filter_count(sub, FK_TYPE) > 0 &&
+	    !filter_has(sub, FK_TYPE, type))
+		return (0);
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	ev.data = data;
+	ev.datalen = len;
+	ev.id = "";
+	return (client_deliver(c, &ev, now_wall_us(), c->cur.loc, -1,
+	    HSRC_HISTORY));
+}
+
+static void
+client_hist_event(enum history_event e, const char *text, const char *run,
+    void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->sink.on_history != NULL)
+		c->sink.on_history(e, text, run, c->arg);
+}
+
+const struct history_stats *
+client_history_stats(const struct client *c)
+{
+	return (c->hist != NULL ? history_stats(c->hist) : NULL);
 }
 
 static void
@@ -449,7 +518,41 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 	c->st.oversize = c->base_oversize + stream_oversize(s);
 	if (strcmp(ev->type, "connected") == 0)
 		client_connected(c, cs, ev);
-	client_deliver(c, ev, recv_us, cs->loc, cs->slot);
+	client_deliver(c, ev, recv_us, cs->loc, cs->slot, HSRC_LIVE);
+	/* After "connected" everything relayed reaches us: back-fill now. */
+	if (cs == &c->cur && c->hist != NULL &&
+	    strcmp(ev->type, "connected") == 0)
+		history_connected(c->hist);
+}
+
+/*
+ * An event from the replay: the same path as a stream's, but with every
+ * kind of the subscription checked here, the types on the event type
+ * before anything (as the server does for a stream).
+ */
+static void
+client_replay_event(struct replay *rp, const struct sse_event *ev,
+    int64_t recv_us, int src, void *arg)
+{
+	struct client	*c = arg;
+	const char	*type = ev->type;
+
+	c->st.bytes = replay_bytes(rp);
+	c->st.last_byte = recv_us;
+	if (c->rep_loc != NULL && strcmp(type, "connected") != 0 &&
+	    strcmp(type, "heartbeat") != 0 &&
+	    filter_count(c->rep_loc, FK_TYPE) > 0 &&
+	    !filter_has(c->rep_loc, FK_TYPE, type)) {
+		c->st.filtered++;
+		return;
+	}
+	client_deliver(c, ev, recv_us, c->rep_loc, -1, src);
+}
+
+static void
+client_replay_state(struct replay *rp, void *arg)
+{
+	client_update(arg);
 }
 
 static void
@@ -497,9 +600,13 @@ client_update(struct client *c)
 	struct stream		*s = c->cur.s;
 	int			 up;
 
-	if (c->rep != NULL)
-		return;
-	if (s != NULL) {
+	if (c->rep != NULL) {
+		st->state = replay_state(c->rep);
+		snprintf(st->reason, sizeof st->reason, "%s",
+		    replay_reason(c->rep));
+		st->since = replay_since(c->rep);
+		st->retry_at = 0;
+	} else if (s != NULL) {
 		st->state = stream_state(s);
 		snprintf(st->reason, sizeof st->reason, "%s",
 		    stream_reason(s));
@@ -514,6 +621,9 @@ client_update(struct client *c)
 		snprintf(st->reg_reason, sizeof st->reg_reason, "%s",
 		    agent_reason(c->agent));
 		up = st->state == CONN_CONNECTED;
+		if (c->hist != NULL)
+			history_stream(c->hist, up ||
+			    st->state == CONN_STALLED);
 		if (up != c->was_up) {
 			c->was_up = up;
 			agent_set_up(c->agent, up);
@@ -530,8 +640,9 @@ client_agent_changed(void *arg)
 }
 
 /*
- * The loop worker: drain the streams (the old one and the new one take
- * turns starting, so neither starves), then switch if it was decided.
+ * The loop worker: drain the replay, or the streams (the old one and the
+ * new one take turns starting, so neither starves), then switch if it
+ * was decided.
  */
 static int
 client_work(void *arg, int64_t until)
@@ -540,6 +651,8 @@ client_work(void *arg, int64_t until)
 	struct stream	*s[2];
 	int		 i, more = 0;
 
+	if (c->rep != NULL)
+		return (replay_drain(c->rep, until));
 	s[c->turn] = c->cur.s;
 	s[!c->turn] = c->next.s;
 	c->turn = !c->turn;
@@ -562,8 +675,15 @@ client_apply(struct client *c)
 	enum conn_state	 state;
 	const char	*id;
 
-	if (c->stopped || c->rep != NULL)
+	if (c->stopped)
 		return;
+	if (c->rep != NULL) {
+		/* No server to ask: the replay checks every kind here. */
+		filter_free(c->rep_loc);
+		c->rep_loc = filter_is_empty(c->want) ? NULL :
+		    filter_dup(c->want);
+		return;
+	}
 	if (c->next.s != NULL) {
 		if (filter_equal(c->next.sub, c->want))
 			return;
@@ -639,6 +759,8 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 		    &c->bo.stable);
 	c->scb.event = client_stream_event;
 	c->scb.state = client_stream_state;
+	c->rcb.event = client_replay_event;
+	c->rcb.state = client_replay_state;
 	c->want = filter_dup(cfg->filter);
 	c->st.state = CONN_IDLE;
 	c->st.since = now_wall_us();
@@ -669,12 +791,23 @@ client_start(struct client *c)
 			c->st.recording = 1;
 	}
 	if (c->cfg->replay != NULL) {
-		c->rep = replay_open(c, c->loop, c->cfg, &c->st);
+		snprintf(c->st.host, sizeof c->st.host, "replay");
+		c->rep_loc = filter_is_empty(c->want) ? NULL :
+		    filter_dup(c->want);
+		c->rep = replay_create(c->loop, c->cfg, &c->rcb, c);
+		loop_work(c->loop, client_work, c);
+		c->working = 1;
+		client_update(c);
 		return;
 	}
 	if (c->cfg->insecure)
 		log_warn("--insecure: TLS certificates are NOT "
 		    "verified; the token can be stolen by anyone in between");
+	if (c->cfg->history != HIST_OFF && c->cfg->url != NULL) {
+		c->hcb.deliver = client_hist_deliver;
+		c->hcb.event = client_hist_event;
+		c->hist = history_create(c->loop, c->cfg, &c->hcb, c);
+	}
 	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
 	client_describe(c);
 	agent_start(c->agent);
@@ -699,7 +832,9 @@ client_stop(struct client *c)
 	client_poll_registry(c, 0, NULL, NULL);
 	client_drop(c, &c->next);
 	client_drop(c, &c->cur);
-	replay_close(c->rep);
+	history_free(c->hist);
+	c->hist = NULL;
+	replay_free(c->rep);
 	c->rep = NULL;
 	if (c->agent != NULL) {
 		agent_exit(c->agent);
@@ -722,6 +857,7 @@ client_free(struct client *c)
 	free(c->dd);
 	filter_free(c->want);
 	filter_free(c->local);
+	filter_free(c->rep_loc);
 	free(c->check_url);
 	free(c);
 }
@@ -730,19 +866,6 @@ const struct client_status *
 client_status(const struct client *c)
 {
 	return (&c->st);
-}
-
-struct client_status *
-client_status_rw(struct client *c)
-{
-	return (&c->st);
-}
-
-void
-client_status_changed(struct client *c)
-{
-	if (c->sink.on_status != NULL)
-		c->sink.on_status(&c->st, c->arg);
 }
 
 void
@@ -827,8 +950,8 @@ client_registry_done(CURL *easy, CURLcode rc, void *arg)
 	} else if (rc == CURLE_WRITE_ERROR)
 		snprintf(why, sizeof why, "registry: response too large");
 	else {
-		net_reason(why, sizeof why, code, c->rbuf, c->rlen, rc,
-		    c->rreq.errbuf);
+		net_call_reason(why, sizeof why, c->cfg, code, c->rbuf,
+		    c->rlen, rc, c->rreq.errbuf);
 	}
 	net_req_free(&c->rreq);
 	free(c->rbuf);

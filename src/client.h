@@ -48,6 +48,16 @@ enum reg_state {
 	REG_EXITED		/* sent EXITED */
 };
 
+/* What the history back-fill tells the front ends (client_sink). */
+enum history_event {
+	HE_START,	/* the start-up history is merged; text says how much */
+	HE_RECONNECT,	/* the back-fill after a reconnect is merged */
+	HE_GAP,		/* a hole history could not fill (run, text) */
+	HE_MERGED,	/* a run's execution was read and merged (run) */
+	HE_ERROR,	/* a history read failed (text), said once per kind */
+	HE_LOST		/* back-filling after a reconnect begins (text) */
+};
+
 /* What the front ends show. Owned by the client; read-only for others. */
 struct client_status {
 	enum conn_state	 state;
@@ -90,6 +100,13 @@ struct client_sink {
 	void	(*on_event)(const struct sse_event *, int64_t recv_us, void *);
 	void	(*on_message)(struct msg *, void *);
 	void	(*on_status)(const struct client_status *, void *);
+	/*
+	 * The history back-fill (enum history_event in net.h): a batch
+	 * merged, a known gap, a run merged, a failed read. text (a line
+	 * for the user) and run ("" or NULL if none) are valid during the
+	 * call.
+	 */
+	void	(*on_history)(int, const char *text, const char *run, void *);
 };
 
 /*
@@ -148,6 +165,16 @@ void		 client_poll_registry(struct client *, int on,
 /* Replay control (no-ops when not replaying). */
 void		 client_replay_pause(struct client *, int paused);
 void		 client_replay_skip(struct client *, double seconds);
+
+/*
+ * Where the event or message being delivered comes from (enum
+ * hist_source: live or history); meaningful inside the sink's callbacks.
+ */
+int		 client_source(const struct client *);
+
+/* The history back-fill's counters; NULL when --history off. */
+struct history_stats;
+const struct history_stats *client_history_stats(const struct client *);
 
 /* A short word for a state: "connecting", "connected", ... */
 const char	*client_state_name(enum conn_state);

@@ -1,7 +1,7 @@
 /*
- * filter.c: sets of message types, agents and run ids, each kept as a
- * sorted array of strings (at most FILTER_MAX_VALUES of FILTER_MAX_LEN
- * bytes), searched with bsearch().
+ * filter.c: sets of message types, agents, run ids and namespaces, each
+ * kept as a sorted array of strings (at most FILTER_MAX_VALUES of
+ * FILTER_MAX_LEN bytes), searched with bsearch().
  */
 #include "config.h"
 
@@ -25,7 +25,8 @@ struct filter {
 	struct filter_set	set[FK_COUNT];
 };
 
-static const char *filter_names[FK_COUNT] = { "type", "agent", "run" };
+static const char *filter_names[FK_COUNT] = { "type", "agent", "run",
+    "namespace" };
 
 /* The set of kind k, checking k. */
 static struct filter_set *
@@ -270,6 +271,8 @@ filter_match_one(const struct filter *f, const struct msg *m,
 		return (filter_has(f, k, msg_get(m, MF_AGENT)));
 	case FK_RUN:
 		return (filter_has(f, k, msg_get(m, MF_RUN)));
+	case FK_NS:
+		return (filter_has(f, k, msg_get(m, MF_NAMESPACE)));
 	case FK_COUNT:
 		break;
 	}
@@ -299,7 +302,7 @@ filter_match(const struct filter *f, const struct msg *m)
 	return (filter_match_kinds(f, m, (1u << FK_COUNT) - 1));
 }
 
-/* Describe a filter as "type=a,b agent=c run=d" or "all". */
+/* Describe a filter as "type=a,b agent=c run=d namespace=e" or "all". */
 char *
 filter_describe(const struct filter *f)
 {

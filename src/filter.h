@@ -1,6 +1,7 @@
 /*
- * filter.h: sets of message types, agents and run ids. AND across the three
- * kinds, OR within one; an empty kind matches everything.
+ * filter.h: sets of message types, agents, run ids and namespaces. AND
+ * across the kinds, OR within one; an empty kind matches everything. The
+ * server filters by the first three at most; namespaces only ever here.
  */
 #ifndef FILTER_H
 #define FILTER_H
@@ -9,7 +10,7 @@
 
 struct msg;
 
-enum filter_kind { FK_TYPE, FK_AGENT, FK_RUN, FK_COUNT };
+enum filter_kind { FK_TYPE, FK_AGENT, FK_RUN, FK_NS, FK_COUNT };
 
 struct filter;
 
@@ -43,7 +44,9 @@ const char	*filter_value(const struct filter *, enum filter_kind, size_t);
  * Client-side match: a message matches an agent when the agent it is
  * shown under (MF_AGENT: the first of sender, processed_by, sender_agent
  * that is a name) equals it, so a filter keeps exactly the messages shown
- * and counted under that name; runs compare by their text.
+ * and counted under that name; runs compare by their text, namespaces
+ * with the message's "namespace" (a filter on namespaces drops messages
+ * without one).
  */
 int		 filter_match(const struct filter *, const struct msg *);
 
@@ -52,7 +55,8 @@ int		 filter_match_kinds(const struct filter *, const struct msg *,
 		    unsigned kinds_mask);
 
 /*
- * Human description such as "type=stf_gen,data_ready agent=x" or "all".
+ * Human description such as "type=stf_gen,stf_ready agent=x
+ * namespace=prodops" or "all".
  * The caller frees.
  */
 char		*filter_describe(const struct filter *);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +31,7 @@
 #define LOOP_MAX_IDLE	8
 #define LOOP_MAX_SIG	65
 #define LOOP_MAX_WORK	4
+#define LOOP_MAX_STATS	16
 
 struct loop_watch {
 	int		  fd;
@@ -45,6 +47,14 @@ struct loop_idle {
 struct loop_work {
 	int		(*fn)(void *, int64_t);
 	void		 *arg;
+};
+
+/* How late the timers of one name fired. */
+struct loop_stat {
+	const char	*name;
+	uint64_t	 fired;
+	int64_t		 late_max;	/* us */
+	int64_t		 late_sum;
 };
 
 struct loop_sig {
@@ -75,6 +85,8 @@ struct loop {
 	int			  sigpipe[2];
 	struct loop_xfer	 *xfers;
 	size_t			  nxfers;
+	struct loop_stat	  stats[LOOP_MAX_STATS];
+	size_t			  nstats;
 	int			  done;
 	int			  code;
 };
@@ -108,6 +120,60 @@ timer_init(struct timer *t, void (*fn)(void *), void *arg)
 	memset(t, 0, sizeof *t);
 	t->fn = fn;
 	t->arg = arg;
+}
+
+void
+timer_name(struct timer *t, const char *name)
+{
+	t->name = name;
+}
+
+/* Count a named timer's lateness. */
+static void
+loop_stat(struct loop *l, const struct timer *t, int64_t now)
+{
+	struct loop_stat	*st;
+	size_t			 i;
+
+	for (i = 0; i < l->nstats; i++) {
+		if (strcmp(l->stats[i].name, t->name) == 0)
+			break;
+	}
+	if (i == l->nstats) {
+		if (l->nstats == LOOP_MAX_STATS)
+			return;
+		l->stats[l->nstats++].name = t->name;
+	}
+	st = &l->stats[i];
+	st->fired++;
+	st->late_sum += now - t->at;
+	if (now - t->at > st->late_max)
+		st->late_max = now - t->at;
+}
+
+/* Write the lateness report to SWF_DASH_TIMER_STATS, if it is set. */
+static void
+loop_stats_write(struct loop *l)
+{
+	const char	*path = getenv("SWF_DASH_TIMER_STATS");
+	FILE		*f;
+	size_t		 i;
+
+	if (path == NULL || *path == '\0')
+		return;
+	if ((f = fopen(path, "we")) == NULL) {
+		log_warn("%s: %s", path, strerror(errno));
+		return;
+	}
+	for (i = 0; i < l->nstats; i++) {
+		fprintf(f, "timer %s fired %llu worst_late_us %lld "
+		    "mean_late_us %lld\n", l->stats[i].name,
+		    (unsigned long long)l->stats[i].fired,
+		    (long long)l->stats[i].late_max,
+		    (long long)(l->stats[i].late_sum /
+		    (int64_t)l->stats[i].fired));
+	}
+	fclose(f);
 }
 
 void
@@ -220,6 +286,7 @@ loop_free(struct loop *l)
 
 	if (l == NULL)
 		return;
+	loop_stats_write(l);
 	for (sig = 1; sig < LOOP_MAX_SIG; sig++) {
 		if (l->sig[sig].fn != NULL)
 			loop_signal(l, sig, NULL, NULL);
@@ -413,6 +480,8 @@ loop_timers(struct loop *l)
 	int64_t		 now = now_mono_us();
 
 	while ((t = l->timers) != NULL && t->at <= now && !l->done) {
+		if (t->name != NULL)
+			loop_stat(l, t, now_mono_us());
 		l->timers = t->next;
 		t->next = NULL;
 		t->armed = 0;

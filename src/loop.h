@@ -31,10 +31,17 @@ struct timer {
 	void		(*fn)(void *);
 	void		 *arg;
 	int		  armed;
+	const char	 *name;		/* for the lateness report, or NULL */
 	struct timer	 *next;		/* loop's list, private */
 };
 
 void	 timer_init(struct timer *, void (*)(void *), void *);
+/*
+ * Name a timer (a static string) for the lateness report: with
+ * SWF_DASH_TIMER_STATS=FILE in the environment, loop_free() writes to FILE
+ * how often each named timer fired and how late (worst and mean, us).
+ */
+void	 timer_name(struct timer *, const char *);
 void	 timer_arm(struct loop *, struct timer *, double seconds);
 void	 timer_cancel(struct loop *, struct timer *);
 

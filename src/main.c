@@ -31,6 +31,7 @@
 #include <curl/curl.h>
 
 #include "cfg.h"
+#include "check.h"
 #include "client.h"
 #include "filter.h"
 #include "log.h"
@@ -44,10 +45,13 @@
 #define DEMO_WAIT_MS	10000
 
 enum {
-	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_IDLE, OPT_KEEP, OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
+	OPT_ALLOW_HTTP = 256, OPT_AGENT_INTERVAL, OPT_CACERT, OPT_CHECK,
+	OPT_COUNT, OPT_DEMO, OPT_EXIT_ON_CLOSE, OPT_HISTORY,
+	OPT_HISTORY_MAX_BYTES, OPT_HISTORY_RUNS, OPT_IDLE, OPT_KEEP,
+	OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
-	OPT_BELL
+	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER
 };
 
 static const struct option main_options[] = {
@@ -58,19 +62,25 @@ static const struct option main_options[] = {
 	{ "behind-files", required_argument, NULL, OPT_BEHIND_FILES },
 	{ "bell", no_argument, NULL, OPT_BELL },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "config", required_argument, NULL, 'c' },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "exit-on-close", no_argument, NULL, OPT_EXIT_ON_CLOSE },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "history-max-bytes", required_argument, NULL, OPT_HISTORY_MAX_BYTES },
+	{ "history-runs", required_argument, NULL, OPT_HISTORY_RUNS },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "insecure", no_argument, NULL, 'k' },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "keep-bytes", required_argument, NULL, OPT_KEEP_BYTES },
+	{ "location", required_argument, NULL, OPT_LOCATION },
 	{ "max-event", required_argument, NULL, OPT_MAX_EVENT },
 	{ "message", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "namespace-filter", required_argument, NULL, OPT_NAMESPACE_FILTER },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "output", required_argument, NULL, 'o' },
 	{ "record", required_argument, NULL, OPT_RECORD },
@@ -106,7 +116,10 @@ main_usage(int status)
 "                            SWF_MONITOR_URL)\n"
 "  -t, --token-file FILE     read the API token from FILE (else SWF_API_TOKEN)\n"
 "  -n, --name NAME           agent name to register (SWF_SSE_RECEIVER_NAME)\n"
-"      --namespace NS        namespace to register under\n"
+"      --namespace NS        namespace to register under (sent with every\n"
+"                            heartbeat; without it the registry shows none)\n"
+"      --location TEXT       X-Client-Location sent with the stream request\n"
+"                            (default swf-dash@HOSTNAME)\n"
 "      --cacert FILE         CA bundle (REQUESTS_CA_BUNDLE)\n"
 "  -k, --insecure            do not verify TLS certificates (dangerous)\n"
 "      --allow-http          allow plain http to a host other than loopback\n"
@@ -117,8 +130,11 @@ main_usage(int status)
 "\n"
 "Filters (comma lists, repeatable):\n"
 "  -m, --message TYPES       message types (sent to the server)\n"
-"  -a, --agent NAMES         agents: processed_by, sender_agent or sender\n"
+"  -a, --agent NAMES         agents, as shown: the first of sender,\n"
+"                            processed_by, sender_agent\n"
 "  -r, --run IDS             run ids\n"
+"      --namespace-filter NAMES  namespaces (always matched here: the\n"
+"                            server cannot filter by namespace)\n"
 "      --server-filters WHICH  types (default) or all: also send agents\n"
 "                            and runs to the server\n"
 "\n"
@@ -129,6 +145,13 @@ main_usage(int status)
 "      --keep N              messages the dashboard keeps (default 50000)\n"
 "      --keep-bytes SIZE     bytes the dashboard keeps (default 256M)\n"
 "      --max-event SIZE      largest SSE event accepted (default 1M)\n"
+"      --history MODE        back-fill from the monitor's history: all\n"
+"                            (dashboard default: running executions at\n"
+"                            start, then holes and reconnects), gaps\n"
+"                            (headless default: holes and reconnects\n"
+"                            only) or off\n"
+"      --history-runs N      running executions read at start (default 16)\n"
+"      --history-max-bytes SIZE  largest history answer read (default 64M)\n"
 "      --record FILE         append every event to FILE as JSON lines\n"
 "      --replay FILE         replay a recording instead of connecting\n"
 "      --speed X             replay pace (default 1; 0: as fast as possible)\n"
@@ -136,6 +159,8 @@ main_usage(int status)
 "      --exit-on-close       exit when the server closes the stream\n"
 "                            instead of reconnecting (headless)\n"
 "      --demo                run against a private swf-sim\n"
+"      --check               check the configuration and the connection\n"
+"                            step by step, print a checklist and exit\n"
 "  -v, --verbose             more diagnostics on stderr\n"
 "  -h, --help                this help\n"
 "  -V, --version             the version\n"
@@ -437,7 +462,7 @@ main(int argc, char **argv)
 	struct loop	*l;
 	const char	*key;
 	char		*cause, optbuf[8];
-	int		 ch, code;
+	int		 ch, code, check = 0;
 
 	main_reserve_fds();
 	setlocale(LC_ALL, "");
@@ -461,6 +486,9 @@ main(int argc, char **argv)
 		case ':':
 			main_bad("a value is needed after", main_bad_opt(argv,
 			    optbuf, sizeof optbuf));
+		case OPT_CHECK:
+			check = 1;
+			continue;
 		default:
 			break;
 		}
@@ -477,6 +505,12 @@ main(int argc, char **argv)
 	l = loop_create();
 	if (cfg.demo && cfg.replay == NULL)
 		main_demo_start(l, &cfg);
+	if (check) {
+		code = check_run(&cfg, cfg_load(&cfg, &cause) != 0 ? cause :
+		    NULL);
+		main_demo_stop();
+		exit(code);
+	}
 	if (cfg_load(&cfg, &cause) != 0) {
 		fprintf(stderr, "swf-dash: %s\n", cause);
 		exit(SWF_EXIT_USAGE);

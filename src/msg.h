@@ -33,7 +33,8 @@ enum msg_family {
 	FAM_DATA,	/* stf_gen stf_ready data_ready tf_file_registered */
 	FAM_PROCESSING,	/* processing_complete and other processing_* */
 	FAM_TEST,	/* sse_test */
-	FAM_UNKNOWN
+	FAM_UNKNOWN,
+	FAM_MARKER	/* not a message: the dashboard's marker row */
 };
 
 struct msg {

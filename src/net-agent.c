@@ -90,8 +90,8 @@ agent_done(CURL *easy, CURLcode rc, void *arg)
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
 	if (rc != CURLE_OK || (code != 200 && code != 201)) {
-		net_reason(why, sizeof why, code, a->body, a->bodylen, rc,
-		    a->req.errbuf);
+		net_call_reason(why, sizeof why, a->cfg, code, a->body,
+		    a->bodylen, rc, a->req.errbuf);
 		reason = xstrdup(why);
 	}
 	/*
@@ -117,14 +117,22 @@ agent_done(CURL *easy, CURLcode rc, void *arg)
 	}
 }
 
-/* The heartbeat body for the current state. The caller frees. */
+/*
+ * The heartbeat body for the current state. The caller frees. The monitor
+ * resets agent_type, description, status and namespace to defaults when a
+ * heartbeat leaves them out, so every one carries all four: namespace is
+ * --namespace, or null (no namespace) when none is configured.
+ */
 static char *
 agent_body(struct agent *a, const char **status)
 {
 	const char	*op;
-	json_t		*j;
+	json_t		*j, *ns = NULL;
 	char		*s;
 
+	/* json_string() refuses invalid UTF-8: then no namespace. */
+	if (a->cfg->namespace != NULL && *a->cfg->namespace != '\0')
+		ns = json_string(a->cfg->namespace);
 	if (a->exiting) {
 		*status = op = "EXITED";
 		a->sending = REG_EXITED;
@@ -141,7 +149,7 @@ agent_body(struct agent *a, const char **status)
 		op = "STARTING";
 		a->sending = a->started > 1 ? REG_WARNING : REG_STARTING;
 	}
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:b, s:o}",
 	    "instance_name", a->cfg->name != NULL ? a->cfg->name : "",
 	    "agent_type", "sse_receiver",
 	    "status", *status,
@@ -149,12 +157,10 @@ agent_body(struct agent *a, const char **status)
 	    "description", a->description != NULL ? a->description : "",
 	    "pid", (json_int_t)getpid(),
 	    "hostname", a->hostname,
-	    "mq_connected", a->up && !a->exiting);
+	    "mq_connected", a->up && !a->exiting,
+	    "namespace", ns != NULL ? ns : json_null());
 	if (j == NULL)
 		fatalx("json_pack failed");
-	if (a->cfg->namespace != NULL && *a->cfg->namespace != '\0')
-		json_object_set_new(j, "namespace",
-		    json_string(a->cfg->namespace));
 	if ((s = json_dumps(j, JSON_COMPACT)) == NULL)
 		fatalx("json_dumps failed");
 	json_decref(j);
@@ -229,6 +235,7 @@ agent_create(struct loop *l, const struct cfg *cfg, void (*changed)(void *),
 		snprintf(a->hostname, sizeof a->hostname, "unknown");
 	a->hostname[sizeof a->hostname - 1] = '\0';
 	timer_init(&a->t_beat, agent_beat, a);
+	timer_name(&a->t_beat, "heartbeat");
 	timer_init(&a->t_soon, agent_soon, a);
 	return (a);
 }

@@ -445,7 +445,7 @@ stream_tls_failed(struct stream *s, CURLcode rc)
 static void
 stream_check_done(struct stream *s, CURLcode rc)
 {
-	char	why[256], *d;
+	char	why[256];
 
 	if (s->fail == SF_AUTH) {
 		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
@@ -477,11 +477,8 @@ stream_check_done(struct stream *s, CURLcode rc)
 		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
 		    s->req.errbuf);
 		log_info("status pre-check failed (%s); trying the stream", why);
-	} else if (log_enabled(LOG_DEBUG)) {
-		d = text_sanitize(s->body, s->bodylen);
-		log_debug("status pre-check: %s", d);
-		free(d);
-	}
+	} else
+		log_debug("status pre-check: token accepted");
 	net_req_free(&s->req);
 	stream_begin(s, PH_STREAM);
 }
@@ -564,7 +561,7 @@ stream_begin(struct stream *s, enum stream_phase phase)
 {
 	struct net_req	*r = &s->req;
 	const char	*id;
-	char		*h;
+	char		*h, loc[128];
 
 	s->phase = phase;
 	s->accepted = 0;
@@ -582,6 +579,10 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	} else {
 		net_req_init(r, s->cfg, s->url, "text/event-stream");
 		net_req_header(r, "Cache-Control: no-cache");
+		cfg_location(s->cfg, loc, sizeof loc);
+		xasprintf(&h, "X-Client-Location: %s", loc);
+		net_req_header(r, h);
+		free(h);
 		id = stream_last_id(s);
 		if (*id != '\0') {
 			xasprintf(&h, "Last-Event-ID: %s", id);

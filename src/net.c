@@ -320,3 +320,13 @@ net_auth_reason(char *buf, size_t size, const struct cfg *cfg, long code,
 	}
 	free(d);
 }
+
+void
+net_call_reason(char *buf, size_t size, const struct cfg *cfg, long code,
+    const char *body, size_t bodylen, CURLcode rc, const char *errbuf)
+{
+	if (code == 401 || code == 403)
+		net_auth_reason(buf, size, cfg, code, body, bodylen);
+	else
+		net_reason(buf, size, code, body, bodylen, rc, errbuf);
+}

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "client.h"
+#include "history.h"
 
 struct cfg;
 struct filter;
@@ -76,6 +77,14 @@ void	 net_reason(char *buf, size_t size, long code, const char *body,
 /* The reason for a 401/403, naming at most a hint of the token. */
 void	 net_auth_reason(char *buf, size_t size, const struct cfg *,
 	    long code, const char *body, size_t bodylen);
+
+/*
+ * The reason for a failed REST call: a 401 or 403 in words, as a missing
+ * or rejected token (net_auth_reason()), anything else as net_reason().
+ */
+void	 net_call_reason(char *buf, size_t size, const struct cfg *,
+	    long code, const char *body, size_t bodylen, CURLcode rc,
+	    const char *errbuf);
 
 /*
  * One SSE subscription: the status pre-check, the stream request and its
@@ -175,5 +184,65 @@ void		 agent_exit(struct agent *);
 
 enum reg_state	 agent_state(const struct agent *);
 const char	*agent_reason(const struct agent *);
+
+/*
+ * Back-fill from the monitor's REST history (net-history.c): the reads,
+ * the seen-set and the per-run hole tracking of one client.
+ */
+struct history;
+
+
+struct history_cb {
+	/*
+	 * Deliver one message of type (data, len: JSON, borrowed) from the
+	 * history through history_pass() and the filters; return 1 if it
+	 * reached the sink.
+	 */
+	int	(*deliver)(const char *type, const char *data, size_t len,
+		    void *);
+	/* Something to show; text and run valid during the call. */
+	void	(*event)(enum history_event, const char *text,
+		    const char *run, void *);
+};
+
+struct history_stats {
+	uint64_t	 reads;		/* answers read */
+	uint64_t	 bytes;		/* of all answers */
+	uint64_t	 items;		/* history items read */
+	uint64_t	 backfilled;	/* messages delivered from history */
+	uint64_t	 dup;		/* dropped: already delivered */
+	uint64_t	 before;	/* gaps: items older than our start */
+	uint64_t	 holes;		/* holes seen in the stream */
+	uint64_t	 missing;	/* known-missing messages reported */
+	uint64_t	 errors;	/* failed reads */
+	uint64_t	 refused;	/* answers over --history-max-bytes */
+	int		 busy;		/* a read or merge under way */
+	int64_t		 lost_from;	/* wall us: the last outage */
+	int64_t		 lost_to;
+	char		 reason[256];	/* the last failure, in words */
+};
+
+/*
+ * Create for cfg (its history mode resolved: all for the dashboard, gaps
+ * headless). cfg and cb must outlive it. Never NULL.
+ */
+struct history	*history_create(struct loop *, const struct cfg *,
+		    const struct history_cb *, void *);
+void		 history_free(struct history *);
+enum hist_mode	 history_mode(const struct history *);
+const struct history_stats *history_stats(const struct history *);
+
+/* The stream went up or down (for the outage's start). */
+void		 history_stream(struct history *, int up);
+
+/* The stream's "connected": the start-up read, or a reconnect's. */
+void		 history_connected(struct history *);
+
+/*
+ * Pass one message (JSON data from src): 0 if it was delivered already
+ * (drop it), else 1; tracks its run and reads the history on a hole.
+ */
+int		 history_pass(struct history *, const char *data, size_t len,
+		    enum hist_source);
 
 #endif

@@ -36,6 +36,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
+#include "history.h"
 #include "jscan.h"
 #include "log.h"
 #include "loop.h"
@@ -266,8 +267,9 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 
 	if (o->dead || o->done)
 		return;
-	j = json_pack("{s:s, s:s, s:s%}", "event", ev->type, "id", ev->id,
-	    "data", ev->data, ev->datalen);
+	j = json_pack("{s:s, s:s, s:s%, s:s}", "event", ev->type, "id", ev->id,
+	    "data", ev->data, ev->datalen, "source",
+	    client_source(o->client) == HSRC_HISTORY ? "history" : "live");
 	if (j == NULL) {
 		/* Only invalid UTF-8 can fail, and the parser rules it out. */
 		log_warn("event not representable as JSON");
@@ -425,10 +427,13 @@ out_run(struct loop *l, struct cfg *cfg)
 	sink.on_status = out_status;
 	switch (cfg->output) {
 	case OUT_JSON:
-		/* The client checks agents and runs unless the server does. */
-		if (cfg->server_filters_all ||
-		    (filter_count(cfg->filter, FK_AGENT) == 0 &&
-		    filter_count(cfg->filter, FK_RUN) == 0))
+		/*
+		 * The client checks agents, runs and namespaces: only
+		 * without those is it a pass-through.
+		 */
+		if (filter_count(cfg->filter, FK_AGENT) == 0 &&
+		    filter_count(cfg->filter, FK_RUN) == 0 &&
+		    filter_count(cfg->filter, FK_NS) == 0)
 			sink.on_event = out_pass;
 		else
 			sink.on_message = out_json;

@@ -139,9 +139,11 @@ runs_create(size_t max_runs, size_t max_agents, size_t max_types)
 	RB_INIT(&rs->runs);
 	RB_INIT(&rs->agents);
 	RB_INIT(&rs->types);
+	RB_INIT(&rs->nss);
 	TAILQ_INIT(&rs->run_lru);
 	TAILQ_INIT(&rs->agent_lru);
 	TAILQ_INIT(&rs->type_lru);
+	TAILQ_INIT(&rs->ns_lru);
 	rs->max_runs = max_runs ? max_runs : RUNS_DEFAULT_MAX_RUNS;
 	rs->max_agents = max_agents ? max_agents : RUNS_DEFAULT_MAX_AGENTS;
 	rs->max_types = max_types ? max_types : RUNS_DEFAULT_MAX_TYPES;
@@ -203,13 +205,20 @@ runs_remove_agent(struct runs *rs, struct agent *a)
 }
 
 static void
-runs_remove_type(struct runs *rs, struct mtype *t)
+runs_remove_name(struct mtype_tree *tree, struct mtype_lru *lru, size_t *n,
+    struct mtype *t)
 {
-	RB_REMOVE(mtype_tree, &rs->types, t);
-	TAILQ_REMOVE(&rs->type_lru, t, lru);
-	rs->ntypes--;
+	RB_REMOVE(mtype_tree, tree, t);
+	TAILQ_REMOVE(lru, t, lru);
+	(*n)--;
 	free(t->name);
 	free(t);
+}
+
+static void
+runs_remove_type(struct runs *rs, struct mtype *t)
+{
+	runs_remove_name(&rs->types, &rs->type_lru, &rs->ntypes, t);
 }
 
 void
@@ -227,6 +236,8 @@ runs_free(struct runs *rs)
 		runs_remove_agent(rs, a);
 	while ((t = TAILQ_FIRST(&rs->type_lru)) != NULL)
 		runs_remove_type(rs, t);
+	while ((t = TAILQ_FIRST(&rs->ns_lru)) != NULL)
+		runs_remove_name(&rs->nss, &rs->ns_lru, &rs->nns, t);
 	free(rs);
 }
 
@@ -309,27 +320,37 @@ runs_get_agent(struct runs *rs, const char *name, int64_t now)
 	return (a);
 }
 
+/* Count a name in a bounded table of names (types or namespaces). */
 static void
-runs_count_type(struct runs *rs, const char *name)
+runs_count_name(struct mtype_tree *tree, struct mtype_lru *lru, size_t *n,
+    size_t max, uint64_t *evicted, const char *name)
 {
 	struct mtype	*t, key;
 
 	key.name = (char *)name;
-	if ((t = RB_FIND(mtype_tree, &rs->types, &key)) == NULL) {
+	if ((t = RB_FIND(mtype_tree, tree, &key)) == NULL) {
 		t = xcalloc(1, sizeof *t);
 		t->name = xstrdup(name);
-		RB_INSERT(mtype_tree, &rs->types, t);
-		TAILQ_INSERT_TAIL(&rs->type_lru, t, lru);
-		rs->ntypes++;
-		while (rs->ntypes > rs->max_types) {
-			runs_remove_type(rs, TAILQ_FIRST(&rs->type_lru));
-			rs->evicted_types++;
+		RB_INSERT(mtype_tree, tree, t);
+		TAILQ_INSERT_TAIL(lru, t, lru);
+		(*n)++;
+		while (*n > max) {
+			runs_remove_name(tree, lru, n, TAILQ_FIRST(lru));
+			if (evicted != NULL)
+				(*evicted)++;
 		}
-	} else if (t != TAILQ_LAST(&rs->type_lru, mtype_lru)) {
-		TAILQ_REMOVE(&rs->type_lru, t, lru);
-		TAILQ_INSERT_TAIL(&rs->type_lru, t, lru);
+	} else if (t != TAILQ_LAST(lru, mtype_lru)) {
+		TAILQ_REMOVE(lru, t, lru);
+		TAILQ_INSERT_TAIL(lru, t, lru);
 	}
 	t->count++;
+}
+
+static void
+runs_count_type(struct runs *rs, const char *name)
+{
+	runs_count_name(&rs->types, &rs->type_lru, &rs->ntypes,
+	    rs->max_types, &rs->evicted_types, name);
 }
 
 /* Append a lifecycle change to a run's bounded history. */
@@ -384,7 +405,9 @@ run_account_seq(struct run *r, const struct msg *m, const char *type)
 	struct hist_key	k;
 	int		stf = strcmp(type, "stf_gen") == 0;
 
-	if (r->total == 0 && strcmp(type, "run_imminent") != 0)
+	/* A workflow run first seen after its run_imminent. */
+	if (r->total == 0 && strcmp(type, "run_imminent") != 0 &&
+	    (stf || msg_is_lifecycle(type) || strcmp(type, "stf_ready") == 0))
 		r->midway = 1;
 	if (!stf && strcmp(type, "end_run") != 0)
 		return;
@@ -459,7 +482,7 @@ run_missing_list(const struct run *r, uint32_t from, uint32_t *out, size_t n)
 char *
 run_missing_text(const struct run *r, char *buf, size_t size)
 {
-	return (hist_seqs_ranges(&r->seqs, buf, size));
+	return (hist_seqs_ranges(&r->seqs, 1, buf, size));
 }
 
 uint32_t
@@ -494,11 +517,14 @@ runs_add(struct runs *rs, const struct msg *m)
 {
 	const char	*type = msg_get(m, MF_TYPE);
 	const char	*id = msg_get(m, MF_RUN);
-	const char	*name = msg_get(m, MF_AGENT);
+	const char	*name = msg_get(m, MF_AGENT), *ns;
 	struct agent	*a;
 
 	if (*type != '\0')
 		runs_count_type(rs, type);
+	if (*(ns = msg_get(m, MF_NAMESPACE)) != '\0')
+		runs_count_name(&rs->nss, &rs->ns_lru, &rs->nns,
+		    rs->max_types, NULL, ns);
 	if (*id != '\0')
 		run_account(runs_get_run(rs, id, m->recv_us), m, type);
 	if (*name != '\0') {

@@ -96,7 +96,7 @@ struct agent {
 	struct tally	 types;
 };
 
-/* A message type seen in the stream. */
+/* A message type (or a namespace) seen in the stream. */
 struct mtype {
 	RB_ENTRY(mtype)	 entry;
 	TAILQ_ENTRY(mtype) lru;
@@ -128,6 +128,9 @@ struct runs {
 	struct agent_lru  agent_lru;
 	struct mtype_tree types;
 	struct mtype_lru  type_lru;
+	struct mtype_tree nss;		/* namespaces, bounded as types */
+	struct mtype_lru  ns_lru;
+	size_t		  nns;
 	size_t		  nruns, max_runs;
 	size_t		  nagents, max_agents;
 	size_t		  ntypes, max_types;

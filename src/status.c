@@ -319,7 +319,9 @@ status_hint(struct tui *t, const char *hints, const char *info)
 		    tui_attr(COL_NOTICE) | A_REVERSE : tui_attr(COL_MARK);
 		seg_put(&s, info, attr);
 	}
-	if (t->notice[0] != '\0' && now_mono_us() < t->notice_until)
+	if (t->away[0] != '\0')
+		seg_put(&s, t->away, tui_attr(COL_NOTICE) | A_REVERSE);
+	else if (t->notice[0] != '\0' && now_mono_us() < t->notice_until)
 		seg_put(&s, t->notice, tui_attr(t->notice_bad ? COL_ERROR :
 		    COL_NOTICE));
 	else

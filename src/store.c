@@ -75,6 +75,22 @@ store_add(struct store *st, struct msg *m)
 	return (m->seq);
 }
 
+int
+store_replace(struct store *st, uint64_t seq, struct msg *m)
+{
+	struct msg	**slot;
+
+	if (seq < st->first || seq >= st->end)
+		return (-1);
+	slot = &st->ring[seq % st->cap];
+	st->bytes -= (*slot)->size;
+	free(*slot);
+	m->seq = seq;
+	*slot = m;
+	st->bytes += m->size;
+	return (0);
+}
+
 struct msg *
 store_get(const struct store *st, uint64_t seq)
 {

@@ -28,6 +28,13 @@ void		 store_free(struct store *);
 uint64_t	 store_add(struct store *, struct msg *);
 
 /*
+ * Put m (taken over) in place of the retained message seq, which is
+ * freed; m gets seq. Returns 0, or -1 (m untouched) if seq is not
+ * retained.
+ */
+int		 store_replace(struct store *, uint64_t seq, struct msg *m);
+
+/*
  * The message with sequence number seq, or NULL if it was evicted or
  * never added. Owned by the store; valid until the next store_add().
  */

@@ -148,7 +148,7 @@ struct tui {
 	struct alerts	*alerts;
 
 	struct filter	*vf;		/* the view filter */
-	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R */
+	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R/S */
 	struct filter	*sub_pending;	/* subscription being edited */
 
 	struct view_inst tops[TOP_COUNT];
@@ -178,6 +178,10 @@ struct tui {
 	size_t		 rate_i;
 	double		 rate;
 	struct spark_ring msg_rate;	/* messages a second, last minute */
+
+	/* History: the marker row of the outage, the line until a key. */
+	uint64_t	 lost_seq;
+	char		 away[320];
 
 	/* A transient line shown on the hint line. */
 	char		 notice[256];

@@ -20,8 +20,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Ctrl-Z", "suspend (fg resumes)" },
 	{ NULL, "Ctrl-L", "redraw the screen" },
 	{ NULL, "r", "reconnect now (after a failure or a rejected token)" },
-	{ NULL, "t, A, R", "narrow the view filter to the selected message's "
-	    "type, agent, run; again: undo" },
+	{ NULL, "t, A, R, S", "narrow the view filter to the selected "
+	    "message's type, agent, run, namespace; again: undo" },
 	{ NULL, "x", "clear the view filter" },
 	{ NULL, "p", "pause or resume a replay" },
 	{ NULL, "], }", "skip 10 or 60 seconds of a replay" },

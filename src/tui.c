@@ -29,6 +29,7 @@
 #include "alert.h"
 #include "cfg.h"
 #include "client.h"
+#include "history.h"
 #include "log.h"
 #include "msg.h"
 #include "run.h"
@@ -77,6 +78,8 @@ tui_family_colour(int family)
 		return (COL_PROCESSING);
 	case FAM_TEST:
 		return (COL_TEST);
+	case FAM_MARKER:
+		return (COL_NOTICE);
 	default:
 		return (COL_UNKNOWN);
 	}
@@ -387,17 +390,18 @@ tui_prompt_key(struct tui *t, int key)
 }
 
 /*
- * t, A, R: narrow the view filter to the selected message's type, agent
- * or run; the same key again restores what that kind held before.
+ * t, A, R, S: narrow the view filter to the selected message's type,
+ * agent, run or namespace; the same key again restores what that kind
+ * held before.
  */
 static void
 tui_quick(struct tui *t, enum filter_kind k)
 {
 	static const enum msg_field	 fields[FK_COUNT] = {
-		MF_TYPE, MF_AGENT, MF_RUN
+		MF_TYPE, MF_AGENT, MF_RUN, MF_NAMESPACE
 	};
 	static const char *const	 names[FK_COUNT] = {
-		"type", "agent", "run"
+		"type", "agent", "run", "namespace"
 	};
 	struct view_inst		*vi = tui_current(t);
 	const struct msg		*m = NULL;
@@ -548,6 +552,9 @@ tui_key_global(struct tui *t, int key)
 	case 'R':
 		tui_quick(t, FK_RUN);
 		break;
+	case 'S':
+		tui_quick(t, FK_NS);
+		break;
 	default:
 		break;
 	}
@@ -561,6 +568,7 @@ tui_key(struct tui *t, int key)
 
 	if (key == TK(KEY_RESIZE))
 		return;
+	t->away[0] = '\0';	/* seen: "while you were away" goes */
 	if (t->prompt.active) {
 		tui_prompt_key(t, key);
 		tui_dirty(t);
@@ -683,20 +691,12 @@ static const int tui_signals[] = {
 	SIGWINCH, SIGTSTP, SIGCONT, SIGUSR1, SIGINT, SIGTERM, SIGHUP
 };
 
-/* The client's sink: a message, taken over by the store. */
+/* Store a message (or marker row) and show it in every open view. */
 static void
-tui_on_message(struct msg *m, void *arg)
+tui_ingest(struct tui *t, struct msg *m)
 {
-	struct tui	*t = arg;
-	int		 i;
+	int	i;
 
-	t->received++;
-	t->last_recv = m->recv_us;
-	if (m->sent_us > 0)
-		t->last_sent = m->sent_us;
-	spark_ring_add(&t->msg_rate, m->recv_us, 1);
-	runs_add(t->runs, m);
-	alerts_message(t->alerts, m);
 	store_add(t->store, m);
 	for (i = 0; i < TOP_COUNT; i++) {
 		if (t->tops[i].view->ingest != NULL)
@@ -706,6 +706,81 @@ tui_on_message(struct msg *m, void *arg)
 		if (t->stack[i].view->ingest != NULL)
 			t->stack[i].view->ingest(t, t->stack[i].state, m);
 	}
+}
+
+/*
+ * A marker row in the message lists (not a message: never counted): the
+ * stream lost and back-filled, or a hole history could not fill.
+ */
+static struct msg *
+tui_marker(const char *text, const char *run)
+{
+	struct msg	*m;
+	json_t		*j;
+	char		*s;
+
+	j = json_pack("{s:s, s:s, s:s}", "msg_type", "history", "message",
+	    text, "run_id", run != NULL ? run : "");
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	json_decref(j);
+	m = msg_decode("history", s, strlen(s), now_wall_us());
+	free(s);
+	m->family = FAM_MARKER;
+	return (m);
+}
+
+/* The client's history back-fill: markers, the away line, merged runs. */
+static void
+tui_on_history(int e, const char *text, const char *run, void *arg)
+{
+	struct tui	*t = arg;
+	struct msg	*m;
+
+	switch (e) {
+	case HE_MERGED:
+		runs_set_merged(t->runs, run);
+		break;
+	case HE_LOST:
+		m = tui_marker(text, NULL);
+		tui_ingest(t, m);
+		t->lost_seq = m->seq;
+		break;
+	case HE_RECONNECT:
+		m = tui_marker(text, NULL);
+		if (t->lost_seq == 0 ||
+		    store_replace(t->store, t->lost_seq, m) != 0)
+			tui_ingest(t, m);
+		t->lost_seq = 0;
+		snprintf(t->away, sizeof t->away, "while you were away: %s",
+		    text);
+		break;
+	case HE_GAP:
+		tui_ingest(t, tui_marker(text, run));
+		break;
+	case HE_START:
+		tui_notice(t, 0, "%s", text);
+		break;
+	default:
+		break;
+	}
+	tui_dirty(t);
+}
+
+/* The client's sink: a message, taken over by the store. */
+static void
+tui_on_message(struct msg *m, void *arg)
+{
+	struct tui	*t = arg;
+
+	t->received++;
+	t->last_recv = m->recv_us;
+	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE)
+		t->last_sent = m->sent_us;
+	spark_ring_add(&t->msg_rate, m->recv_us, 1);
+	runs_add(t->runs, m);
+	alerts_message(t->alerts, m);
+	tui_ingest(t, m);
 	tui_dirty(t);
 }
 
@@ -934,7 +1009,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 {
 	static const struct client_sink sink = {
 		.on_message = tui_on_message,
-		.on_status = tui_on_status
+		.on_status = tui_on_status,
+		.on_history = tui_on_history
 	};
 	struct alert_cfg acfg;
 	struct tui	*t;
@@ -953,6 +1029,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	spark_ring_init(&t->msg_rate, 1000000);
 	t->vf = filter_create();
 	timer_init(&t->redraw, tui_redraw_timer, t);
+	timer_name(&t->redraw, "redraw");
 	timer_init(&t->tick, tui_tick_timer, t);
 
 	/*

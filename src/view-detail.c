@@ -277,7 +277,7 @@ detail_info(struct tui *t, void *arg, char *buf, size_t size)
 
 const struct view view_detail = {
 	.name = "Detail",
-	.hints = "j/k scroll  Space/b page  g/G top/end  t/A/R filter  "
+	.hints = "j/k scroll  Space/b page  g/G top/end  t/A/R/S filter  "
 	    "q back",
 	.create = detail_create,
 	.destroy = detail_destroy,

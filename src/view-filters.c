@@ -1,15 +1,16 @@
 /*
  * view-filters.c: the filter editor. It lists the message types (the
- * protocol's vocabulary plus every type seen), the agents seen and the
- * runs seen, and edits two levels side by side:
+ * protocol's vocabulary plus every type seen), the agents, the runs and
+ * the namespaces seen, and edits two levels side by side:
  *   - the view filter, client side, applied at once to everything
  *     retained (and to what arrives);
  *   - the subscription, server side, edited here and applied with Enter
  *     (the client reconnects make-before-break).
  * Within a kind an empty set means no restriction. The server is asked
- * for the subscription's types; its agents and runs the client checks
- * itself (the server's own checks drop most real messages) unless
- * --server-filters=all. "/" narrows the list as you type; text that
+ * for the subscription's types; its agents, runs and namespaces the
+ * client checks itself (the server's own checks drop most real messages,
+ * and it has no namespace filter), also when --server-filters=all sends
+ * agents and runs to the server. "/" narrows the list as you type; text that
  * matches no item offers an "add" row per kind.
  */
 #include "config.h"
@@ -52,12 +53,12 @@ struct filtersview {
 /* The message types of the protocol (PROTOCOL.md). */
 static const char *const filters_vocabulary[] = {
 	"run_imminent", "start_run", "pause_run", "resume_run", "end_run",
-	"stf_gen", "stf_ready", "data_ready", "processing_complete",
-	"tf_file_registered", "sse_test"
+	"stf_gen", "stf_ready", "tf_file_registered", "sse_test",
+	"processing_complete", "announcement"
 };
 
 static const char *const filters_kind_names[FK_COUNT] = {
-	"TYPES", "AGENTS", "RUNS"
+	"TYPES", "AGENTS", "RUNS", "NAMESPACES"
 };
 
 static struct filter *
@@ -132,6 +133,10 @@ filters_seen(struct tui *t, int kind, const char *name)
 	case FK_AGENT:
 		a = runs_find_agent(t->runs, name);
 		return (a != NULL ? a->count : 0);
+	case FK_NS:
+		key.name = (char *)name;
+		mt = RB_FIND(mtype_tree, &t->runs->nss, &key);
+		return (mt != NULL ? mt->count : 0);
 	default:
 		r = runs_find(t->runs, name);
 		return (r != NULL ? r->total : 0);
@@ -159,6 +164,9 @@ filters_collect(struct filtersview *fv, int kind)
 	} else if (kind == FK_AGENT) {
 		RB_FOREACH(a, agent_tree, &t->runs->agents)
 			filters_name(fv, a->name);
+	} else if (kind == FK_NS) {
+		RB_FOREACH(mt, mtype_tree, &t->runs->nss)
+			filters_name(fv, mt->name);
 	} else {
 		RB_FOREACH(r, run_tree, &t->runs->runs)
 			filters_name(fv, r->id);
@@ -256,8 +264,7 @@ filters_draw_row(void *arg, size_t i, int y, int w, int flags,
 		snprintf(buf, sizeof buf, "%s   view: %s   subscription: %s%s",
 		    r->name, filter_count(t->vf, r->kind) == 0 ? "all" :
 		    "selected", filter_count(pend, r->kind) == 0 ? "all" :
-		    "selected", r->kind == FK_TYPE ||
-		    t->cfg->server_filters_all ? "" : " (checked here)");
+		    "selected", r->kind != FK_TYPE ? " (checked here)" : "");
 		tui_put(y, 0, w, buf, sel ? a : tui_attr(COL_HEADER));
 		return;
 	}

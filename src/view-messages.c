@@ -19,11 +19,15 @@
 #include "tui-int.h"
 #include "xmalloc.h"
 
-enum { MC_TIME, MC_TYPE, MC_AGENT, MC_RUN, MC_TEXT, MC_COUNT };
+enum { MC_TIME, MC_TYPE, MC_AGENT, MC_RUN, MC_NS, MC_TEXT, MC_COUNT };
 
 static int
 msglist_match(struct msglist *ml, const struct msg *m)
 {
+	/* Marker rows show whatever the filter; in a run's list, its own. */
+	if (m->family == FAM_MARKER)
+		return (ml->run == NULL || *msg_get(m, MF_RUN) == '\0' ||
+		    strcmp(msg_get(m, MF_RUN), ml->run) == 0);
 	if (ml->run != NULL && strcmp(msg_get(m, MF_RUN), ml->run) != 0)
 		return (0);
 	return (filter_match(ml->t->vf, m));
@@ -72,7 +76,7 @@ static int
 msglist_has(const struct msg *m, const char *pat)
 {
 	static const enum msg_field fields[] = {
-		MF_TYPE, MF_AGENT, MF_RUN, MF_FILE, MF_TEXT
+		MF_TYPE, MF_AGENT, MF_RUN, MF_NAMESPACE, MF_FILE, MF_TEXT
 	};
 	size_t	i;
 
@@ -100,8 +104,28 @@ msglist_layout(struct tui_col *c, int w)
 	c[MC_AGENT] = TUI_COL("AGENT", w >= 120 ? 26 : w >= 100 ? 20 : 14,
 	    0, 0, 0, 1);
 	c[MC_RUN] = TUI_COL("RUN", w >= 100 ? 10 : 8, 0, 0, 0, 1);
+	c[MC_NS] = TUI_COL("NAMESPACE", w >= 120 ? 14 : 9, 1, 0, 0, 1);
 	c[MC_TEXT] = TUI_COL("FILE / TEXT", 10, 0, 1, 0, 0);
 	tui_cols_layout(c, MC_COUNT, w);
+}
+
+/* A marker row: its time, then its text across the row. */
+static void
+msglist_draw_marker(const struct msg *m, const char *tm,
+    const struct tui_col *c, int y, int w, int flags, const char *pat)
+{
+	unsigned	a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
+		    tui_attr(COL_NOTICE);
+	char		line[1200];
+	int		x = c[MC_TYPE].x;
+
+	if (c[MC_TIME].x >= 0)
+		tui_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, a);
+	if (x < 0 || x >= w)
+		return;
+	snprintf(line, sizeof line, "\xe2\x94\x80\xe2\x94\x80 %s "
+	    "\xe2\x94\x80\xe2\x94\x80", msg_get(m, MF_TEXT));
+	tui_put_hl(y, x, w - x, line, a | A_BOLD, pat, tui_attr(COL_MATCH));
 }
 
 static void
@@ -123,6 +147,10 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	if (m == NULL)
 		return;
 	tui_fmt_clock(tm, sizeof tm, m->recv_us, c[MC_TIME].cw >= 12);
+	if (m->family == FAM_MARKER) {
+		msglist_draw_marker(m, tm, c, y, w, flags, pat);
+		return;
+	}
 	file = msg_get(m, MF_FILE);
 	text = msg_get(m, MF_TEXT);
 	if (*file != '\0' && *text != '\0')
@@ -139,6 +167,12 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	n += tui_put_hl(y, c[MC_AGENT].x, c[MC_AGENT].cw, mid, base, pat, hl);
 	tui_fit_mid(mid, sizeof mid, msg_get(m, MF_RUN), c[MC_RUN].cw);
 	n += tui_put_hl(y, c[MC_RUN].x, c[MC_RUN].cw, mid, base, pat, hl);
+	if (c[MC_NS].x >= 0) {
+		tui_fit_mid(mid, sizeof mid, msg_get(m, MF_NAMESPACE),
+		    c[MC_NS].cw);
+		n += tui_put_hl(y, c[MC_NS].x, c[MC_NS].cw, mid, base, pat,
+		    hl);
+	}
 	if (c[MC_TEXT].x >= 0)
 		n += tui_put_hl(y, c[MC_TEXT].x, c[MC_TEXT].cw, ft, base,
 		    pat, hl);
@@ -346,7 +380,7 @@ messages_info(struct tui *t, void *arg, char *buf, size_t size)
 
 const struct view view_messages = {
 	.name = "Messages",
-	.hints = "Enter detail  / search  t/A/R filter  x clear  "
+	.hints = "Enter detail  / search  t/A/R/S filter  x clear  "
 	    "1-4 views  ? help  q quit",
 	.create = messages_create,
 	.destroy = messages_destroy,

@@ -16,8 +16,8 @@
 #include "xmalloc.h"
 
 enum {
-	RC_RUN, RC_NS, RC_STATE, RC_FIRST, RC_DUR, RC_STF, RC_SPARK, RC_DATA,
-	RC_PROC, RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
+	RC_RUN, RC_NS, RC_STATE, RC_FIRST, RC_DUR, RC_STF, RC_MISS, RC_SPARK,
+	RC_DATA, RC_PROC, RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
 };
 
 #define RUNS_SPARK_CELLS	10	/* a minute each */
@@ -104,6 +104,7 @@ runs_layout(struct runsview *rv, struct tui_col *c, int w)
 	c[RC_FIRST] = TUI_COL("FIRST", 8, 2, 0, 0, 0);
 	c[RC_DUR] = TUI_COL("DUR", 7, 0, 0, 1, 0);
 	c[RC_STF] = TUI_COL("STF g/r", 9, 0, 0, 1, 0);
+	c[RC_MISS] = TUI_COL("MISSING", 8, 0, 0, 1, 0);
 	c[RC_SPARK] = TUI_COL("STF 10m", RUNS_SPARK_CELLS, 2, 0, 0, 0);
 	c[RC_DATA] = TUI_COL("DATA", 5, 0, 0, 1, 0);
 	c[RC_PROC] = TUI_COL("PROC", 5, 0, 0, 1, 0);
@@ -126,6 +127,52 @@ runs_state(const struct run *r, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%s/%s", r->state, r->substate);
 	return (buf);
+}
+
+/*
+ * STF files generated/ready as seen, and "of N" when the sequence numbers
+ * (or end_run's total) say there are more: "7/7 of 12".
+ */
+static const char *
+runs_stf(const struct run *r, char *buf, size_t size)
+{
+	uint32_t	expect = run_stf_expected(r);
+
+	if (expect > r->stf_gen)
+		snprintf(buf, size, "%llu/%llu of %u",
+		    (unsigned long long)r->stf_gen,
+		    (unsigned long long)r->stf_ready, expect);
+	else
+		snprintf(buf, size, "%llu/%llu",
+		    (unsigned long long)r->stf_gen,
+		    (unsigned long long)r->stf_ready);
+	return (buf);
+}
+
+/*
+ * Known-missing messages: "mid-way" while a run joined after its start
+ * waits for its history, "N?" for a hole not yet read back, "N" for one
+ * the history could not fill, "-" for none.
+ */
+static void
+runs_missing(const struct run *r, char *buf, size_t size, unsigned a,
+    int flags, unsigned *attr)
+{
+	uint32_t	n = run_missing(r);
+
+	*attr = a;
+	if (run_midway(r) && !run_merged(r)) {
+		snprintf(buf, size, "mid-way");
+		if (!(flags & LIST_SEL))
+			*attr = tui_attr(COL_HINT);
+	} else if (n == 0)
+		snprintf(buf, size, "-");
+	else {
+		snprintf(buf, size, "%u%s", n, run_merged(r) ? "" : "?");
+		if (!(flags & LIST_SEL))
+			*attr = tui_attr(run_merged(r) ? COL_ERROR :
+			    COL_NOTICE);
+	}
 }
 
 /* The run's stf_gen of the last 10 minutes, a cell a minute. */
@@ -153,6 +200,7 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 	int		 bad = alerts_on_run(rv->t->alerts, r->id);
 	unsigned	 a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
 		    bad ? tui_attr(COL_ERROR) : A_NORMAL;
+	unsigned	 ma;
 
 	runs_layout(rv, c, w);
 	tui_fill(y, 0, w, a);
@@ -165,9 +213,9 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 	    r->first_us, 0), a);
 	tui_cols_put(c, RC_DUR, y, tui_fmt_dur(buf, sizeof buf,
 	    (r->ended ? r->end_us : r->last_us) - r->first_us), a);
-	snprintf(buf, sizeof buf, "%llu/%llu", (unsigned long long)r->stf_gen,
-	    (unsigned long long)r->stf_ready);
-	tui_cols_put(c, RC_STF, y, buf, a);
+	tui_cols_put(c, RC_STF, y, runs_stf(r, buf, sizeof buf), a);
+	runs_missing(r, buf, sizeof buf, a, flags, &ma);
+	tui_cols_put(c, RC_MISS, y, buf, ma);
 	tui_cols_put(c, RC_SPARK, y, runs_spark(rv->t, r, buf, sizeof buf),
 	    (flags & LIST_SEL) || bad ? a : tui_attr(COL_DATA));
 	tui_cols_put(c, RC_DATA, y, tui_fmt_count(buf, sizeof buf,

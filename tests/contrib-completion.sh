@@ -23,9 +23,23 @@ out=$(comp 2 swf-dash --output j)
 [ "$out" = "json" ] || fail "--output j completed to '$out'"
 ok "--output values"
 
-out=$(comp 2 swf-dash -m stf_gen,data_r)
-[ "$out" = "stf_gen,data_ready" ] || fail "-m list completed to '$out'"
+out=$(comp 2 swf-dash -m stf_gen,stf_r)
+[ "$out" = "stf_gen,stf_ready" ] || fail "-m list completed to '$out'"
+out=$(comp 2 swf-dash -m data_r)
+[ -z "$out" ] || fail "-m completed the renamed data_ready: '$out'"
 ok "message type lists"
+
+out=$(comp 1 swf-dash --namespace-f)
+[ "$out" = "--namespace-filter" ] || [ "$out" = "--namespace-filter=" ] ||
+    fail "--namespace-f completed to '$out'"
+out=$(comp 1 swf-dash --locat)
+[ "$out" = "--location" ] || [ "$out" = "--location=" ] ||
+    fail "--locat completed to '$out'"
+out=$(comp 2 swf-dash --namespace-filter alice,pro)
+[ "$out" = "alice,prodops" ] || fail "--namespace-filter completed to '$out'"
+out=$(comp 2 swf-dash --location sw)
+[ -z "$out" ] || fail "--location completed to '$out'"
+ok "--namespace-filter, --location"
 
 out=$(comp 1 swf-sim --heartbeat-i)
 [ "$out" = "--heartbeat-interval" ] || [ "$out" = "--heartbeat-interval=" ] || fail "swf-sim option completed to '$out'"

@@ -8,9 +8,9 @@ sim_start --token t --no-workflow
 tui_start filt 80 24
 pub '[{"msg_type":"stf_gen","run_id":1,"sender_agent":"a1","message":"m1"},
   {"msg_type":"stf_gen","run_id":1,"sender_agent":"a1","message":"m2"},
-  {"msg_type":"data_ready","run_id":1,"sender_agent":"a2","message":"m3"},
+  {"msg_type":"stf_ready","run_id":1,"sender_agent":"a2","message":"m3"},
   {"msg_type":"stf_gen","run_id":2,"sender_agent":"a1","message":"m4"},
-  {"msg_type":"data_ready","run_id":2,"sender_agent":"a2","message":"m5"},
+  {"msg_type":"stf_ready","run_id":2,"sender_agent":"a2","message":"m5"},
   {"msg_type":"sse_test","run_id":3,"sender_agent":"a3","message":"m6"}]'
 tui_expect filt 'm6'
 
@@ -24,13 +24,13 @@ tui_expect filt '^TYPES   view: all   subscription: all'
 tui_expect filt 'tf_file_registered'		# the vocabulary, unseen
 tui_expect filt '^AGENTS   view: all'
 tmux_keys filt /
-tmux_keys filt -l data_r
-tui_expect filt '^narrow: data_r'
+tmux_keys filt -l stf_r
+tui_expect filt '^narrow: stf_r'
 tmux_keys filt Enter
 tui_absent filt 'stf_gen'
 tmux_keys filt Space
-tui_expect filt 'view: type=data_ready'
-tui_expect filt '\[x\]   \[-\]   data_ready'
+tui_expect filt 'view: type=stf_ready'
+tui_expect filt '\[x\]   \[-\]   stf_ready'
 tmux_keys filt 1
 tui_expect filt '2 of 6 shown'
 [ "$(shown)" = " m3 m5" ] || fail "view filter: $(shown)"
@@ -39,7 +39,7 @@ ok "narrow and toggle"
 tmux_keys filt 4 Escape
 tui_expect filt 'stf_gen'
 tmux_keys filt g j a			# every type listed
-tui_expect filt 'view: type=data_ready,end_run,pause_run'
+tui_expect filt 'applies at once): type=announcement,end_run,pause_run'
 tmux_keys filt n
 tui_expect filt 'view: all'
 tmux_keys filt /
@@ -61,7 +61,7 @@ tmux_keys filt t
 tui_expect filt 'view: type=sse_test'
 tmux_keys filt t
 tui_expect filt 'view: all'
-tmux_keys filt k A			# m5: data_ready, a2, run 2
+tmux_keys filt k A			# m5: stf_ready, a2, run 2
 tui_expect filt 'view: agent=a2'
 [ "$(shown)" = " m3 m5" ] || fail "agent a2: $(shown)"
 tmux_keys filt R

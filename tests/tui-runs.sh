@@ -8,12 +8,16 @@ tui_start runs 80 24 --keep 5
 pub "$(runs_fixture)"
 tui_expect runs 'f99-1.stf'
 tmux_keys runs 2
-tui_expect runs 'RUN *STATE *DUR *STF g/r *DATA *PROC *TOTAL'
+tui_expect runs 'RUN *STATE *DUR *STF g/r *MISSING *DATA *PROC *TOTAL'
 tui_expect runs '3 runs, by last activity'
 
-# row RUN: the columns of its row: run state dur stf data proc total.
+# row RUN: the columns of its row: run state stf data proc total.
 row() {
-	tmux_screen runs | awk -v r="$1" '$1 == r { print $1, $2, $4, $5, $6, $7 }'
+	tmux_screen runs | awk -v r="$1" '$1 == r { print $1, $2, $4, $6, $7, $8 }'
+}
+# missing RUN: its MISSING column.
+missing() {
+	tmux_screen runs | awk -v r="$1" '$1 == r { print $5 }'
 }
 # want RUN STATE: the row the fixture calls for.
 want() {
@@ -26,6 +30,12 @@ want() {
     fail "run-B: $(row run-B)"
 [ "$(row 99)" = "$(want 99 -)" ] || fail "run 99: $(row 99)"
 ok "counts equal what was published, with 5 messages kept"
+# Run 100 was seen from run_imminent; run-B and 99 joined mid-way (their
+# history is not merged: this swf-sim runs no workflow executions).
+[ "$(missing 100)" = "-" ] || fail "run 100 missing: $(missing 100)"
+[ "$(missing run-B)" = "mid-way" ] || fail "run-B: $(missing run-B)"
+[ "$(missing 99)" = "mid-way" ] || fail "run 99: $(missing 99)"
+ok "runs joined mid-way are marked"
 
 # Most recently active first, then by id (numbers as numbers).
 order() {
@@ -41,7 +51,7 @@ ok "sorting"
 # New messages update the row.
 pub '{"msg_type":"data_ready","run_id":99,"sender_agent":"data"}'
 wait_for 5 sh -c "[ \"\$('$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p -t runs |
-    awk '\$1 == 99 { print \$7 }')\" = 2 ]" || fail "run 99 not updated"
+    awk '\$1 == 99 { print \$8 }')\" = 2 ]" || fail "run 99 not updated"
 ok "live update"
 
 tmux_keys runs q

@@ -21,6 +21,11 @@
  *	has "this help" (the help view), then send "q" and poll until one has
  *	"FILE / TEXT" (the messages view's header); print each keypress to
  *	screen time in seconds, one a line
+ *   beats FILE SECONDS
+ *	for SECONDS, read swf-sim's --registry-dump FILE every 5 ms and note
+ *	each new "last_heartbeat" (the server's clock when a heartbeat came
+ *	in; one agent in the registry); print "n=N gap_max_ms=X
+ *	gap_mean_ms=Y", the spacing of consecutive heartbeats
  *   screen SOCKET TARGET PATTERN TIMEOUT_S [KEYS]
  *	optionally send KEYS (one tmux key name) to the tmux pane, then poll
  *	its screen until a line contains PATTERN (a leading '!' waits for
@@ -525,6 +530,61 @@ cmd_keys(int argc, char **argv)
 	return (rc);
 }
 
+/* The newest "last_heartbeat" of a registry dump, in seconds; -1 if none. */
+static double
+dump_heartbeat(const char *path)
+{
+	static const char	 key[] = "\"last_heartbeat\": \"";
+	char			 buf[65536], *p;
+	FILE			*f;
+	size_t			 n;
+	int			 y, mo, d, h, mi;
+	double			 sec;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strstr(buf, key)) == NULL ||
+	    sscanf(p + sizeof key - 1, "%d-%d-%dT%d:%d:%lf", &y, &mo, &d, &h,
+	    &mi, &sec) != 6)
+		return (-1);
+	/* Within one run, days do not matter but for midnight. */
+	return (d * 86400.0 + h * 3600.0 + mi * 60.0 + sec);
+}
+
+static int
+cmd_beats(int argc, char **argv)
+{
+	double	end, prev = -1, first = -1, last = -1, t, gap, max = 0;
+	int	n = 0;
+
+	if (argc < 4)
+		return (2);
+	end = mono_now() + atof(argv[3]);
+	while (mono_now() < end) {
+		t = dump_heartbeat(argv[2]);
+		if (t > 0 && t != prev) {
+			if (prev > 0) {
+				gap = t - prev;
+				if (gap > max)
+					max = gap;
+				n++;
+				last = t;
+			} else
+				first = t;
+			prev = t;
+		}
+		nap_ms(5);
+	}
+	if (n == 0)
+		return (1);
+	printf("n=%d gap_max_ms=%.1f gap_mean_ms=%.1f\n", n, max * 1000,
+	    (last - first) / n * 1000);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -538,6 +598,8 @@ main(int argc, char **argv)
 		return (cmd_lat(argc, argv));
 	if (argc >= 2 && strcmp(argv[1], "cpu") == 0)
 		return (cmd_cpu(argc, argv));
+	if (argc >= 2 && strcmp(argv[1], "beats") == 0)
+		return (cmd_beats(argc, argv));
 	if (argc >= 2 && strcmp(argv[1], "screen") == 0)
 		return (cmd_screen(argc, argv));
 	if (argc >= 2 && strcmp(argv[1], "keys") == 0)

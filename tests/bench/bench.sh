@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/bench/bench.sh: "make bench", the benchmark of issue #7. It builds
+# tests/bench/bench.sh: "make bench", the benchmark of issues #7 and #13. It builds
 # swf-dash and swf-sim without sanitizers (CFLAGS=-O2) in a build directory
 # of its own, starts swf-sim on 127.0.0.1 only, measures swf-dash and the
 # curl | sed | jq pipeline side by side, prints a table and writes the same
@@ -16,12 +16,19 @@
 #   BENCH_HEARTBEAT     heartbeat interval of the idle stream (30, as the
 #                       monitor's)
 #   BENCH_KEY_TRIALS    pairs of keypresses timed during the flood (5)
+#   BENCH_TIMER_SECONDS seconds of heartbeats watched under a flood (10)
+#   BENCH_BASELINE      a second source tree (e.g. a git worktree of an
+#                       older main) built beside this one; its headless
+#                       json throughput and heartbeat spacing are measured
+#                       in the same runs, as json_before_* and *_before_*
 #   BENCH_BUILD         the build directory (bench-build)
 #   BENCH_OUT           the JSON file (bench-results.json)
 #   BENCH_JOBS          make -j for the build (2)
 #   BENCH_ONLY          only these measurements, e.g. "json keys" (json
 #                       json_filtered plain jq dash dash_keep1M lat1000
-#                       lat1000_curl lat50000 idle keys); all when empty
+#                       lat1000_curl lat50000 idle keys timers, and with
+#                       BENCH_BASELINE json_before timers_before); all
+#                       when empty
 # make passes abs_top_srcdir, abs_top_builddir, CC, MAKE and
 # BENCH_SANITIZED (whether the calling build uses sanitizers).
 set -u
@@ -38,6 +45,8 @@ set -u
 : "${BENCH_IDLE_SECONDS:=60}"
 : "${BENCH_HEARTBEAT:=30}"
 : "${BENCH_KEY_TRIALS:=5}"
+: "${BENCH_TIMER_SECONDS:=10}"
+: "${BENCH_BASELINE:=}"
 : "${BENCH_BUILD:=$abs_top_builddir/bench-build}"
 : "${BENCH_OUT:=$abs_top_builddir/bench-results.json}"
 : "${BENCH_JOBS:=2}"
@@ -112,6 +121,27 @@ build() {
 	fi
 	DASH=$B/src/swf-dash
 	SIM=$B/src/swf-sim
+	BASE_DASH=
+	if [ -n "$BENCH_BASELINE" ]; then
+		_bb=$BENCH_BUILD-baseline
+		mkdir -p "$_bb" || die "cannot make $_bb"
+		[ -f "$BENCH_BASELINE/configure" ] ||
+		    (cd "$BENCH_BASELINE" && autoreconf -fi) \
+		    >"$W/baseline-autoreconf.log" 2>&1 ||
+		    die "autoreconf failed in $BENCH_BASELINE"
+		if [ ! -f "$_bb/config.status" ]; then
+			note "configuring the baseline in $_bb"
+			(cd "$_bb" && "$BENCH_BASELINE/configure" CC="$CC" \
+			    CFLAGS="-O2 -g" --disable-sanitizers \
+			    --disable-werror) >"$W/baseline-configure.log" 2>&1 ||
+			    { cat "$W/baseline-configure.log" >&2; die "baseline configure failed"; }
+		fi
+		note "building the baseline in $_bb"
+		env -u MAKEFLAGS -u MFLAGS "$MAKE" -C "$_bb" -j"$BENCH_JOBS" \
+		    src/swf-dash >"$W/baseline-build.log" 2>&1 ||
+		    { cat "$W/baseline-build.log" >&2; die "baseline build failed"; }
+		BASE_DASH=$_bb/src/swf-dash
+	fi
 	TOOL=$BENCH_BUILD/bench-tool
 	mkdir -p "$BENCH_BUILD"
 	"$CC" -std=c11 -O2 -o "$TOOL" \
@@ -184,17 +214,79 @@ dash_start() {
 	DPID=$(tmux -S "$SOCK" display -p -t "$_dn" '#{pane_pid}')
 }
 
+# timers [DASH SUFFIX]: how late the timers fire while swf-dash takes a
+# flood as fast as swf-sim sends it (--rate 0). The spacing of the
+# registration heartbeats (--agent-interval 1) as swf-sim's registry saw
+# them (last_heartbeat of --registry-dump), for the dashboard and for
+# headless --output plain; and from swf-dash's own report
+# (SWF_DASH_TIMER_STATS, absent in older builds) the worst lateness of the
+# dashboard's redraw timer and of the heartbeat timer of both.
+timers() {
+	_td=${1:-$DASH} _ts=${2:-}
+	sim_start --rate 0 --registry-dump "$W/reg$_ts.json"
+	SWF_DASH_TIMER_STATS=$W/timers-dash$_ts.txt
+	export SWF_DASH_TIMER_STATS
+	_od=$DASH; DASH=$_td
+	dash_start "timers$_ts" --agent-interval 1
+	DASH=$_od
+	unset SWF_DASH_TIMER_STATS
+	if "$TOOL" screen "$SOCK" "timers$_ts" ' connected ' 20 >/dev/null; then
+		sleep 1
+		_r=$("$TOOL" beats "$W/reg$_ts.json" "$BENCH_TIMER_SECONDS")
+		put "beat_dash${_ts}_gap_max_ms" "$(field gap_max_ms "$_r")"
+		put "beat_dash${_ts}_gap_mean_ms" "$(field gap_mean_ms "$_r")"
+		tmux -S "$SOCK" send-keys -t "timers$_ts" q
+		_i=0
+		while kill -0 "$DPID" 2>/dev/null && [ $_i -lt 100 ]; do
+			_i=$((_i + 1)); sleep 0.1
+		done
+	else
+		note "timers$_ts: the dashboard did not connect"
+	fi
+	dash_stop
+	sim_stop
+	_f=$W/timers-dash$_ts.txt
+	if [ -s "$_f" ]; then
+		put "timer_redraw${_ts}_late_ms_max" "$(awk '$2 == "redraw" {
+		    printf "%.1f", $6 / 1000 }' "$_f")"
+		put "timer_beat_dash${_ts}_late_ms_max" "$(awk '$2 == "heartbeat" {
+		    printf "%.1f", $6 / 1000 }' "$_f")"
+	fi
+
+	sim_start --rate 0 --registry-dump "$W/regh$_ts.json"
+	SWF_DASH_TIMER_STATS=$W/timers-plain$_ts.txt "$_td" --url "$URL" \
+	    --output plain --agent-interval 1 >/dev/null 2>"$W/timers-plain$_ts.err" &
+	_hp=$!
+	_pids="$_pids $_hp"
+	_i=0
+	until grep -q 'stream open' "$W/timers-plain$_ts.err" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 400 ] && break
+		sleep 0.05
+	done
+	sleep 1
+	_r=$("$TOOL" beats "$W/regh$_ts.json" "$BENCH_TIMER_SECONDS")
+	put "beat_plain${_ts}_gap_max_ms" "$(field gap_max_ms "$_r")"
+	kill -TERM "$_hp" 2>/dev/null
+	wait "$_hp" 2>/dev/null
+	sim_stop
+	_f=$W/timers-plain$_ts.txt
+	[ -s "$_f" ] && put "timer_beat_plain${_ts}_late_ms_max" \
+	    "$(awk '$2 == "heartbeat" { printf "%.1f", $6 / 1000 }' "$_f")"
+}
+
 dash_stop() {
 	tmux -S "$SOCK" kill-server 2>/dev/null
 }
 
 # --- measurements ----------------------------------------------------
 
-# headless KEY N ARGS...: swf-dash ARGS > /dev/null on an N-message flood.
+# headless KEY N ARGS...: swf-dash ARGS > /dev/null on an N-message flood
+# (the swf-dash of $HDASH if set, e.g. the baseline's).
 headless() {
 	_k=$1 _n=$2; shift 2
 	sim_start --rate 0 --count "$_n"
-	_r=$("$TOOL" run 500 300 "exec '$DASH' --url '$URL' $* 2>'$W/$_k.err'") ||
+	_r=$("$TOOL" run 500 300 "exec '${HDASH:-$DASH}' --url '$URL' $* 2>'$W/$_k.err'") ||
 	    { cat "$W/$_k.err" >&2; sim_stop; note "$_k: no result"; return; }
 	sim_stop
 	_wall=$(field wall "$_r")
@@ -359,6 +451,14 @@ one_run() {
 			lat50000) latency 50000 ;;
 			idle) idle ;;
 			keys) keys ;;
+			timers) timers ;;
+			json_before)
+				[ -n "$BASE_DASH" ] || die "json_before needs BENCH_BASELINE"
+				HDASH=$BASE_DASH headless json_before "$BENCH_N" \
+				    --output json ;;
+			timers_before)
+				[ -n "$BASE_DASH" ] || die "timers_before needs BENCH_BASELINE"
+				timers "$BASE_DASH" _before ;;
 			*) die "BENCH_ONLY: unknown $_f" ;;
 			esac
 		done
@@ -367,6 +467,8 @@ one_run() {
 	fi
 	note "run $RUN/$BENCH_RUNS: headless json, json with a client-side filter, plain"
 	headless json "$BENCH_N" --output json
+	[ -n "$BASE_DASH" ] && HDASH=$BASE_DASH headless json_before \
+	    "$BENCH_N" --output json
 	headless json_filtered "$BENCH_N" --output json --agent data-agent-swfsim-9
 	headless plain "$BENCH_N" --output plain
 	note "run $RUN/$BENCH_RUNS: curl | sed | jq"
@@ -387,6 +489,9 @@ one_run() {
 		idle
 		note "run $RUN/$BENCH_RUNS: key latency under a flood"
 		keys
+		note "run $RUN/$BENCH_RUNS: timers under a flood"
+		timers
+		[ -n "$BASE_DASH" ] && timers "$BASE_DASH" _before
 	fi
 	derived
 }
@@ -397,6 +502,11 @@ derived() {
 	_get() { awk -v k="$1" '$1 == k { print $2 }' "$_f"; }
 	_j=$(_get json_msgs_s) _q=$(_get jq_msgs_s)
 	[ -n "$_j" ] && [ -n "$_q" ] && put json_vs_jq "$(calc "$_j / $_q")"
+	_jb=$(_get json_before_msgs_s)
+	[ -n "$_j" ] && [ -n "$_jb" ] && put json_vs_before "$(calc "$_j / $_jb")"
+	_c=$(_get json_cpu_s_per_M) _cb=$(_get json_before_cpu_s_per_M)
+	[ -n "$_c" ] && [ -n "$_cb" ] &&
+	    put json_cpu_vs_before "$(calc "$_c / $_cb")"
 	_a=$(_get dash_hwm_kb) _b=$(_get dash_keep1M_hwm_kb)
 	_jb=$(_get json_bytes_per_msg)
 	if [ -n "$_a" ] && [ -n "$_b" ]; then
@@ -440,9 +550,15 @@ target() {
 	json_msgs_s)		_t=">=1000000"; _ok=$(calc "$_m >= 1000000") ;;
 	json_filtered_msgs_s)	_t=">=300000"; _ok=$(calc "$_m >= 300000") ;;
 	json_vs_jq)		_t=">=5"; _ok=$(calc "$_m >= 5") ;;
+	json_vs_before)		_t=">=1"; _ok=$(calc "$_m >= 1") ;;
+	json_cpu_vs_before)	_t="<=1"; _ok=$(calc "$_m <= 1") ;;
 	dash_msgs_s|dash_keep1M_msgs_s) _t=">=100000"; _ok=$(calc "$_m >= 100000") ;;
 	key_ms_median|key_ms_max) _t="<=50"; _ok=$(calc "$_m <= 50") ;;
 	lat1000_p99_us)		_t="<=2000"; _ok=$(calc "$_m <= 2000") ;;
+	beat_dash_gap_max_ms|beat_plain_gap_max_ms)
+				_t="<=1020"; _ok=$(calc "$_m <= 1020") ;;
+	timer_redraw_late_ms_max|timer_beat_dash_late_ms_max|timer_beat_plain_late_ms_max)
+				_t="<=20"; _ok=$(calc "$_m <= 20") ;;
 	mem_per_json_byte)	_t="<=1.3"; _ok=$(calc "$_m <= 1.3") ;;
 	dash_base_hwm_kb)	_t="<16384"; _ok=$(calc "$_m < 16384") ;;
 	idle_json_cpu_pct|idle_dash_cpu_pct) _t="<=0.1"; _ok=$(calc "$_m <= 0.1") ;;
@@ -454,7 +570,7 @@ target() {
 report() {
 	medians
 	{
-		echo "swf-dash benchmark (issue #7), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "swf-dash benchmark (issues #7, #13), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "machine: $MACHINE"
 		echo "load average: before $LOAD0, after $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo

@@ -1,6 +1,7 @@
 /*
- * fuzz-filter.c: libFuzzer target for filters. The input's first three
- * lines are lists of types, agents and runs, the rest a message; a
+ * fuzz-filter.c: libFuzzer target for filters. The input's first four
+ * lines are lists of types, agents, runs and namespaces, the rest a
+ * message; a
  * filter must equal its copy, stay sorted and match consistently.
  */
 #include "config.h"
@@ -52,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (all && !filter_match_kinds(f, m, 1u << k))
 			abort();
 	}
-	if (all != filter_match_kinds(f, m, 7))
+	if (all != filter_match_kinds(f, m, (1u << FK_COUNT) - 1))
 		abort();
 	free(m);
 	filter_clear_all(g);

@@ -179,6 +179,16 @@ test_set(void)
 	d = filter_describe(cfg.filter);
 	CHECK_STR(d, "type=x,y agent=p,q run=100042");
 	free(d);
+	/* namespace-filter is a list like the others. */
+	CHECK_INT(set_ok(&cfg, "namespace-filter", "prodops, u1", SRC_FILE),
+	    0);
+	CHECK_INT(set_ok(&cfg, "namespace_filter", "u2", SRC_FILE), 0);
+	d = filter_describe(cfg.filter);
+	CHECK_STR(d, "type=x,y agent=p,q run=100042 namespace=prodops,u1,u2");
+	free(d);
+	CHECK_INT(set_ok(&cfg, "namespace-filter", "u3", SRC_FLAG), 0);
+	CHECK_INT(filter_count(cfg.filter, FK_NS), 1);
+	CHECK(filter_has(cfg.filter, FK_NS, "u3"));
 
 	/* Numbers, with ranges. */
 	CHECK_INT(set_ok(&cfg, "idle-timeout", "30.5", SRC_FLAG), 0);
@@ -257,6 +267,52 @@ test_set(void)
 	CHECK_INT(set_ok(&cfg, "record", "", SRC_FLAG), 0);
 	CHECK(cfg.record == NULL);
 	CHECK(set_bad(&cfg, "namespace", NULL, SRC_FLAG));
+	cfg_free(&cfg);
+}
+
+/* X-Client-Location: checked when set, sanitized and bounded when sent. */
+static void
+test_location(void)
+{
+	struct cfg	 cfg;
+	char		 buf[256], want[300], host[256], big[300];
+
+	cfg_init(&cfg);
+	cfg_location(&cfg, buf, sizeof buf);
+	CHECK(gethostname(host, sizeof host) == 0);
+	host[sizeof host - 1] = '\0';
+	snprintf(want, sizeof want, "swf-dash@%s", host);
+	want[100] = '\0';
+	CHECK_STR(buf, want);
+	CHECK_INT(set_ok(&cfg, "location", "control room 2", SRC_FLAG), 0);
+	cfg_location(&cfg, buf, sizeof buf);
+	CHECK_STR(buf, "control room 2");
+	/* Header injection and controls are refused outright. */
+	CHECK(set_bad(&cfg, "location", "a\r\nX-Evil: 1", SRC_FLAG));
+	CHECK(set_bad(&cfg, "location", "a\tb", SRC_FLAG));
+	CHECK(set_bad(&cfg, "location", "a\xc2\x9b", SRC_FLAG));
+	CHECK_STR(cfg.location, "control room 2");
+	memset(big, 'x', 101);
+	big[101] = '\0';
+	CHECK(set_bad(&cfg, "location", big, SRC_FLAG));
+	big[100] = '\0';
+	CHECK_INT(set_ok(&cfg, "location", big, SRC_FLAG), 0);
+	cfg_location(&cfg, buf, sizeof buf);
+	CHECK_INT(strlen(buf), 100);
+	/* Non-ASCII becomes '?', one per character; ends are trimmed. */
+	CHECK_INT(set_ok(&cfg, "location", "  Z\xc3\xbcrich \xe2\x82\xac ",
+	    SRC_FLAG), 0);
+	cfg_location(&cfg, buf, sizeof buf);
+	CHECK_STR(buf, "Z?rich ?");
+	/* A short buffer cuts; blank means the default. */
+	cfg_location(&cfg, buf, 4);
+	CHECK_STR(buf, "Z?r");
+	CHECK_INT(set_ok(&cfg, "location", "   ", SRC_FLAG), 0);
+	cfg_location(&cfg, buf, sizeof buf);
+	CHECK_STR(buf, want);
+	/* Empty unsets: the default again. */
+	CHECK_INT(set_ok(&cfg, "location", "", SRC_FLAG), 0);
+	CHECK(cfg.location == NULL);
 	cfg_free(&cfg);
 }
 
@@ -635,6 +691,7 @@ main(void)
 	clear_env();
 	test_defaults();
 	test_set();
+	test_location();
 	test_urls();
 	test_parse();
 	test_load();

@@ -185,10 +185,80 @@ test_match(void)
 	filter_free(f);
 }
 
+/* Namespaces: matched here only, AND with the other kinds. */
+static void
+test_namespace(void)
+{
+	struct filter	*f = filter_create(), *g;
+	struct msg	*a, *b, *p, *none, *empty, *num;
+	char		*s;
+
+	a = dec("stf_gen", "{\"msg_type\": \"stf_gen\", \"namespace\": "
+	    "\"alpha\", \"sender\": \"daq-agent-alpha-1\", \"run_id\": \"1\"}");
+	b = dec("stf_gen", "{\"msg_type\": \"stf_gen\", \"namespace\": "
+	    "\"beta\", \"sender\": \"daq-agent-beta-1\", \"run_id\": \"1\"}");
+	p = dec("payload_log_ready", "{\"namespace\": \"prodops\", "
+	    "\"summary\": \"s\"}");
+	none = dec("sse_test", "{\"msg_type\": \"sse_test\"}");
+	empty = dec("x", "{\"namespace\": \"\"}");
+	num = dec("x", "{\"namespace\": 7}");
+
+	CHECK_INT(filter_add_list(f, FK_NS, " alpha , prodops,"), 0);
+	CHECK_INT(filter_count(f, FK_NS), 2);
+	CHECK_INT(filter_count(f, FK_TYPE) + filter_count(f, FK_AGENT) +
+	    filter_count(f, FK_RUN), 0);
+	s = filter_describe(f);
+	CHECK_STR(s, "namespace=alpha,prodops");
+	free(s);
+	CHECK(filter_match(f, a));
+	CHECK(!filter_match(f, b));
+	CHECK(filter_match(f, p));
+	/* No namespace never matches a namespace filter. */
+	CHECK(!filter_match(f, none));
+	CHECK(!filter_match(f, empty));
+	filter_add(f, FK_NS, "7");
+	CHECK(filter_match(f, num));
+	/* AND with the other kinds, OR within. */
+	filter_add(f, FK_TYPE, "stf_gen");
+	CHECK(filter_match(f, a));
+	CHECK(!filter_match(f, p));
+	filter_add(f, FK_AGENT, "daq-agent-beta-1");
+	CHECK(!filter_match(f, a));
+	CHECK(!filter_match(f, b));
+	filter_add(f, FK_NS, "beta");
+	CHECK(filter_match(f, b));
+	s = filter_describe(f);
+	CHECK_STR(s, "type=stf_gen agent=daq-agent-beta-1 "
+	    "namespace=7,alpha,beta,prodops");
+	free(s);
+	/* The mask leaves namespaces out like any kind. */
+	CHECK(filter_match_kinds(f, p, 1u << FK_NS));
+	CHECK(!filter_match_kinds(f, none, 1u << FK_NS));
+	CHECK(filter_match_kinds(f, none, 0));
+	/* Toggle, copy, compare, clear. */
+	CHECK_INT(filter_toggle(f, FK_NS, "beta"), 0);
+	CHECK(!filter_match(f, b));
+	g = filter_dup(f);
+	CHECK(filter_equal(f, g));
+	filter_clear(g, FK_NS);
+	CHECK(!filter_equal(f, g));
+	CHECK_INT(filter_count(g, FK_NS), 0);
+	CHECK_INT(filter_count(g, FK_TYPE), 1);
+	filter_free(g);
+	free(a);
+	free(b);
+	free(p);
+	free(none);
+	free(empty);
+	free(num);
+	filter_free(f);
+}
+
 int
 main(void)
 {
 	test_sets();
 	test_match();
+	test_namespace();
 	return (t_done("t-filter"));
 }

@@ -135,9 +135,36 @@ test_seqidx(void)
 	seqidx_free(&x);
 }
 
+/* A marker row is replaced in place; evicted ones cannot be. */
+static void
+test_replace(void)
+{
+	struct store	*st = store_create(3, 0);
+	struct msg	*m;
+	size_t		 bytes;
+
+	store_add(st, mk("a"));
+	store_add(st, mk("b"));
+	m = mk("b, longer now");
+	T_EQ_U(store_replace(st, 2, m), 0);
+	T_OK(store_get(st, 2) == m && m->seq == 2);
+	T_EQ_S(msg_get(store_get(st, 2), MF_TEXT), "b, longer now");
+	bytes = store_get(st, 1)->size + m->size;
+	T_EQ_U(store_bytes(st), bytes);
+	T_EQ_U(store_end(st), 3);
+	store_add(st, mk("c"));
+	store_add(st, mk("d"));
+	m = mk("x");
+	T_OK(store_replace(st, 1, m) == -1);
+	T_OK(store_replace(st, 9, m) == -1);
+	free(m);
+	store_free(st);
+}
+
 int
 main(void)
 {
+	test_replace();
 	test_count_cap();
 	test_byte_cap();
 	test_keep_one();

@@ -1,0 +1,70 @@
+#!/bin/sh
+# tui-agents.sh: the Agents view lists each agent once, under the name its
+# messages are shown with (the sender: PROTOCOL.md), merged with the
+# monitor's registry row of that name. Against swf-sim's workflow: the
+# DAQ runner that sends stf_gen shows with its message count AND its
+# registry status; no agent with messages lacks a registry row (no
+# phantom such as the monitor's old guess "daq-simulator"); a registry
+# read answered 403 is reported as a rejected token.
+. "$top_srcdir/tests/tui-lib.sh"
+
+sim_start --token t --speed 20 --heartbeat-interval 1 --seed 7
+
+# The DAQ runner's name, as it sends it: the sender of stf_gen.
+STREAM_MAX_TIME=15 sim_stream "$T/s" '?msg_types=stf_gen'
+wait_for 10 grep -q '"sender"' "$T/s" || fail "no stf_gen from the workflow"
+kill "$STREAM_PID" 2>/dev/null
+daq=$(sed -n 's/^data: //p' "$T/s" | jq -r 'select(.msg_type == "stf_gen")
+    | .sender' | head -n 1)
+[ -n "$daq" ] && [ "$daq" != null ] || fail "stf_gen without a sender"
+curl -sS --noproxy '*' "$SIM_URL/api/systemagents/" |
+    jq -e --arg n "$daq" 'any(.[]; .instance_name == $n)' >/dev/null ||
+    fail "swf-sim: its DAQ runner $daq sends stf_gen but is not in its registry (PROTOCOL.md: agents register under the name they send)"
+
+tui_start ag 120 40
+tmux_keys ag 3
+tui_expect ag 'registry: [0-9]*, fetched' 10
+
+# row NAME: the Agents view's row of NAME as "MSGS STATUS" ("-" if none).
+row() {
+	tmux_screen ag | awk -v n="$1" '
+	    { sub(/^\*/, " ") }
+	    $1 == n { print $2, ($4 ~ /^\(/ ? "(none)" : $5); found = 1 }
+	    END { if (!found) print "absent" }'
+}
+wait_for 10 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -t ag |
+    grep -q -e '^  $daq  *[0-9]'" || {
+	tmux_screen ag >&2
+	fail "no row for the DAQ runner $daq with messages"
+}
+set -- $(row "$daq")
+[ "$1" -gt 0 ] 2>/dev/null || fail "$daq: messages '$1'"
+[ "$2" = OK ] || { tmux_screen ag >&2; fail "$daq: registry status '$2'"; }
+[ "$(tui_count ag "^  $daq ")" = 1 ] || fail "$daq listed more than once"
+ok "the DAQ runner $daq: its messages and its registry row, one row"
+
+# No phantom: every agent with messages has a registry row, and none is
+# the monitor's placeholder or its old guess.
+tmux_screen ag | awk '
+    NR > 4 && $1 != "" && $1 != "*" && $2 ~ /^[0-9]/ && $5 == "-" {
+	print "phantom: " $0; bad = 1 }
+    END { exit bad }' >&2 || fail "an agent with messages but no registry row"
+tui_absent ag '^  unknown '
+tui_absent ag '^  daq-simulator '
+# Each registered DAQ agent that sent stf_gen shows its messages.
+tui_absent ag "^  $daq  *-  .*(no message seen)"
+ok "no phantom agent"
+
+tmux_keys ag q
+tui_wait_dead ag
+tui_clean ag
+
+# The registry read answered 403: a rejected token, in words.
+sim_fault '{"fault": "status", "code": 403, "endpoint": "agents"}' >/dev/null
+tui_start ag2 120 24
+tmux_keys ag2 3
+tui_expect ag2 'registry: token .* rejected' 10
+ok "a 403 from the registry read is a rejected token"
+tmux_keys ag2 q
+tui_wait_dead ag2
+tui_clean ag2

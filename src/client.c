@@ -131,9 +131,11 @@ client_exit_status(const struct client *c)
 }
 
 /*
- * What of a subscription the client must check itself: its namespaces
- * always (the server cannot filter by them), its agents and runs unless
- * the server is trusted with them.
+ * What of a subscription the client checks itself: everything but the
+ * types. Namespaces the server cannot filter by; agents and runs it
+ * matches differently (processed_by only, run ids as strings), so even
+ * with --server-filters=all a message is kept only when the agent it is
+ * shown under matches.
  */
 static struct filter *
 client_loc_of(const struct client *c, const struct filter *sub)
@@ -142,10 +144,6 @@ client_loc_of(const struct client *c, const struct filter *sub)
 
 	f = filter_dup(sub);
 	filter_clear(f, FK_TYPE);
-	if (c->cfg->server_filters_all) {
-		filter_clear(f, FK_AGENT);
-		filter_clear(f, FK_RUN);
-	}
 	if (filter_is_empty(f)) {
 		filter_free(f);
 		return (NULL);

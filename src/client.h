@@ -171,8 +171,9 @@ void		 client_set_local_filter(struct client *,
 void		 client_retry_now(struct client *);
 
 /*
- * Poll GET /api/systemagents/ every 30 s while on (and once at once); the
- * sink's on_registry hears of each read.
+ * Poll GET /api/systemagents/ every --registry-interval seconds (never
+ * faster than 1 s) while on, and once at once; the sink's on_registry
+ * hears of each read.
  */
 void		 client_poll_registry(struct client *, int on);
 

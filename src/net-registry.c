@@ -1,7 +1,7 @@
 /*
  * net-registry.c: the monitor's agent registry, read with GET
- * /api/systemagents/ at once and then every NET_REGISTRY_EVERY seconds
- * while wanted. The answer (at most NET_REGISTRY_MAX bytes) is parsed
+ * /api/systemagents/ at once and then every --registry-interval seconds
+ * (never faster than 1 s) while wanted. The answer (at most NET_REGISTRY_MAX bytes) is parsed
  * here into sanitized records sorted by name, which this module owns
  * until the next good answer; a failed read keeps the last good records
  * and says why. The owner hears of each read from the loop (the done
@@ -26,7 +26,6 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define NET_REGISTRY_EVERY	30.0
 #define NET_REGISTRY_MAX	(16 * 1024 * 1024)	/* bytes of an answer */
 #define NET_REGISTRY_RECORDS	4096			/* records kept */
 #define NET_REGISTRY_TIMEOUT	20L
@@ -208,7 +207,8 @@ net_registry_tick(void *arg)
 
 	if (!r->on || r->cfg->url == NULL)
 		return;
-	timer_arm(r->loop, &r->t_poll, NET_REGISTRY_EVERY);
+	timer_arm(r->loop, &r->t_poll, r->cfg->registry_interval >= 1 ?
+	    r->cfg->registry_interval : 1);
 	if (r->busy)
 		return;
 	url = net_url(r->cfg->url, "api/systemagents/");

@@ -155,7 +155,7 @@ int		 stream_ever_open(const struct stream *);
 
 /*
  * The monitor's agent registry (net-registry.c): read at once and every
- * 30 s while polling is on; done(arg) runs from the loop after each read,
+ * --registry-interval seconds while polling is on; done(arg) runs from the loop after each read,
  * good or bad. The records (sorted by name, sanitized) belong to the
  * registry and stay valid until the next done call or net_registry_free.
  */
@@ -230,6 +230,7 @@ struct history_stats {
 	uint64_t	 items;		/* history items read */
 	uint64_t	 backfilled;	/* messages delivered from history */
 	uint64_t	 dup;		/* dropped: already delivered */
+	uint64_t	 before;	/* gaps: items older than our start */
 	uint64_t	 holes;		/* holes seen in the stream */
 	uint64_t	 missing;	/* known-missing messages reported */
 	uint64_t	 errors;	/* failed reads */

@@ -439,10 +439,11 @@ keys() {
 # history: the back-fill of issue #11. swf-sim holds BENCH_HIST_RUNS
 # running executions of BENCH_HIST_MSGS stf_gen messages each, and floods
 # live at 200 msg/s meanwhile. Headless --history all: the time from
-# "connected" to the merged history and the bytes read (its own report),
-# the peak RSS growth over the same run with --history off, and how late
-# the heartbeat timer fired; the dashboard: how late its redraw timer and
-# the merge's own slices fired while it merged.
+# "connected" to the merged history and the bytes read (its own report)
+# and how late the heartbeat timer fired; the dashboard: how late its
+# redraw timer and the merge's own slices fired, and its peak RSS against
+# the same run with --history off (the growth holds the merged messages
+# in the store as well as the answer being read).
 hist_populate() {
 	_r=0
 	while [ $_r -lt "$BENCH_HIST_RUNS" ]; do
@@ -461,9 +462,8 @@ hist_populate() {
 	done
 }
 
-# hist_headless MODE: swf-dash --output json --history MODE until merged
-# (or 3 s with off); its report line in $W/hist-MODE.err, VmHWM (kB) in
-# $HWM.
+# hist_headless MODE: swf-dash --output json --history MODE until merged;
+# its report line in $W/hist-MODE.err.
 hist_headless() {
 	SWF_DASH_TIMER_STATS=$W/hist-timers-$1.txt "$DASH" --url "$URL" \
 	    --output json --history "$1" --agent-interval 1 >/dev/null \
@@ -477,11 +477,28 @@ hist_headless() {
 		[ $_i -gt 600 ] && break
 		sleep 0.01
 	done
-	[ "$1" = off ] && sleep "$HIST_WAIT"
-	HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$_hp/status")
 	sleep 1.2
 	kill -TERM "$_hp" 2>/dev/null
 	wait "$_hp" 2>/dev/null
+}
+
+# hist_dash MODE: the dashboard with --history MODE for the merge's time
+# and 1.5 s more; its VmHWM (kB) in $HWM, its timers' report in
+# $W/hist-timers-dash-MODE.txt.
+hist_dash() {
+	SWF_DASH_TIMER_STATS=$W/hist-timers-dash-$1.txt
+	export SWF_DASH_TIMER_STATS
+	dash_start "hist$1" --history "$1"
+	unset SWF_DASH_TIMER_STATS
+	"$TOOL" screen "$SOCK" "hist$1" ' connected ' 20 >/dev/null &&
+	    sleep "$(calc "$_secs + 1.5")"
+	HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DPID/status")
+	tmux -S "$SOCK" send-keys -t "hist$1" q
+	_i=0
+	while kill -0 "$DPID" 2>/dev/null && [ $_i -lt 100 ]; do
+		_i=$((_i + 1)); sleep 0.1
+	done
+	dash_stop
 }
 
 history_merge() {
@@ -493,33 +510,22 @@ history_merge() {
 	_msgs=$(echo "$_l" | sed -n 's/.*merged: \([0-9]*\) messages.*/\1/p')
 	_bytes=$(echo "$_l" | sed -n 's/.*(\([0-9]*\) bytes read.*/\1/p')
 	_secs=$(echo "$_l" | sed -n 's/.* in \([0-9.]*\) s).*/\1/p')
-	_hwm_all=$HWM
 	put history_msgs "$_msgs"
 	put history_bytes "$_bytes"
 	put history_merge_s "$_secs"
 	put history_beat_late_ms_max "$(awk '$2 == "heartbeat" {
 	    printf "%.1f", $6 / 1000 }' "$W/hist-timers-all.txt")"
-	HIST_WAIT=$_secs
-	hist_headless off 'stream open'
-	put history_rss_growth_kb "$((_hwm_all - HWM))"
-	put history_rss_per_byte "$(calc "($_hwm_all - $HWM) * 1024 / $_bytes")"
 	if command -v tmux >/dev/null 2>&1; then
-		SWF_DASH_TIMER_STATS=$W/hist-timers-dash.txt
-		export SWF_DASH_TIMER_STATS
-		dash_start histdash --history all
-		unset SWF_DASH_TIMER_STATS
-		"$TOOL" screen "$SOCK" histdash ' connected ' 20 >/dev/null &&
-		    sleep "$(calc "$_secs + 1.5")"
-		tmux -S "$SOCK" send-keys -t histdash q
-		_i=0
-		while kill -0 "$DPID" 2>/dev/null && [ $_i -lt 100 ]; do
-			_i=$((_i + 1)); sleep 0.1
-		done
-		dash_stop
+		hist_dash all
+		_hwm_all=$HWM
 		put history_redraw_late_ms_max "$(awk '$2 == "redraw" {
-		    printf "%.1f", $6 / 1000 }' "$W/hist-timers-dash.txt")"
+		    printf "%.1f", $6 / 1000 }' "$W/hist-timers-dash-all.txt")"
 		put history_slice_late_ms_max "$(awk '$2 == "history_merge" {
-		    printf "%.1f", $6 / 1000 }' "$W/hist-timers-dash.txt")"
+		    printf "%.1f", $6 / 1000 }' "$W/hist-timers-dash-all.txt")"
+		hist_dash off
+		put history_rss_growth_kb "$((_hwm_all - HWM))"
+		put history_rss_per_byte \
+		    "$(calc "($_hwm_all - $HWM) * 1024 / $_bytes")"
 	fi
 	sim_stop
 }

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alert.h"
@@ -36,7 +37,6 @@
 #include "filter.h"
 #include "history.h"
 #include "log.h"
-#include "loop.h"
 #include "sse.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -854,6 +854,16 @@ cfg_parse_buf(struct cfg *cfg, const char *buf, size_t len, const char *what,
 #define CFG_PIPE_MAX	4096	/* bytes read from a token pipe */
 #define CFG_PIPE_WAIT	5000	/* ms a token pipe may take */
 
+/* Monotonic milliseconds (cfg.c stays free of the loop). */
+static int64_t
+cfg_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 /*
  * Read the first line of a pipe (--token-file <(cmd)) into *buf: at most
  * CFG_PIPE_MAX bytes, within CFG_PIPE_WAIT ms, never blocking. Returns 1
@@ -864,7 +874,7 @@ cfg_read_pipe(int fd, const char *path, char **buf, size_t *len,
     char **cause)
 {
 	struct pollfd	pfd;
-	int64_t		end = now_mono_us() + CFG_PIPE_WAIT * 1000LL, left;
+	int64_t		end = cfg_mono_ms() + CFG_PIPE_WAIT, left;
 	ssize_t		n;
 
 	*buf = xmalloc(CFG_PIPE_MAX + 1);
@@ -872,7 +882,7 @@ cfg_read_pipe(int fd, const char *path, char **buf, size_t *len,
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (*len < CFG_PIPE_MAX && memchr(*buf, '\n', *len) == NULL) {
-		if ((left = (end - now_mono_us()) / 1000) <= 0)
+		if ((left = end - cfg_mono_ms()) <= 0)
 			break;
 		if (poll(&pfd, 1, (int)left) == -1 && errno != EINTR)
 			break;

@@ -766,6 +766,32 @@ history_connected(struct history *h)
 	history_enqueue(h, HQ_EXECS, "running", 1);
 }
 
+/* Whether a message's msg_type (found without a full scan) makes holes. */
+static int
+history_steps(const char *data, size_t len)
+{
+	static const char *const types[] = {
+		"stf_gen\"", "run_imminent\"", "start_run\"", "pause_run\"",
+		"resume_run\"", "end_run\""
+	};
+	const char	*p, *end = data + len;
+	size_t		 i, n;
+
+	if ((p = memmem(data, len, "\"msg_type\"", 10)) == NULL)
+		return (0);
+	for (p += 10; p < end && (*p == ' ' || *p == ':' || *p == '\t' ||
+	    *p == '\r' || *p == '\n'); p++)
+		;
+	if (p >= end || *p++ != '"')
+		return (0);
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		n = strlen(types[i]);
+		if ((size_t)(end - p) >= n && memcmp(p, types[i], n) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 int
 history_pass(struct history *h, const char *data, size_t len,
     enum hist_source src)
@@ -780,9 +806,7 @@ history_pass(struct history *h, const char *data, size_t len,
 	 * of a flood: stf_ready, tf_file_registered) passes unscanned.
 	 */
 	if (memmem(data, len, "\"execution_id\"", 14) == NULL &&
-	    memmem(data, len, "stf_gen\"", 8) == NULL &&
-	    memmem(data, len, "_run\"", 5) == NULL &&
-	    memmem(data, len, "run_imminent\"", 13) == NULL) {
+	    !history_steps(data, len)) {
 		h->st.unscanned++;
 		return (1);
 	}

@@ -154,6 +154,25 @@ const char	*stream_last_id(const struct stream *);
 int		 stream_ever_open(const struct stream *);
 
 /*
+ * The monitor's agent registry (net-registry.c): read at once and every
+ * --registry-interval seconds while polling is on; done(arg) runs from the loop after each read,
+ * good or bad. The records (sorted by name, sanitized) belong to the
+ * registry and stay valid until the next done call or net_registry_free.
+ */
+struct net_registry;
+
+struct net_registry *net_registry_create(struct loop *, const struct cfg *,
+		    void (*done)(void *), void *);
+void		 net_registry_poll(struct net_registry *, int on);
+const struct reg_entry *net_registry_entries(const struct net_registry *,
+		    size_t *);
+/* Why the last read failed; "" if it did not. */
+const char	*net_registry_reason(const struct net_registry *);
+/* Wall us of the last good read; 0 if none yet. */
+int64_t		 net_registry_at(const struct net_registry *);
+void		 net_registry_free(struct net_registry *);
+
+/*
  * Registration with the monitor's agent registry: periodic heartbeats
  * and the last EXITED one.
  */
@@ -211,6 +230,7 @@ struct history_stats {
 	uint64_t	 items;		/* history items read */
 	uint64_t	 backfilled;	/* messages delivered from history */
 	uint64_t	 dup;		/* dropped: already delivered */
+	uint64_t	 before;	/* gaps: items older than our start */
 	uint64_t	 holes;		/* holes seen in the stream */
 	uint64_t	 missing;	/* known-missing messages reported */
 	uint64_t	 errors;	/* failed reads */

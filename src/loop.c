@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "net.h"
 #include "xmalloc.h"
 
 #define LOOP_MAX_WATCH	8

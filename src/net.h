@@ -19,6 +19,19 @@ struct filter;
 struct loop;
 struct sse_event;
 
+/*
+ * Run an easy handle on the loop's CURLM (in loop.c, declared here so that
+ * only the network parts see libcurl); done(easy, result, arg) is
+ * called once when it finishes (the handle is removed from the multi
+ * first; the caller still owns and cleans it up). loop_cancel removes a
+ * running transfer without calling done. Neither may be called from inside
+ * a libcurl callback (libcurl refuses; that is fatal): nothing but storing
+ * bytes happens there. The loop uses CURLOPT_PRIVATE.
+ */
+void	 loop_transfer(struct loop *, CURL *,
+	     void (*)(CURL *, CURLcode, void *), void *);
+void	 loop_cancel(struct loop *, CURL *);
+
 /* Bytes kept of an error response body, for its "detail". */
 #define NET_BODY_MAX	4096
 

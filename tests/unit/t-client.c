@@ -22,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "msg.h"
+#include "net.h"
 #include "xmalloc.h"
 
 struct t_state {

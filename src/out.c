@@ -334,6 +334,29 @@ out_alert_registry(json_t *arr, const char *why, void *arg)
 		log_debug("%s", why);
 }
 
+/* alerts: the history's facts (merged runs, running executions). */
+static void
+out_alert_history(int e, const char *text, const char *run, void *arg)
+{
+	struct out	*o = arg;
+
+	if (o->alerts == NULL)
+		return;
+	switch (e) {
+	case HE_MERGED:
+		runs_set_merged(o->runs, run);
+		break;
+	case HE_EXEC:
+		alerts_exec_told(o->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(o->alerts, now_wall_us());
+		break;
+	default:
+		break;
+	}
+}
+
 /* Whether the client has a stream open (or replays one). */
 static int
 out_stream_open(const struct client_status *st)
@@ -443,6 +466,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		break;
 	case OUT_ALERTS:
 		sink.on_message = out_alert_msg;
+		sink.on_history = out_alert_history;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);
 		o.runs = runs_create(0, 0, 0);

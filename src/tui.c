@@ -741,6 +741,12 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 	case HE_MERGED:
 		runs_set_merged(t->runs, run);
 		break;
+	case HE_EXEC:
+		alerts_exec_told(t->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(t->alerts, now_wall_us());
+		break;
 	case HE_LOST:
 		m = tui_marker(text, NULL);
 		tui_ingest(t, m);

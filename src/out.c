@@ -65,6 +65,7 @@ struct out {
 	struct timer	 t_hup;
 	struct alerts	*alerts;
 	struct runs	*runs;		/* alerts: the gap facts */
+	int64_t		 skew;		/* replay: wall time minus its time */
 	struct timer	 t_alerts;
 };
 
@@ -308,6 +309,8 @@ out_alert_msg(struct msg *m, void *arg)
 	struct out	*o = arg;
 
 	runs_add(o->runs, m);
+	if (o->cfg->replay != NULL)
+		o->skew = now_wall_us() - m->recv_us;
 	alerts_message(o->alerts, m);
 	free(m);
 }
@@ -316,7 +319,7 @@ static void
 out_alert_tick(void *arg)
 {
 	struct out	*o = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - o->skew;
 
 	alerts_gaps_runs(o->alerts, o->runs, now);
 	alerts_tick(o->alerts, now);
@@ -329,7 +332,7 @@ out_alert_registry(json_t *arr, const char *why, void *arg)
 	struct out	*o = arg;
 
 	if (arr != NULL)
-		alerts_registry_json(o->alerts, arr, now_wall_us());
+		alerts_registry_json(o->alerts, arr, now_wall_us() - o->skew);
 	else
 		log_debug("%s", why);
 }
@@ -350,7 +353,7 @@ out_alert_history(int e, const char *text, const char *run, void *arg)
 		alerts_exec_told(o->alerts, run, text);
 		break;
 	case HE_EXECS_END:
-		alerts_exec_end(o->alerts, now_wall_us());
+		alerts_exec_end(o->alerts, now_wall_us() - o->skew);
 		break;
 	default:
 		break;
@@ -380,7 +383,7 @@ out_status(const struct client_status *st, void *arg)
 
 	if (o->alerts != NULL)
 		alerts_stream(o->alerts, out_stream_open(st), st->reason,
-		    now_wall_us());
+		    now_wall_us() - o->skew);
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;

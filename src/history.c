@@ -21,8 +21,6 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define HIST_FNV_BASIS	0xcbf29ce484222325ULL
-#define HIST_FNV_PRIME	0x100000001b3ULL
 #define HIST_STACK	1024	/* unescaping on the stack up to this */
 
 static const char *const hist_mode_names[] = { "off", "gaps", "all" };
@@ -62,17 +60,6 @@ static const char *const hist_key_names[KK_COUNT] = {
 static struct jscan_keys hist_kkeys;
 static int hist_kkeys_ready;
 
-static uint64_t
-hist_fnv(uint64_t h, const void *p, size_t len)
-{
-	const unsigned char	*s = p;
-	size_t			 i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ s[i]) * HIST_FNV_PRIME;
-	return (h);
-}
-
 /*
  * Call fn with a value's text: a string unescaped, anything else as
  * written.
@@ -100,7 +87,7 @@ hist_hash_cb(const char *p, size_t len, void *arg)
 {
 	uint64_t	*h = arg;
 
-	*h = hist_fnv(*h, p, len);
+	*h = text_hash(*h, p, len);
 }
 
 struct hist_textbuf {
@@ -150,7 +137,7 @@ int
 hist_key_of(const char *data, size_t len, struct hist_key *k)
 {
 	struct jscan_val	v[KK_COUNT];
-	uint64_t		h = HIST_FNV_BASIS;
+	uint64_t		h = TEXT_HASH_INIT;
 	unsigned char		sep;
 	int			i;
 
@@ -161,23 +148,23 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
 	memset(k, 0, sizeof *k);
 	k->seq = k->total = -1;
 	if (jscan_object(data, len, JSCAN_ALLOW_NUL, &hist_kkeys, v) < 0) {
-		h = hist_fnv(h, "\1raw", 4);
-		h = hist_fnv(h, data, len);
+		h = text_hash(h, "\1raw", 4);
+		h = text_hash(h, data, len);
 		k->id = h != 0 ? h : 1;
 		return (-1);
 	}
 	k->weak = 1;
 	for (i = 0; i < KK_IDENTITY; i++) {
 		sep = (unsigned char)i;
-		h = hist_fnv(h, &sep, 1);
+		h = text_hash(h, &sep, 1);
 		if (v[i].type == JT_NONE || v[i].type == JT_NULL) {
-			h = hist_fnv(h, "\376", 1);
+			h = text_hash(h, "\376", 1);
 			continue;
 		}
 		if (i != KK_TYPE)
 			k->weak = 0;
 		hist_val_bytes(&v[i], hist_hash_cb, &h);
-		h = hist_fnv(h, "\377", 1);
+		h = text_hash(h, "\377", 1);
 	}
 	k->id = h != 0 ? h : 1;
 	hist_val_text(&v[KK_TYPE], k->type, sizeof k->type);
@@ -478,6 +465,118 @@ hist_fill(json_t *o, const char *key, const struct jscan_val *v)
 		json_object_set_new(o, key, j);
 }
 
+/* The members of message_content that decide what is added to it. */
+enum hist_ckey {
+	HC_TYPE, HC_SENDER, HC_SENDER_AGENT, HC_RECIPIENT, HC_RECIPIENT_AGENT,
+	HC_NAMESPACE, HC_SENT_AT, HC_COUNT
+};
+static const char *const hist_content_names[HC_COUNT] = {
+	"msg_type", "sender", "sender_agent", "recipient", "recipient_agent",
+	"namespace", "sent_at"
+};
+static struct jscan_keys hist_ckeys;
+static int hist_ckeys_ready;
+
+/* Append ,"key":value (the value's JSON text) to the buffer at *o. */
+static void
+hist_splice(char *buf, size_t *o, int *first, const char *key,
+    const struct jscan_val *v)
+{
+	size_t	n = strlen(key);
+
+	if (!*first)
+		buf[(*o)++] = ',';
+	*first = 0;
+	buf[(*o)++] = '"';
+	memcpy(buf + *o, key, n);
+	*o += n;
+	buf[(*o)++] = '"';
+	buf[(*o)++] = ':';
+	if (v->type == JT_STRING) {
+		buf[(*o)++] = '"';
+		memcpy(buf + *o, v->p, v->len);
+		*o += v->len;
+		buf[(*o)++] = '"';
+	} else {
+		memcpy(buf + *o, v->p, v->len);
+		*o += v->len;
+	}
+}
+
+/* Whether an item's value can be added (present, not null). */
+static int
+hist_addable(const struct jscan_val *v)
+{
+	return (v->type != JT_NONE && v->type != JT_NULL);
+}
+
+/*
+ * The usual case, without a tree: message_content's own text with the
+ * missing members appended before its closing brace.
+ */
+static char *
+hist_item_splice(const struct jscan_val *v, size_t *len)
+{
+	const struct jscan_val	*c = &v[HK_CONTENT];
+	struct jscan_val	 m[HC_COUNT];
+	const struct jscan_val	*add[5];
+	const char		*names[5];
+	size_t			 n = 0, i, need, o, end;
+	char			*out;
+	int			 first;
+
+	if (!hist_ckeys_ready) {
+		jscan_keys_init(&hist_ckeys, hist_content_names, HC_COUNT);
+		hist_ckeys_ready = 1;
+	}
+	if (jscan_object(c->p, c->len, JSCAN_ALLOW_NUL, &hist_ckeys, m) < 0)
+		return (NULL);
+#define HIST_ADD(k, val) do {						\
+	names[n] = (k);							\
+	add[n++] = (val);						\
+} while (0)
+	if (m[HC_TYPE].type == JT_NONE && hist_addable(&v[HK_TYPE]))
+		HIST_ADD("msg_type", &v[HK_TYPE]);
+	if (m[HC_SENDER_AGENT].type == JT_NONE) {
+		if (m[HC_SENDER].type == JT_STRING)
+			HIST_ADD("sender_agent", &m[HC_SENDER]);
+		else if (hist_addable(&v[HK_SENDER_AGENT]))
+			HIST_ADD("sender_agent", &v[HK_SENDER_AGENT]);
+	}
+	if (m[HC_RECIPIENT_AGENT].type == JT_NONE) {
+		if (m[HC_RECIPIENT].type == JT_STRING)
+			HIST_ADD("recipient_agent", &m[HC_RECIPIENT]);
+		else if (hist_addable(&v[HK_RECIPIENT_AGENT]))
+			HIST_ADD("recipient_agent", &v[HK_RECIPIENT_AGENT]);
+	}
+	if (m[HC_NAMESPACE].type == JT_NONE && hist_addable(&v[HK_NAMESPACE]))
+		HIST_ADD("namespace", &v[HK_NAMESPACE]);
+	if (m[HC_SENT_AT].type == JT_NONE && hist_addable(&v[HK_SENT_AT]))
+		HIST_ADD("sent_at", &v[HK_SENT_AT]);
+#undef HIST_ADD
+	/* The closing brace, and whether the object has members. */
+	for (end = c->len; end > 0 && c->p[end - 1] != '}'; end--)
+		;
+	if (end == 0)
+		return (NULL);
+	end--;
+	for (i = 1; i < end && strchr(" \t\r\n", c->p[i]) != NULL; i++)
+		;
+	first = i == end;
+	need = end + 2;
+	for (i = 0; i < n; i++)
+		need += strlen(names[i]) + add[i]->len + 6;
+	out = xmalloc(need);
+	memcpy(out, c->p, end);
+	o = end;
+	for (i = 0; i < n; i++)
+		hist_splice(out, &o, &first, names[i], add[i]);
+	out[o++] = '}';
+	out[o] = '\0';
+	*len = o;
+	return (out);
+}
+
 char *
 hist_item_message(const struct jscan_val *v, size_t *len)
 {
@@ -488,8 +587,8 @@ hist_item_message(const struct jscan_val *v, size_t *len)
 
 	*len = 0;
 	if (c->type == JT_OBJECT)
-		o = json_loadb(c->p, c->len, JSON_ALLOW_NUL, &err);
-	else if (c->type == JT_STRING) {
+		return (hist_item_splice(v, len));
+	if (c->type == JT_STRING) {
 		/* Some stores keep the message as a JSON string. */
 		s = json_loadb(c->p - 1, c->len + 2, JSON_DECODE_ANY |
 		    JSON_ALLOW_NUL, &err);

@@ -72,14 +72,30 @@ struct out {
 /* stdout's buffer: static, as it must outlive every write and exit(). */
 static char	out_buffer[OUT_BUFFER];
 
-/* SGR colour of each message family (enum msg_family order). */
-static const char *const out_colors[] = {
-	"\033[1;35m",	/* lifecycle */
-	"\033[36m",	/* data */
-	"\033[32m",	/* processing */
-	"\033[33m",	/* test */
-	""		/* unknown */
-};
+/* SGR colour of each message family, from msg_colours (out_run). */
+static char	out_colors[FAM_MARKER][32];
+
+/* The SGR sequences of msg_colours, the dashboard's table. */
+static void
+out_colors_init(void)
+{
+	const struct msg_colour	*c;
+	const char		*a;
+	int			 f;
+
+	for (f = 0; f < FAM_MARKER; f++) {
+		c = &msg_colours[f];
+		a = c->attr == MSG_BOLD ? "1" : c->attr == MSG_DIM ? "2" : "";
+		if (c->fg < 0 && *a == '\0')
+			out_colors[f][0] = '\0';
+		else if (c->fg < 0)
+			snprintf(out_colors[f], sizeof out_colors[f],
+			    "\033[%sm", a);
+		else
+			snprintf(out_colors[f], sizeof out_colors[f],
+			    "\033[%s%s3%dm", a, *a != '\0' ? ";" : "", c->fg);
+	}
+}
 
 static void
 out_failed(struct out *o)
@@ -177,7 +193,7 @@ out_plain(struct msg *m, void *arg)
 	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
 	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 26);
 	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
-	if (o->color && m->family < sizeof out_colors / sizeof out_colors[0]) {
+	if (o->color && m->family < FAM_MARKER) {
 		on = out_colors[m->family];
 		off = *on != '\0' ? "\033[0m" : "";
 	}
@@ -326,15 +342,28 @@ out_alert_tick(void *arg)
 	timer_arm(o->loop, &o->t_alerts, 1.0);
 }
 
+/* The client read the registry (a failed read is logged by it). */
 static void
-out_alert_registry(json_t *arr, const char *why, void *arg)
+out_alert_registry(void *arg)
 {
-	struct out	*o = arg;
+	struct out		*o = arg;
+	const struct reg_entry	*reg;
+	struct alert_reg	*v;
+	const char		*why;
+	int64_t			 at;
+	size_t			 i, n;
 
-	if (arr != NULL)
-		alerts_registry_json(o->alerts, arr, now_wall_us() - o->skew);
-	else
-		log_debug("%s", why);
+	reg = client_registry(o->client, &n, &why, &at);
+	if (why[0] != '\0' || o->alerts == NULL)
+		return;
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		v[i].name = reg[i].name;
+		v[i].status = reg[i].status;
+		v[i].heartbeat = reg[i].heartbeat;
+	}
+	alerts_registry(o->alerts, v, n, at);
+	free(v);
 }
 
 /* alerts: the history's facts (merged runs, running executions). */
@@ -444,6 +473,7 @@ out_run(struct loop *l, struct cfg *cfg)
 	o.cfg = cfg;
 	o.laststate = CONN_IDLE;
 	term = getenv("TERM");
+	out_colors_init();
 	o.color = cfg->output == OUT_PLAIN && !cfg->no_color &&
 	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb"));
 	/* glibc ignores the size unless it is given the buffer too. */
@@ -470,6 +500,7 @@ out_run(struct loop *l, struct cfg *cfg)
 	case OUT_ALERTS:
 		sink.on_message = out_alert_msg;
 		sink.on_history = out_alert_history;
+		sink.on_registry = out_alert_registry;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);
 		o.runs = runs_create(0, 0, 0);
@@ -493,7 +524,7 @@ out_run(struct loop *l, struct cfg *cfg)
 
 	client_start(o.client);
 	if (o.alerts != NULL)
-		client_poll_registry(o.client, 1, out_alert_registry, &o);
+		client_poll_registry(o.client, 1);
 	code = loop_run(l);
 	timer_cancel(l, &o.t_hup);
 	if (o.alerts != NULL) {

@@ -122,7 +122,7 @@ agents_count(void *arg)
 			i++;
 		}
 	}
-	if (av->by_seen)
+	if (av->by_seen && av->nrows > 1)	/* rows is NULL when empty */
 		qsort(av->rows, av->nrows, sizeof *av->rows, agents_seen_cmp);
 	return (av->nrows);
 }

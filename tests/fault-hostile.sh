@@ -237,4 +237,40 @@ for _c in "H7 interim no response for" "H8 header-trickle no response for" \
 	case_ok "$_id: $_mode cannot keep the stream alive"
 done
 
+# H10, H11: reasons in words, not libcurl's "No error" or "Out of memory".
+for _c in "H10 cut-headers the connection closed before the response headers" \
+    "H11 huge-header the response headers are too large"; do
+	set -- $_c
+	_id=$1 _mode=$2; shift 2
+	_why="$*"
+	hostile "$_mode"
+	dash_start --url "$H_URL" --output json
+	wait_for 6 err_has "reconnecting in [0-9.]*s ($_why" ||
+	    bad "$_id: not said in words: $(grep reconnecting "$DASH_ERR" |
+	    head -n 1)"
+	err_has 'No error\|(Out of memory' && bad "$_id: a misleading reason"
+	stop_dash "$_id"
+	kill "$H_PID"
+	case_ok "$_id: $_mode said in words"
+done
+
+# H12: a registry answer of 3.5 million empty records and 40 names of
+# 100 kB: counted and capped before anything is built, names cut.
+hostile registry-bomb
+dash_start --url "$H_URL" --output alerts --registry-interval 1
+dash_connected 10
+mem_base "$DASH_PID"
+wait_for 20 sh -c "[ \$(grep -c 'GET /api/systemagents/ ' '$T/registry-bomb.log') -ge 3 ]" ||
+    bad "H12: the registry was not read three times"
+sleep 1
+alive "$DASH_PID" H12
+mem_bounded "$DASH_PID" 49152 H12 2
+_t0=$(date +%s%N)
+stop_dash H12
+_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+[ "$_ms" -le 2000 ] || bad "H12: exit took $_ms ms"
+kill "$H_PID"
+echo "  H12: exit in $_ms ms"
+case_ok "H12: a registry bomb is counted and capped"
+
 fault_finish

@@ -254,6 +254,40 @@ for _c in "H10 cut-headers the connection closed before the response headers" \
 	case_ok "$_id: $_mode said in words"
 done
 
+# H13: a locale that is not UTF-8 (C): plain output and stderr hold only
+# ASCII ('?' for the rest), never a byte 0x80-0x9F. Invisible look-alike
+# letters in names are shown as escapes.
+sim_start --token t --no-workflow --heartbeat-interval 0.5
+printf 'event: loc\ndata: {"msg_type": "loc\\u00e9", "sender": "\\u3164", "processed_by": "ad\\u200bmin", "message": "caf\\u00e9 \\u65e5\\u672c \\u0085 \\u009b31m \342\200\250 raw\303\251"}\n\n' \
+    >"$T/loc"
+raw_fault "$T/loc"
+LC_ALL=C dash_start --output plain
+wait_for 10 out_has 'raw' || bad "H13: no message"
+stop_dash H13
+if LC_ALL=C grep -q "$(printf '[\200-\377]')" "$DASH_OUT" "$DASH_ERR"; then
+	od -c "$DASH_OUT" | head >&2
+	bad "H13: a byte over 0x7F under LC_ALL=C"
+fi
+out_has 'loc? ' || bad "H13: the type not shown as loc?: $(cat "$DASH_OUT")"
+out_has 'caf? ?? ' || bad "H13: the text not shown with '?'"
+out_has '\\u3164' || bad "H13: the Hangul filler not shown as an escape"
+case_ok "H13: a non-UTF-8 locale gets ASCII; look-alikes are escapes"
+
+# H14: TERM=dumb or unknown on a terminal: plain output, with a warning.
+if command -v script >/dev/null; then
+	for _term in dumb no-such-terminal-xyz; do
+		TERM=$_term SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h14 \
+		    script -q -e -c "timeout 3 '$SWF_DASH' --url '$SIM_URL'" \
+		    /dev/null >"$T/h14.out" 2>&1
+		grep -q 'writing plain output instead of the dashboard' \
+		    "$T/h14.out" || bad "H14 $_term: no fallback: $(head -c 300 "$T/h14.out")"
+		grep -q 'stream open' "$T/h14.out" ||
+		    bad "H14 $_term: plain output did not connect"
+	done
+	case_ok "H14: TERM=dumb or unknown falls back to plain output"
+fi
+sim_stop
+
 # H12: a registry answer of 3.5 million empty records and 40 names of
 # 100 kB: counted and capped before anything is built, names cut.
 hostile registry-bomb

@@ -525,8 +525,8 @@ tui_quit(struct tui *t, int code)
 	loop_exit(t->loop, code);
 }
 
-/* Keys the visible view did not take. */
-static void
+/* Keys the visible view did not take; V_* flags as a view's key(). */
+static int
 tui_key_global(struct tui *t, int key)
 {
 	switch (key) {
@@ -590,8 +590,9 @@ tui_key_global(struct tui *t, int key)
 		tui_quick(t, FK_NS);
 		break;
 	default:
-		break;
+		return (0);
 	}
+	return (V_HANDLED | V_REDRAW);
 }
 
 static void
@@ -602,7 +603,10 @@ tui_key(struct tui *t, int key)
 
 	if (key == TK(KEY_RESIZE))
 		return;
-	t->away[0] = '\0';	/* seen: "while you were away" goes */
+	if (t->away[0] != '\0') {
+		t->away[0] = '\0';	/* seen: "while you were away" goes */
+		tui_dirty(t);
+	}
 	if (t->prompt.active) {
 		tui_prompt_key(t, key);
 		tui_dirty(t);
@@ -614,8 +618,10 @@ tui_key(struct tui *t, int key)
 	if (r & V_QUIT)
 		tui_quit(t, 0);
 	else if (!(r & V_HANDLED))
-		tui_key_global(t, key);
-	tui_dirty(t);
+		r = tui_key_global(t, key);
+	/* Draw only when asked: a key that changed nothing costs no frame. */
+	if (r & V_REDRAW)
+		tui_dirty(t);
 }
 
 /* Whether stdin has gone away (the terminal hung up). */
@@ -651,7 +657,7 @@ tui_stdin(int fd, void *arg)
 
 	if (tui_read_keys(t) > 0) {
 		/* A key is answered at once, not at the next frame. */
-		if (!t->quit)
+		if (!t->quit && t->dirty)
 			tui_draw(t);
 	} else if (tui_stdin_gone()) {
 		loop_unwatch(t->loop, fd);

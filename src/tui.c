@@ -871,6 +871,12 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 	case HE_MERGED:
 		runs_set_merged(t->runs, run);
 		break;
+	case HE_EXEC:
+		alerts_exec_told(t->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(t->alerts, now_wall_us() - t->alert_skew);
+		break;
 	case HE_LOST:
 		m = tui_marker(text, NULL);
 		tui_ingest(t, m);
@@ -909,6 +915,8 @@ tui_on_message(struct msg *m, void *arg)
 		t->last_sent = m->sent_us;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
+	if (t->cfg->replay != NULL)
+		t->alert_skew = now_wall_us() - m->recv_us;
 	alerts_message(t->alerts, m);
 	tui_ingest(t, m);
 	tui_dirty(t);
@@ -933,7 +941,8 @@ tui_on_status(const struct client_status *st, void *arg)
 		break;
 	}
 	if (t->alerts != NULL)
-		alerts_stream(t->alerts, open, st->reason, now_wall_us());
+		alerts_stream(t->alerts, open, st->reason,
+		    now_wall_us() - t->alert_skew);
 	tui_dirty(t);
 }
 
@@ -965,7 +974,7 @@ static void
 tui_tick_timer(void *arg)
 {
 	struct tui	*t = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - t->alert_skew;
 
 	status_tick(t);
 	alerts_gaps_runs(t->alerts, t->runs, now);

@@ -43,6 +43,8 @@
 
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
+#define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
+#define TUI_MIN_ROWS	8
 
 static struct {
 	short		fg, bg;
@@ -1095,9 +1097,13 @@ tui_draw(struct tui *t)
 	t->last_draw = now_mono_us();
 	tui_size(t);
 	erase();
-	if (t->rows < 8 || t->cols < 40) {
-		tui_put(0, 0, t->cols, "terminal too small (80x24 or more)",
+	if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
+		tui_put(0, 0, t->cols, "terminal too small",
 		    tui_attr(COL_NOTICE));
+		snprintf(info, sizeof info, "%dx%d, need %dx%d", t->cols,
+		    t->rows, TUI_MIN_COLS, TUI_MIN_ROWS);
+		if (t->rows > 1)
+			tui_put(1, 0, t->cols, info, tui_attr(COL_NOTICE));
 		refresh();
 		return;
 	}

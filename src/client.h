@@ -203,9 +203,6 @@ int		 client_source(const struct client *);
 struct history_stats;
 const struct history_stats *client_history_stats(const struct client *);
 
-/* A short word for a state: "connecting", "connected", ... */
-const char	*client_state_name(enum conn_state);
-
 /* The exit status the state calls for: SWF_EXIT_AUTH, _PROTOCOL or _OK. */
 int		 client_exit_status(const struct client *);
 

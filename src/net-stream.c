@@ -726,12 +726,6 @@ stream_bytes(const struct stream *s)
 	return (s->bytes);
 }
 
-int64_t
-stream_last_byte(const struct stream *s)
-{
-	return (s->last_wall);
-}
-
 uint64_t
 stream_oversize(const struct stream *s)
 {
@@ -752,8 +746,3 @@ stream_last_id(const struct stream *s)
 	return (*id != '\0' ? id : s->last_id);
 }
 
-int
-stream_ever_open(const struct stream *s)
-{
-	return (s->ever_open);
-}

@@ -334,12 +334,6 @@ tui_current(struct tui *t)
 	return (t->depth > 0 ? &t->stack[t->depth - 1] : &t->tops[t->top]);
 }
 
-int
-tui_view_visible(struct tui *t, const void *state)
-{
-	return (tui_current(t)->state == state);
-}
-
 static void
 tui_enter(struct tui *t, struct view_inst *vi)
 {
@@ -372,7 +366,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 	tui_dirty(t);
 }
 
-void
+static void
 tui_pop(struct tui *t)
 {
 	struct view_inst	*vi;
@@ -556,7 +550,7 @@ tui_clear_filter(struct tui *t)
 	tui_notice(t, 0, "view filter cleared: showing everything retained");
 }
 
-void
+static void
 tui_want_registry(struct tui *t, int on)
 {
 	on = on != 0;

@@ -65,20 +65,37 @@ struct out {
 	struct timer	 t_hup;
 	struct alerts	*alerts;
 	struct runs	*runs;		/* alerts: the gap facts */
+	int64_t		 skew;		/* replay: wall time minus its time */
 	struct timer	 t_alerts;
 };
 
 /* stdout's buffer: static, as it must outlive every write and exit(). */
 static char	out_buffer[OUT_BUFFER];
 
-/* SGR colour of each message family (enum msg_family order). */
-static const char *const out_colors[] = {
-	"\033[1;35m",	/* lifecycle */
-	"\033[36m",	/* data */
-	"\033[32m",	/* processing */
-	"\033[33m",	/* test */
-	""		/* unknown */
-};
+/* SGR colour of each message family, from msg_colours (out_run). */
+static char	out_colors[FAM_MARKER][32];
+
+/* The SGR sequences of msg_colours, the dashboard's table. */
+static void
+out_colors_init(void)
+{
+	const struct msg_colour	*c;
+	const char		*a;
+	int			 f;
+
+	for (f = 0; f < FAM_MARKER; f++) {
+		c = &msg_colours[f];
+		a = c->attr == MSG_BOLD ? "1" : c->attr == MSG_DIM ? "2" : "";
+		if (c->fg < 0 && *a == '\0')
+			out_colors[f][0] = '\0';
+		else if (c->fg < 0)
+			snprintf(out_colors[f], sizeof out_colors[f],
+			    "\033[%sm", a);
+		else
+			snprintf(out_colors[f], sizeof out_colors[f],
+			    "\033[%s%s3%dm", a, *a != '\0' ? ";" : "", c->fg);
+	}
+}
 
 static void
 out_failed(struct out *o)
@@ -176,7 +193,7 @@ out_plain(struct msg *m, void *arg)
 	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
 	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 26);
 	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
-	if (o->color && m->family < sizeof out_colors / sizeof out_colors[0]) {
+	if (o->color && m->family < FAM_MARKER) {
 		on = out_colors[m->family];
 		off = *on != '\0' ? "\033[0m" : "";
 	}
@@ -308,6 +325,8 @@ out_alert_msg(struct msg *m, void *arg)
 	struct out	*o = arg;
 
 	runs_add(o->runs, m);
+	if (o->cfg->replay != NULL)
+		o->skew = now_wall_us() - m->recv_us;
 	alerts_message(o->alerts, m);
 	free(m);
 }
@@ -316,7 +335,7 @@ static void
 out_alert_tick(void *arg)
 {
 	struct out	*o = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - o->skew;
 
 	alerts_gaps_runs(o->alerts, o->runs, now);
 	alerts_tick(o->alerts, now);
@@ -347,6 +366,29 @@ out_alert_registry(void *arg)
 	free(v);
 }
 
+/* alerts: the history's facts (merged runs, running executions). */
+static void
+out_alert_history(int e, const char *text, const char *run, void *arg)
+{
+	struct out	*o = arg;
+
+	if (o->alerts == NULL)
+		return;
+	switch (e) {
+	case HE_MERGED:
+		runs_set_merged(o->runs, run);
+		break;
+	case HE_EXEC:
+		alerts_exec_told(o->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(o->alerts, now_wall_us() - o->skew);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Whether the client has a stream open (or replays one). */
 static int
 out_stream_open(const struct client_status *st)
@@ -370,7 +412,7 @@ out_status(const struct client_status *st, void *arg)
 
 	if (o->alerts != NULL)
 		alerts_stream(o->alerts, out_stream_open(st), st->reason,
-		    now_wall_us());
+		    now_wall_us() - o->skew);
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;
@@ -431,6 +473,7 @@ out_run(struct loop *l, struct cfg *cfg)
 	o.cfg = cfg;
 	o.laststate = CONN_IDLE;
 	term = getenv("TERM");
+	out_colors_init();
 	o.color = cfg->output == OUT_PLAIN && !cfg->no_color &&
 	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb"));
 	/* glibc ignores the size unless it is given the buffer too. */
@@ -456,6 +499,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		break;
 	case OUT_ALERTS:
 		sink.on_message = out_alert_msg;
+		sink.on_history = out_alert_history;
 		sink.on_registry = out_alert_registry;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);

@@ -42,7 +42,7 @@
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
 
-static const struct {
+static struct {
 	short		fg, bg;
 	unsigned	mono;
 } tui_colours[] = {
@@ -85,13 +85,23 @@ tui_family_colour(int family)
 	}
 }
 
-/* Colour pairs from the table, or its mono attributes. */
+/*
+ * Colour pairs from the table, or its mono attributes; the families'
+ * come from msg_colours, the table --output plain uses too.
+ */
 static void
 tui_colour_init(struct tui *t)
 {
 	const char	*nc = getenv("NO_COLOR");
-	int		 i, defaults;
+	int		 i, defaults, f;
 	short		 fg, bg;
+
+	for (f = 0; f < FAM_MARKER; f++) {
+		i = tui_family_colour(f);
+		tui_colours[i].fg = msg_colours[f].fg;
+		tui_colours[i].mono = msg_colours[f].attr == MSG_BOLD ?
+		    A_BOLD : msg_colours[f].attr == MSG_DIM ? A_DIM : 0;
+	}
 
 	t->colour = has_colors() && !t->cfg->no_color &&
 	    (nc == NULL || *nc == '\0');
@@ -765,6 +775,12 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 	case HE_MERGED:
 		runs_set_merged(t->runs, run);
 		break;
+	case HE_EXEC:
+		alerts_exec_told(t->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(t->alerts, now_wall_us() - t->alert_skew);
+		break;
 	case HE_LOST:
 		m = tui_marker(text, NULL);
 		tui_ingest(t, m);
@@ -803,6 +819,8 @@ tui_on_message(struct msg *m, void *arg)
 		t->last_sent = m->sent_us;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
+	if (t->cfg->replay != NULL)
+		t->alert_skew = now_wall_us() - m->recv_us;
 	alerts_message(t->alerts, m);
 	tui_ingest(t, m);
 	tui_dirty(t);
@@ -827,7 +845,8 @@ tui_on_status(const struct client_status *st, void *arg)
 		break;
 	}
 	if (t->alerts != NULL)
-		alerts_stream(t->alerts, open, st->reason, now_wall_us());
+		alerts_stream(t->alerts, open, st->reason,
+		    now_wall_us() - t->alert_skew);
 	tui_dirty(t);
 }
 
@@ -859,7 +878,7 @@ static void
 tui_tick_timer(void *arg)
 {
 	struct tui	*t = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - t->alert_skew;
 
 	status_tick(t);
 	alerts_gaps_runs(t->alerts, t->runs, now);

@@ -53,4 +53,13 @@ size_t	 text_width(const char *);
 char	*text_fit(char *dst, size_t dstsz, const char *s, size_t cols,
 	    int pad);
 
+/*
+ * A count written as s ("1234567", or already shortened: "1.23M") that
+ * fits cols columns: the exact number if it fits, else the longest of
+ * "12.3k", "300k", "1.2M", "12M", "1.2G", "12G" that fits, always rounded
+ * down (never more than the count). "-" if nothing fits. Returns dst, or
+ * NULL (dst untouched) if s is not a count.
+ */
+char	*text_count_fit(char *dst, size_t dstsz, const char *s, size_t cols);
+
 #endif

@@ -855,6 +855,8 @@ check_run(struct cfg *cfg, const char *load_cause)
 
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
+	/* Whatever a server echoes back, the token is never shown. */
+	text_set_secret(cfg->token);
 	cs = nl_langinfo(CODESET);
 	c.utf8 = cs != NULL && strcasecmp(cs, "UTF-8") == 0;
 
@@ -882,6 +884,7 @@ done:
 	else
 		printf("%d check%s failed\n", c.fails, c.fails > 1 ? "s" : "");
 	fflush(stdout);
+	text_set_secret(NULL);
 	if (c.token_fails > 0)
 		return (SWF_EXIT_AUTH);
 	return (c.fails > 0 ? SWF_EXIT_PROTOCOL : SWF_EXIT_OK);

@@ -1,11 +1,13 @@
 /*
- * client-int.h: the engine's private seams between client.c and
- * record.c (recording and replay). Not for the front ends.
+ * client-int.h: the engine's private seams between client.c, record.c
+ * (recording) and replay.c (replay). Not for the front ends.
  */
 #ifndef CLIENT_INT_H
 #define CLIENT_INT_H
 
 #include <stdint.h>
+
+#include "client.h"
 
 struct cfg;
 struct client;
@@ -23,9 +25,6 @@ struct sse_event;
 int	client_deliver(struct client *, const struct sse_event *,
 	    int64_t recv_us, const struct filter *loc, int slot, int src);
 
-/* The status for the replay to change; tell the sink with _changed. */
-struct client_status *client_status_rw(struct client *);
-void	client_status_changed(struct client *);
 
 struct record;
 
@@ -51,16 +50,42 @@ const char	*record_error(const struct record *);
 void		 record_reopen(struct record *);
 void		 record_close(struct record *);
 
+/*
+ * A recording as a source beside the stream (replay.c): the client's
+ * worker calls replay_drain(), which reports each event that is due
+ * through cb->event (src: enum hist_source of the recorded line) and
+ * each change of state through cb->state, both from the loop.
+ */
 struct replay;
 
+struct replay_cb {
+	void	(*event)(struct replay *, const struct sse_event *,
+		    int64_t recv_us, int src, void *);
+	void	(*state)(struct replay *, void *);
+};
+
 /*
- * Start replaying cfg->replay through c, paced by cfg->speed. Problems
- * are reported through the status (CONN_FAILED). Never NULL.
+ * Open cfg->replay, paced by cfg->speed. A file that cannot be opened
+ * leaves the replay in CONN_FAILED with a reason (no callback). cfg and
+ * cb must outlive it. Never NULL; free with replay_free().
  */
-struct replay	*replay_open(struct client *, struct loop *,
-		    const struct cfg *, struct client_status *);
+struct replay	*replay_create(struct loop *, const struct cfg *,
+		    const struct replay_cb *, void *);
+
+/*
+ * Deliver what is due until the monotonic clock passes until (us); at
+ * least one event. Returns 1 if more is due now. The event callback must
+ * not free the replay.
+ */
+int		 replay_drain(struct replay *, int64_t until);
 void		 replay_pause(struct replay *, int);
 void		 replay_skip(struct replay *, double seconds);
-void		 replay_close(struct replay *);
+void		 replay_free(struct replay *);
+
+/* CONN_REPLAY, CONN_REPLAY_PAUSED, CONN_REPLAY_DONE or CONN_FAILED. */
+enum conn_state	 replay_state(const struct replay *);
+const char	*replay_reason(const struct replay *);
+int64_t		 replay_since(const struct replay *);	/* wall us */
+uint64_t	 replay_bytes(const struct replay *);
 
 #endif

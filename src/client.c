@@ -104,6 +104,8 @@ struct client {
 
 	struct record		*rec;
 	struct replay		*rep;
+	struct replay_cb	 rcb;
+	struct filter		*rep_loc;	/* the subscription, for replay */
 
 	struct history		*hist;		/* NULL: --history off */
 	struct history_cb	 hcb;
@@ -138,9 +140,11 @@ client_exit_status(const struct client *c)
 }
 
 /*
- * What of a subscription the client must check itself: its namespaces
- * always (the server cannot filter by them), its agents and runs unless
- * the server is trusted with them.
+ * What of a subscription the client checks itself: everything but the
+ * types. Namespaces the server cannot filter by; agents and runs it
+ * matches differently (processed_by only, run ids as strings), so even
+ * with --server-filters=all a message is kept only when the agent it is
+ * shown under matches.
  */
 static struct filter *
 client_loc_of(const struct client *c, const struct filter *sub)
@@ -149,10 +153,6 @@ client_loc_of(const struct client *c, const struct filter *sub)
 
 	f = filter_dup(sub);
 	filter_clear(f, FK_TYPE);
-	if (c->cfg->server_filters_all) {
-		filter_clear(f, FK_AGENT);
-		filter_clear(f, FK_RUN);
-	}
 	if (filter_is_empty(f)) {
 		filter_free(f);
 		return (NULL);
@@ -525,6 +525,36 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 		history_connected(c->hist);
 }
 
+/*
+ * An event from the replay: the same path as a stream's, but with every
+ * kind of the subscription checked here, the types on the event type
+ * before anything (as the server does for a stream).
+ */
+static void
+client_replay_event(struct replay *rp, const struct sse_event *ev,
+    int64_t recv_us, int src, void *arg)
+{
+	struct client	*c = arg;
+	const char	*type = ev->type;
+
+	c->st.bytes = replay_bytes(rp);
+	c->st.last_byte = recv_us;
+	if (c->rep_loc != NULL && strcmp(type, "connected") != 0 &&
+	    strcmp(type, "heartbeat") != 0 &&
+	    filter_count(c->rep_loc, FK_TYPE) > 0 &&
+	    !filter_has(c->rep_loc, FK_TYPE, type)) {
+		c->st.filtered++;
+		return;
+	}
+	client_deliver(c, ev, recv_us, c->rep_loc, -1, src);
+}
+
+static void
+client_replay_state(struct replay *rp, void *arg)
+{
+	client_update(arg);
+}
+
 static void
 client_stream_state(struct stream *s, void *arg)
 {
@@ -570,9 +600,13 @@ client_update(struct client *c)
 	struct stream		*s = c->cur.s;
 	int			 up;
 
-	if (c->rep != NULL)
-		return;
-	if (s != NULL) {
+	if (c->rep != NULL) {
+		st->state = replay_state(c->rep);
+		snprintf(st->reason, sizeof st->reason, "%s",
+		    replay_reason(c->rep));
+		st->since = replay_since(c->rep);
+		st->retry_at = 0;
+	} else if (s != NULL) {
 		st->state = stream_state(s);
 		snprintf(st->reason, sizeof st->reason, "%s",
 		    stream_reason(s));
@@ -606,8 +640,9 @@ client_agent_changed(void *arg)
 }
 
 /*
- * The loop worker: drain the streams (the old one and the new one take
- * turns starting, so neither starves), then switch if it was decided.
+ * The loop worker: drain the replay, or the streams (the old one and the
+ * new one take turns starting, so neither starves), then switch if it
+ * was decided.
  */
 static int
 client_work(void *arg, int64_t until)
@@ -616,6 +651,8 @@ client_work(void *arg, int64_t until)
 	struct stream	*s[2];
 	int		 i, more = 0;
 
+	if (c->rep != NULL)
+		return (replay_drain(c->rep, until));
 	s[c->turn] = c->cur.s;
 	s[!c->turn] = c->next.s;
 	c->turn = !c->turn;
@@ -638,8 +675,15 @@ client_apply(struct client *c)
 	enum conn_state	 state;
 	const char	*id;
 
-	if (c->stopped || c->rep != NULL)
+	if (c->stopped)
 		return;
+	if (c->rep != NULL) {
+		/* No server to ask: the replay checks every kind here. */
+		filter_free(c->rep_loc);
+		c->rep_loc = filter_is_empty(c->want) ? NULL :
+		    filter_dup(c->want);
+		return;
+	}
 	if (c->next.s != NULL) {
 		if (filter_equal(c->next.sub, c->want))
 			return;
@@ -715,6 +759,8 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 		    &c->bo.stable);
 	c->scb.event = client_stream_event;
 	c->scb.state = client_stream_state;
+	c->rcb.event = client_replay_event;
+	c->rcb.state = client_replay_state;
 	c->want = filter_dup(cfg->filter);
 	c->st.state = CONN_IDLE;
 	c->st.since = now_wall_us();
@@ -745,7 +791,13 @@ client_start(struct client *c)
 			c->st.recording = 1;
 	}
 	if (c->cfg->replay != NULL) {
-		c->rep = replay_open(c, c->loop, c->cfg, &c->st);
+		snprintf(c->st.host, sizeof c->st.host, "replay");
+		c->rep_loc = filter_is_empty(c->want) ? NULL :
+		    filter_dup(c->want);
+		c->rep = replay_create(c->loop, c->cfg, &c->rcb, c);
+		loop_work(c->loop, client_work, c);
+		c->working = 1;
+		client_update(c);
 		return;
 	}
 	if (c->cfg->insecure)
@@ -782,7 +834,7 @@ client_stop(struct client *c)
 	client_drop(c, &c->cur);
 	history_free(c->hist);
 	c->hist = NULL;
-	replay_close(c->rep);
+	replay_free(c->rep);
 	c->rep = NULL;
 	if (c->agent != NULL) {
 		agent_exit(c->agent);
@@ -805,6 +857,7 @@ client_free(struct client *c)
 	free(c->dd);
 	filter_free(c->want);
 	filter_free(c->local);
+	filter_free(c->rep_loc);
 	free(c->check_url);
 	free(c);
 }
@@ -813,19 +866,6 @@ const struct client_status *
 client_status(const struct client *c)
 {
 	return (&c->st);
-}
-
-struct client_status *
-client_status_rw(struct client *c)
-{
-	return (&c->st);
-}
-
-void
-client_status_changed(struct client *c)
-{
-	if (c->sink.on_status != NULL)
-		c->sink.on_status(&c->st, c->arg);
 }
 
 void
@@ -870,6 +910,8 @@ client_retry_now(struct client *c)
 		log_warn("%s", cause);
 		free(cause);
 	}
+	/* The scrubber holds the token itself, which may be a new one. */
+	text_set_secret(c->cfg->token);
 	client_retry(c);
 }
 

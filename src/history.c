@@ -166,6 +166,7 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
 		k->id = h != 0 ? h : 1;
 		return (-1);
 	}
+	k->weak = 1;
 	for (i = 0; i < KK_IDENTITY; i++) {
 		sep = (unsigned char)i;
 		h = hist_fnv(h, &sep, 1);
@@ -173,6 +174,8 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
 			h = hist_fnv(h, "\376", 1);
 			continue;
 		}
+		if (i != KK_TYPE)
+			k->weak = 0;
 		hist_val_bytes(&v[i], hist_hash_cb, &h);
 		h = hist_fnv(h, "\377", 1);
 	}
@@ -569,6 +572,18 @@ hist_seqs_missing(const struct hist_seqs *s)
 	return (hist_seqs_last(s) - s->seen);
 }
 
+uint32_t
+hist_seqs_missing_from(const struct hist_seqs *s, uint32_t from)
+{
+	uint32_t	n = hist_seqs_missing(s), q;
+
+	for (q = 1; q < from && q <= hist_seqs_last(s); q++) {
+		if (!hist_seqs_has(s, q))
+			n--;
+	}
+	return (n);
+}
+
 size_t
 hist_seqs_list(const struct hist_seqs *s, uint32_t from, uint32_t *out,
     size_t n)
@@ -584,14 +599,15 @@ hist_seqs_list(const struct hist_seqs *s, uint32_t from, uint32_t *out,
 }
 
 char *
-hist_seqs_ranges(const struct hist_seqs *s, char *buf, size_t size)
+hist_seqs_ranges(const struct hist_seqs *s, uint32_t from, char *buf,
+    size_t size)
 {
 	uint32_t	last = hist_seqs_last(s), q, a;
 	size_t		used = 0;
 	int		n;
 
 	*buf = '\0';
-	for (q = 1; q <= last; q++) {
+	for (q = from < 1 ? 1 : from; q <= last; q++) {
 		if (hist_seqs_has(s, q))
 			continue;
 		for (a = q; q < last && !hist_seqs_has(s, q + 1); q++)
@@ -724,6 +740,8 @@ hist_runs_add(struct hist_runs *rs, const struct hist_key *k,
 			hole = 1;	/* start_run skipped */
 	}
 	if (strcmp(t, "stf_gen") == 0 && k->seq >= 1) {
+		if (r->first == 0 && src == HSRC_LIVE && k->seq <= HIST_SEQ_MAX)
+			r->first = k->seq;
 		if (!isnew && (uint64_t)k->seq > (uint64_t)r->seqs.max + 1)
 			hole = 1;
 		hist_seqs_add(&r->seqs, k->seq);

@@ -47,12 +47,14 @@ const char	*hist_mode_name(enum hist_mode);
  * sequence, filename, the agent's timestamp (and created_at) and sender
  * (strings unescaped, numbers as written); never sent_at or sender_agent,
  * which the monitor adds. Never 0. run and exec are sanitized text ("" when
- * absent), as msg.c shows the run id.
+ * absent), as msg.c shows the run id. A message with none of these
+ * fields but msg_type is weak: it cannot be told from another like it.
  */
 struct hist_key {
 	uint64_t	 id;
 	int64_t		 seq;		/* sequence, -1 if none */
 	int64_t		 total;		/* total_stf_files, -1 if none */
+	int		 weak;		/* no field but msg_type: no identity */
 	char		 type[64];	/* msg_type, "" if none */
 	char		 run[HIST_ID_MAX + 1];
 	char		 exec[HIST_ID_MAX + 1];
@@ -143,14 +145,19 @@ int		 hist_seqs_has(const struct hist_seqs *, uint32_t seq);
 uint32_t	 hist_seqs_last(const struct hist_seqs *);
 /* Sequences from 1 to hist_seqs_last() not seen. */
 uint32_t	 hist_seqs_missing(const struct hist_seqs *);
+/* Those from from (at least 1) to hist_seqs_last() not seen. */
+uint32_t	 hist_seqs_missing_from(const struct hist_seqs *, uint32_t from);
 /*
  * Up to n missing sequences from from upwards into out; returns how many.
  */
 size_t		 hist_seqs_list(const struct hist_seqs *, uint32_t from,
 		    uint32_t *out, size_t n);
-/* The missing ones as ranges, "16-18, 21" (en dashes) into buf. */
-char		*hist_seqs_ranges(const struct hist_seqs *, char *buf,
-		    size_t size);
+/*
+ * The missing ones from from upwards as ranges, "16-18, 21" (en dashes)
+ * into buf.
+ */
+char		*hist_seqs_ranges(const struct hist_seqs *, uint32_t from,
+		    char *buf, size_t size);
 void		 hist_seqs_free(struct hist_seqs *);
 
 /*
@@ -172,6 +179,7 @@ struct hist_run {
 	int			 hole;		/* a hole is open */
 	int			 midway;	/* first seen after its start */
 	int			 merged;	/* history read since the hole */
+	uint32_t		 first;		/* first sequence seen live */
 	uint64_t		 reported;	/* missing last reported */
 };
 RB_HEAD(hist_run_tree, hist_run);

@@ -30,6 +30,7 @@
 #include "cfg.h"
 #include "history.h"
 #include "log.h"
+#include "msg.h"
 #include "loop.h"
 #include "net.h"
 #include "text.h"
@@ -41,6 +42,7 @@
 #define HISTORY_MAX_RUNS	4096	/* runs tracked */
 #define HISTORY_LIMITS		256	/* executions rate-limited */
 #define HISTORY_QUEUE_MAX	1024	/* reads waiting */
+#define HISTORY_SKEW_US		5000000	/* clock slack for --history gaps */
 
 enum hreq_kind { HQ_EXECS, HQ_RUNSTATE, HQ_MESSAGES };
 enum hbatch { HB_NONE, HB_START, HB_RECONNECT };
@@ -74,6 +76,7 @@ struct history {
 	struct hist_seen	*seen;
 	struct hist_runs	 runs;
 	int			 connects;	/* "connected" events */
+	int64_t			 first_at;	/* wall us of the first */
 	int			 up;
 	int64_t			 lost_at;	/* wall us the stream dropped */
 	int64_t			 back_at;	/* wall us it came back */
@@ -324,7 +327,7 @@ static void
 history_exec_done(struct history *h, const char *exec)
 {
 	struct hist_run	*r;
-	uint32_t	 missing;
+	uint32_t	 missing, from;
 	char		 text[320], ranges[160];
 
 	TAILQ_FOREACH(r, &h->runs.lru, lru) {
@@ -332,14 +335,16 @@ history_exec_done(struct history *h, const char *exec)
 			continue;
 		r->merged = 1;
 		r->hole = 0;
-		missing = hist_seqs_missing(&r->seqs);
+		/* gaps: what came before a run was first seen is not ours. */
+		from = h->mode == HIST_GAPS && r->midway ? r->first : 1;
+		missing = hist_seqs_missing_from(&r->seqs, from);
 		if (h->cb.event != NULL)
 			h->cb.event(HE_MERGED, "", r->id, h->arg);
 		if (missing == 0 || missing == r->reported)
 			continue;
 		r->reported = missing;
 		h->st.missing += missing;
-		hist_seqs_ranges(&r->seqs, ranges, sizeof ranges);
+		hist_seqs_ranges(&r->seqs, from, ranges, sizeof ranges);
 		snprintf(text, sizeof text, "%u message%s missing from run "
 		    "%s: sequence%s %s", missing, missing == 1 ? "" : "s",
 		    r->id, missing == 1 ? "" : "s", ranges);
@@ -482,6 +487,27 @@ history_finish(struct history *h)
 	history_kick(h);
 }
 
+/*
+ * With --history gaps, whether an item was stored before our first
+ * connection (allowing for the clocks' skew): not ours to back-fill.
+ */
+static int
+history_before(struct history *h, const struct jscan_val *v)
+{
+	char	buf[64];
+	int64_t	us;
+
+	if (h->mode != HIST_GAPS || v[HK_SENT_AT].type != JT_STRING)
+		return (0);
+	hist_val_text(&v[HK_SENT_AT], buf, sizeof buf);
+	if ((us = msg_parse_time(buf)) <= 0)
+		return (0);
+	if (us >= h->first_at - HISTORY_SKEW_US)
+		return (0);
+	h->st.before++;
+	return (1);
+}
+
 /* Merge items of the answer for a few milliseconds, then yield. */
 static void
 history_merge(void *arg)
@@ -496,6 +522,8 @@ history_merge(void *arg)
 
 	while ((r = hist_items_next(&h->items, k, v, NULL, NULL)) == 1) {
 		h->st.items++;
+		if (history_before(h, v))
+			continue;
 		if ((data = hist_item_message(v, &len)) != NULL) {
 			hist_val_text(&v[HK_TYPE], type, sizeof type);
 			if (h->cb.deliver(*type != '\0' ? type : "message",
@@ -708,6 +736,7 @@ history_connected(struct history *h)
 	if (h->mode == HIST_OFF)
 		return;
 	if (h->connects++ == 0) {
+		h->first_at = now_wall_us();
 		if (h->mode != HIST_ALL)
 			return;
 		h->batch = HB_START;
@@ -738,7 +767,9 @@ history_pass(struct history *h, const char *data, size_t len,
 	struct hist_run	*r;
 	int		 hole;
 
-	hist_key_of(data, len, &k);
+	/* Without an identity, nothing can be matched: deliver it. */
+	if (hist_key_of(data, len, &k) != 0 || k.weak)
+		return (1);
 	if (!hist_seen_check(h->seen, k.id, src)) {
 		h->st.dup++;
 		return (0);

@@ -428,13 +428,12 @@ out_run(struct loop *l, struct cfg *cfg)
 	switch (cfg->output) {
 	case OUT_JSON:
 		/*
-		 * The client checks namespaces, and agents and runs unless
-		 * the server does: only without those is it a pass-through.
+		 * The client checks agents, runs and namespaces: only
+		 * without those is it a pass-through.
 		 */
-		if (filter_count(cfg->filter, FK_NS) == 0 &&
-		    (cfg->server_filters_all ||
-		    (filter_count(cfg->filter, FK_AGENT) == 0 &&
-		    filter_count(cfg->filter, FK_RUN) == 0)))
+		if (filter_count(cfg->filter, FK_AGENT) == 0 &&
+		    filter_count(cfg->filter, FK_RUN) == 0 &&
+		    filter_count(cfg->filter, FK_NS) == 0)
 			sink.on_event = out_pass;
 		else
 			sink.on_message = out_json;

@@ -482,7 +482,7 @@ run_missing_list(const struct run *r, uint32_t from, uint32_t *out, size_t n)
 char *
 run_missing_text(const struct run *r, char *buf, size_t size)
 {
-	return (hist_seqs_ranges(&r->seqs, buf, size));
+	return (hist_seqs_ranges(&r->seqs, 1, buf, size));
 }
 
 uint32_t

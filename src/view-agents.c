@@ -255,11 +255,15 @@ agents_match(void *arg, size_t i, const char *pat)
 	    tui_strcasestr(w->r->status, pat) != NULL)));
 }
 
-/* Columns; the name column fits the longest name within reason. */
+/*
+ * Columns; the name column fits the longest name within reason: at 80
+ * columns a whole "<type>-agent-<user>-<n>" name of 30 characters, the
+ * types column giving way first.
+ */
 static void
 agents_layout(struct agentsview *av, struct tui_col *c, int w)
 {
-	size_t	i, nw, maxw = 12, cap = w >= 120 ? 32 : 22;
+	size_t	i, nw, maxw = 12, cap = w >= 120 ? 40 : w >= 80 ? 30 : 22;
 
 	for (i = 0; i < av->nrows; i++) {
 		if ((nw = text_width(av->rows[i].name)) > maxw)
@@ -271,7 +275,7 @@ agents_layout(struct agentsview *av, struct tui_col *c, int w)
 	c[AC_NAME] = TUI_COL("AGENT", (int)maxw, 0, 0, 0, 1);
 	c[AC_MSGS] = TUI_COL("MSGS", 7, 0, 0, 1, 0);
 	c[AC_LAST] = TUI_COL("LAST", 6, 0, 0, 1, 0);
-	c[AC_TYPES] = TUI_COL("TYPES", 12, 1, 1, 0, 0);
+	c[AC_TYPES] = TUI_COL("TYPES", 5, 1, 1, 0, 0);
 	c[AC_STATUS] = TUI_COL("STATUS", 8, 0, 0, 0, 0);
 	c[AC_STATE] = TUI_COL("OP STATE", 10, 0, 0, 0, 0);
 	c[AC_HB] = TUI_COL("HB AGE", 6, 0, 0, 1, 0);

@@ -7,10 +7,10 @@
  *   - the subscription, server side, edited here and applied with Enter
  *     (the client reconnects make-before-break).
  * Within a kind an empty set means no restriction. The server is asked
- * for the subscription's types; its agents and runs the client checks
- * itself (the server's own checks drop most real messages) unless
- * --server-filters=all, and its namespaces always (the server has no
- * namespace filter). "/" narrows the list as you type; text that
+ * for the subscription's types; its agents, runs and namespaces the
+ * client checks itself (the server's own checks drop most real messages,
+ * and it has no namespace filter), also when --server-filters=all sends
+ * agents and runs to the server. "/" narrows the list as you type; text that
  * matches no item offers an "add" row per kind.
  */
 #include "config.h"
@@ -264,8 +264,7 @@ filters_draw_row(void *arg, size_t i, int y, int w, int flags,
 		snprintf(buf, sizeof buf, "%s   view: %s   subscription: %s%s",
 		    r->name, filter_count(t->vf, r->kind) == 0 ? "all" :
 		    "selected", filter_count(pend, r->kind) == 0 ? "all" :
-		    "selected", r->kind == FK_NS || (r->kind != FK_TYPE &&
-		    !t->cfg->server_filters_all) ? " (checked here)" : "");
+		    "selected", r->kind != FK_TYPE ? " (checked here)" : "");
 		tui_put(y, 0, w, buf, sel ? a : tui_attr(COL_HEADER));
 		return;
 	}

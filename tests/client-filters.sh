@@ -79,3 +79,9 @@ run_case "escaped values" "4 " --server-filters=all -a 'proc c' \
     fail "escaping: $SF"
 # With all, the server's processed_by-only agent match loses this one.
 run_case "server quirk" "" --server-filters=all -a daq-a -m stf_gen
+# ... and lets 6 through (processed_by daq-a), which the client drops:
+# it is shown under its sender data-c.
+run_case "server-filters=all, checked here" "" --server-filters=all \
+    -a daq-a -m stf_ready
+[ "$(echo "$SF" | jq -c .agents)" = '["daq-a"]' ] ||
+    fail "server-filters=all: agents not sent: $SF"

@@ -78,3 +78,40 @@ awk "BEGIN { exit !($e1 >= 1.9 && $e4 >= 0.45 && $e4 < $hi) }" ||
     fail "pace: speed 1 took $e1 s, speed 4 took $e4 s"
 grep -q '"data":"plain text"' "$T/paced.out" || fail "string data"
 ok "pace: speed 1 $e1 s, speed 4 $e4 s"
+
+# The subscription's filters apply to a replay as to the stream (#14):
+# -r RUN prints only that run, -m TYPE only that type, -a AGENT only
+# that agent, in plain and json output alike.
+cat > "$T/mixed.jsonl" <<'EOT'
+{"t": "2025-01-15T14:30:25.000000Z", "event": "run_imminent", "data": {"msg_type": "run_imminent", "run_id": "101", "sender": "daq-a"}}
+{"t": "2025-01-15T14:30:25.100000Z", "event": "data_ready", "data": {"msg_type": "data_ready", "run_id": "101", "filename": "f101", "sender": "data-b"}}
+{"t": "2025-01-15T14:30:25.200000Z", "event": "data_ready", "data": {"msg_type": "data_ready", "run_id": "102", "filename": "f102", "sender": "data-b"}}
+{"t": "2025-01-15T14:30:25.300000Z", "event": "stf_gen", "data": {"msg_type": "stf_gen", "run_id": "102", "filename": "s102", "sender": "daq-a"}}
+EOT
+# replayed OUT ARGS...: replay mixed.jsonl with ARGS, output into $T/OUT.
+replayed() {
+	_o=$1; shift
+	"$SWF_DASH" --replay "$T/mixed.jsonl" --speed 0 "$@" >"$T/$_o" \
+	    2>"$T/$_o.err" || fail "replay $*: exit $?"
+}
+replayed r.plain --output plain -r 101
+[ "$(wc -l <"$T/r.plain")" = 2 ] && ! grep -q 102 "$T/r.plain" ||
+    { cat "$T/r.plain"; fail "-r 101 (plain) replayed other runs"; }
+replayed r.json --output json -r 102
+[ "$(jq -r .run_id "$T/r.json" | sort -u)" = 102 ] &&
+    [ "$(wc -l <"$T/r.json")" = 2 ] ||
+    { cat "$T/r.json"; fail "-r 102 (json) replayed other runs"; }
+replayed m.plain --output plain -m data_ready
+[ "$(wc -l <"$T/m.plain")" = 2 ] && ! grep -q 'run_imminent\|stf_gen' "$T/m.plain" ||
+    { cat "$T/m.plain"; fail "-m data_ready (plain) replayed other types"; }
+replayed m.json --output json -m stf_gen
+[ "$(jq -r .msg_type "$T/m.json")" = stf_gen ] ||
+    { cat "$T/m.json"; fail "-m stf_gen (json) replayed other types"; }
+replayed a.json --output json -a daq-a
+[ "$(jq -r .filename "$T/a.json" | tr '\n' ' ')" = "null s102 " ] ||
+    { cat "$T/a.json"; fail "-a daq-a (json) replayed other agents"; }
+replayed all.plain --output plain
+[ "$(wc -l <"$T/all.plain")" = 4 ] ||
+    { cat "$T/all.plain"; fail "replay without filters lost messages"; }
+ok "replay applies -r, -m and -a"
+

@@ -75,6 +75,17 @@ t_identity(void)
 	    id_of("{\"msg_type\":\"a\",\"run_id\":\"bc\"}"));
 
 	CHECK_INT(hist_key_of(orig, strlen(orig), &k), 0);
+	CHECK(!k.weak);
+	{
+		const char *w = "{\"msg_type\":\"sse_test\",\"n\":1}";
+		const char *s = "{\"msg_type\":\"a\",\"sender\":\"s\"}";
+
+		hist_key_of(w, strlen(w), &k);
+		CHECK(k.weak);
+		hist_key_of(s, strlen(s), &k);
+		CHECK(!k.weak);
+	}
+	CHECK_INT(hist_key_of(orig, strlen(orig), &k), 0);
 	CHECK_STR(k.type, "stf_gen");
 	CHECK_STR(k.run, "102317");
 	CHECK_STR(k.exec, "stf_datataking-wenauseic-0044");
@@ -251,14 +262,18 @@ t_seqs(void)
 		if (i < 16 || i > 18)
 			hist_seqs_add(&s, i);
 	CHECK_INT(hist_seqs_missing(&s), 3);
-	CHECK_STR(hist_seqs_ranges(&s, buf, sizeof buf),
+	CHECK_STR(hist_seqs_ranges(&s, 1, buf, sizeof buf),
 	    "16\xe2\x80\x93" "18");
+	CHECK_STR(hist_seqs_ranges(&s, 17, buf, sizeof buf),
+	    "17\xe2\x80\x93" "18");
+	CHECK_INT(hist_seqs_missing_from(&s, 17), 2);
+	CHECK_INT(hist_seqs_missing_from(&s, 1), 3);
 	s.expect = 22;
 	CHECK_INT(hist_seqs_missing(&s), 5);
-	CHECK_STR(hist_seqs_ranges(&s, buf, sizeof buf),
+	CHECK_STR(hist_seqs_ranges(&s, 1, buf, sizeof buf),
 	    "16\xe2\x80\x93" "18, 21\xe2\x80\x93" "22");
 	hist_seqs_add(&s, 17);
-	CHECK_STR(hist_seqs_ranges(&s, buf, sizeof buf),
+	CHECK_STR(hist_seqs_ranges(&s, 1, buf, sizeof buf),
 	    "16, 18, 21\xe2\x80\x93" "22");
 	CHECK_INT(hist_seqs_add(&s, HIST_SEQ_MAX + 1), 0);
 	hist_seqs_free(&s);

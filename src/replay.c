@@ -1,0 +1,350 @@
+/*
+ * replay.c: a recording (see record.c) as a source beside the stream. The
+ * client's loop worker calls replay_drain(), which delivers the events
+ * that are due at the original pace times --speed (all of them, in slices
+ * bounded by time, at --speed 0) through the same callback path as the
+ * network's events, so the subscription's filters apply alike. The
+ * replay keeps its own state; the client reads it with the getters.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cfg.h"
+#include "client.h"
+#include "client-int.h"
+#include "history.h"
+#include "log.h"
+#include "loop.h"
+#include "msg.h"
+#include "sse.h"
+#include "xmalloc.h"
+
+#define REPLAY_DUMP_FLAGS	0	/* ", " and ": ", as record.c writes */
+
+struct replay {
+	struct loop		*loop;
+	const struct cfg	*cfg;
+	const struct replay_cb	*cb;
+	void			*arg;
+	FILE			*f;
+	char			*line;
+	size_t			 linesz;
+	double			 speed;
+	int			 paused;
+	int			 done;
+	int64_t			 t0;		/* recorded time of the first */
+	int64_t			 start;		/* monotonic us of t0 */
+	int64_t			 pause_at;
+	uint64_t		 bad;
+	uint64_t		 lineno;
+
+	enum conn_state		 state;
+	char			 reason[256];
+	int64_t			 since;		/* wall us */
+	uint64_t		 bytes;
+
+	int			 have;		/* the next event, read ahead */
+	int64_t			 t;
+	char			*type;
+	char			*data;
+	size_t			 datalen;
+	int			 src;		/* enum hist_source */
+
+	struct timer		 timer;		/* the next event is due */
+};
+
+static void
+replay_set(struct replay *rp, enum conn_state state)
+{
+	rp->state = state;
+	rp->since = now_wall_us();
+	if (rp->cb->state != NULL)
+		rp->cb->state(rp, rp->arg);
+}
+
+static void
+replay_forget(struct replay *rp)
+{
+	free(rp->type);
+	free(rp->data);
+	rp->type = rp->data = NULL;
+	rp->have = 0;
+}
+
+/* Decode one line into the read-ahead slot; 0 if malformed. */
+static int
+replay_parse(struct replay *rp, const char *line, size_t len)
+{
+	json_t		*j, *t, *ev, *data, *raw, *src;
+	json_error_t	 err;
+	int64_t		 us;
+	char		*s;
+
+	if ((j = json_loadb(line, len, 0, &err)) == NULL)
+		return (0);
+	t = json_object_get(j, "t");
+	ev = json_object_get(j, "event");
+	data = json_object_get(j, "data");
+	raw = json_object_get(j, "raw");
+	if (!json_is_string(t) || !json_is_string(ev) || data == NULL ||
+	    (us = msg_parse_time(json_string_value(t))) < 0) {
+		json_decref(j);
+		return (0);
+	}
+	rp->t = us;
+	src = json_object_get(j, "source");
+	rp->src = json_is_string(src) &&
+	    strcmp(json_string_value(src), "history") == 0 ? HSRC_HISTORY :
+	    HSRC_LIVE;
+	rp->type = xstrdup(json_string_value(ev));
+	if (json_is_string(raw)) {
+		rp->datalen = json_string_length(raw);
+		rp->data = xmalloc(rp->datalen + 1);
+		memcpy(rp->data, json_string_value(raw), rp->datalen + 1);
+	} else if (json_is_string(data)) {
+		rp->datalen = json_string_length(data);
+		rp->data = xmalloc(rp->datalen + 1);
+		memcpy(rp->data, json_string_value(data), rp->datalen + 1);
+	} else {
+		if ((s = json_dumps(data, REPLAY_DUMP_FLAGS |
+		    JSON_ENCODE_ANY)) == NULL)
+			fatalx("json_dumps failed");
+		rp->data = s;
+		rp->datalen = strlen(s);
+	}
+	rp->have = 1;
+	json_decref(j);
+	return (1);
+}
+
+/*
+ * Read one line into rp->line, at most cap bytes: a longer line is read to
+ * its end without being kept and returns -2. Returns the length, or -1 at
+ * the end of the file.
+ */
+static ssize_t
+replay_getline(struct replay *rp, size_t cap)
+{
+	size_t	len = 0, n;
+	int	over = 0;
+
+	for (;;) {
+		if (rp->linesz - len < 2) {
+			if (rp->linesz >= cap) {
+				over = 1;
+				len = 0;
+			} else {
+				rp->linesz = rp->linesz == 0 ? 4096 :
+				    rp->linesz * 2;
+				if (rp->linesz > cap)
+					rp->linesz = cap;
+				rp->line = xreallocarray(rp->line, 1,
+				    rp->linesz);
+			}
+		}
+		if (fgets(rp->line + len, rp->linesz - len, rp->f) == NULL)
+			break;
+		n = strlen(rp->line + len);
+		len += n;
+		if (len > 0 && rp->line[len - 1] == '\n')
+			break;
+	}
+	if (len == 0 && !over)
+		return (-1);
+	return (over ? -2 : (ssize_t)len);
+}
+
+/* Read ahead to the next good line; 0 at the end of the file. */
+static int
+replay_read(struct replay *rp)
+{
+	ssize_t	n;
+	size_t	cap;
+
+	/* A recorded event is escaped JSON: allow for that over --max-event. */
+	cap = rp->cfg->max_event * 6 + 4096;
+	while (!rp->have) {
+		if ((n = replay_getline(rp, cap)) == -1)
+			return (0);
+		rp->lineno++;
+		if (n == -2) {
+			if (rp->bad++ == 0)
+				log_warn("%s:%llu: line over %zu bytes skipped",
+				    rp->cfg->replay,
+				    (unsigned long long)rp->lineno, cap);
+			continue;
+		}
+		while (n > 0 && (rp->line[n - 1] == '\n' ||
+		    rp->line[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		if (!replay_parse(rp, rp->line, n)) {
+			if (rp->bad++ == 0)
+				log_warn("%s:%llu: malformed line skipped",
+				    rp->cfg->replay,
+				    (unsigned long long)rp->lineno);
+		}
+	}
+	return (1);
+}
+
+static void
+replay_finish(struct replay *rp)
+{
+	rp->done = 1;
+	if (rp->bad > 0)
+		snprintf(rp->reason, sizeof rp->reason,
+		    "%llu malformed lines skipped",
+		    (unsigned long long)rp->bad);
+	if (rp->bad > 1)
+		log_warn("%s: %s", rp->cfg->replay, rp->reason);
+	replay_set(rp, CONN_REPLAY_DONE);
+}
+
+/* The next event is due: the loop's next round drains it. */
+static void
+replay_due(void *arg)
+{
+	struct replay	*rp = arg;
+
+	loop_wake(rp->loop);
+}
+
+int
+replay_drain(struct replay *rp, int64_t until)
+{
+	struct sse_event	 ev;
+	int64_t			 pos;
+
+	if (rp->paused || rp->done)
+		return (0);
+	while (replay_read(rp)) {
+		if (rp->speed > 0) {
+			pos = rp->t0 + (int64_t)((now_mono_us() - rp->start) *
+			    rp->speed);
+			if (rp->t > pos) {
+				timer_arm(rp->loop, &rp->timer,
+				    (rp->t - pos) / 1e6 / rp->speed);
+				return (0);
+			}
+		}
+		memset(&ev, 0, sizeof ev);
+		ev.type = rp->type;
+		ev.data = rp->data;
+		ev.datalen = rp->datalen;
+		ev.id = "";
+		rp->bytes += rp->datalen;
+		if (rp->cb->event != NULL)
+			rp->cb->event(rp, &ev, rp->t, rp->src, rp->arg);
+		replay_forget(rp);
+		if (now_mono_us() >= until)
+			return (1);
+	}
+	replay_finish(rp);
+	return (0);
+}
+
+struct replay *
+replay_create(struct loop *l, const struct cfg *cfg,
+    const struct replay_cb *cb, void *arg)
+{
+	struct replay	*rp;
+
+	rp = xcalloc(1, sizeof *rp);
+	rp->loop = l;
+	rp->cfg = cfg;
+	rp->cb = cb;
+	rp->arg = arg;
+	rp->speed = cfg->speed;
+	timer_init(&rp->timer, replay_due, rp);
+	rp->state = CONN_REPLAY;
+	rp->since = now_wall_us();
+	if ((rp->f = fopen(cfg->replay, "re")) == NULL) {
+		snprintf(rp->reason, sizeof rp->reason, "%s: %s",
+		    cfg->replay, strerror(errno));
+		log_error("%s", rp->reason);
+		rp->state = CONN_FAILED;
+		rp->done = 1;
+		return (rp);
+	}
+	if (replay_read(rp))
+		rp->t0 = rp->t;
+	rp->start = now_mono_us();
+	loop_wake(l);
+	return (rp);
+}
+
+void
+replay_pause(struct replay *rp, int paused)
+{
+	paused = paused != 0;
+	if (rp->done || paused == rp->paused)
+		return;
+	rp->paused = paused;
+	if (paused) {
+		rp->pause_at = now_mono_us();
+		timer_cancel(rp->loop, &rp->timer);
+		replay_set(rp, CONN_REPLAY_PAUSED);
+	} else {
+		rp->start += now_mono_us() - rp->pause_at;
+		loop_wake(rp->loop);
+		replay_set(rp, CONN_REPLAY);
+	}
+}
+
+void
+replay_skip(struct replay *rp, double seconds)
+{
+	if (rp->done || seconds <= 0 || rp->speed <= 0)
+		return;
+	/* Move the start back: the recording's clock jumps ahead. */
+	rp->start -= (int64_t)(seconds * 1e6 / rp->speed);
+	timer_cancel(rp->loop, &rp->timer);
+	loop_wake(rp->loop);
+}
+
+void
+replay_free(struct replay *rp)
+{
+	if (rp == NULL)
+		return;
+	timer_cancel(rp->loop, &rp->timer);
+	replay_forget(rp);
+	if (rp->f != NULL)
+		fclose(rp->f);
+	free(rp->line);
+	free(rp);
+}
+
+enum conn_state
+replay_state(const struct replay *rp)
+{
+	return (rp->state);
+}
+
+const char *
+replay_reason(const struct replay *rp)
+{
+	return (rp->reason);
+}
+
+int64_t
+replay_since(const struct replay *rp)
+{
+	return (rp->since);
+}
+
+uint64_t
+replay_bytes(const struct replay *rp)
+{
+	return (rp->bytes);
+}

@@ -52,7 +52,7 @@ enum cfg_key {
 	K_IDLE, K_HEARTBEAT, K_MAX_EVENT, K_KEEP, K_KEEP_BYTES, K_SPEED,
 	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
 	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
-	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES, K_NSFILTER, K_LOCATION,
+	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES, K_NSFILTER, K_LOCATION, K_REGISTRY,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -120,6 +120,7 @@ static const struct cfg_entry cfg_table[] = {
 	{ "behind-after", K_BEHIND_AFTER, T_DOUBLE, 0, 1, 86400 },
 	{ "stale-after", K_STALE_AFTER, T_DOUBLE, 0, 60, 30 * 86400 },
 	{ "bell", K_BELL, T_BOOL, 0, 0, 0 },
+	{ "registry-interval", K_REGISTRY, T_DOUBLE, 0, 1, 86400 },
 };
 
 static const char *cfg_outputs[] = {
@@ -478,6 +479,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->behind_after = d;
 		else if (e->key == K_STALE_AFTER)
 			cfg->stale_after = d;
+		else if (e->key == K_REGISTRY)
+			cfg->registry_interval = d;
 		else
 			cfg->speed = d;
 		return (0);
@@ -652,6 +655,7 @@ cfg_init(struct cfg *cfg)
 	cfg->max_event = SSE_DEFAULT_MAX_EVENT;
 	cfg->keep = CFG_DEFAULT_KEEP;
 	cfg->keep_bytes = CFG_DEFAULT_KEEP_BYTES;
+	cfg->registry_interval = CFG_DEFAULT_REGISTRY;
 	cfg->history = HIST_DEFAULT;
 	cfg->history_runs = CFG_DEFAULT_HISTORY_RUNS;
 	cfg->history_max_bytes = CFG_DEFAULT_HISTORY_MAX_BYTES;

@@ -16,6 +16,7 @@ enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
 
 #define CFG_DEFAULT_IDLE	75.0
 #define CFG_DEFAULT_AGENT	60.0
+#define CFG_DEFAULT_REGISTRY	60.0
 #define CFG_DEFAULT_KEEP	50000
 #define CFG_DEFAULT_HISTORY_RUNS	16
 #define CFG_DEFAULT_HISTORY_MAX_BYTES	(64UL * 1024 * 1024)
@@ -58,6 +59,7 @@ struct cfg {
 	double		 stale_after;	/* a running execution this old */
 	unsigned	 behind_files;	/* files generated, not processed */
 	int		 bell;		/* ring on a new alert */
+	double		 registry_interval; /* seconds between registry reads */
 
 	unsigned char	 src[64];	/* per key: enum cfg_source */
 };

@@ -37,7 +37,6 @@
 #define CLIENT_SWITCH_LINGER	3.0	/* no common message seen yet */
 #define CLIENT_DEDUP_LINGER	10.0	/* keep hashes after a switch */
 #define CLIENT_DEDUP_MAX	(1U << 18)
-#define CLIENT_REGISTRY_EVERY	30.0
 #define CLIENT_REGISTRY_MAX	(16 * 1024 * 1024)
 #define CLIENT_STOP_WAIT	2.0
 
@@ -972,7 +971,8 @@ client_registry_tick(void *arg)
 
 	if (!c->ron || c->cfg->url == NULL)
 		return;
-	timer_arm(c->loop, &c->t_reg, CLIENT_REGISTRY_EVERY);
+	timer_arm(c->loop, &c->t_reg, c->cfg->registry_interval >= 1 ?
+	    c->cfg->registry_interval : 1);
 	if (c->rbusy)
 		return;
 	url = net_url(c->cfg->url, "api/systemagents/");

@@ -156,7 +156,8 @@ void		 client_set_local_filter(struct client *,
 void		 client_retry_now(struct client *);
 
 /*
- * Poll GET /api/systemagents/ every 30 s while on (and once at once).
+ * Poll GET /api/systemagents/ every --registry-interval seconds (never
+ * faster than 1 s) while on, and once at once.
  * fn gets the parsed array (borrowed for the call) or NULL and a reason.
  */
 void		 client_poll_registry(struct client *, int on,

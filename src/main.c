@@ -51,7 +51,7 @@ enum {
 	OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
-	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER
+	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER, OPT_REGISTRY_INTERVAL
 };
 
 static const struct option main_options[] = {
@@ -84,6 +84,8 @@ static const struct option main_options[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "output", required_argument, NULL, 'o' },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "registry-interval", required_argument, NULL,
+	    OPT_REGISTRY_INTERVAL },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "run", required_argument, NULL, 'r' },
 	{ "server-filters", required_argument, NULL, OPT_SERVER_FILTERS },
@@ -173,6 +175,8 @@ main_usage(int status)
 "                            (default 120)\n"
 "      --stale-after SEC     an execution running this long (default 43200)\n"
 "      --bell                ring the terminal bell on a new alert\n"
+"      --registry-interval SEC  read the agents registry this often\n"
+"                            (default 60, at least 1)\n"
 "\n"
 "Exit status: 0 normal end or signal, 1 bad options or configuration,\n"
 "2 token missing or rejected (HTTP 401/403), 3 permanent failure (a\n"

@@ -134,7 +134,8 @@ screen_clean scr "S2 run"
 no_payload "S2 run"
 tmux_keys scr q 3
 expect 'agents seen' "S2 agents"
-expect 'pABCDEFGH I J' "S2 agents"
+# The agent is the real sender (sender before processed_by).
+expect 'sABCDEFGH I J' "S2 agents"
 screen_clean scr "S2 agents"
 no_payload "S2 agents"
 tmux_keys scr 4

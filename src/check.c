@@ -458,9 +458,10 @@ check_tls(struct check *c)
 		/* Describe the certificate that was refused. */
 		if (check_handshake(c, 0, &t2, e2, sizeof e2) == CURLE_OK &&
 		    t2.read)
-			printf("  %s; issuer %s; %s %d days\n", t2.subj,
+			printf("  %s; issuer %s; %s %d days%s\n", t2.subj,
 			    t2.iss, t2.days < 0 ? "expired" : "expires in",
-			    t2.days < 0 ? -t2.days : t2.days);
+			    t2.days < 0 ? -t2.days : t2.days,
+			    t2.days < 0 ? " ago" : "");
 		check_fix(c, "give the site's CA with --cacert FILE (or "
 		    "REQUESTS_CA_BUNDLE), check the host name in the URL, or "
 		    "have the certificate renewed");

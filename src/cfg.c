@@ -1139,15 +1139,25 @@ cfg_where(const struct cfg *cfg, const char *key)
 	}
 }
 
-/* Read the token file again, if the token comes from one. */
+/*
+ * Read the token file again, if the token comes from one. The old token
+ * is freed: the secret that text_scrub() hides follows the new one (it
+ * points at the token, so it must never outlive it).
+ */
 int
 cfg_reload_token(struct cfg *cfg, char **cause)
 {
+	int	rc;
+
 	*cause = NULL;
 	if (cfg->token_file == NULL ||
 	    cfg->src[K_TOKEN] > cfg->src[K_TOKEN_FILE])
 		return (0);
-	return (cfg_load_token(cfg, cause));
+	text_set_secret(NULL);
+	rc = cfg_load_token(cfg, cause);
+	if (cfg->token != NULL && *cfg->token != '\0')
+		text_set_secret(cfg->token);
+	return (rc);
 }
 
 /* Return a token shortened so that it is safe to show. */

@@ -2,8 +2,9 @@
  * client.c: the engine under both front ends. It owns the current stream
  * (and, while the subscription changes, the next one), the client-side
  * filters, the duplicate check of a make-before-break switch, the agent
- * registration, the registry poll, recording and replay, and turns all
- * of it into events, messages and one status for the sink.
+ * registration, the registry poll (net-registry.c), recording and replay
+ * (replay.c), and turns all of it into events, messages and one status
+ * for the sink.
  *
  * Its loop worker, client_work(), drains the streams' queues in turns
  * (each slice bounded by time) and so delivers every event; a change of
@@ -37,7 +38,6 @@
 #define CLIENT_SWITCH_LINGER	3.0	/* no common message seen yet */
 #define CLIENT_DEDUP_LINGER	10.0	/* keep hashes after a switch */
 #define CLIENT_DEDUP_MAX	(1U << 18)
-#define CLIENT_REGISTRY_MAX	(16 * 1024 * 1024)
 #define CLIENT_STOP_WAIT	2.0
 
 /* One subscription and its stream. */
@@ -92,14 +92,7 @@ struct client {
 
 	struct agent		*agent;
 
-	struct net_req		 rreq;
-	int			 rbusy;
-	int			 ron;
-	void			(*rfn)(json_t *, const char *, void *);
-	void			*rarg;
-	char			*rbuf;
-	size_t			 rlen;
-	struct timer		 t_reg;
+	struct net_registry	*reg;		/* NULL until polled */
 
 	struct record		*rec;
 	struct replay		*rep;
@@ -112,7 +105,6 @@ struct client {
 };
 
 static void	client_update(struct client *);
-static void	client_registry_tick(void *);
 
 const char *
 client_state_name(enum conn_state s)
@@ -769,7 +761,6 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 	}
 	timer_init(&c->t_switch, client_switch, c);
 	timer_init(&c->t_dd_end, client_dedup_end, c);
-	timer_init(&c->t_reg, client_registry_tick, c);
 	return (c);
 }
 
@@ -828,7 +819,7 @@ client_stop(struct client *c)
 	}
 	timer_cancel(c->loop, &c->t_switch);
 	timer_cancel(c->loop, &c->t_dd_end);
-	client_poll_registry(c, 0, NULL, NULL);
+	client_poll_registry(c, 0);
 	client_drop(c, &c->next);
 	client_drop(c, &c->cur);
 	history_free(c->hist);
@@ -853,6 +844,7 @@ client_free(struct client *c)
 	if (c == NULL)
 		return;
 	client_stop(c);
+	net_registry_free(c->reg);
 	free(c->dd);
 	filter_free(c->want);
 	filter_free(c->local);
@@ -914,101 +906,39 @@ client_retry_now(struct client *c)
 	client_retry(c);
 }
 
-static size_t
-client_registry_write(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct client	*c = arg;
-	size_t		 len = size * nmemb;
-
-	if (c->rlen + len > CLIENT_REGISTRY_MAX)
-		return (0);
-	c->rbuf = xreallocarray(c->rbuf, 1, c->rlen + len + 1);
-	memcpy(c->rbuf + c->rlen, p, len);
-	c->rlen += len;
-	return (len);
-}
-
 static void
-client_registry_done(CURL *easy, CURLcode rc, void *arg)
+client_registry_done(void *arg)
 {
 	struct client	*c = arg;
-	json_t		*j = NULL;
-	json_error_t	 err;
-	long		 code = 0;
-	char		 why[256];
 
-	c->rbusy = 0;
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-	if (rc == CURLE_OK && code == 200) {
-		j = json_loadb(c->rbuf != NULL ? c->rbuf : "", c->rlen, 0,
-		    &err);
-		if (j != NULL && !json_is_array(j)) {
-			json_decref(j);
-			j = NULL;
-		}
-		if (j == NULL)
-			snprintf(why, sizeof why, "registry: not a JSON array");
-	} else if (rc == CURLE_WRITE_ERROR)
-		snprintf(why, sizeof why, "registry: response too large");
-	else {
-		net_call_reason(why, sizeof why, c->cfg, code, c->rbuf,
-		    c->rlen, rc, c->rreq.errbuf);
-	}
-	net_req_free(&c->rreq);
-	free(c->rbuf);
-	c->rbuf = NULL;
-	c->rlen = 0;
-	if (c->rfn != NULL && c->ron)
-		c->rfn(j, j == NULL ? why : NULL, c->rarg);
-	json_decref(j);
-}
-
-static void
-client_registry_tick(void *arg)
-{
-	struct client	*c = arg;
-	char		*url;
-
-	if (!c->ron || c->cfg->url == NULL)
-		return;
-	timer_arm(c->loop, &c->t_reg, c->cfg->registry_interval >= 1 ?
-	    c->cfg->registry_interval : 1);
-	if (c->rbusy)
-		return;
-	url = net_url(c->cfg->url, "api/systemagents/");
-	net_req_init(&c->rreq, c->cfg, url, "application/json");
-	free(url);
-	curl_easy_setopt(c->rreq.easy, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(c->rreq.easy, CURLOPT_WRITEFUNCTION,
-	    client_registry_write);
-	curl_easy_setopt(c->rreq.easy, CURLOPT_WRITEDATA, c);
-	c->rbusy = 1;
-	loop_transfer(c->loop, c->rreq.easy, client_registry_done, c);
+	if (c->sink.on_registry != NULL)
+		c->sink.on_registry(c->arg);
 }
 
 void
-client_poll_registry(struct client *c, int on,
-    void (*fn)(json_t *, const char *, void *), void *arg)
+client_poll_registry(struct client *c, int on)
 {
-	if (!on) {
-		c->ron = 0;
-		timer_cancel(c->loop, &c->t_reg);
-		if (c->rbusy) {
-			loop_cancel(c->loop, c->rreq.easy);
-			net_req_free(&c->rreq);
-			free(c->rbuf);
-			c->rbuf = NULL;
-			c->rlen = 0;
-			c->rbusy = 0;
-		}
+	if (on && (c->rep != NULL || c->stopped))
 		return;
+	if (c->reg == NULL) {
+		if (!on)
+			return;
+		c->reg = net_registry_create(c->loop, c->cfg,
+		    client_registry_done, c);
 	}
-	c->rfn = fn;
-	c->rarg = arg;
-	if (c->ron || c->rep != NULL || c->stopped)
-		return;
-	c->ron = 1;
-	timer_arm(c->loop, &c->t_reg, 0);
+	net_registry_poll(c->reg, on);
+}
+
+const struct reg_entry *
+client_registry(const struct client *c, size_t *n, const char **why,
+    int64_t *at)
+{
+	*n = 0;
+	if (why != NULL)
+		*why = c->reg != NULL ? net_registry_reason(c->reg) : "";
+	if (at != NULL)
+		*at = c->reg != NULL ? net_registry_at(c->reg) : 0;
+	return (c->reg != NULL ? net_registry_entries(c->reg, n) : NULL);
 }
 
 void

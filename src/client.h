@@ -10,8 +10,6 @@
 
 #include <stdint.h>
 
-#include <jansson.h>
-
 /* Exit statuses of swf-dash (EXIT_FATAL, 70, is in xmalloc.h). */
 #define SWF_EXIT_OK		0	/* normal end, or a signal */
 #define SWF_EXIT_USAGE		1	/* bad options or configuration */
@@ -107,6 +105,23 @@ struct client_sink {
 	 * call.
 	 */
 	void	(*on_history)(int, const char *text, const char *run, void *);
+	/*
+	 * The registry was read (or failed to be) while polled: read it
+	 * with client_registry().
+	 */
+	void	(*on_registry)(void *);
+};
+
+/* A record of the monitor's agent registry, sanitized. */
+struct reg_entry {
+	char		*name;
+	char		*type;
+	char		*status;
+	char		*opstate;
+	char		*host;
+	char		*ns;
+	long long	 pid;
+	int64_t		 heartbeat;	/* unix us, 0 if unknown */
 };
 
 /*
@@ -157,11 +172,20 @@ void		 client_retry_now(struct client *);
 
 /*
  * Poll GET /api/systemagents/ every --registry-interval seconds (never
- * faster than 1 s) while on, and once at once.
- * fn gets the parsed array (borrowed for the call) or NULL and a reason.
+ * faster than 1 s) while on, and once at once; the sink's on_registry
+ * hears of each read.
  */
-void		 client_poll_registry(struct client *, int on,
-		    void (*)(json_t *, const char *, void *), void *);
+void		 client_poll_registry(struct client *, int on);
+
+/*
+ * The registry as last read: *n records sorted by name, owned by the
+ * client and valid until the next on_registry; *why (may be NULL) says
+ * why the last read failed ("" if it did not), *at (may be NULL) when the
+ * last good read was (wall us, 0: none yet). NULL and 0 records when
+ * polling never started.
+ */
+const struct reg_entry *client_registry(const struct client *, size_t *n,
+		    const char **why, int64_t *at);
 
 /* Replay control (no-ops when not replaying). */
 void		 client_replay_pause(struct client *, int paused);

@@ -478,6 +478,118 @@ hist_fill(json_t *o, const char *key, const struct jscan_val *v)
 		json_object_set_new(o, key, j);
 }
 
+/* The members of message_content that decide what is added to it. */
+enum hist_ckey {
+	HC_TYPE, HC_SENDER, HC_SENDER_AGENT, HC_RECIPIENT, HC_RECIPIENT_AGENT,
+	HC_NAMESPACE, HC_SENT_AT, HC_COUNT
+};
+static const char *const hist_content_names[HC_COUNT] = {
+	"msg_type", "sender", "sender_agent", "recipient", "recipient_agent",
+	"namespace", "sent_at"
+};
+static struct jscan_keys hist_ckeys;
+static int hist_ckeys_ready;
+
+/* Append ,"key":value (the value's JSON text) to the buffer at *o. */
+static void
+hist_splice(char *buf, size_t *o, int *first, const char *key,
+    const struct jscan_val *v)
+{
+	size_t	n = strlen(key);
+
+	if (!*first)
+		buf[(*o)++] = ',';
+	*first = 0;
+	buf[(*o)++] = '"';
+	memcpy(buf + *o, key, n);
+	*o += n;
+	buf[(*o)++] = '"';
+	buf[(*o)++] = ':';
+	if (v->type == JT_STRING) {
+		buf[(*o)++] = '"';
+		memcpy(buf + *o, v->p, v->len);
+		*o += v->len;
+		buf[(*o)++] = '"';
+	} else {
+		memcpy(buf + *o, v->p, v->len);
+		*o += v->len;
+	}
+}
+
+/* Whether an item's value can be added (present, not null). */
+static int
+hist_addable(const struct jscan_val *v)
+{
+	return (v->type != JT_NONE && v->type != JT_NULL);
+}
+
+/*
+ * The usual case, without a tree: message_content's own text with the
+ * missing members appended before its closing brace.
+ */
+static char *
+hist_item_splice(const struct jscan_val *v, size_t *len)
+{
+	const struct jscan_val	*c = &v[HK_CONTENT];
+	struct jscan_val	 m[HC_COUNT];
+	const struct jscan_val	*add[5];
+	const char		*names[5];
+	size_t			 n = 0, i, need, o, end;
+	char			*out;
+	int			 first;
+
+	if (!hist_ckeys_ready) {
+		jscan_keys_init(&hist_ckeys, hist_content_names, HC_COUNT);
+		hist_ckeys_ready = 1;
+	}
+	if (jscan_object(c->p, c->len, JSCAN_ALLOW_NUL, &hist_ckeys, m) < 0)
+		return (NULL);
+#define HIST_ADD(k, val) do {						\
+	names[n] = (k);							\
+	add[n++] = (val);						\
+} while (0)
+	if (m[HC_TYPE].type == JT_NONE && hist_addable(&v[HK_TYPE]))
+		HIST_ADD("msg_type", &v[HK_TYPE]);
+	if (m[HC_SENDER_AGENT].type == JT_NONE) {
+		if (m[HC_SENDER].type == JT_STRING)
+			HIST_ADD("sender_agent", &m[HC_SENDER]);
+		else if (hist_addable(&v[HK_SENDER_AGENT]))
+			HIST_ADD("sender_agent", &v[HK_SENDER_AGENT]);
+	}
+	if (m[HC_RECIPIENT_AGENT].type == JT_NONE) {
+		if (m[HC_RECIPIENT].type == JT_STRING)
+			HIST_ADD("recipient_agent", &m[HC_RECIPIENT]);
+		else if (hist_addable(&v[HK_RECIPIENT_AGENT]))
+			HIST_ADD("recipient_agent", &v[HK_RECIPIENT_AGENT]);
+	}
+	if (m[HC_NAMESPACE].type == JT_NONE && hist_addable(&v[HK_NAMESPACE]))
+		HIST_ADD("namespace", &v[HK_NAMESPACE]);
+	if (m[HC_SENT_AT].type == JT_NONE && hist_addable(&v[HK_SENT_AT]))
+		HIST_ADD("sent_at", &v[HK_SENT_AT]);
+#undef HIST_ADD
+	/* The closing brace, and whether the object has members. */
+	for (end = c->len; end > 0 && c->p[end - 1] != '}'; end--)
+		;
+	if (end == 0)
+		return (NULL);
+	end--;
+	for (i = 1; i < end && strchr(" \t\r\n", c->p[i]) != NULL; i++)
+		;
+	first = i == end;
+	need = end + 2;
+	for (i = 0; i < n; i++)
+		need += strlen(names[i]) + add[i]->len + 6;
+	out = xmalloc(need);
+	memcpy(out, c->p, end);
+	o = end;
+	for (i = 0; i < n; i++)
+		hist_splice(out, &o, &first, names[i], add[i]);
+	out[o++] = '}';
+	out[o] = '\0';
+	*len = o;
+	return (out);
+}
+
 char *
 hist_item_message(const struct jscan_val *v, size_t *len)
 {
@@ -488,8 +600,8 @@ hist_item_message(const struct jscan_val *v, size_t *len)
 
 	*len = 0;
 	if (c->type == JT_OBJECT)
-		o = json_loadb(c->p, c->len, JSON_ALLOW_NUL, &err);
-	else if (c->type == JT_STRING) {
+		return (hist_item_splice(v, len));
+	if (c->type == JT_STRING) {
 		/* Some stores keep the message as a JSON string. */
 		s = json_loadb(c->p - 1, c->len + 2, JSON_DECODE_ANY |
 		    JSON_ALLOW_NUL, &err);

@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "net.h"
 #include "xmalloc.h"
 
 #define LOOP_MAX_WATCH	8
@@ -87,6 +88,12 @@ struct loop {
 	size_t			  nxfers;
 	struct loop_stat	  stats[LOOP_MAX_STATS];
 	size_t			  nstats;
+	int			  stats_on;	/* SWF_DASH_TIMER_STATS set */
+	int64_t			  round_at;	/* this round began */
+	int64_t			  round_cpu_at;
+	int64_t			  round_wall;	/* worst round, us */
+	int64_t			  round_cpu;
+	uint64_t		  rounds;
 	int			  done;
 	int			  code;
 };
@@ -151,7 +158,23 @@ loop_stat(struct loop *l, const struct timer *t, int64_t now)
 		st->late_max = now - t->at;
 }
 
-/* Write the lateness report to SWF_DASH_TIMER_STATS, if it is set. */
+/* CPU time of this thread, us. */
+static int64_t
+loop_cpu_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/*
+ * Write the lateness report to SWF_DASH_TIMER_STATS, if it is set: each
+ * named timer, and the worst round (from the end of one wait to the
+ * start of the next) in wall and in CPU time; a round far longer in wall
+ * than in CPU time was kept waiting for the processor.
+ */
 static void
 loop_stats_write(struct loop *l)
 {
@@ -173,6 +196,9 @@ loop_stats_write(struct loop *l)
 		    (long long)(l->stats[i].late_sum /
 		    (int64_t)l->stats[i].fired));
 	}
+	fprintf(f, "round all %llu worst_wall_us %lld worst_cpu_us %lld\n",
+	    (unsigned long long)l->rounds, (long long)l->round_wall,
+	    (long long)l->round_cpu);
 	fclose(f);
 }
 
@@ -267,6 +293,7 @@ loop_create(void)
 	struct loop	*l;
 
 	l = xcalloc(1, sizeof *l);
+	l->stats_on = getenv("SWF_DASH_TIMER_STATS") != NULL;
 	if ((l->multi = curl_multi_init()) == NULL)
 		fatalx("curl_multi_init failed");
 	if (pipe(l->sigpipe) == -1)
@@ -588,6 +615,10 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 	mc = curl_multi_poll(l->multi, wfd, n, timeout_ms, NULL);
 	if (mc != CURLM_OK)
 		fatalx("curl_multi_poll: %s", curl_multi_strerror(mc));
+	if (l->stats_on) {
+		l->round_at = now_mono_us();
+		l->round_cpu_at = loop_cpu_us();
+	}
 
 	/* Callbacks may change the watch list: copy first. */
 	for (i = nf = 0; i < n; i++) {
@@ -621,6 +652,20 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 		loop_slice(l);
 }
 
+/* Count the round that just ended (see loop_stats_write). */
+static void
+loop_round_stat(struct loop *l)
+{
+	int64_t	wall = now_mono_us() - l->round_at;
+	int64_t	cpu = loop_cpu_us() - l->round_cpu_at;
+
+	l->rounds++;
+	if (wall > l->round_wall)
+		l->round_wall = wall;
+	if (cpu > l->round_cpu)
+		l->round_cpu = cpu;
+}
+
 int
 loop_run(struct loop *l)
 {
@@ -633,6 +678,8 @@ loop_run(struct loop *l)
 			break;
 		loop_once(l, loop_timeout(l), 0);
 		loop_timers(l);
+		if (l->stats_on)
+			loop_round_stat(l);
 	}
 	for (i = 0; i < l->nidle; i++)
 		l->idle[i].fn(l->idle[i].arg);

@@ -11,8 +11,6 @@
 
 #include <stdint.h>
 
-#include <curl/curl.h>
-
 struct loop;
 
 /* The longest slice of work between two looks at keys, signals, timers. */
@@ -45,7 +43,11 @@ void	 timer_name(struct timer *, const char *);
 void	 timer_arm(struct loop *, struct timer *, double seconds);
 void	 timer_cancel(struct loop *, struct timer *);
 
-/* Create the loop and its CURLM. Never NULL; free with loop_free(). */
+/*
+ * Create the loop and its CURLM (transfers are run with loop_transfer(),
+ * declared in net.h with the rest of libcurl). Never NULL; free with
+ * loop_free().
+ */
 struct loop *loop_create(void);
 void	 loop_free(struct loop *);
 
@@ -61,18 +63,6 @@ void	 loop_unwatch(struct loop *, int fd);
  * never in the handler. fn NULL restores the default disposition.
  */
 void	 loop_signal(struct loop *, int sig, void (*)(int, void *), void *);
-
-/*
- * Run an easy handle on the loop's CURLM; done(easy, result, arg) is
- * called once when it finishes (the handle is removed from the multi
- * first; the caller still owns and cleans it up). loop_cancel removes a
- * running transfer without calling done. Neither may be called from inside
- * a libcurl callback (libcurl refuses; that is fatal): nothing but storing
- * bytes happens there. The loop uses CURLOPT_PRIVATE.
- */
-void	 loop_transfer(struct loop *, CURL *,
-	     void (*)(CURL *, CURLcode, void *), void *);
-void	 loop_cancel(struct loop *, CURL *);
 
 /*
  * Register a worker: fn(arg, until) does some of its work, stopping soon

@@ -101,6 +101,8 @@ struct history {
 	/* The batch under way (start or reconnect). */
 	int			 batch;		/* HB_* */
 	uint64_t		 batch_msgs;	/* delivered from history */
+	uint64_t		 batch_bytes;	/* st.bytes when it began */
+	int64_t			 batch_t0;	/* monotonic us it began */
 	int64_t			 batch_from, batch_to;
 
 	int			 reported[3][HP_COUNT];
@@ -312,9 +314,11 @@ history_batch_done(struct history *h)
 		    h->batch_msgs == 1 ? "" : "s");
 	} else
 		snprintf(text, sizeof text, "history of the running "
-		    "executions merged: %llu message%s back-filled",
-		    (unsigned long long)h->batch_msgs,
-		    h->batch_msgs == 1 ? "" : "s");
+		    "executions merged: %llu message%s back-filled (%llu "
+		    "bytes read in %.2f s)", (unsigned long long)h->batch_msgs,
+		    h->batch_msgs == 1 ? "" : "s",
+		    (unsigned long long)(h->st.bytes - h->batch_bytes),
+		    (now_mono_us() - h->batch_t0) / 1e6);
 	log_info("%s", text);
 	if (h->cb.event != NULL)
 		h->cb.event(h->batch == HB_RECONNECT ? HE_RECONNECT :
@@ -675,6 +679,7 @@ history_create(struct loop *l, const struct cfg *cfg,
 	hist_runs_init(&h->runs, HISTORY_MAX_RUNS);
 	TAILQ_INIT(&h->queue);
 	timer_init(&h->t_merge, history_merge, h);
+	timer_name(&h->t_merge, "history_merge");
 	timer_init(&h->t_next, history_next, h);
 	timer_init(&h->t_holes, history_holes, h);
 	log_debug("history: %s", hist_mode_name(h->mode));
@@ -741,6 +746,8 @@ history_connected(struct history *h)
 			return;
 		h->batch = HB_START;
 		h->batch_msgs = 0;
+		h->batch_bytes = h->st.bytes;
+		h->batch_t0 = now_mono_us();
 		history_enqueue(h, HQ_EXECS, "running", 1);
 		return;
 	}

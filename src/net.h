@@ -19,6 +19,19 @@ struct filter;
 struct loop;
 struct sse_event;
 
+/*
+ * Run an easy handle on the loop's CURLM (in loop.c, declared here so that
+ * only the network parts see libcurl); done(easy, result, arg) is
+ * called once when it finishes (the handle is removed from the multi
+ * first; the caller still owns and cleans it up). loop_cancel removes a
+ * running transfer without calling done. Neither may be called from inside
+ * a libcurl callback (libcurl refuses; that is fatal): nothing but storing
+ * bytes happens there. The loop uses CURLOPT_PRIVATE.
+ */
+void	 loop_transfer(struct loop *, CURL *,
+	     void (*)(CURL *, CURLcode, void *), void *);
+void	 loop_cancel(struct loop *, CURL *);
+
 /* Bytes kept of an error response body, for its "detail". */
 #define NET_BODY_MAX	4096
 
@@ -152,6 +165,25 @@ uint64_t	 stream_reconnects(const struct stream *);
 const char	*stream_last_id(const struct stream *);
 /* Whether the stream has ever been open. */
 int		 stream_ever_open(const struct stream *);
+
+/*
+ * The monitor's agent registry (net-registry.c): read at once and every
+ * --registry-interval seconds while polling is on; done(arg) runs from the loop after each read,
+ * good or bad. The records (sorted by name, sanitized) belong to the
+ * registry and stay valid until the next done call or net_registry_free.
+ */
+struct net_registry;
+
+struct net_registry *net_registry_create(struct loop *, const struct cfg *,
+		    void (*done)(void *), void *);
+void		 net_registry_poll(struct net_registry *, int on);
+const struct reg_entry *net_registry_entries(const struct net_registry *,
+		    size_t *);
+/* Why the last read failed; "" if it did not. */
+const char	*net_registry_reason(const struct net_registry *);
+/* Wall us of the last good read; 0 if none yet. */
+int64_t		 net_registry_at(const struct net_registry *);
+void		 net_registry_free(struct net_registry *);
 
 /*
  * Registration with the monitor's agent registry: periodic heartbeats

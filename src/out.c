@@ -323,15 +323,28 @@ out_alert_tick(void *arg)
 	timer_arm(o->loop, &o->t_alerts, 1.0);
 }
 
+/* The client read the registry (a failed read is logged by it). */
 static void
-out_alert_registry(json_t *arr, const char *why, void *arg)
+out_alert_registry(void *arg)
 {
-	struct out	*o = arg;
+	struct out		*o = arg;
+	const struct reg_entry	*reg;
+	struct alert_reg	*v;
+	const char		*why;
+	int64_t			 at;
+	size_t			 i, n;
 
-	if (arr != NULL)
-		alerts_registry_json(o->alerts, arr, now_wall_us());
-	else
-		log_debug("%s", why);
+	reg = client_registry(o->client, &n, &why, &at);
+	if (why[0] != '\0' || o->alerts == NULL)
+		return;
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		v[i].name = reg[i].name;
+		v[i].status = reg[i].status;
+		v[i].heartbeat = reg[i].heartbeat;
+	}
+	alerts_registry(o->alerts, v, n, at);
+	free(v);
 }
 
 /* Whether the client has a stream open (or replays one). */
@@ -443,6 +456,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		break;
 	case OUT_ALERTS:
 		sink.on_message = out_alert_msg;
+		sink.on_registry = out_alert_registry;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);
 		o.runs = runs_create(0, 0, 0);
@@ -466,7 +480,7 @@ out_run(struct loop *l, struct cfg *cfg)
 
 	client_start(o.client);
 	if (o.alerts != NULL)
-		client_poll_registry(o.client, 1, out_alert_registry, &o);
+		client_poll_registry(o.client, 1);
 	code = loop_run(l);
 	timer_cancel(l, &o.t_hup);
 	if (o.alerts != NULL) {

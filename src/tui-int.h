@@ -114,18 +114,6 @@ struct view_inst {
 
 #define TUI_STACK_MAX	8
 
-/* A registry record from GET /api/systemagents/, sanitized. */
-struct regent {
-	char		*name;
-	char		*type;
-	char		*status;
-	char		*opstate;
-	char		*host;
-	char		*ns;
-	long long	 pid;
-	int64_t		 heartbeat;	/* unix us, 0 if unknown */
-};
-
 /* The bottom-line prompt; text is UTF-8. */
 struct tui_prompt {
 	int		  active;
@@ -189,11 +177,7 @@ struct tui {
 	int64_t		 notice_until;
 	int		 notice_bad;
 
-	/* The agents registry, while the agents view is open. */
-	struct regent	*reg;
-	size_t		 nreg;
-	char		 reg_reason[256];
-	int64_t		 reg_at;
+	/* The agents registry is polled (the client owns what it read). */
 	int		 reg_polling;
 
 	int		 quit;
@@ -215,11 +199,7 @@ void		 tui_prompt_start(struct tui *, const char *label,
 void		 tui_refilter(struct tui *);
 int		 tui_view_visible(struct tui *, const void *state);
 /* Have the client's registry polling on or off. */
-void		 tui_want_registry(struct tui *, int,
-		    void (*)(json_t *, const char *, void *));
-void		 tui_reg_free(struct tui *);
-/* view-agents.c: the registry's answer, for the Agents view and alerts. */
-void		 view_agents_registry(json_t *, const char *, void *);
+void		 tui_want_registry(struct tui *, int);
 /* Show the Agents view with this agent selected. */
 void		 view_agents_select(struct tui *, const char *);
 

@@ -458,14 +458,38 @@ tui_clear_filter(struct tui *t)
 }
 
 void
-tui_want_registry(struct tui *t, int on,
-    void (*fn)(json_t *, const char *, void *))
+tui_want_registry(struct tui *t, int on)
 {
 	on = on != 0;
 	if (t->client == NULL || on == t->reg_polling)
 		return;
 	t->reg_polling = on;
-	client_poll_registry(t->client, on, on ? fn : NULL, on ? t : NULL);
+	client_poll_registry(t->client, on);
+}
+
+/* The client read the registry: the alerts and the Agents view use it. */
+static void
+tui_on_registry(void *arg)
+{
+	struct tui		*t = arg;
+	const struct reg_entry	*reg;
+	struct alert_reg	*v;
+	int64_t			 at;
+	size_t			 i, n;
+	const char		*why;
+
+	reg = client_registry(t->client, &n, &why, &at);
+	if (why[0] == '\0' && t->alerts != NULL) {
+		v = xcalloc(n + 1, sizeof *v);
+		for (i = 0; i < n; i++) {
+			v[i].name = reg[i].name;
+			v[i].status = reg[i].status;
+			v[i].heartbeat = reg[i].heartbeat;
+		}
+		alerts_registry(t->alerts, v, n, at);
+		free(v);
+	}
+	tui_dirty(t);
 }
 
 /* p, ], }: pause, resume or skip a replay. */
@@ -1003,7 +1027,6 @@ tui_free(struct tui *t)
 		filter_free(t->quick_saved[i]);
 	filter_free(t->sub_pending);
 	filter_free(t->vf);
-	tui_reg_free(t);
 	alerts_free(t->alerts);
 	runs_free(t->runs);
 	store_free(t->store);
@@ -1016,7 +1039,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	static const struct client_sink sink = {
 		.on_message = tui_on_message,
 		.on_status = tui_on_status,
-		.on_history = tui_on_history
+		.on_history = tui_on_history,
+		.on_registry = tui_on_registry
 	};
 	struct alert_cfg acfg;
 	struct tui	*t;
@@ -1061,7 +1085,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	timer_arm(loop, &t->tick, 1.0);
 	client_start(t->client);
 	/* The alerts want the registry all the time. */
-	tui_want_registry(t, 1, view_agents_registry);
+	tui_want_registry(t, 1);
 	tui_draw(t);
 
 	code = loop_run(loop);
@@ -1070,7 +1094,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	timer_cancel(loop, &t->redraw);
 	timer_cancel(loop, &t->tick);
 	tui_leave(t, tui_current(t));
-	tui_want_registry(t, 0, NULL);
+	tui_want_registry(t, 0);
 	loop_unwatch(loop, STDIN_FILENO);
 	tui_screen_end(t);
 	log_set_sink(NULL, NULL);

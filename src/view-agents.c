@@ -23,7 +23,6 @@
 #include "tui-int.h"
 #include "xmalloc.h"
 
-#define AGENTS_REG_MAX	4096
 
 enum {
 	AC_MARK, AC_NAME, AC_MSGS, AC_LAST, AC_TYPES, AC_STATUS, AC_STATE,
@@ -33,7 +32,7 @@ enum {
 struct arow {
 	const char		*name;
 	struct agent		*a;	/* NULL if only in the registry */
-	const struct regent	*r;	/* NULL if not in the registry */
+	const struct reg_entry	*r;	/* NULL if not in the registry */
 	uint64_t		 key;
 	int64_t			 seen;	/* latest of both, for sorting */
 };
@@ -45,103 +44,6 @@ struct agentsview {
 	size_t		 nrows, cap;
 	int		 by_seen;
 };
-
-void
-tui_reg_free(struct tui *t)
-{
-	size_t	i;
-
-	for (i = 0; i < t->nreg; i++) {
-		free(t->reg[i].name);
-		free(t->reg[i].type);
-		free(t->reg[i].status);
-		free(t->reg[i].opstate);
-		free(t->reg[i].host);
-		free(t->reg[i].ns);
-	}
-	free(t->reg);
-	t->reg = NULL;
-	t->nreg = 0;
-}
-
-/* A field of a registry record, sanitized ("" if absent). */
-static char *
-agents_str(json_t *o, const char *key)
-{
-	json_t	*v = json_object_get(o, key);
-	char	*s;
-
-	if (json_is_string(v))
-		return (text_sanitize(json_string_value(v),
-		    json_string_length(v)));
-	if (json_is_integer(v)) {
-		xasprintf(&s, "%lld", (long long)json_integer_value(v));
-		return (s);
-	}
-	return (xstrdup(""));
-}
-
-static int
-agents_reg_cmp(const void *a, const void *b)
-{
-	return (strcmp(((const struct regent *)a)->name,
-	    ((const struct regent *)b)->name));
-}
-
-/*
- * The registry's answer (borrowed) or why there is none. It is read all
- * the time (the alerts need it), not only while this view is shown.
- */
-void
-view_agents_registry(json_t *arr, const char *reason, void *arg)
-{
-	struct tui	*t = arg;
-	struct regent	*e;
-	json_t		*o, *v;
-	size_t		 i;
-	char		*hb;
-
-	if (arr != NULL && json_is_object(arr))
-		arr = json_object_get(arr, "results");
-	if (arr == NULL || !json_is_array(arr)) {
-		if (reason == NULL)
-			reason = "unexpected answer";
-		text_sanitize_buf(t->reg_reason, sizeof t->reg_reason, reason,
-		    strlen(reason));
-		tui_dirty(t);
-		return;
-	}
-	alerts_registry_json(t->alerts, arr, now_wall_us());
-	tui_reg_free(t);
-	t->reg = xcalloc(json_array_size(arr) + 1, sizeof *t->reg);
-	json_array_foreach(arr, i, o) {
-		if (t->nreg == AGENTS_REG_MAX || !json_is_object(o))
-			break;
-		e = &t->reg[t->nreg];
-		e->name = agents_str(o, "instance_name");
-		if (*e->name == '\0') {
-			free(e->name);
-			continue;
-		}
-		e->type = agents_str(o, "agent_type");
-		e->status = agents_str(o, "status");
-		e->opstate = agents_str(o, "operational_state");
-		e->host = agents_str(o, "hostname");
-		e->ns = agents_str(o, "namespace");
-		v = json_object_get(o, "pid");
-		e->pid = json_is_integer(v) ? json_integer_value(v) : 0;
-		hb = agents_str(o, "last_heartbeat");
-		e->heartbeat = *hb != '\0' ? msg_parse_time(hb) : 0;
-		if (e->heartbeat < 0)
-			e->heartbeat = 0;
-		free(hb);
-		t->nreg++;
-	}
-	qsort(t->reg, t->nreg, sizeof *t->reg, agents_reg_cmp);
-	t->reg_at = now_wall_us();
-	t->reg_reason[0] = '\0';
-	tui_dirty(t);
-}
 
 /* Show the Agents view with this agent selected (if listed). */
 void
@@ -169,7 +71,7 @@ agents_seen_cmp(const void *a, const void *b)
 
 static void
 agents_add_row(struct agentsview *av, const char *name, struct agent *a,
-    const struct regent *r)
+    const struct reg_entry *r)
 {
 	struct arow	*w;
 
@@ -194,26 +96,28 @@ agents_count(void *arg)
 	struct agentsview	*av = arg;
 	struct tui		*t = av->t;
 	struct agent		*a;
-	size_t			 i = 0;
+	const struct reg_entry	*reg;
+	size_t			 i = 0, nreg;
 	int			 c;
 
+	reg = client_registry(t->client, &nreg, NULL, NULL);
 	av->nrows = 0;
 	a = RB_MIN(agent_tree, &t->runs->agents);
-	while (a != NULL || i < t->nreg) {
+	while (a != NULL || i < nreg) {
 		if (a == NULL)
 			c = 1;
-		else if (i == t->nreg)
+		else if (i == nreg)
 			c = -1;
 		else
-			c = strcmp(a->name, t->reg[i].name);
+			c = strcmp(a->name, reg[i].name);
 		if (c < 0) {
 			agents_add_row(av, a->name, a, NULL);
 			a = RB_NEXT(agent_tree, &t->runs->agents, a);
 		} else if (c > 0) {
-			agents_add_row(av, t->reg[i].name, NULL, &t->reg[i]);
+			agents_add_row(av, reg[i].name, NULL, &reg[i]);
 			i++;
 		} else {
-			agents_add_row(av, a->name, a, &t->reg[i]);
+			agents_add_row(av, a->name, a, &reg[i]);
 			a = RB_NEXT(agent_tree, &t->runs->agents, a);
 			i++;
 		}
@@ -460,18 +364,22 @@ agentsview_key(struct tui *t, void *arg, int key)
 static void
 agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 {
-	char	age[32];
+	const char	*why;
+	int64_t		 at;
+	size_t		 nreg;
+	char		 age[32];
 
-	if (t->reg_reason[0] != '\0')
+	client_registry(t->client, &nreg, &why, &at);
+	if (why[0] != '\0')
 		snprintf(buf, size, "%zu agents seen; registry: %s",
-		    t->runs->nagents, t->reg_reason);
-	else if (t->reg_at == 0)
+		    t->runs->nagents, why);
+	else if (at == 0)
 		snprintf(buf, size, "%zu agents seen; registry: asking",
 		    t->runs->nagents);
 	else
 		snprintf(buf, size, "%zu agents seen; registry: %zu, "
-		    "fetched %s ago (every 30s)", t->runs->nagents, t->nreg,
-		    tui_fmt_dur(age, sizeof age, (now_wall_us() - t->reg_at) /
+		    "fetched %s ago (every 30s)", t->runs->nagents, nreg,
+		    tui_fmt_dur(age, sizeof age, (now_wall_us() - at) /
 		    1000000 * 1000000));
 }
 

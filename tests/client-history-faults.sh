@@ -96,10 +96,10 @@ dash_start --output json --history all -v
 dash_connected
 wait_for 5 err_has 'workflow-messages/: the answer is not valid JSON' ||
     { cat "$DASH_ERR"; fail "garbage not reported"; }
-wait_for 5 grep -q '"n":77' "$DASH_OUT" || fail "the good item was lost"
+wait_for 5 grep -q '"n": *77' "$DASH_OUT" || fail "the good item was lost"
 live_goes_on 5
 kill -INT "$DASH_PID"; dash_wait
-[ "$(grep -c '"n":77' "$DASH_OUT")" = 1 ] || fail "item 77 twice"
+[ "$(grep -c '"n": *77' "$DASH_OUT")" = 1 ] || fail "item 77 twice"
 ok "garbage: the items before it merged, the rest reported"
 
 # An answer over --history-max-bytes is refused, in words, and counted.

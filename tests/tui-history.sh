@@ -67,7 +67,8 @@ s=$(tmux_screen hist)
     fail "marker row after the back-filled messages"
 tmux_screen hist | sed -n '1,40p' >"$T/drop.screen"
 tmux_keys hist j
-tui_absent hist 'while you were away'
+wait_for 5 sh -c "! '$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p -t hist |
+    grep -q 'while you were away'" || fail "the away line stayed after a key"
 ok "drop: marker row, 3 messages back-filled once, the away line until a key"
 
 # A channel hole in run 701, filled from its execution.

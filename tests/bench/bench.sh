@@ -17,6 +17,8 @@
 #                       monitor's)
 #   BENCH_KEY_TRIALS    pairs of keypresses timed during the flood (5)
 #   BENCH_TIMER_SECONDS seconds of heartbeats watched under a flood (10)
+#   (--history off: json_nohist measures the ingest without the history's
+#   per-message identity check, which the baseline may not have)
 #   BENCH_BASELINE      a second source tree (e.g. a git worktree of an
 #                       older main) built beside this one; its headless
 #                       json throughput and heartbeat spacing are measured
@@ -24,9 +26,12 @@
 #   BENCH_BUILD         the build directory (bench-build)
 #   BENCH_OUT           the JSON file (bench-results.json)
 #   BENCH_JOBS          make -j for the build (2)
+#   BENCH_HIST_RUNS     running executions in the history run (16)
+#   BENCH_HIST_MSGS     stf_gen messages of each (2000)
 #   BENCH_ONLY          only these measurements, e.g. "json keys" (json
-#                       json_filtered plain jq dash dash_keep1M lat1000
-#                       lat1000_curl lat50000 idle keys timers, and with
+#                       json_nohist json_filtered plain jq dash
+#                       dash_keep1M lat1000 lat1000_curl lat50000 idle
+#                       keys timers history, and with
 #                       BENCH_BASELINE json_before timers_before); all
 #                       when empty
 # make passes abs_top_srcdir, abs_top_builddir, CC, MAKE and
@@ -51,6 +56,8 @@ set -u
 : "${BENCH_OUT:=$abs_top_builddir/bench-results.json}"
 : "${BENCH_JOBS:=2}"
 : "${BENCH_ONLY:=}"
+: "${BENCH_HIST_RUNS:=16}"
+: "${BENCH_HIST_MSGS:=2000}"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/swf-bench.XXXXXX") || exit 1
 _pids=""
@@ -251,6 +258,10 @@ timers() {
 		    printf "%.1f", $6 / 1000 }' "$_f")"
 		put "timer_beat_dash${_ts}_late_ms_max" "$(awk '$2 == "heartbeat" {
 		    printf "%.1f", $6 / 1000 }' "$_f")"
+		put "round_dash${_ts}_wall_ms_max" "$(awk '$1 == "round" {
+		    printf "%.1f", $6 / 1000 }' "$_f")"
+		put "round_dash${_ts}_cpu_ms_max" "$(awk '$1 == "round" {
+		    printf "%.1f", $8 / 1000 }' "$_f")"
 	fi
 
 	sim_start --rate 0 --registry-dump "$W/regh$_ts.json"
@@ -271,8 +282,14 @@ timers() {
 	wait "$_hp" 2>/dev/null
 	sim_stop
 	_f=$W/timers-plain$_ts.txt
-	[ -s "$_f" ] && put "timer_beat_plain${_ts}_late_ms_max" \
-	    "$(awk '$2 == "heartbeat" { printf "%.1f", $6 / 1000 }' "$_f")"
+	if [ -s "$_f" ]; then
+		put "timer_beat_plain${_ts}_late_ms_max" \
+		    "$(awk '$2 == "heartbeat" { printf "%.1f", $6 / 1000 }' "$_f")"
+		put "round_plain${_ts}_wall_ms_max" "$(awk '$1 == "round" {
+		    printf "%.1f", $6 / 1000 }' "$_f")"
+		put "round_plain${_ts}_cpu_ms_max" "$(awk '$1 == "round" {
+		    printf "%.1f", $8 / 1000 }' "$_f")"
+	fi
 }
 
 dash_stop() {
@@ -432,6 +449,100 @@ keys() {
 	put key_flood_shown_msgs_s "$_rate"
 }
 
+# history: the back-fill of issue #11. swf-sim holds BENCH_HIST_RUNS
+# running executions of BENCH_HIST_MSGS stf_gen messages each, and floods
+# live at 200 msg/s meanwhile. Headless --history all: the time from
+# "connected" to the merged history and the bytes read (its own report)
+# and how late the heartbeat timer fired; the dashboard: how late its
+# redraw timer and the merge's own slices fired, and its peak RSS against
+# the same run with --history off (the growth holds the merged messages
+# in the store as well as the answer being read).
+hist_populate() {
+	_r=0
+	while [ $_r -lt "$BENCH_HIST_RUNS" ]; do
+		_r=$((_r + 1))
+		awk -v r=$((200000 + _r)) -v n="$BENCH_HIST_MSGS" 'BEGIN {
+		    e = "stf_datataking-bench-" r
+		    printf "[{\"msg_type\":\"run_imminent\",\"run_id\":\"%d\",\"execution_id\":\"%s\",\"sender\":\"daq-agent-bench-1\",\"timestamp\":\"2026-12-01 13:00:00\",\"state\":\"beam\",\"substate\":\"not_ready\"}", r, e
+		    printf ",{\"msg_type\":\"start_run\",\"run_id\":\"%d\",\"execution_id\":\"%s\",\"sender\":\"daq-agent-bench-1\",\"timestamp\":\"2026-12-01 13:00:01\",\"state\":\"run\",\"substate\":\"physics\"}", r, e
+		    for (i = 1; i <= n; i++)
+			printf ",{\"msg_type\":\"stf_gen\",\"run_id\":\"%d\",\"execution_id\":\"%s\",\"sequence\":%d,\"filename\":\"swf.%d.%06d.stf\",\"timestamp\":\"2026-12-01 13:%02d:%02d.%03d\",\"sender\":\"daq-agent-bench-1\",\"state\":\"run\",\"substate\":\"physics\",\"size_bytes\":80033137,\"checksum\":\"ad:39c5fb9e\",\"message\":\"STF file generated\"}", r, e, i, r, i, (i / 60) % 60, i % 60, i % 1000
+		    printf "]\n" }' >"$W/hist-run.json"
+		curl -sS --noproxy '*' -o /dev/null -H 'Authorization: Token t' \
+		    -H 'Content-Type: application/json' \
+		    --data-binary @"$W/hist-run.json" "$URL/sim/publish" ||
+		    die "history: publish failed"
+	done
+}
+
+# hist_headless MODE: swf-dash --output json --history MODE until merged;
+# its report line in $W/hist-MODE.err.
+hist_headless() {
+	SWF_DASH_TIMER_STATS=$W/hist-timers-$1.txt "$DASH" --url "$URL" \
+	    --output json --history "$1" --agent-interval 1 >/dev/null \
+	    2>"$W/hist-$1.err" &
+	_hp=$!
+	_pids="$_pids $_hp"
+	_i=0
+	until grep -q "${2:-history of the running executions merged}" \
+	    "$W/hist-$1.err" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 600 ] && break
+		sleep 0.01
+	done
+	sleep 1.2
+	kill -TERM "$_hp" 2>/dev/null
+	wait "$_hp" 2>/dev/null
+}
+
+# hist_dash MODE: the dashboard with --history MODE for the merge's time
+# and 1.5 s more; its VmHWM (kB) in $HWM, its timers' report in
+# $W/hist-timers-dash-MODE.txt.
+hist_dash() {
+	SWF_DASH_TIMER_STATS=$W/hist-timers-dash-$1.txt
+	export SWF_DASH_TIMER_STATS
+	dash_start "hist$1" --history "$1"
+	unset SWF_DASH_TIMER_STATS
+	"$TOOL" screen "$SOCK" "hist$1" ' connected ' 20 >/dev/null &&
+	    sleep "$(calc "$_secs + 1.5")"
+	HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DPID/status")
+	tmux -S "$SOCK" send-keys -t "hist$1" q
+	_i=0
+	while kill -0 "$DPID" 2>/dev/null && [ $_i -lt 100 ]; do
+		_i=$((_i + 1)); sleep 0.1
+	done
+	dash_stop
+}
+
+history_merge() {
+	sim_start --rate 200
+	hist_populate
+	hist_headless all
+	_l=$(grep 'history of the running executions merged' "$W/hist-all.err")
+	[ -n "$_l" ] || { cat "$W/hist-all.err" >&2; sim_stop; note "history: not merged"; return; }
+	_msgs=$(echo "$_l" | sed -n 's/.*merged: \([0-9]*\) messages.*/\1/p')
+	_bytes=$(echo "$_l" | sed -n 's/.*(\([0-9]*\) bytes read.*/\1/p')
+	_secs=$(echo "$_l" | sed -n 's/.* in \([0-9.]*\) s).*/\1/p')
+	put history_msgs "$_msgs"
+	put history_bytes "$_bytes"
+	put history_merge_s "$_secs"
+	put history_beat_late_ms_max "$(awk '$2 == "heartbeat" {
+	    printf "%.1f", $6 / 1000 }' "$W/hist-timers-all.txt")"
+	if command -v tmux >/dev/null 2>&1; then
+		hist_dash all
+		_hwm_all=$HWM
+		put history_redraw_late_ms_max "$(awk '$2 == "redraw" {
+		    printf "%.1f", $6 / 1000 }' "$W/hist-timers-dash-all.txt")"
+		put history_slice_late_ms_max "$(awk '$2 == "history_merge" {
+		    printf "%.1f", $6 / 1000 }' "$W/hist-timers-dash-all.txt")"
+		hist_dash off
+		put history_rss_growth_kb "$((_hwm_all - HWM))"
+		put history_rss_per_byte \
+		    "$(calc "($_hwm_all - $HWM) * 1024 / $_bytes")"
+	fi
+	sim_stop
+}
+
 one_run() {
 	: >"$W/run$RUN.txt"
 	if [ -n "$BENCH_ONLY" ]; then
@@ -439,6 +550,8 @@ one_run() {
 			note "run $RUN/$BENCH_RUNS: $_f"
 			case $_f in
 			json) headless json "$BENCH_N" --output json ;;
+			json_nohist) headless json_nohist "$BENCH_N" \
+			    --output json --history off ;;
 			json_filtered) headless json_filtered "$BENCH_N" \
 			    --output json --agent data-agent-swfsim-9 ;;
 			plain) headless plain "$BENCH_N" --output plain ;;
@@ -452,6 +565,7 @@ one_run() {
 			idle) idle ;;
 			keys) keys ;;
 			timers) timers ;;
+			history) history_merge ;;
 			json_before)
 				[ -n "$BASE_DASH" ] || die "json_before needs BENCH_BASELINE"
 				HDASH=$BASE_DASH headless json_before "$BENCH_N" \
@@ -467,6 +581,7 @@ one_run() {
 	fi
 	note "run $RUN/$BENCH_RUNS: headless json, json with a client-side filter, plain"
 	headless json "$BENCH_N" --output json
+	headless json_nohist "$BENCH_N" --output json --history off
 	[ -n "$BASE_DASH" ] && HDASH=$BASE_DASH headless json_before \
 	    "$BENCH_N" --output json
 	headless json_filtered "$BENCH_N" --output json --agent data-agent-swfsim-9
@@ -493,6 +608,8 @@ one_run() {
 		timers
 		[ -n "$BASE_DASH" ] && timers "$BASE_DASH" _before
 	fi
+	note "run $RUN/$BENCH_RUNS: history back-fill of $BENCH_HIST_RUNS x $BENCH_HIST_MSGS"
+	history_merge
 	derived
 }
 
@@ -507,6 +624,12 @@ derived() {
 	_c=$(_get json_cpu_s_per_M) _cb=$(_get json_before_cpu_s_per_M)
 	[ -n "$_c" ] && [ -n "$_cb" ] &&
 	    put json_cpu_vs_before "$(calc "$_c / $_cb")"
+	_jn=$(_get json_nohist_msgs_s)
+	[ -n "$_jn" ] && [ -n "$_jb" ] &&
+	    put json_nohist_vs_before "$(calc "$_jn / $_jb")"
+	_c=$(_get json_nohist_cpu_s_per_M)
+	[ -n "$_c" ] && [ -n "$_cb" ] &&
+	    put json_nohist_cpu_vs_before "$(calc "$_c / $_cb")"
 	_a=$(_get dash_hwm_kb) _b=$(_get dash_keep1M_hwm_kb)
 	_jb=$(_get json_bytes_per_msg)
 	if [ -n "$_a" ] && [ -n "$_b" ]; then
@@ -551,7 +674,9 @@ target() {
 	json_filtered_msgs_s)	_t=">=300000"; _ok=$(calc "$_m >= 300000") ;;
 	json_vs_jq)		_t=">=5"; _ok=$(calc "$_m >= 5") ;;
 	json_vs_before)		_t=">=1"; _ok=$(calc "$_m >= 1") ;;
-	json_cpu_vs_before)	_t="<=1"; _ok=$(calc "$_m <= 1") ;;
+	json_cpu_vs_before|json_nohist_cpu_vs_before)
+				_t="<=1"; _ok=$(calc "$_m <= 1") ;;
+	json_nohist_vs_before)	_t=">=1"; _ok=$(calc "$_m >= 1") ;;
 	dash_msgs_s|dash_keep1M_msgs_s) _t=">=100000"; _ok=$(calc "$_m >= 100000") ;;
 	key_ms_median|key_ms_max) _t="<=50"; _ok=$(calc "$_m <= 50") ;;
 	lat1000_p99_us)		_t="<=2000"; _ok=$(calc "$_m <= 2000") ;;
@@ -562,6 +687,10 @@ target() {
 	mem_per_json_byte)	_t="<=1.3"; _ok=$(calc "$_m <= 1.3") ;;
 	dash_base_hwm_kb)	_t="<16384"; _ok=$(calc "$_m < 16384") ;;
 	idle_json_cpu_pct|idle_dash_cpu_pct) _t="<=0.1"; _ok=$(calc "$_m <= 0.1") ;;
+	history_merge_s)	_t="<=1"; _ok=$(calc "$_m <= 1") ;;
+	history_rss_per_byte)	_t="<=2"; _ok=$(calc "$_m <= 2") ;;
+	history_beat_late_ms_max|history_redraw_late_ms_max)
+				_t="<=50"; _ok=$(calc "$_m <= 50") ;;
 	*)			echo "- -"; return ;;
 	esac
 	[ "$_ok" = 1 ] && echo "$_t yes" || echo "$_t NO"

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "msg.h"
+#include "net.h"
 #include "xmalloc.h"
 
 struct t_state {
@@ -39,7 +40,7 @@ struct t_state {
 };
 
 static void	t_publish(struct t_state *);
-static void	t_registry(json_t *, const char *, void *);
+static void	t_registry(void *);
 
 static void
 t_end(void *arg)
@@ -77,7 +78,7 @@ t_published(CURL *easy, CURLcode rc, void *arg)
 	t->body = NULL;
 	if (t->next == t->sw1) {
 		t_switch(t, "seq_a,seq_b");
-		client_poll_registry(t->client, 1, t_registry, t);
+		client_poll_registry(t->client, 1);
 	}
 	if (t->next == t->sw2)
 		t_switch(t, "seq_b");
@@ -143,13 +144,17 @@ t_status(const struct client_status *st, void *arg)
 		fatalx("client failed: %s", st->reason);
 }
 
+/* The client read the registry: count its records. */
 static void
-t_registry(json_t *agents, const char *why, void *arg)
+t_registry(void *arg)
 {
 	struct t_state	*t = arg;
+	const char	*why;
+	size_t		 n;
 
-	if (agents != NULL)
-		t->registry = (long)json_array_size(agents);
+	client_registry(t->client, &n, &why, NULL);
+	if (why[0] == '\0')
+		t->registry = (long)n;
 	else
 		fprintf(stderr, "registry: %s\n", why);
 }
@@ -182,6 +187,7 @@ main(int argc, char **argv)
 	memset(&sink, 0, sizeof sink);
 	sink.on_message = t_message;
 	sink.on_status = t_status;
+	sink.on_registry = t_registry;
 	t.client = client_create(t.loop, &t.cfg, &sink, &t);
 	client_start(t.client);
 	loop_run(t.loop);

@@ -226,6 +226,36 @@ t_items(void)
 	CHECK_INT(hist_items_begin(&it, "[{\"message_content\":3}]", 23), 0);
 	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
 	CHECK(hist_item_message(v, &len) == NULL);
+	/* Splicing: an empty object, spaces, a present null, escapes. */
+	{
+		static const struct {
+			const char *ans, *want;
+		} sp[] = {
+			{ "[{\"message_type\":\"x\",\"message_content\":{}}]",
+			  "{\"msg_type\":\"x\"}" },
+			{ "[{\"namespace\":\"n\",\"message_content\": { \"a\" :"
+			  " 1 } }]", "{ \"a\" : 1 ,\"namespace\":\"n\"}" },
+			{ "[{\"sender_agent\":\"s\",\"message_content\":"
+			  "{\"sender_agent\":null}}]", "{\"sender_agent\":null}" },
+			{ "[{\"sent_at\":\"t\\u00e9\",\"message_content\":"
+			  "{\"sender\":\"a\\\"b\",\"recipient\":\"r\"}}]",
+			  "{\"sender\":\"a\\\"b\",\"recipient\":\"r\","
+			  "\"sender_agent\":\"a\\\"b\",\"recipient_agent\":"
+			  "\"r\",\"sent_at\":\"t\\u00e9\"}" },
+		};
+		size_t	i;
+
+		for (i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+			CHECK_INT(hist_items_begin(&it, sp[i].ans,
+			    strlen(sp[i].ans)), 0);
+			CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
+			m = hist_item_message(v, &len);
+			CHECK_STR(m, sp[i].want);
+			CHECK(m != NULL && jscan_object(m, len, 0, NULL,
+			    NULL) >= 0);
+			free(m);
+		}
+	}
 	/* message_content kept as a JSON string. */
 	ans = "[{\"message_content\":\"{\\\"msg_type\\\":\\\"a\\\"}\"}]";
 	CHECK_INT(hist_items_begin(&it, ans, strlen(ans)), 0);

@@ -203,15 +203,12 @@ static int
 client_dedup(struct client *c, int slot, const struct sse_event *ev)
 {
 	struct dedup_ent	*old, *e;
-	uint64_t		 h = 0xcbf29ce484222325ULL;
+	uint64_t		 h;
 	size_t			 i, n, mask;
-	const unsigned char	*p;
 
-	for (p = (const unsigned char *)ev->type; *p != '\0'; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	h = (h ^ 0xff) * 0x100000001b3ULL;
-	for (i = 0, p = (const unsigned char *)ev->data; i < ev->datalen; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
+	h = text_hash(TEXT_HASH_INIT, ev->type, strlen(ev->type));
+	h = text_hash(h, "\377", 1);
+	h = text_hash(h, ev->data, ev->datalen);
 	if (h == 0)
 		h = 1;
 	if (c->dd_used * 2 >= c->dd_size) {

@@ -21,8 +21,6 @@
 #include "text.h"
 #include "xmalloc.h"
 
-#define HIST_FNV_BASIS	0xcbf29ce484222325ULL
-#define HIST_FNV_PRIME	0x100000001b3ULL
 #define HIST_STACK	1024	/* unescaping on the stack up to this */
 
 static const char *const hist_mode_names[] = { "off", "gaps", "all" };
@@ -62,17 +60,6 @@ static const char *const hist_key_names[KK_COUNT] = {
 static struct jscan_keys hist_kkeys;
 static int hist_kkeys_ready;
 
-static uint64_t
-hist_fnv(uint64_t h, const void *p, size_t len)
-{
-	const unsigned char	*s = p;
-	size_t			 i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ s[i]) * HIST_FNV_PRIME;
-	return (h);
-}
-
 /*
  * Call fn with a value's text: a string unescaped, anything else as
  * written.
@@ -100,7 +87,7 @@ hist_hash_cb(const char *p, size_t len, void *arg)
 {
 	uint64_t	*h = arg;
 
-	*h = hist_fnv(*h, p, len);
+	*h = text_hash(*h, p, len);
 }
 
 struct hist_textbuf {
@@ -150,7 +137,7 @@ int
 hist_key_of(const char *data, size_t len, struct hist_key *k)
 {
 	struct jscan_val	v[KK_COUNT];
-	uint64_t		h = HIST_FNV_BASIS;
+	uint64_t		h = TEXT_HASH_INIT;
 	unsigned char		sep;
 	int			i;
 
@@ -161,23 +148,23 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
 	memset(k, 0, sizeof *k);
 	k->seq = k->total = -1;
 	if (jscan_object(data, len, JSCAN_ALLOW_NUL, &hist_kkeys, v) < 0) {
-		h = hist_fnv(h, "\1raw", 4);
-		h = hist_fnv(h, data, len);
+		h = text_hash(h, "\1raw", 4);
+		h = text_hash(h, data, len);
 		k->id = h != 0 ? h : 1;
 		return (-1);
 	}
 	k->weak = 1;
 	for (i = 0; i < KK_IDENTITY; i++) {
 		sep = (unsigned char)i;
-		h = hist_fnv(h, &sep, 1);
+		h = text_hash(h, &sep, 1);
 		if (v[i].type == JT_NONE || v[i].type == JT_NULL) {
-			h = hist_fnv(h, "\376", 1);
+			h = text_hash(h, "\376", 1);
 			continue;
 		}
 		if (i != KK_TYPE)
 			k->weak = 0;
 		hist_val_bytes(&v[i], hist_hash_cb, &h);
-		h = hist_fnv(h, "\377", 1);
+		h = text_hash(h, "\377", 1);
 	}
 	k->id = h != 0 ? h : 1;
 	hist_val_text(&v[KK_TYPE], k->type, sizeof k->type);

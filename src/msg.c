@@ -630,6 +630,14 @@ msg_type_known(const char *type)
 }
 
 /* Return the display family of a message type. */
+const struct msg_colour msg_colours[FAM_MARKER] = {
+	[FAM_LIFECYCLE] = { .fg = 5, .attr = MSG_BOLD },	/* magenta */
+	[FAM_DATA] = { .fg = 2, .attr = 0 },			/* green */
+	[FAM_PROCESSING] = { .fg = 4, .attr = MSG_BOLD },	/* blue */
+	[FAM_TEST] = { .fg = 3, .attr = 0 },			/* yellow */
+	[FAM_UNKNOWN] = { .fg = -1, .attr = MSG_DIM }
+};
+
 enum msg_family
 msg_family_of(const char *type)
 {

@@ -37,6 +37,20 @@ enum msg_family {
 	FAM_MARKER	/* not a message: the dashboard's marker row */
 };
 
+/*
+ * The one colour table of the families (FAM_LIFECYCLE to FAM_UNKNOWN),
+ * for the dashboard and --output plain alike: fg is an ANSI colour
+ * number (0-7, the numbering of curses' COLOR_*), -1 for the terminal's
+ * own; attr is MSG_BOLD, MSG_DIM or 0.
+ */
+#define MSG_BOLD	1
+#define MSG_DIM		2
+struct msg_colour {
+	int	fg;
+	int	attr;
+};
+extern const struct msg_colour msg_colours[FAM_MARKER];
+
 struct msg {
 	uint64_t	 seq;		/* set by the store; 0 before */
 	int64_t		 recv_us;	/* receive time, unix microseconds */

@@ -71,14 +71,30 @@ struct out {
 /* stdout's buffer: static, as it must outlive every write and exit(). */
 static char	out_buffer[OUT_BUFFER];
 
-/* SGR colour of each message family (enum msg_family order). */
-static const char *const out_colors[] = {
-	"\033[1;35m",	/* lifecycle */
-	"\033[36m",	/* data */
-	"\033[32m",	/* processing */
-	"\033[33m",	/* test */
-	""		/* unknown */
-};
+/* SGR colour of each message family, from msg_colours (out_run). */
+static char	out_colors[FAM_MARKER][32];
+
+/* The SGR sequences of msg_colours, the dashboard's table. */
+static void
+out_colors_init(void)
+{
+	const struct msg_colour	*c;
+	const char		*a;
+	int			 f;
+
+	for (f = 0; f < FAM_MARKER; f++) {
+		c = &msg_colours[f];
+		a = c->attr == MSG_BOLD ? "1" : c->attr == MSG_DIM ? "2" : "";
+		if (c->fg < 0 && *a == '\0')
+			out_colors[f][0] = '\0';
+		else if (c->fg < 0)
+			snprintf(out_colors[f], sizeof out_colors[f],
+			    "\033[%sm", a);
+		else
+			snprintf(out_colors[f], sizeof out_colors[f],
+			    "\033[%s%s3%dm", a, *a != '\0' ? ";" : "", c->fg);
+	}
+}
 
 static void
 out_failed(struct out *o)
@@ -176,7 +192,7 @@ out_plain(struct msg *m, void *arg)
 	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
 	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 26);
 	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
-	if (o->color && m->family < sizeof out_colors / sizeof out_colors[0]) {
+	if (o->color && m->family < FAM_MARKER) {
 		on = out_colors[m->family];
 		off = *on != '\0' ? "\033[0m" : "";
 	}
@@ -431,6 +447,7 @@ out_run(struct loop *l, struct cfg *cfg)
 	o.cfg = cfg;
 	o.laststate = CONN_IDLE;
 	term = getenv("TERM");
+	out_colors_init();
 	o.color = cfg->output == OUT_PLAIN && !cfg->no_color &&
 	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb"));
 	/* glibc ignores the size unless it is given the buffer too. */

@@ -429,3 +429,14 @@ text_count_fit(char *dst, size_t dstsz, const char *s, size_t cols)
 	snprintf(dst, dstsz, "%s", cols > 0 ? "-" : "");
 	return (dst);
 }
+
+uint64_t
+text_hash(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char	*s = p;
+	size_t			 i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	return (h);
+}

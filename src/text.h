@@ -3,6 +3,7 @@
 #define TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Copy len bytes of src into a new NUL-terminated string that is safe to
@@ -61,5 +62,13 @@ char	*text_fit(char *dst, size_t dstsz, const char *s, size_t cols,
  * NULL (dst untouched) if s is not a count.
  */
 char	*text_count_fit(char *dst, size_t dstsz, const char *s, size_t cols);
+
+/*
+ * The one hash (64-bit FNV-1a): fold len bytes of p into h; start from
+ * TEXT_HASH_INIT. Not for anything an attacker could exploit to collide
+ * with more than a lost duplicate check.
+ */
+#define TEXT_HASH_INIT	0xcbf29ce484222325ULL
+uint64_t text_hash(uint64_t h, const void *p, size_t len);
 
 #endif

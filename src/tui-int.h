@@ -46,11 +46,12 @@ struct runs;
 	C(COL_NOTICE,	 COLOR_YELLOW,	 -1,		 A_BOLD)	\
 	C(COL_SELECT,	 COLOR_BLACK,	 COLOR_WHITE,	 A_REVERSE)	\
 	C(COL_MATCH,	 COLOR_BLACK,	 COLOR_YELLOW,	 A_UNDERLINE|A_BOLD) \
-	C(COL_LIFECYCLE, COLOR_MAGENTA,	 -1,		 A_BOLD)	\
-	C(COL_DATA,	 COLOR_GREEN,	 -1,		 0)		\
-	C(COL_PROCESSING, COLOR_BLUE,	 -1,		 A_BOLD)	\
-	C(COL_TEST,	 COLOR_YELLOW,	 -1,		 0)		\
-	C(COL_UNKNOWN,	 -1,		 -1,		 A_DIM)		\
+	/* The families: colour and attribute from msg_colours. */	\
+	C(COL_LIFECYCLE, -1,		 -1,		 0)		\
+	C(COL_DATA,	 -1,		 -1,		 0)		\
+	C(COL_PROCESSING, -1,		 -1,		 0)		\
+	C(COL_TEST,	 -1,		 -1,		 0)		\
+	C(COL_UNKNOWN,	 -1,		 -1,		 0)		\
 	C(COL_MARK,	 COLOR_GREEN,	 -1,		 A_BOLD)	\
 	C(COL_ERROR,	 COLOR_RED,	 -1,		 A_BOLD)
 

@@ -283,12 +283,9 @@ tui_fmt_count(char *buf, size_t size, uint64_t n)
 uint64_t
 tui_hash(int kind, const char *s)
 {
-	uint64_t	h = 14695981039346656037ULL;
+	unsigned char	k = (unsigned char)kind;
 
-	h = (h ^ (unsigned)kind) * 1099511628211ULL;
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (h);
+	return (text_hash(text_hash(TEXT_HASH_INIT, &k, 1), s, strlen(s)));
 }
 
 /* Offset of the UTF-8 character before offset len of s. */

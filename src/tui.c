@@ -42,7 +42,7 @@
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
 
-static const struct {
+static struct {
 	short		fg, bg;
 	unsigned	mono;
 } tui_colours[] = {
@@ -85,13 +85,23 @@ tui_family_colour(int family)
 	}
 }
 
-/* Colour pairs from the table, or its mono attributes. */
+/*
+ * Colour pairs from the table, or its mono attributes; the families'
+ * come from msg_colours, the table --output plain uses too.
+ */
 static void
 tui_colour_init(struct tui *t)
 {
 	const char	*nc = getenv("NO_COLOR");
-	int		 i, defaults;
+	int		 i, defaults, f;
 	short		 fg, bg;
+
+	for (f = 0; f < FAM_MARKER; f++) {
+		i = tui_family_colour(f);
+		tui_colours[i].fg = msg_colours[f].fg;
+		tui_colours[i].mono = msg_colours[f].attr == MSG_BOLD ?
+		    A_BOLD : msg_colours[f].attr == MSG_DIM ? A_DIM : 0;
+	}
 
 	t->colour = has_colors() && !t->cfg->no_color &&
 	    (nc == NULL || *nc == '\0');

@@ -221,6 +221,18 @@ test_count_fit(void)
 	CHECK_INT(text_count_fit(b, sizeof b, "-", 2) == NULL, 1);
 }
 
+/* The one hash is 64-bit FNV-1a: its published test vectors. */
+static void
+test_hash(void)
+{
+	CHECK(text_hash(TEXT_HASH_INIT, "", 0) == 0xcbf29ce484222325ULL);
+	CHECK(text_hash(TEXT_HASH_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL);
+	CHECK(text_hash(TEXT_HASH_INIT, "foobar", 6) == 0x85944171f73967e8ULL);
+	/* Folding in pieces is hashing the whole. */
+	CHECK(text_hash(text_hash(TEXT_HASH_INIT, "foo", 3), "bar", 3) ==
+	    0x85944171f73967e8ULL);
+}
+
 int
 main(void)
 {
@@ -233,5 +245,6 @@ main(void)
 	test_width();
 	test_secret();
 	test_count_fit();
+	test_hash();
 	return (t_done("t-text"));
 }

@@ -53,7 +53,9 @@ enum history_event {
 	HE_GAP,		/* a hole history could not fill (run, text) */
 	HE_MERGED,	/* a run's execution was read and merged (run) */
 	HE_ERROR,	/* a history read failed (text), said once per kind */
-	HE_LOST		/* back-filling after a reconnect begins (text) */
+	HE_LOST,	/* back-filling after a reconnect begins (text) */
+	HE_EXEC,	/* a running execution (run: its id, text: start_time) */
+	HE_EXECS_END	/* the running executions are all told (alerts) */
 };
 
 /* What the front ends show. Owned by the client; read-only for others. */

@@ -244,6 +244,7 @@ struct history_stats {
 	uint64_t	 backfilled;	/* messages delivered from history */
 	uint64_t	 dup;		/* dropped: already delivered */
 	uint64_t	 before;	/* gaps: items older than our start */
+	uint64_t	 unscanned;	/* live, no execution, no run step */
 	uint64_t	 holes;		/* holes seen in the stream */
 	uint64_t	 missing;	/* known-missing messages reported */
 	uint64_t	 errors;	/* failed reads */

@@ -65,6 +65,7 @@ struct out {
 	struct timer	 t_hup;
 	struct alerts	*alerts;
 	struct runs	*runs;		/* alerts: the gap facts */
+	int64_t		 skew;		/* replay: wall time minus its time */
 	struct timer	 t_alerts;
 };
 
@@ -324,6 +325,8 @@ out_alert_msg(struct msg *m, void *arg)
 	struct out	*o = arg;
 
 	runs_add(o->runs, m);
+	if (o->cfg->replay != NULL)
+		o->skew = now_wall_us() - m->recv_us;
 	alerts_message(o->alerts, m);
 	free(m);
 }
@@ -332,7 +335,7 @@ static void
 out_alert_tick(void *arg)
 {
 	struct out	*o = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - o->skew;
 
 	alerts_gaps_runs(o->alerts, o->runs, now);
 	alerts_tick(o->alerts, now);
@@ -363,6 +366,29 @@ out_alert_registry(void *arg)
 	free(v);
 }
 
+/* alerts: the history's facts (merged runs, running executions). */
+static void
+out_alert_history(int e, const char *text, const char *run, void *arg)
+{
+	struct out	*o = arg;
+
+	if (o->alerts == NULL)
+		return;
+	switch (e) {
+	case HE_MERGED:
+		runs_set_merged(o->runs, run);
+		break;
+	case HE_EXEC:
+		alerts_exec_told(o->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(o->alerts, now_wall_us() - o->skew);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Whether the client has a stream open (or replays one). */
 static int
 out_stream_open(const struct client_status *st)
@@ -386,7 +412,7 @@ out_status(const struct client_status *st, void *arg)
 
 	if (o->alerts != NULL)
 		alerts_stream(o->alerts, out_stream_open(st), st->reason,
-		    now_wall_us());
+		    now_wall_us() - o->skew);
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;
@@ -473,6 +499,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		break;
 	case OUT_ALERTS:
 		sink.on_message = out_alert_msg;
+		sink.on_history = out_alert_history;
 		sink.on_registry = out_alert_registry;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);

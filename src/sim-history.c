@@ -29,7 +29,12 @@
 #include "sim.h"
 #include "xmalloc.h"
 
-/* Executions and runs kept, each evicting its oldest beyond. */
+/*
+ * The stored messages' text is also bounded in bytes (a test may publish
+ * 8 MiB messages), evicting the oldest beyond; executions and runs are
+ * kept up to their own counts, each evicting its oldest beyond.
+ */
+#define HISTORY_BYTES_MAX	((size_t)1 << 30)
 #define HISTORY_EXEC_MAX	10000
 #define HISTORY_RUN_MAX		10000
 
@@ -100,6 +105,7 @@ RB_GENERATE(hist_runs, hist_run, entry, hist_run_cmp);
 static pthread_mutex_t		 history_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hist_msgs		 msgs = TAILQ_HEAD_INITIALIZER(msgs);
 static size_t			 nmsgs;
+static size_t			 nbytes;
 static uint64_t			 nrecorded, nevicted;
 static struct hist_execs	 execs = RB_INITIALIZER(&execs);
 static struct hist_exec_order	 exec_order =
@@ -168,6 +174,7 @@ hist_evict_msg(void)
 		return;
 	TAILQ_REMOVE(&msgs, m, all);
 	nmsgs--;
+	nbytes -= m->len;
 	nevicted++;
 	if (m->exec != NULL) {
 		TAILQ_REMOVE(&m->exec->msgs, m, same);
@@ -614,6 +621,7 @@ history_record(const json_t *msg)
 	pthread_mutex_lock(&history_lock);
 	TAILQ_INSERT_TAIL(&msgs, m, all);
 	nmsgs++;
+	nbytes += m->len;
 	nrecorded++;
 	if (exec != NULL && *exec != '\0') {
 		m->exec = hist_exec_get(exec);
@@ -622,7 +630,8 @@ history_record(const json_t *msg)
 	}
 	hist_lifecycle(msg, type, now);
 	hist_stf(msg, type, now);
-	while (nmsgs > sim_cfg.history_max)
+	while (nmsgs > sim_cfg.history_max ||
+	    (nbytes > HISTORY_BYTES_MAX && nmsgs > 1))
 		hist_evict_msg();
 	pthread_mutex_unlock(&history_lock);
 	json_decref(item);
@@ -892,9 +901,9 @@ hist_page_url(struct MHD_Connection *conn, const char *path,
 			free(q.v[j].value);
 	}
 	free(q.v);
-	v = json_string(url);
+	v = json_string(url);	/* NULL for a Host that is not UTF-8 */
 	free(url);
-	return (v);
+	return (v != NULL ? v : json_null());
 }
 
 /* See sim.h: GET /api/stf-files/, paged only when ?limit= is given. */
@@ -977,8 +986,9 @@ history_stats(void)
 	json_t	*o;
 
 	pthread_mutex_lock(&history_lock);
-	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "messages", (json_int_t)nmsgs,
+	    "bytes", (json_int_t)nbytes,
 	    "recorded", (json_int_t)nrecorded,
 	    "evicted", (json_int_t)nevicted,
 	    "max", (json_int_t)sim_cfg.history_max,

@@ -1,6 +1,7 @@
 /* sim-registry.c: the system agent registry behind /api/systemagents/. */
 #include "config.h"
 
+#include <sys/param.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -370,6 +371,7 @@ registry_tick(void)
  * stays valid until subscriber_close().
  */
 #define SUBSCRIBER_MAX	1000
+#define SUBSCRIBER_LOCATION_MAX	255	/* client_location's max_length */
 
 struct sim_subscriber {
 	TAILQ_ENTRY(sim_subscriber) entry;
@@ -391,6 +393,34 @@ static size_t			 nsubscribers;
 static json_int_t		 next_subscriber = 1;
 static pthread_mutex_t		 subscriber_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * A header value as Django reads it: bytes decoded as ISO-8859-1 (so any
+ * byte is a character and the result valid UTF-8), at most max characters
+ * (the column's length).
+ */
+static char *
+subscriber_latin1(const char *s, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out;
+	size_t			 n, o = 0;
+
+	n = strlen(s);
+	if (n > max)
+		n = max;
+	out = xmalloc(2 * n + 1);
+	for (; n > 0; n--, p++) {
+		if (*p < 0x80)
+			out[o++] = *p;
+		else {
+			out[o++] = 0xc0 | (*p >> 6);
+			out[o++] = 0x80 | (*p & 0x3f);
+		}
+	}
+	out[o] = '\0';
+	return (out);
+}
+
 /* The client's address as the monitor takes it: X-Forwarded-For first. */
 static char *
 subscriber_ip(struct MHD_Connection *conn)
@@ -401,8 +431,8 @@ subscriber_ip(struct MHD_Connection *conn)
 
 	xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Forwarded-For");
-	if (xff != NULL && *xff != '\0')
-		return (xstrndup(xff, strcspn(xff, ",")));
+	if (xff != NULL && *xff != '\0')	/* an address is <= 45 chars */
+		return (subscriber_latin1(xff, MIN(strcspn(xff, ","), 45)));
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || ci->client_addr == NULL ||
 	    getnameinfo(ci->client_addr, ci->client_addr->sa_family ==
@@ -422,7 +452,7 @@ subscriber_location(struct MHD_Connection *conn, const char *ip)
 	h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "X-Client-Location");
 	if (h != NULL && *h != '\0')
-		return (xstrdup(h));
+		return (subscriber_latin1(h, SUBSCRIBER_LOCATION_MAX));
 	if (ip != NULL && strncmp(ip, "192.168.", 8) == 0)
 		return (xstrdup("Local"));
 	if (ip != NULL && strncmp(ip, "10.", 3) == 0)

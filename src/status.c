@@ -199,7 +199,8 @@ status_spark(struct tui *t, struct seg *s)
 	size_t		per = SPARK_SLOTS / ncells;
 	char		buf[SPARK_SLOTS * 3 + 1];
 
-	spark_ring_get(&t->msg_rate, now_wall_us(), v, SPARK_SLOTS);
+	spark_ring_get(&t->msg_rate, now_wall_us() - t->alert_skew, v,
+	    SPARK_SLOTS);
 	memset(cell, 0, sizeof cell);
 	for (i = 0; i < SPARK_SLOTS; i++)
 		cell[i / per] += v[i];

@@ -135,6 +135,8 @@ struct tui {
 	struct store	*store;
 	struct runs	*runs;
 	struct alerts	*alerts;
+	int64_t		 alert_skew;	/* replay: wall time minus its own; the
+					   clock of the alerts and pictures */
 
 	struct filter	*vf;		/* the view filter */
 	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R/S */

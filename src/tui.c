@@ -778,6 +778,12 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 	case HE_MERGED:
 		runs_set_merged(t->runs, run);
 		break;
+	case HE_EXEC:
+		alerts_exec_told(t->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(t->alerts, now_wall_us() - t->alert_skew);
+		break;
 	case HE_LOST:
 		m = tui_marker(text, NULL);
 		tui_ingest(t, m);
@@ -819,6 +825,8 @@ tui_on_message(struct msg *m, void *arg)
 		t->lag_us = INT64_MIN;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
+	if (t->cfg->replay != NULL)
+		t->alert_skew = now_wall_us() - m->recv_us;
 	alerts_message(t->alerts, m);
 	tui_ingest(t, m);
 	tui_dirty(t);
@@ -843,7 +851,8 @@ tui_on_status(const struct client_status *st, void *arg)
 		break;
 	}
 	if (t->alerts != NULL)
-		alerts_stream(t->alerts, open, st->reason, now_wall_us());
+		alerts_stream(t->alerts, open, st->reason,
+		    now_wall_us() - t->alert_skew);
 	tui_dirty(t);
 }
 
@@ -875,7 +884,7 @@ static void
 tui_tick_timer(void *arg)
 {
 	struct tui	*t = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - t->alert_skew;
 
 	status_tick(t);
 	alerts_gaps_runs(t->alerts, t->runs, now);

@@ -182,7 +182,8 @@ runs_spark(struct tui *t, struct run *r, char *buf, size_t size)
 	uint32_t	v[SPARK_SLOTS], cell[RUNS_SPARK_CELLS];
 	size_t		i, per = SPARK_SLOTS / RUNS_SPARK_CELLS;
 
-	spark_ring_get(&r->stf_recent, now_wall_us(), v, SPARK_SLOTS);
+	spark_ring_get(&r->stf_recent, now_wall_us() - t->alert_skew, v,
+	    SPARK_SLOTS);
 	memset(cell, 0, sizeof cell);
 	for (i = 0; i < SPARK_SLOTS; i++)
 		cell[i / per] += v[i];

@@ -117,6 +117,19 @@ jq -e '.[0].messages_sent == 1 and .[1].messages_sent == 2 and
     .[2].is_active == false and .[2].disconnected_at != null and
     .[0].is_active == true' "$T/body" >/dev/null ||
     fail "subscriber counts: $(cat "$T/body")"
+# The row's columns bound what a client sends: client_location to 255
+# characters (the column's length), client_ip to one address; header
+# bytes are characters (ISO-8859-1, as Django decodes headers), so no
+# byte sequence can break the row.
+long_loc=$(i=0; while [ $i -lt 300 ]; do printf '\303\251'; i=$((i + 1)); done)
+sim_stream "$T/s4" '' -H "X-Client-Location: $long_loc" \
+    -H "X-Forwarded-For: $(printf '%100s' '' | tr ' ' 1), 10.0.0.1"
+req GET /api/subscribers/ >/dev/null
+jq -e '.[3].client_location | length == 255 and test("^(Ã©)+Ã$")' "$T/body" \
+    >/dev/null || fail "long location: $(jq '.[3].client_location | length' "$T/body")"
+jq -e '.[3].client_ip | length == 45' "$T/body" >/dev/null ||
+    fail "long client_ip: $(jq '.[3].client_ip' "$T/body")"
+kill "$STREAM_PID"
 ok "subscribers"
 
 # Heartbeat: every call overwrites agent_type, description, status and

@@ -206,6 +206,47 @@ out_plain(struct msg *m, void *arg)
 }
 
 /*
+ * Write JSON text, escaping what is valid JSON but unsafe to print raw or
+ * to split lines on: DEL, the C1 controls U+0080-U+009F (8-bit CSI among
+ * them) and U+2028, U+2029. They can only be inside strings, where the
+ * \u form means the same.
+ */
+static void
+out_json_write(const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, from = 0, k;
+	unsigned		 cp;
+
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (p[i] == 0x7f)
+			cp = 0x7f;
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			cp = p[i + 1];
+			k = 2;
+		} else if (p[i] == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			cp = 0x2028 + (p[i + 2] - 0xa8);
+			k = 3;
+		} else
+			continue;
+		fwrite(s + from, 1, i - from, stdout);
+		printf("\\u%04x", cp);
+		from = i + k;
+	}
+	fwrite(s + from, 1, n - from, stdout);
+}
+
+static int
+out_json_cb(const char *s, size_t n, void *arg)
+{
+	out_json_write(s, n);
+	return (0);
+}
+
+/*
  * Write one event's data as a JSON line. r is jscan_object()'s verdict on
  * it: -1 (not an object: skipped and counted), 0 (written as it is), or
  * bits saying it holds CR, LF or NUL bytes, when jansson writes it again
@@ -228,7 +269,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 		return;
 	}
 	if (r == 0) {
-		fwrite(data, 1, len, stdout);
+		out_json_write(data, len);
 		putchar('\n');
 	} else {
 		if ((j = json_loadb(data, len, JSON_ALLOW_NUL, &err)) ==
@@ -236,7 +277,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 			o->skipped++;
 			return;
 		}
-		json_dumpf(j, stdout, JSON_COMPACT);
+		json_dump_callback(j, out_json_cb, NULL, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
 	}
@@ -292,7 +333,7 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 		log_warn("event not representable as JSON");
 		return;
 	}
-	json_dumpf(j, stdout, JSON_COMPACT);
+	json_dump_callback(j, out_json_cb, NULL, JSON_COMPACT);
 	putchar('\n');
 	json_decref(j);
 	out_check(o);
@@ -312,7 +353,7 @@ out_alert(const struct alert *a, int raised, void *arg)
 	if (o->dead)
 		return;
 	line = alert_json(a, raised);
-	fputs(line, stdout);
+	out_json_write(line, strlen(line));
 	putchar('\n');
 	free(line);
 	out_check(o);

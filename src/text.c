@@ -258,12 +258,12 @@ text_sanitize(const char *src, size_t len)
 {
 	struct text_out	o;
 	char		*dst;
-	size_t		 n;
 
 	if (text_plain(src, len)) {
-		dst = xstrndup(src, len);
-		n = text_scrub(dst, strlen(dst), 0);
-		dst[n] = '\0';
+		/* src need not be terminated: no strndup. */
+		dst = xmalloc(len + 1);
+		memcpy(dst, src, len);
+		dst[text_scrub(dst, len, 0)] = '\0';
 		return (dst);
 	}
 	memset(&o, 0, sizeof o);

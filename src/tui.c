@@ -358,6 +358,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 		return;
 	}
 	tui_leave(t, tui_current(t));
+	t->notice[0] = '\0';
 	vi = &t->stack[t->depth];
 	vi->view = v;
 	vi->state = v->create(t, arg);
@@ -375,6 +376,7 @@ tui_pop(struct tui *t)
 		return;
 	vi = &t->stack[--t->depth];
 	tui_leave(t, vi);
+	t->notice[0] = '\0';
 	vi->view->destroy(t, vi->state);
 	vi->state = NULL;
 	tui_enter(t, tui_current(t));
@@ -392,6 +394,7 @@ tui_show_top(struct tui *t, int top)
 		vi->view->destroy(t, vi->state);
 		vi->state = NULL;
 	}
+	t->notice[0] = '\0';
 	t->top = top;
 	tui_enter(t, tui_current(t));
 	tui_dirty(t);
@@ -907,8 +910,11 @@ tui_on_message(struct msg *m, void *arg)
 
 	t->received++;
 	t->last_recv = m->recv_us;
-	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE)
+	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE) {
 		t->last_sent = m->sent_us;
+		t->lag_us = m->recv_us - m->sent_us;
+	} else if (client_source(t->client) == HSRC_LIVE)
+		t->lag_us = INT64_MIN;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
 	if (t->cfg->replay != NULL)
@@ -1179,6 +1185,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	 */
 	t->client = client_create(loop, cfg, &sink, t);
 	client_set_local_filter(t->client, NULL);
+	/* Back-filled messages before the live ones that waited for them. */
+	client_set_ordered(t->client, 1);
 	for (i = 0; i < TOP_COUNT; i++) {
 		t->tops[i].view = tui_top_views[i];
 		t->tops[i].state = tui_top_views[i]->create(t, NULL);

@@ -898,6 +898,8 @@ client_retry_now(struct client *c)
 		log_warn("%s", cause);
 		free(cause);
 	}
+	/* The scrubber holds the token itself, which may be a new one. */
+	text_set_secret(c->cfg->token);
 	client_retry(c);
 }
 

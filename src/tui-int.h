@@ -163,6 +163,7 @@ struct tui {
 	/* Counters for the status bar. */
 	uint64_t	 received;
 	int64_t		 last_sent;	/* sent_us of the newest message */
+	int64_t		 lag_us;	/* its recv_us - sent_us, INT64_MIN: - */
 	int64_t		 last_recv;
 	uint64_t	 rate_n[TUI_RATE_SLOTS];
 	int64_t		 rate_at[TUI_RATE_SLOTS];

@@ -362,6 +362,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 		return;
 	}
 	tui_leave(t, tui_current(t));
+	t->notice[0] = '\0';
 	vi = &t->stack[t->depth];
 	vi->view = v;
 	vi->state = v->create(t, arg);
@@ -379,6 +380,7 @@ tui_pop(struct tui *t)
 		return;
 	vi = &t->stack[--t->depth];
 	tui_leave(t, vi);
+	t->notice[0] = '\0';
 	vi->view->destroy(t, vi->state);
 	vi->state = NULL;
 	tui_enter(t, tui_current(t));
@@ -396,6 +398,7 @@ tui_show_top(struct tui *t, int top)
 		vi->view->destroy(t, vi->state);
 		vi->state = NULL;
 	}
+	t->notice[0] = '\0';
 	t->top = top;
 	tui_enter(t, tui_current(t));
 	tui_dirty(t);
@@ -911,8 +914,11 @@ tui_on_message(struct msg *m, void *arg)
 
 	t->received++;
 	t->last_recv = m->recv_us;
-	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE)
+	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE) {
 		t->last_sent = m->sent_us;
+		t->lag_us = m->recv_us - m->sent_us;
+	} else if (client_source(t->client) == HSRC_LIVE)
+		t->lag_us = INT64_MIN;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
 	if (t->cfg->replay != NULL)

@@ -1185,6 +1185,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	 */
 	t->client = client_create(loop, cfg, &sink, t);
 	client_set_local_filter(t->client, NULL);
+	/* Back-filled messages before the live ones that waited for them. */
+	client_set_ordered(t->client, 1);
 	for (i = 0; i < TOP_COUNT; i++) {
 		t->tops[i].view = tui_top_views[i];
 		t->tops[i].state = tui_top_views[i]->create(t, NULL);

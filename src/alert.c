@@ -55,6 +55,7 @@ struct arun {
 	int64_t		 gen_at[ALERT_GEN_RING];
 	struct arun_agent ag[ALERT_RUN_AGENTS];
 	size_t		 nag;
+	size_t		 last_ag;	/* the agent seen last, a cache */
 	struct alert	*stalled;
 	struct alert	*gap;
 };
@@ -100,6 +101,7 @@ struct alerts {
 	struct aagent_tree	 agents;
 	struct aagent_lru	 agent_lru;
 	size_t			 nagents;
+	struct aagent		*last_agent;
 
 	int			 open;
 	int64_t			 since;
@@ -108,6 +110,8 @@ struct alerts {
 
 	struct aexec		*execs;
 	size_t			 nexecs;
+	struct aexec		*told;		/* being told, not yet applied */
+	size_t			 ntold;
 };
 
 static int	arun_cmp(struct arun *, struct arun *);
@@ -323,6 +327,8 @@ aagent_remove(struct alerts *as, struct aagent *g, int64_t now)
 	RB_REMOVE(aagent_tree, &as->agents, g);
 	TAILQ_REMOVE(&as->agent_lru, g, lru);
 	as->nagents--;
+	if (as->last_agent == g)
+		as->last_agent = NULL;
 	free(g->name);
 	free(g);
 }
@@ -345,6 +351,9 @@ alerts_free(struct alerts *as)
 	for (i = 0; i < as->nexecs; i++)
 		free(as->execs[i].id);
 	free(as->execs);
+	for (i = 0; i < as->ntold; i++)
+		free(as->told[i].id);
+	free(as->told);
 	while ((a = TAILQ_FIRST(&as->active)) != NULL) {
 		TAILQ_REMOVE(&as->active, a, entry);
 		alert_free(a);
@@ -395,6 +404,8 @@ aagent_find(struct alerts *as, const char *name)
 {
 	struct aagent	key;
 
+	if (as->last_agent != NULL && strcmp(as->last_agent->name, name) == 0)
+		return (as->last_agent);
 	key.name = (char *)name;
 	return (RB_FIND(aagent_tree, &as->agents, &key));
 }
@@ -416,6 +427,7 @@ aagent_get(struct alerts *as, const char *name, int64_t now)
 		TAILQ_REMOVE(&as->agent_lru, g, lru);
 		TAILQ_INSERT_TAIL(&as->agent_lru, g, lru);
 	}
+	as->last_agent = g;
 	return (g);
 }
 
@@ -426,12 +438,17 @@ arun_agent(struct arun *r, const char *name)
 	struct arun_agent	*ag;
 	size_t			 i;
 
+	if (r->last_ag < r->nag && strcmp(r->ag[r->last_ag].name, name) == 0)
+		return (&r->ag[r->last_ag]);
 	for (i = 0; i < r->nag; i++) {
-		if (strcmp(r->ag[i].name, name) == 0)
+		if (strcmp(r->ag[i].name, name) == 0) {
+			r->last_ag = i;
 			return (&r->ag[i]);
+		}
 	}
 	if (r->nag == ALERT_RUN_AGENTS)
 		return (NULL);
+	r->last_ag = r->nag;
 	ag = &r->ag[r->nag++];
 	memset(ag, 0, sizeof *ag);
 	ag->name = xstrdup(name);
@@ -709,6 +726,40 @@ alerts_executions(struct alerts *as, const struct alert_exec *v, size_t n,
 	as->nexecs = nn;
 	for (i = 0; i < nn; i++)
 		alerts_eval_exec(as, &ne[i], now);
+}
+
+void
+alerts_exec_told(struct alerts *as, const char *id, const char *start)
+{
+	struct aexec	*e;
+	int64_t		 t;
+
+	if (id == NULL || *id == '\0' || as->ntold >= ALERT_EXEC_MAX)
+		return;
+	if (as->told == NULL)
+		as->told = xcalloc(ALERT_EXEC_MAX, sizeof *as->told);
+	e = &as->told[as->ntold++];
+	e->id = xstrdup(id);
+	t = start != NULL && *start != '\0' ? msg_parse_time(start) : 0;
+	e->start = t > 0 ? t : 0;
+}
+
+void
+alerts_exec_end(struct alerts *as, int64_t now)
+{
+	struct alert_exec	*v;
+	size_t			 i;
+
+	v = xcalloc(as->ntold + 1, sizeof *v);
+	for (i = 0; i < as->ntold; i++) {
+		v[i].id = as->told[i].id;
+		v[i].start = as->told[i].start;
+	}
+	alerts_executions(as, v, as->ntold, now);
+	for (i = 0; i < as->ntold; i++)
+		free(as->told[i].id);
+	as->ntold = 0;
+	free(v);
 }
 
 /* Whether an agent is behind on run r; *why gets the text. */

@@ -128,6 +128,15 @@ void		 alerts_gaps_runs(struct alerts *, struct runs *, int64_t now);
 void		 alerts_executions(struct alerts *, const struct alert_exec *,
 		    size_t n, int64_t now);
 
+/*
+ * The same list told one execution at a time, as the history reads it:
+ * its id and start_time (ISO 8601 text, as the monitor sends it; "" if
+ * none), then alerts_exec_end() once the list is complete.
+ */
+void		 alerts_exec_told(struct alerts *, const char *id,
+		    const char *start);
+void		 alerts_exec_end(struct alerts *, int64_t now);
+
 /* Evaluate the time rules at now. Cheap: call it every second. */
 void		 alerts_tick(struct alerts *, int64_t now);
 

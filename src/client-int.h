@@ -35,6 +35,13 @@ struct record;
 struct record	*record_open(struct loop *, const char *path, char **cause);
 
 /*
+ * Open path as record_open() does (0600, append, not blocking, never
+ * through a symbolic link: that is refused in words). Returns the
+ * descriptor, or -1 with an allocated *cause.
+ */
+int		 record_open_fd(const char *path, char **cause);
+
+/*
  * Append one event as a JSON line and flush it; a message read from the
  * history (src HSRC_HISTORY) is marked "source": "history". Returns 0,
  * or -1 when it was not written (this write or an earlier one failed;

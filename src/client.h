@@ -53,7 +53,9 @@ enum history_event {
 	HE_GAP,		/* a hole history could not fill (run, text) */
 	HE_MERGED,	/* a run's execution was read and merged (run) */
 	HE_ERROR,	/* a history read failed (text), said once per kind */
-	HE_LOST		/* back-filling after a reconnect begins (text) */
+	HE_LOST,	/* back-filling after a reconnect begins (text) */
+	HE_EXEC,	/* a running execution (run: its id, text: start_time) */
+	HE_EXECS_END	/* the running executions are all told (alerts) */
 };
 
 /* What the front ends show. Owned by the client; read-only for others. */
@@ -200,6 +202,14 @@ int		 client_source(const struct client *);
 /* The history back-fill's counters; NULL when --history off. */
 struct history_stats;
 const struct history_stats *client_history_stats(const struct client *);
+
+/*
+ * Keep the order of the agents (on: the dashboard): while a back-fill is
+ * read, live messages wait (at most 2 s) so that what the history brings
+ * back is shown before them. Off (headless), each is delivered when it
+ * arrives.
+ */
+void		 client_set_ordered(struct client *, int);
 
 /* A short word for a state: "connecting", "connected", ... */
 const char	*client_state_name(enum conn_state);

@@ -38,6 +38,7 @@
 
 #define HISTORY_HOLE_EVERY	10.0	/* seconds between reads of one exec */
 #define HISTORY_TIMEOUT		60L	/* seconds for one read */
+#define HISTORY_EXECS_TOLD	256	/* running executions told the alerts */
 #define HISTORY_SLICE_US	4000	/* merging work per loop turn */
 #define HISTORY_MAX_RUNS	4096	/* runs tracked */
 #define HISTORY_LIMITS		256	/* executions rate-limited */
@@ -409,28 +410,41 @@ history_what(const struct hreq *q)
 static void
 history_got_execs(struct history *h)
 {
-	static const char *const names[] = { "execution_id", "status" };
+	static const char *const names[] = {
+		"execution_id", "status", "start_time"
+	};
 	struct jscan_keys	 k;
-	struct jscan_val	 v[2];
+	struct jscan_val	 v[3];
 	struct hist_items	 it;
-	char			 id[HIST_ID_MAX + 1];
-	size_t			 n = 0;
+	char			 id[HIST_ID_MAX + 1], start[64];
+	size_t			 n = 0, told = 0;
 	int			 r = 0;
 
-	jscan_keys_init(&k, names, 2);
+	jscan_keys_init(&k, names, 3);
 	if (hist_items_begin(&it, h->buf, h->len) != 0) {
 		history_report(h, HQ_EXECS, HP_NOTLIST, history_what(h->cur),
 		    "the answer is not a JSON list (HTML or an error page?)");
 		return;
 	}
-	while (n < h->cfg->history_runs &&
+	/* Every running execution (to HISTORY_EXECS_TOLD) for the alerts. */
+	while ((n < h->cfg->history_runs || told < HISTORY_EXECS_TOLD) &&
 	    (r = hist_items_next(&it, &k, v, NULL, NULL)) == 1) {
 		hist_val_text(&v[0], id, sizeof id);
 		if (*id == '\0')
 			continue;
-		history_enqueue(h, HQ_MESSAGES, id, h->cur->batch);
-		n++;
+		if (told < HISTORY_EXECS_TOLD && h->cb.event != NULL) {
+			hist_val_text(&v[2], start, sizeof start);
+			h->cb.event(HE_EXEC, start, id, h->arg);
+			told++;
+		}
+		if (n < h->cfg->history_runs) {
+			history_enqueue(h, HQ_MESSAGES, id, h->cur->batch);
+			n++;
+		}
 	}
+	/* Only a list read to its end says which executions stopped. */
+	if (r == 0 && h->cb.event != NULL)
+		h->cb.event(HE_EXECS_END, NULL, NULL, h->arg);
 	if (n < h->cfg->history_runs && r == -1)
 		history_report(h, HQ_EXECS, HP_GARBAGE, history_what(h->cur),
 		    "the answer is not valid JSON");
@@ -486,8 +500,11 @@ history_finish(struct history *h)
 		history_exec_done(h, q->key);
 	hreq_free(q);
 	h->st.busy = 0;
-	if (TAILQ_EMPTY(&h->queue))
+	if (TAILQ_EMPTY(&h->queue)) {
 		history_batch_done(h);
+		if (h->cb.idle != NULL)
+			h->cb.idle(h->arg);
+	}
 	history_kick(h);
 }
 
@@ -822,6 +839,22 @@ history_pass(struct history *h, const char *data, size_t len,
 	if (hole && r != NULL && h->mode != HIST_OFF) {
 		h->st.holes++;
 		history_hole(h, r);
+		return (history_busy(h) ? 2 : 1);
 	}
 	return (1);
+}
+
+void
+history_forget(struct history *h, const char *data, size_t len)
+{
+	struct hist_key	k;
+
+	if (hist_key_of(data, len, &k) == 0 && !k.weak)
+		hist_seen_forget(h->seen, k.id);
+}
+
+int
+history_busy(const struct history *h)
+{
+	return (h->cur != NULL || !TAILQ_EMPTY(&h->queue));
 }

@@ -200,6 +200,15 @@ stream_watch(void *arg)
 		s->last_mono = now_mono_us();
 	idle = (now_mono_us() - s->last_mono) / 1e6;
 	stall = limit * STREAM_STALL_FRACTION;
+	if (idle >= limit && s->phase == PH_CHECK) {
+		/* A pre-check that never answers must not keep the stream
+		 * from being tried. */
+		log_info("status pre-check: no answer for %.0f s; trying the "
+		    "stream", limit);
+		stream_close(s);
+		stream_begin(s, PH_STREAM);
+		return;
+	}
 	if (idle >= limit) {
 		if (s->accepted)
 			snprintf(why, sizeof why, "stalled: no data for %.0f s",
@@ -253,7 +262,12 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct stream	*s = arg;
 	size_t		 len = size * nmemb, want;
 
-	s->last_mono = now_mono_us();
+	/*
+	 * Progress is a line end: a trickle of bytes that never ends a line
+	 * does not keep a connection alive.
+	 */
+	if (memchr(p, '\n', len) != NULL || memchr(p, '\r', len) != NULL)
+		s->last_mono = now_mono_us();
 	if (!s->accepted) {
 		/* An error body: keep its start; a pre-check's may be long. */
 		stream_keep_body(s, p, len);
@@ -399,7 +413,11 @@ stream_header(char *p, size_t size, size_t nmemb, void *arg)
 	size_t		 len = size * nmemb;
 	long		 code = 0;
 
-	s->last_mono = now_mono_us();
+	/*
+	 * No header line counts as progress: the watchdog's deadline for
+	 * the final headers runs from the request, however many interim
+	 * (1xx) responses or header lines come before them.
+	 */
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0 && !s->accepted) {
 		s->code = 0;
 		s->classified = 0;
@@ -465,6 +483,13 @@ stream_check_done(struct stream *s, CURLcode rc)
 	}
 	if (rc != CURLE_OK && s->code == 0 && stream_tls_failed(s, rc))
 		return;
+	if (rc == CURLE_OPERATION_TIMEDOUT && s->code == 0) {
+		log_info("status pre-check: no answer in time; trying the "
+		    "stream");
+		net_req_free(&s->req);
+		stream_begin(s, PH_STREAM);
+		return;
+	}
 	if (rc != CURLE_OK && s->code == 0) {
 		/* No answer at all: the stream would fare no better. */
 		net_reason(why, sizeof why, 0, NULL, 0, rc, s->req.errbuf);
@@ -575,7 +600,8 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	if (phase == PH_CHECK) {
 		net_req_init(r, s->cfg, s->check_url, "application/json");
 		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT,
-		    STREAM_CHECK_TIMEOUT);
+		    s->cfg->idle_timeout < STREAM_CHECK_TIMEOUT ?
+		    (long)(s->cfg->idle_timeout + 0.999) : STREAM_CHECK_TIMEOUT);
 	} else {
 		net_req_init(r, s->cfg, s->url, "text/event-stream");
 		net_req_header(r, "Cache-Control: no-cache");

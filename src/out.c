@@ -65,6 +65,7 @@ struct out {
 	struct timer	 t_hup;
 	struct alerts	*alerts;
 	struct runs	*runs;		/* alerts: the gap facts */
+	int64_t		 skew;		/* replay: wall time minus its time */
 	struct timer	 t_alerts;
 };
 
@@ -205,6 +206,47 @@ out_plain(struct msg *m, void *arg)
 }
 
 /*
+ * Write JSON text, escaping what is valid JSON but unsafe to print raw or
+ * to split lines on: DEL, the C1 controls U+0080-U+009F (8-bit CSI among
+ * them) and U+2028, U+2029. They can only be inside strings, where the
+ * \u form means the same.
+ */
+static void
+out_json_write(const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, from = 0, k;
+	unsigned		 cp;
+
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (p[i] == 0x7f)
+			cp = 0x7f;
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			cp = p[i + 1];
+			k = 2;
+		} else if (p[i] == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			cp = 0x2028 + (p[i + 2] - 0xa8);
+			k = 3;
+		} else
+			continue;
+		fwrite(s + from, 1, i - from, stdout);
+		printf("\\u%04x", cp);
+		from = i + k;
+	}
+	fwrite(s + from, 1, n - from, stdout);
+}
+
+static int
+out_json_cb(const char *s, size_t n, void *arg)
+{
+	out_json_write(s, n);
+	return (0);
+}
+
+/*
  * Write one event's data as a JSON line. r is jscan_object()'s verdict on
  * it: -1 (not an object: skipped and counted), 0 (written as it is), or
  * bits saying it holds CR, LF or NUL bytes, when jansson writes it again
@@ -227,7 +269,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 		return;
 	}
 	if (r == 0) {
-		fwrite(data, 1, len, stdout);
+		out_json_write(data, len);
 		putchar('\n');
 	} else {
 		if ((j = json_loadb(data, len, JSON_ALLOW_NUL, &err)) ==
@@ -235,7 +277,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 			o->skipped++;
 			return;
 		}
-		json_dumpf(j, stdout, JSON_COMPACT);
+		json_dump_callback(j, out_json_cb, NULL, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
 	}
@@ -291,7 +333,7 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 		log_warn("event not representable as JSON");
 		return;
 	}
-	json_dumpf(j, stdout, JSON_COMPACT);
+	json_dump_callback(j, out_json_cb, NULL, JSON_COMPACT);
 	putchar('\n');
 	json_decref(j);
 	out_check(o);
@@ -311,7 +353,7 @@ out_alert(const struct alert *a, int raised, void *arg)
 	if (o->dead)
 		return;
 	line = alert_json(a, raised);
-	fputs(line, stdout);
+	out_json_write(line, strlen(line));
 	putchar('\n');
 	free(line);
 	out_check(o);
@@ -324,6 +366,8 @@ out_alert_msg(struct msg *m, void *arg)
 	struct out	*o = arg;
 
 	runs_add(o->runs, m);
+	if (o->cfg->replay != NULL)
+		o->skew = now_wall_us() - m->recv_us;
 	alerts_message(o->alerts, m);
 	free(m);
 }
@@ -332,7 +376,7 @@ static void
 out_alert_tick(void *arg)
 {
 	struct out	*o = arg;
-	int64_t		 now = now_wall_us();
+	int64_t		 now = now_wall_us() - o->skew;
 
 	alerts_gaps_runs(o->alerts, o->runs, now);
 	alerts_tick(o->alerts, now);
@@ -363,6 +407,29 @@ out_alert_registry(void *arg)
 	free(v);
 }
 
+/* alerts: the history's facts (merged runs, running executions). */
+static void
+out_alert_history(int e, const char *text, const char *run, void *arg)
+{
+	struct out	*o = arg;
+
+	if (o->alerts == NULL)
+		return;
+	switch (e) {
+	case HE_MERGED:
+		runs_set_merged(o->runs, run);
+		break;
+	case HE_EXEC:
+		alerts_exec_told(o->alerts, run, text);
+		break;
+	case HE_EXECS_END:
+		alerts_exec_end(o->alerts, now_wall_us() - o->skew);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Whether the client has a stream open (or replays one). */
 static int
 out_stream_open(const struct client_status *st)
@@ -386,7 +453,7 @@ out_status(const struct client_status *st, void *arg)
 
 	if (o->alerts != NULL)
 		alerts_stream(o->alerts, out_stream_open(st), st->reason,
-		    now_wall_us());
+		    now_wall_us() - o->skew);
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;
@@ -473,6 +540,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		break;
 	case OUT_ALERTS:
 		sink.on_message = out_alert_msg;
+		sink.on_history = out_alert_history;
 		sink.on_registry = out_alert_registry;
 		alert_cfg_init(&acfg, cfg);
 		o.alerts = alerts_create(&acfg, out_alert, &o);

@@ -135,6 +135,8 @@ struct tui {
 	struct store	*store;
 	struct runs	*runs;
 	struct alerts	*alerts;
+	int64_t		 alert_skew;	/* replay: wall time minus its own; the
+					   clock of the alerts and pictures */
 
 	struct filter	*vf;		/* the view filter */
 	struct filter	*quick_saved[FK_COUNT]; /* undo of t/A/R/S */
@@ -161,6 +163,7 @@ struct tui {
 	/* Counters for the status bar. */
 	uint64_t	 received;
 	int64_t		 last_sent;	/* sent_us of the newest message */
+	int64_t		 lag_us;	/* its recv_us - sent_us, INT64_MIN: - */
 	int64_t		 last_recv;
 	uint64_t	 rate_n[TUI_RATE_SLOTS];
 	int64_t		 rate_at[TUI_RATE_SLOTS];

@@ -110,13 +110,13 @@ runview_band_of(const struct run_change *c)
 
 /* The time span the strip covers: the run's life (and a little after). */
 static void
-runview_span(const struct run *r, int64_t *from, int64_t *to)
+runview_span(struct tui *t, const struct run *r, int64_t *from, int64_t *to)
 {
 	int64_t	end;
 
 	*from = r->first_us;
 	end = r->ended ? (r->end_us > r->last_us ? r->end_us : r->last_us) :
-	    now_wall_us();
+	    now_wall_us() - t->alert_skew;
 	if (end - *from < 1000000)
 		end = *from + 1000000;
 	/* An ended run shows a sliver of "ended" at the right. */
@@ -216,7 +216,7 @@ runview_timeline(struct runview *v, const struct run *r, int y)
 		return (0);
 	if (w > (int)(sizeof stf / sizeof stf[0]))
 		w = sizeof stf / sizeof stf[0];
-	runview_span(r, &from, &to);
+	runview_span(t, r, &from, &to);
 	tui_put(y, 0, x, "states", hint);
 	runview_bands_draw(t, r, y, x, w, from, to);
 	tui_put(y + 1, 0, x, tui_fmt_dur(d, sizeof d, to - from), hint);

@@ -483,6 +483,17 @@ test_execution_stale(void)
 	CHECK_INT(alerts_nactive(as), 1);
 	alerts_executions(as, NULL, 0, T0 + 11 * 3600 * S + 3 * S);
 	CHECK_INT(n_cleared, 2);
+	/* Told one by one as the history reads them, applied at the end. */
+	alerts_exec_told(as, "wf-u-0003", "2025-12-31T06:00:00-05:00");
+	alerts_exec_told(as, "wf-u-0004", "");
+	alerts_exec_told(as, "", "2025-12-31T06:00:00-05:00");
+	CHECK_INT(n_raised, 2);
+	alerts_exec_end(as, T0);
+	CHECK_INT(n_raised, 3);
+	CHECK(strstr(last_text, "wf-u-0003 still running after 13h00m") !=
+	    NULL);
+	alerts_exec_end(as, T0 + S);
+	CHECK_INT(n_cleared, 3);
 	alerts_free(as);
 }
 

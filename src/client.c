@@ -128,20 +128,6 @@ struct client {
 
 static void	client_update(struct client *);
 
-const char *
-client_state_name(enum conn_state s)
-{
-	static const char *const names[] = {
-		"idle", "connecting", "connected", "stalled", "reconnecting",
-		"token rejected", "failed", "replay", "replay done",
-		"replay paused", "closed"
-	};
-
-	if ((unsigned)s >= sizeof names / sizeof names[0])
-		return ("?");
-	return (names[s]);
-}
-
 int
 client_exit_status(const struct client *c)
 {
@@ -397,7 +383,7 @@ static int	client_dispatch(struct client *, const struct sse_event *,
  * sink, with the token hidden wherever a server echoed it: no sink,
  * recording or view ever sees it. Returns 1 if a message reached it.
  */
-int
+static int
 client_deliver(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot, int src)
 {

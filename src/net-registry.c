@@ -41,9 +41,7 @@ struct net_registry {
 	int			 on;
 	int			 busy;
 	struct net_req		 req;
-	char			*buf;
-	size_t			 len;
-	size_t			 cap;
+	struct net_body		 body;
 	struct timer		 t_poll;
 
 	struct reg_entry	*ents;
@@ -259,23 +257,7 @@ net_registry_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct net_registry	*r = arg;
 	size_t			 len = size * nmemb;
 
-	size_t			 want;
-
-	if (r->len + len > NET_REGISTRY_MAX)
-		return (0);
-	if (r->len + len + 1 > r->cap) {
-		/* Doubling: a copy per piece would be quadratic. */
-		want = r->cap != 0 ? r->cap * 2 : 65536;
-		while (want < r->len + len + 1)
-			want *= 2;
-		if (want > NET_REGISTRY_MAX + 1)
-			want = NET_REGISTRY_MAX + 1;
-		r->buf = xreallocarray(r->buf, 1, want);
-		r->cap = want;
-	}
-	memcpy(r->buf + r->len, p, len);
-	r->len += len;
-	return (len);
+	return (net_body_add(&r->body, p, len) ? len : 0);
 }
 
 /* End the request in flight, if any, without a done callback. */
@@ -285,9 +267,7 @@ net_registry_abort(struct net_registry *r)
 	if (r->busy)
 		loop_cancel(r->loop, r->req.easy);
 	net_req_free(&r->req);
-	free(r->buf);
-	r->buf = NULL;
-	r->len = r->cap = 0;
+	net_body_reset(&r->body);
 	r->busy = 0;
 }
 
@@ -301,20 +281,20 @@ net_registry_done(CURL *easy, CURLcode rc, void *arg)
 	r->busy = 0;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK && code == 200) {
-		if (!net_registry_parse(r, r->buf != NULL ? r->buf : "",
-		    r->len))
+		if (!net_registry_parse(r, r->body.p != NULL ? r->body.p : "",
+		    r->body.len))
 			snprintf(why, sizeof why, "registry: not a JSON array");
 		else
 			why[0] = '\0';
 	} else if (rc == CURLE_WRITE_ERROR)
 		snprintf(why, sizeof why, "registry: response too large");
 	else
-		net_call_reason(why, sizeof why, r->cfg, code, r->buf, r->len,
-		    rc, r->req.errbuf);
+		net_call_reason(why, sizeof why, r->cfg, code, r->body.p,
+		    r->body.len, rc, r->req.errbuf);
 	net_req_free(&r->req);
-	free(r->buf);
-	r->buf = NULL;
-	r->len = r->cap = 0;
+	/* An answer may be 16 MiB: it does not stay between reads. */
+	net_body_free(&r->body);
+	net_body_init(&r->body, NET_REGISTRY_MAX);
 	text_sanitize_buf(r->reason, sizeof r->reason, why, strlen(why));
 	if (why[0] == '\0')
 		r->at = now_wall_us();
@@ -358,6 +338,7 @@ net_registry_create(struct loop *l, const struct cfg *cfg,
 	r->cfg = cfg;
 	r->done = done;
 	r->arg = arg;
+	net_body_init(&r->body, NET_REGISTRY_MAX);
 	timer_init(&r->t_poll, net_registry_tick, r);
 	return (r);
 }
@@ -403,5 +384,6 @@ net_registry_free(struct net_registry *r)
 		return;
 	net_registry_poll(r, 0);
 	net_registry_clear(r->ents, r->nents);
+	net_body_free(&r->body);
 	free(r);
 }

@@ -39,6 +39,26 @@ void	 loop_cancel(struct loop *, CURL *);
 #define NET_REDIRECT_TEXT "the Authorization header is not reaching the " \
 	"monitor (Apache: WSGIPassAuthorization On)"
 
+/*
+ * The one bounded response body: at most max bytes are kept, always
+ * NUL-terminated (p is "" until something comes), growing as they come.
+ * net_body_add() keeps what fits and returns 0 once something had to be
+ * left out (the start is kept); callers either go on (an error body's
+ * start says enough) or abort the transfer (an answer cut is no answer).
+ */
+struct net_body {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+void	 net_body_init(struct net_body *, size_t max);
+int	 net_body_add(struct net_body *, const char *, size_t);
+/* Empty it for the next response, keeping the memory. */
+void	 net_body_reset(struct net_body *);
+void	 net_body_free(struct net_body *);
+
 /* Per-request state that must outlive the easy handle's transfer. */
 struct net_req {
 	CURL			*easy;
@@ -114,7 +134,7 @@ struct stream_cb {
 	void	(*state)(struct stream *, void *);
 };
 
-/* Backoff knobs (seconds); the defaults are 1, 60 and 60. */
+/* Backoff knobs (seconds); the defaults are CFG_DEFAULT_BACKOFF_* (cfg.h). */
 struct stream_backoff {
 	double	first;
 	double	cap;
@@ -158,13 +178,10 @@ int64_t		 stream_since(const struct stream *);	/* wall us */
 int64_t		 stream_retry_at(const struct stream *); /* wall us */
 int		 stream_http_code(const struct stream *);
 uint64_t	 stream_bytes(const struct stream *);
-int64_t		 stream_last_byte(const struct stream *); /* wall us */
 uint64_t	 stream_oversize(const struct stream *);
 uint64_t	 stream_reconnects(const struct stream *);
 /* Last event ID seen (or given at creation); "" if none. */
 const char	*stream_last_id(const struct stream *);
-/* Whether the stream has ever been open. */
-int		 stream_ever_open(const struct stream *);
 
 /*
  * The monitor's agent registry (net-registry.c): read at once and every
@@ -235,6 +252,8 @@ struct history_cb {
 	/* Something to show; text and run valid during the call. */
 	void	(*event)(enum history_event, const char *text,
 		    const char *run, void *);
+	/* Nothing is left to read or merge (may be NULL). */
+	void	(*idle)(void *);
 };
 
 struct history_stats {
@@ -271,9 +290,17 @@ void		 history_stream(struct history *, int up);
 /* The stream's "connected": the start-up read, or a reconnect's. */
 void		 history_connected(struct history *);
 
+/* Whether a read or merge is under way or waiting. */
+int		 history_busy(const struct history *);
+
+/* Forget that a message (JSON data) was delivered: it is held back. */
+void		 history_forget(struct history *, const char *data,
+		    size_t len);
+
 /*
  * Pass one message (JSON data from src): 0 if it was delivered already
- * (drop it), else 1; tracks its run and reads the history on a hole.
+ * (drop it), 2 if it is new and shows a hole (a read is queued), else 1;
+ * tracks its run.
  */
 int		 history_pass(struct history *, const char *data, size_t len,
 		    enum hist_source);

@@ -211,9 +211,6 @@ const struct history_stats *client_history_stats(const struct client *);
  */
 void		 client_set_ordered(struct client *, int);
 
-/* A short word for a state: "connecting", "connected", ... */
-const char	*client_state_name(enum conn_state);
-
 /* The exit status the state calls for: SWF_EXIT_AUTH, _PROTOCOL or _OK. */
 int		 client_exit_status(const struct client *);
 

@@ -158,13 +158,10 @@ int64_t		 stream_since(const struct stream *);	/* wall us */
 int64_t		 stream_retry_at(const struct stream *); /* wall us */
 int		 stream_http_code(const struct stream *);
 uint64_t	 stream_bytes(const struct stream *);
-int64_t		 stream_last_byte(const struct stream *); /* wall us */
 uint64_t	 stream_oversize(const struct stream *);
 uint64_t	 stream_reconnects(const struct stream *);
 /* Last event ID seen (or given at creation); "" if none. */
 const char	*stream_last_id(const struct stream *);
-/* Whether the stream has ever been open. */
-int		 stream_ever_open(const struct stream *);
 
 /*
  * The monitor's agent registry (net-registry.c): read at once and every

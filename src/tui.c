@@ -43,6 +43,8 @@
 
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
+#define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
+#define TUI_MIN_ROWS	8
 
 static struct {
 	short		fg, bg;
@@ -332,12 +334,6 @@ tui_current(struct tui *t)
 	return (t->depth > 0 ? &t->stack[t->depth - 1] : &t->tops[t->top]);
 }
 
-int
-tui_view_visible(struct tui *t, const void *state)
-{
-	return (tui_current(t)->state == state);
-}
-
 static void
 tui_enter(struct tui *t, struct view_inst *vi)
 {
@@ -371,7 +367,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 	tui_dirty(t);
 }
 
-void
+static void
 tui_pop(struct tui *t)
 {
 	struct view_inst	*vi;
@@ -557,7 +553,7 @@ tui_clear_filter(struct tui *t)
 	tui_notice(t, 0, "view filter cleared: showing everything retained");
 }
 
-void
+static void
 tui_want_registry(struct tui *t, int on)
 {
 	on = on != 0;
@@ -1125,9 +1121,13 @@ tui_draw(struct tui *t)
 	t->last_draw = now_mono_us();
 	tui_size(t);
 	erase();
-	if (t->rows < 8 || t->cols < 40) {
-		tui_put(0, 0, t->cols, "terminal too small (80x24 or more)",
+	if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
+		tui_put(0, 0, t->cols, "terminal too small",
 		    tui_attr(COL_NOTICE));
+		snprintf(info, sizeof info, "%dx%d, need %dx%d", t->cols,
+		    t->rows, TUI_MIN_COLS, TUI_MIN_ROWS);
+		if (t->rows > 1)
+			tui_put(1, 0, t->cols, info, tui_attr(COL_NOTICE));
 		refresh();
 		return;
 	}

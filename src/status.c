@@ -293,9 +293,13 @@ status_draw(struct tui *t)
 	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);
-	snprintf(buf, sizeof buf, "dropped %s oversize", tui_fmt_count(a,
-	    sizeof a, st->oversize));
-	seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) : A_NORMAL);
+	/* What the size cap dropped: always when wide, else once it did. */
+	if (wide || st->oversize > 0) {
+		snprintf(buf, sizeof buf, "dropped %s oversize",
+		    tui_fmt_count(a, sizeof a, st->oversize));
+		seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) :
+		    A_NORMAL);
+	}
 	seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
 	if (wide) {
 		snprintf(buf, sizeof buf, "kept %s/%s",

@@ -16,16 +16,6 @@ struct filter;
 struct loop;
 struct sse_event;
 
-/*
- * Hand one event to the sink as if it came from a stream: loc is the
- * subscription's client-side filter (may be NULL), slot the stream's
- * duplicate-check slot (-1: no check) and src its enum hist_source.
- * Returns 1 if a message reached the sink.
- */
-int	client_deliver(struct client *, const struct sse_event *,
-	    int64_t recv_us, const struct filter *loc, int slot, int src);
-
-
 struct record;
 
 /*

@@ -48,7 +48,7 @@
 #define STREAM_BUFFER		(64 * 1024)
 #define STREAM_QUEUE		(1024 * 1024)
 /* Bytes parsed between two looks at the clock. */
-#define STREAM_PIECE		(8 * 1024)
+#define STREAM_PIECE		(16 * 1024)
 #define STREAM_CHECK_TIMEOUT	15L
 #define STREAM_STALL_FRACTION	0.8
 #define STREAM_RETRY_MAX	3600.0
@@ -299,7 +299,6 @@ static void	stream_ended(struct stream *, CURLcode);
 int
 stream_drain(struct stream *s, int64_t until)
 {
-	const char	*nl;
 	size_t		 off = 0, n;
 	uint64_t	 dropped, ids;
 
@@ -308,13 +307,10 @@ stream_drain(struct stream *s, int64_t until)
 	dropped = sse_dropped(s->sse);
 	ids = sse_ids_dropped(s->sse);
 	while (off < s->qlen) {
+		/* A line cut between pieces costs the parser one copy. */
 		n = s->qlen - off;
-		if (n > STREAM_PIECE) {
-			/* End the piece at a line end, so no line is copied. */
-			nl = memrchr(s->q + off, '\n', STREAM_PIECE);
-			n = nl != NULL ? (size_t)(nl - (s->q + off)) + 1 :
-			    STREAM_PIECE;
-		}
+		if (n > STREAM_PIECE)
+			n = STREAM_PIECE;
 		sse_feed(s->sse, s->q + off, n);
 		off += n;
 		if (now_mono_us() >= until)
@@ -730,12 +726,6 @@ stream_bytes(const struct stream *s)
 	return (s->bytes);
 }
 
-int64_t
-stream_last_byte(const struct stream *s)
-{
-	return (s->last_wall);
-}
-
 uint64_t
 stream_oversize(const struct stream *s)
 {
@@ -756,8 +746,3 @@ stream_last_id(const struct stream *s)
 	return (*id != '\0' ? id : s->last_id);
 }
 
-int
-stream_ever_open(const struct stream *s)
-{
-	return (s->ever_open);
-}

@@ -179,7 +179,8 @@ out_plain(struct msg *m, void *arg)
 	struct tm	 tm;
 	time_t		 t;
 	int64_t		 us = m->sent_us != 0 ? m->sent_us : m->recv_us;
-	char		 hms[16], type[128], agent[160], run[96];
+	char		 hms[16], type[128], agent[512], run[96];
+	size_t		 aw;
 	const char	*file = msg_get(m, MF_FILE), *text = msg_get(m, MF_TEXT);
 	const char	*on = "", *off = "";
 
@@ -191,7 +192,13 @@ out_plain(struct msg *m, void *arg)
 	localtime_r(&t, &tm);
 	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
 	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
-	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 26);
+	/*
+	 * The agent whole (a registered name has at most 100 characters):
+	 * names differ at their end ("...-alpha-1", "...-alpha-2").
+	 */
+	aw = text_width(msg_get(m, MF_AGENT));
+	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), aw < 26 ? 26 :
+	    aw > 100 ? 100 : aw);
 	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
 	if (o->color && m->family < FAM_MARKER) {
 		on = out_colors[m->family];

@@ -46,6 +46,8 @@
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
 #define TUI_OSC52_MAX	(100 * 1024)	/* bytes copied with y */
+#define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
+#define TUI_MIN_ROWS	8
 
 static struct {
 	short		fg, bg;
@@ -335,12 +337,6 @@ tui_current(struct tui *t)
 	return (t->depth > 0 ? &t->stack[t->depth - 1] : &t->tops[t->top]);
 }
 
-int
-tui_view_visible(struct tui *t, const void *state)
-{
-	return (tui_current(t)->state == state);
-}
-
 static void
 tui_enter(struct tui *t, struct view_inst *vi)
 {
@@ -374,7 +370,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 	tui_dirty(t);
 }
 
-void
+static void
 tui_pop(struct tui *t)
 {
 	struct view_inst	*vi;
@@ -560,7 +556,7 @@ tui_clear_filter(struct tui *t)
 	tui_notice(t, 0, "view filter cleared: showing everything retained");
 }
 
-void
+static void
 tui_want_registry(struct tui *t, int on)
 {
 	on = on != 0;
@@ -1153,9 +1149,13 @@ tui_draw(struct tui *t)
 	t->last_draw = now_mono_us();
 	tui_size(t);
 	erase();
-	if (t->rows < 8 || t->cols < 40) {
-		tui_put(0, 0, t->cols, "terminal too small (80x24 or more)",
+	if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
+		tui_put(0, 0, t->cols, "terminal too small",
 		    tui_attr(COL_NOTICE));
+		snprintf(info, sizeof info, "%dx%d, need %dx%d", t->cols,
+		    t->rows, TUI_MIN_COLS, TUI_MIN_ROWS);
+		if (t->rows > 1)
+			tui_put(1, 0, t->cols, info, tui_attr(COL_NOTICE));
 		refresh();
 		return;
 	}
@@ -1237,6 +1237,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	 */
 	t->client = client_create(loop, cfg, &sink, t);
 	client_set_local_filter(t->client, NULL);
+	/* Back-filled messages before the live ones that waited for them. */
+	client_set_ordered(t->client, 1);
 	for (i = 0; i < TOP_COUNT; i++) {
 		t->tops[i].view = tui_top_views[i];
 		t->tops[i].state = tui_top_views[i]->create(t, NULL);

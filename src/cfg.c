@@ -22,12 +22,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alert.h"
@@ -714,8 +716,10 @@ cfg_trim(const char **s, const char **e)
 
 /*
  * Unquote the value [s, e) into out (at least e - s + 1 bytes): 'single'
- * is literal, "double" knows \" and \\, unquoted ends at " #". Returns -1
- * with *why if a quote is not closed or text follows it.
+ * is literal, "double" knows \" and \\, unquoted ends at " #". Spaces
+ * before the value do not matter: KEY = 'v # w' is "v # w", as the
+ * reference receiver's reader (which strips the quotes) has it. Returns
+ * -1 with *why if a quote is not closed or text follows it.
  */
 static int
 cfg_unquote(const char *s, const char *e, char *out, const char **why)
@@ -723,6 +727,8 @@ cfg_unquote(const char *s, const char *e, char *out, const char **why)
 	const char	*p;
 	char		 q;
 
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
 	if (s < e && (*s == '\'' || *s == '"')) {
 		q = *s++;
 		for (; s < e && *s != q; s++) {
@@ -814,6 +820,9 @@ cfg_parse_buf(struct cfg *cfg, const char *buf, size_t len, const char *what,
 	unsigned	 line;
 
 	*cause = NULL;
+	/* A UTF-8 byte order mark (Windows editors write one). */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	for (line = 1; p < end; line++, p = nl + 1) {
 		if ((nl = memchr(p, '\n', end - p)) == NULL)
 			nl = end;
@@ -842,26 +851,93 @@ cfg_parse_buf(struct cfg *cfg, const char *buf, size_t len, const char *what,
 	return (0);
 }
 
+#define CFG_PIPE_MAX	4096	/* bytes read from a token pipe */
+#define CFG_PIPE_WAIT	5000	/* ms a token pipe may take */
+
+/* Monotonic milliseconds (cfg.c stays free of the loop). */
+static int64_t
+cfg_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 /*
- * Read a whole file of at most CFG_FILE_MAX bytes into *buf. Returns 1,
- * 0 if it does not exist and need is not set, or -1 with *cause.
+ * Read the first line of a pipe (--token-file <(cmd)) into *buf: at most
+ * CFG_PIPE_MAX bytes, within CFG_PIPE_WAIT ms, never blocking. Returns 1
+ * or -1 with *cause.
  */
 static int
-cfg_read_file(const char *path, int need, char **buf, size_t *len,
-    struct stat *sb, char **cause)
+cfg_read_pipe(int fd, const char *path, char **buf, size_t *len,
+    char **cause)
+{
+	struct pollfd	pfd;
+	int64_t		end = cfg_mono_ms() + CFG_PIPE_WAIT, left;
+	ssize_t		n;
+
+	*buf = xmalloc(CFG_PIPE_MAX + 1);
+	*len = 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (*len < CFG_PIPE_MAX && memchr(*buf, '\n', *len) == NULL) {
+		if ((left = end - cfg_mono_ms()) <= 0)
+			break;
+		if (poll(&pfd, 1, (int)left) == -1 && errno != EINTR)
+			break;
+		n = read(fd, *buf + *len, CFG_PIPE_MAX - *len);
+		if (n == 0)
+			break;
+		if (n > 0)
+			*len += n;
+		else if (errno != EAGAIN && errno != EINTR)
+			break;
+	}
+	if (*len == 0) {
+		xasprintf(cause, "%s: a pipe that gave no token within %d s",
+		    path, CFG_PIPE_WAIT / 1000);
+		free(*buf);
+		*buf = NULL;
+		return (-1);
+	}
+	return (1);
+}
+
+/*
+ * Read a whole file of at most CFG_FILE_MAX bytes into *buf. Returns 1,
+ * 0 if it does not exist and need is not set, or -1 with *cause. With
+ * pipe_ok a pipe or FIFO is read once, bounded (cfg_read_pipe()); else
+ * it is refused. Nothing here blocks on a FIFO without a writer.
+ */
+static int
+cfg_read_file(const char *path, int need, int pipe_ok, char **buf,
+    size_t *len, struct stat *sb, char **cause)
 {
 	ssize_t	n;
-	int	fd;
+	int	fd, rc;
 
 	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		if (errno == ENOENT && !need)
 			return (0);
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
-	if (fstat(fd, sb) == -1 || !S_ISREG(sb->st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
+	if (fstat(fd, sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (S_ISFIFO(sb->st_mode) && pipe_ok) {
+		rc = cfg_read_pipe(fd, path, buf, len, cause);
+		close(fd);
+		return (rc);
+	}
+	if (!S_ISREG(sb->st_mode)) {
+		xasprintf(cause, "%s: %s, not a regular file; not read", path,
+		    S_ISFIFO(sb->st_mode) ? "a FIFO" : S_ISDIR(sb->st_mode) ?
+		    "a directory" : "a device or socket");
 		close(fd);
 		return (-1);
 	}
@@ -901,7 +977,8 @@ cfg_load_file(struct cfg *cfg, const char *path, int need,
 	size_t		 len;
 	int		 rc;
 
-	if ((rc = cfg_read_file(path, need, &buf, &len, &sb, cause)) <= 0)
+	if ((rc = cfg_read_file(path, need, 0, &buf, &len, &sb,
+	    cause)) <= 0)
 		return (rc);
 	rc = cfg_parse_buf(cfg, buf, len, path, src, cause);
 	explicit_bzero(buf, len);
@@ -923,9 +1000,10 @@ cfg_load_token(struct cfg *cfg, char **cause)
 
 	if (cfg->src[K_TOKEN] > cfg->src[K_TOKEN_FILE])
 		return (0);
-	if (cfg_read_file(cfg->token_file, 1, &buf, &len, &sb, cause) < 0)
+	if (cfg_read_file(cfg->token_file, 1, 1, &buf, &len, &sb,
+	    cause) < 0)
 		return (-1);
-	if (sb.st_mode & (S_IRGRP | S_IROTH))
+	if (S_ISREG(sb.st_mode) && (sb.st_mode & (S_IRGRP | S_IROTH)))
 		log_warn("token file %s is readable by others; chmod 600 it",
 		    cfg->token_file);
 	s = buf;

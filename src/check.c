@@ -458,9 +458,10 @@ check_tls(struct check *c)
 		/* Describe the certificate that was refused. */
 		if (check_handshake(c, 0, &t2, e2, sizeof e2) == CURLE_OK &&
 		    t2.read)
-			printf("  %s; issuer %s; %s %d days\n", t2.subj,
+			printf("  %s; issuer %s; %s %d days%s\n", t2.subj,
 			    t2.iss, t2.days < 0 ? "expired" : "expires in",
-			    t2.days < 0 ? -t2.days : t2.days);
+			    t2.days < 0 ? -t2.days : t2.days,
+			    t2.days < 0 ? " ago" : "");
 		check_fix(c, "give the site's CA with --cacert FILE (or "
 		    "REQUESTS_CA_BUNDLE), check the host name in the URL, or "
 		    "have the certificate renewed");
@@ -855,6 +856,8 @@ check_run(struct cfg *cfg, const char *load_cause)
 
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
+	/* Whatever a server echoes back, the token is never shown. */
+	text_set_secret(cfg->token);
 	cs = nl_langinfo(CODESET);
 	c.utf8 = cs != NULL && strcasecmp(cs, "UTF-8") == 0;
 
@@ -882,6 +885,7 @@ done:
 	else
 		printf("%d check%s failed\n", c.fails, c.fails > 1 ? "s" : "");
 	fflush(stdout);
+	text_set_secret(NULL);
 	if (c.token_fails > 0)
 		return (SWF_EXIT_AUTH);
 	return (c.fails > 0 ? SWF_EXIT_PROTOCOL : SWF_EXIT_OK);

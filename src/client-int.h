@@ -16,16 +16,6 @@ struct filter;
 struct loop;
 struct sse_event;
 
-/*
- * Hand one event to the sink as if it came from a stream: loc is the
- * subscription's client-side filter (may be NULL), slot the stream's
- * duplicate-check slot (-1: no check) and src its enum hist_source.
- * Returns 1 if a message reached the sink.
- */
-int	client_deliver(struct client *, const struct sse_event *,
-	    int64_t recv_us, const struct filter *loc, int slot, int src);
-
-
 struct record;
 
 /*
@@ -33,6 +23,13 @@ struct record;
  * allocated *cause on failure. The file never holds the token.
  */
 struct record	*record_open(struct loop *, const char *path, char **cause);
+
+/*
+ * Open path as record_open() does (0600, append, not blocking, never
+ * through a symbolic link: that is refused in words). Returns the
+ * descriptor, or -1 with an allocated *cause.
+ */
+int		 record_open_fd(const char *path, char **cause);
 
 /*
  * Append one event as a JSON line and flush it; a message read from the

@@ -39,6 +39,23 @@
 #define CLIENT_DEDUP_LINGER	10.0	/* keep hashes after a switch */
 #define CLIENT_DEDUP_MAX	(1U << 18)
 #define CLIENT_STOP_WAIT	2.0
+#define CLIENT_HOLD_MAX		2.0	/* seconds live waits for a back-fill */
+#define CLIENT_HOLD_COUNT	20000	/* live messages held at most */
+
+/*
+ * A live message held while the history is read, so that what it
+ * brings back is shown first, in the agent's order (client_set_ordered).
+ */
+struct held {
+	TAILQ_ENTRY(held)	 entry;
+	int64_t			 recv_us;
+	int			 slot;
+	size_t			 datalen;
+	char			*type;
+	char			*id;
+	char			 data[];
+};
+TAILQ_HEAD(held_list, held);
 
 /* One subscription and its stream. */
 struct csub {
@@ -102,23 +119,14 @@ struct client {
 	struct history		*hist;		/* NULL: --history off */
 	struct history_cb	 hcb;
 	int			 src;		/* of the event being delivered */
+	int			 ordered;	/* hold live during a back-fill */
+	int			 releasing;
+	struct held_list	 held;
+	size_t			 nheld;
+	struct timer		 t_hold;
 };
 
 static void	client_update(struct client *);
-
-const char *
-client_state_name(enum conn_state s)
-{
-	static const char *const names[] = {
-		"idle", "connecting", "connected", "stalled", "reconnecting",
-		"token rejected", "failed", "replay", "replay done",
-		"replay paused", "closed"
-	};
-
-	if ((unsigned)s >= sizeof names / sizeof names[0])
-		return ("?");
-	return (names[s]);
-}
 
 int
 client_exit_status(const struct client *c)
@@ -375,7 +383,7 @@ static int	client_dispatch(struct client *, const struct sse_event *,
  * sink, with the token hidden wherever a server echoed it: no sink,
  * recording or view ever sees it. Returns 1 if a message reached it.
  */
-int
+static int
 client_deliver(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot, int src)
 {
@@ -399,11 +407,87 @@ client_deliver(struct client *c, const struct sse_event *ev,
 	return (r);
 }
 
+/* Keep a live event until the back-fill under way is merged. */
+static void
+client_hold(struct client *c, const struct sse_event *ev, int64_t recv_us,
+    int slot)
+{
+	struct held	*h;
+
+	h = xmalloc(sizeof *h + ev->datalen + 1);
+	h->recv_us = recv_us;
+	h->slot = slot;
+	h->datalen = ev->datalen;
+	memcpy(h->data, ev->data, ev->datalen);
+	h->data[ev->datalen] = '\0';
+	h->type = xstrdup(ev->type);
+	h->id = xstrdup(ev->id != NULL ? ev->id : "");
+	TAILQ_INSERT_TAIL(&c->held, h, entry);
+	if (c->nheld++ == 0)
+		timer_arm(c->loop, &c->t_hold, CLIENT_HOLD_MAX);
+}
+
+static void	client_finish(struct client *, const struct sse_event *,
+		    int64_t, const struct filter *, int);
+
+/* Whether a live message is to be held now. */
+static int
+client_holding(struct client *c)
+{
+	if (!c->ordered || c->releasing || c->hist == NULL || c->rep != NULL)
+		return (0);
+	if (c->nheld >= CLIENT_HOLD_COUNT)
+		return (0);
+	return (c->nheld > 0 || history_busy(c->hist));
+}
+
+/* Deliver what was held, in the order it came. */
+static void
+client_release(struct client *c)
+{
+	struct held		*h;
+	struct sse_event	 ev;
+
+	timer_cancel(c->loop, &c->t_hold);
+	c->releasing = 1;
+	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
+		TAILQ_REMOVE(&c->held, h, entry);
+		c->nheld--;
+		memset(&ev, 0, sizeof ev);
+		ev.type = h->type;
+		ev.data = h->data;
+		ev.datalen = h->datalen;
+		ev.id = h->id;
+		client_deliver(c, &ev, h->recv_us, c->cur.loc, h->slot,
+		    HSRC_LIVE);
+		free(h->type);
+		free(h->id);
+		free(h);
+	}
+	c->releasing = 0;
+}
+
+static void
+client_hold_timeout(void *arg)
+{
+	client_release(arg);
+}
+
+/* The history has nothing left to read: release what waited for it. */
+static void
+client_hist_idle(void *arg)
+{
+	struct client	*c = arg;
+
+	if (c->nheld > 0)
+		client_release(c);
+}
+
 static int
 client_dispatch(struct client *c, const struct sse_event *ev,
     int64_t recv_us, const struct filter *loc, int slot, int src)
 {
-	struct msg	*m;
+	int	r;
 
 	c->src = src;
 	if (src == HSRC_LIVE)
@@ -415,32 +499,74 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 			return (0);
 		}
 		if (c->hist != NULL &&
-		    !history_pass(c->hist, ev->data, ev->datalen, src)) {
-			c->st.dup++;
-			return (0);
+		    (r = history_pass(c->hist, ev->data, ev->datalen,
+		    src)) != 1) {
+			if (r == 0) {
+				c->st.dup++;
+				return (0);
+			}
+			/*
+			 * It shows a hole: let what fills it come first, and
+			 * then itself (from the history if it is there).
+			 */
+			if (src == HSRC_LIVE && client_holding(c)) {
+				history_forget(c->hist, ev->data, ev->datalen);
+				client_hold(c, ev, recv_us, slot);
+				return (0);
+			}
 		}
-		c->st.messages++;
-		client_record(c, ev, recv_us, src);
-		if (c->sink.on_event != NULL)
-			c->sink.on_event(ev, recv_us, c->arg);
-		if (c->sink.on_message == NULL)
-			return (1);
-		m = msg_decode(ev->type, ev->data, ev->datalen, recv_us);
-		if ((loc != NULL && !filter_match(loc, m)) ||
-		    (c->local != NULL && !filter_match(c->local, m))) {
-			c->st.filtered++;
-			free(m);
-			return (0);
-		}
-		if (m->sent_us != 0 && src == HSRC_LIVE)
-			c->st.last_sent = m->sent_us;
-		c->sink.on_message(m, c->arg);
-		return (1);
+		return (client_finish(c, ev, recv_us, loc, src), 1);
 	}
 	client_record(c, ev, recv_us, src);
 	if (c->sink.on_event != NULL)
 		c->sink.on_event(ev, recv_us, c->arg);
 	return (0);
+}
+
+/* Record a message and hand it to the sink through the filters. */
+static void
+client_finish(struct client *c, const struct sse_event *ev, int64_t recv_us,
+    const struct filter *loc, int src)
+{
+	struct msg	*m;
+
+	{
+		client_record(c, ev, recv_us, src);
+		if (c->sink.on_event != NULL)
+			c->sink.on_event(ev, recv_us, c->arg);
+		if (c->sink.on_message == NULL)
+			return;
+		m = msg_decode(ev->type, ev->data, ev->datalen, recv_us);
+		if ((loc != NULL && !filter_match(loc, m)) ||
+		    (c->local != NULL && !filter_match(c->local, m))) {
+			c->st.filtered++;
+			free(m);
+			return;
+		}
+		if (m->sent_us != 0 && src == HSRC_LIVE)
+			c->st.last_sent = m->sent_us;
+		c->sink.on_message(m, c->arg);
+	}
+}
+
+void
+client_set_ordered(struct client *c, int on)
+{
+	c->ordered = on;
+}
+
+static void
+client_held_free(struct client *c)
+{
+	struct held	*h;
+
+	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
+		TAILQ_REMOVE(&c->held, h, entry);
+		free(h->type);
+		free(h->id);
+		free(h);
+	}
+	c->nheld = 0;
 }
 
 int
@@ -506,6 +632,11 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 	c->st.oversize = c->base_oversize + stream_oversize(s);
 	if (strcmp(ev->type, "connected") == 0)
 		client_connected(c, cs, ev);
+	else if (cs == &c->cur && strcmp(ev->type, "heartbeat") != 0 &&
+	    client_holding(c)) {
+		client_hold(c, ev, recv_us, cs->slot);
+		return;
+	}
 	client_deliver(c, ev, recv_us, cs->loc, cs->slot, HSRC_LIVE);
 	/* After "connected" everything relayed reaches us: back-fill now. */
 	if (cs == &c->cur && c->hist != NULL &&
@@ -757,6 +888,8 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 		net_host(cfg->url, c->st.host, sizeof c->st.host);
 	}
 	timer_init(&c->t_switch, client_switch, c);
+	timer_init(&c->t_hold, client_hold_timeout, c);
+	TAILQ_INIT(&c->held);
 	timer_init(&c->t_dd_end, client_dedup_end, c);
 	return (c);
 }
@@ -793,6 +926,7 @@ client_start(struct client *c)
 	if (c->cfg->history != HIST_OFF && c->cfg->url != NULL) {
 		c->hcb.deliver = client_hist_deliver;
 		c->hcb.event = client_hist_event;
+		c->hcb.idle = client_hist_idle;
 		c->hist = history_create(c->loop, c->cfg, &c->hcb, c);
 	}
 	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
@@ -819,6 +953,8 @@ client_stop(struct client *c)
 	client_poll_registry(c, 0);
 	client_drop(c, &c->next);
 	client_drop(c, &c->cur);
+	timer_cancel(c->loop, &c->t_hold);
+	client_held_free(c);
 	history_free(c->hist);
 	c->hist = NULL;
 	replay_free(c->rep);
@@ -898,6 +1034,8 @@ client_retry_now(struct client *c)
 		log_warn("%s", cause);
 		free(cause);
 	}
+	/* The scrubber holds the token itself, which may be a new one. */
+	text_set_secret(c->cfg->token);
 	client_retry(c);
 }
 

@@ -203,8 +203,13 @@ int		 client_source(const struct client *);
 struct history_stats;
 const struct history_stats *client_history_stats(const struct client *);
 
-/* A short word for a state: "connecting", "connected", ... */
-const char	*client_state_name(enum conn_state);
+/*
+ * Keep the order of the agents (on: the dashboard): while a back-fill is
+ * read, live messages wait (at most 2 s) so that what the history brings
+ * back is shown before them. Off (headless), each is delivered when it
+ * arrives.
+ */
+void		 client_set_ordered(struct client *, int);
 
 /* The exit status the state calls for: SWF_EXIT_AUTH, _PROTOCOL or _OK. */
 int		 client_exit_status(const struct client *);

@@ -289,6 +289,12 @@ hist_seen_remove(struct hist_seen *s, uint64_t id)
 	}
 }
 
+void
+hist_seen_forget(struct hist_seen *s, uint64_t id)
+{
+	hist_seen_remove(s, id != 0 ? id : 1);
+}
+
 static void
 hist_seen_insert(struct hist_seen *s, uint64_t id, uint8_t flags)
 {

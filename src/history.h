@@ -79,6 +79,8 @@ struct hist_seen *hist_seen_create(size_t max);
 void		 hist_seen_free(struct hist_seen *);
 int		 hist_seen_check(struct hist_seen *, uint64_t id,
 		    enum hist_source);
+/* Forget an identity (its slot in the FIFO ages out as usual). */
+void		 hist_seen_forget(struct hist_seen *, uint64_t id);
 size_t		 hist_seen_count(const struct hist_seen *);
 uint64_t	 hist_seen_forgotten(const struct hist_seen *);
 

@@ -33,6 +33,7 @@
 #include "cfg.h"
 #include "check.h"
 #include "client.h"
+#include "client-int.h"
 #include "filter.h"
 #include "log.h"
 #include "loop.h"
@@ -368,12 +369,11 @@ main_no_core(void)
 static void
 main_record_check(const char *path)
 {
-	int	fd;
+	char	*cause;
+	int	 fd;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600)) == -1) {
-		fprintf(stderr, "swf-dash: --record %s: %s\n", path,
-		    strerror(errno));
+	if ((fd = record_open_fd(path, &cause)) == -1) {
+		fprintf(stderr, "swf-dash: --record %s\n", cause);
 		exit(SWF_EXIT_USAGE);
 	}
 	close(fd);

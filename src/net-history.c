@@ -500,8 +500,11 @@ history_finish(struct history *h)
 		history_exec_done(h, q->key);
 	hreq_free(q);
 	h->st.busy = 0;
-	if (TAILQ_EMPTY(&h->queue))
+	if (TAILQ_EMPTY(&h->queue)) {
 		history_batch_done(h);
+		if (h->cb.idle != NULL)
+			h->cb.idle(h->arg);
+	}
 	history_kick(h);
 }
 
@@ -836,6 +839,22 @@ history_pass(struct history *h, const char *data, size_t len,
 	if (hole && r != NULL && h->mode != HIST_OFF) {
 		h->st.holes++;
 		history_hole(h, r);
+		return (history_busy(h) ? 2 : 1);
 	}
 	return (1);
+}
+
+void
+history_forget(struct history *h, const char *data, size_t len)
+{
+	struct hist_key	k;
+
+	if (hist_key_of(data, len, &k) == 0 && !k.weak)
+		hist_seen_forget(h->seen, k.id);
+}
+
+int
+history_busy(const struct history *h)
+{
+	return (h->cur != NULL || !TAILQ_EMPTY(&h->queue));
 }

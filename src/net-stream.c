@@ -48,7 +48,7 @@
 #define STREAM_BUFFER		(64 * 1024)
 #define STREAM_QUEUE		(1024 * 1024)
 /* Bytes parsed between two looks at the clock. */
-#define STREAM_PIECE		(8 * 1024)
+#define STREAM_PIECE		(16 * 1024)
 #define STREAM_CHECK_TIMEOUT	15L
 #define STREAM_STALL_FRACTION	0.8
 #define STREAM_RETRY_MAX	3600.0
@@ -200,6 +200,15 @@ stream_watch(void *arg)
 		s->last_mono = now_mono_us();
 	idle = (now_mono_us() - s->last_mono) / 1e6;
 	stall = limit * STREAM_STALL_FRACTION;
+	if (idle >= limit && s->phase == PH_CHECK) {
+		/* A pre-check that never answers must not keep the stream
+		 * from being tried. */
+		log_info("status pre-check: no answer for %.0f s; trying the "
+		    "stream", limit);
+		stream_close(s);
+		stream_begin(s, PH_STREAM);
+		return;
+	}
 	if (idle >= limit) {
 		if (s->accepted)
 			snprintf(why, sizeof why, "stalled: no data for %.0f s",
@@ -253,7 +262,12 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct stream	*s = arg;
 	size_t		 len = size * nmemb, want;
 
-	s->last_mono = now_mono_us();
+	/*
+	 * Progress is a line end: a trickle of bytes that never ends a line
+	 * does not keep a connection alive.
+	 */
+	if (memchr(p, '\n', len) != NULL || memchr(p, '\r', len) != NULL)
+		s->last_mono = now_mono_us();
 	if (!s->accepted) {
 		/* An error body: keep its start; a pre-check's may be long. */
 		stream_keep_body(s, p, len);
@@ -285,7 +299,6 @@ static void	stream_ended(struct stream *, CURLcode);
 int
 stream_drain(struct stream *s, int64_t until)
 {
-	const char	*nl;
 	size_t		 off = 0, n;
 	uint64_t	 dropped, ids;
 
@@ -294,13 +307,10 @@ stream_drain(struct stream *s, int64_t until)
 	dropped = sse_dropped(s->sse);
 	ids = sse_ids_dropped(s->sse);
 	while (off < s->qlen) {
+		/* A line cut between pieces costs the parser one copy. */
 		n = s->qlen - off;
-		if (n > STREAM_PIECE) {
-			/* End the piece at a line end, so no line is copied. */
-			nl = memrchr(s->q + off, '\n', STREAM_PIECE);
-			n = nl != NULL ? (size_t)(nl - (s->q + off)) + 1 :
-			    STREAM_PIECE;
-		}
+		if (n > STREAM_PIECE)
+			n = STREAM_PIECE;
 		sse_feed(s->sse, s->q + off, n);
 		off += n;
 		if (now_mono_us() >= until)
@@ -399,7 +409,11 @@ stream_header(char *p, size_t size, size_t nmemb, void *arg)
 	size_t		 len = size * nmemb;
 	long		 code = 0;
 
-	s->last_mono = now_mono_us();
+	/*
+	 * No header line counts as progress: the watchdog's deadline for
+	 * the final headers runs from the request, however many interim
+	 * (1xx) responses or header lines come before them.
+	 */
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0 && !s->accepted) {
 		s->code = 0;
 		s->classified = 0;
@@ -465,6 +479,13 @@ stream_check_done(struct stream *s, CURLcode rc)
 	}
 	if (rc != CURLE_OK && s->code == 0 && stream_tls_failed(s, rc))
 		return;
+	if (rc == CURLE_OPERATION_TIMEDOUT && s->code == 0) {
+		log_info("status pre-check: no answer in time; trying the "
+		    "stream");
+		net_req_free(&s->req);
+		stream_begin(s, PH_STREAM);
+		return;
+	}
 	if (rc != CURLE_OK && s->code == 0) {
 		/* No answer at all: the stream would fare no better. */
 		net_reason(why, sizeof why, 0, NULL, 0, rc, s->req.errbuf);
@@ -575,7 +596,8 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	if (phase == PH_CHECK) {
 		net_req_init(r, s->cfg, s->check_url, "application/json");
 		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT,
-		    STREAM_CHECK_TIMEOUT);
+		    s->cfg->idle_timeout < STREAM_CHECK_TIMEOUT ?
+		    (long)(s->cfg->idle_timeout + 0.999) : STREAM_CHECK_TIMEOUT);
 	} else {
 		net_req_init(r, s->cfg, s->url, "text/event-stream");
 		net_req_header(r, "Cache-Control: no-cache");
@@ -704,12 +726,6 @@ stream_bytes(const struct stream *s)
 	return (s->bytes);
 }
 
-int64_t
-stream_last_byte(const struct stream *s)
-{
-	return (s->last_wall);
-}
-
 uint64_t
 stream_oversize(const struct stream *s)
 {
@@ -730,8 +746,3 @@ stream_last_id(const struct stream *s)
 	return (*id != '\0' ? id : s->last_id);
 }
 
-int
-stream_ever_open(const struct stream *s)
-{
-	return (s->ever_open);
-}

@@ -158,13 +158,10 @@ int64_t		 stream_since(const struct stream *);	/* wall us */
 int64_t		 stream_retry_at(const struct stream *); /* wall us */
 int		 stream_http_code(const struct stream *);
 uint64_t	 stream_bytes(const struct stream *);
-int64_t		 stream_last_byte(const struct stream *); /* wall us */
 uint64_t	 stream_oversize(const struct stream *);
 uint64_t	 stream_reconnects(const struct stream *);
 /* Last event ID seen (or given at creation); "" if none. */
 const char	*stream_last_id(const struct stream *);
-/* Whether the stream has ever been open. */
-int		 stream_ever_open(const struct stream *);
 
 /*
  * The monitor's agent registry (net-registry.c): read at once and every
@@ -235,6 +232,8 @@ struct history_cb {
 	/* Something to show; text and run valid during the call. */
 	void	(*event)(enum history_event, const char *text,
 		    const char *run, void *);
+	/* Nothing is left to read or merge (may be NULL). */
+	void	(*idle)(void *);
 };
 
 struct history_stats {
@@ -271,9 +270,17 @@ void		 history_stream(struct history *, int up);
 /* The stream's "connected": the start-up read, or a reconnect's. */
 void		 history_connected(struct history *);
 
+/* Whether a read or merge is under way or waiting. */
+int		 history_busy(const struct history *);
+
+/* Forget that a message (JSON data) was delivered: it is held back. */
+void		 history_forget(struct history *, const char *data,
+		    size_t len);
+
 /*
  * Pass one message (JSON data from src): 0 if it was delivered already
- * (drop it), else 1; tracks its run and reads the history on a hole.
+ * (drop it), 2 if it is new and shows a hole (a read is queued), else 1;
+ * tracks its run.
  */
 int		 history_pass(struct history *, const char *data, size_t len,
 		    enum hist_source);

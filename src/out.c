@@ -179,7 +179,8 @@ out_plain(struct msg *m, void *arg)
 	struct tm	 tm;
 	time_t		 t;
 	int64_t		 us = m->sent_us != 0 ? m->sent_us : m->recv_us;
-	char		 hms[16], type[128], agent[160], run[96];
+	char		 hms[16], type[128], agent[512], run[96];
+	size_t		 aw;
 	const char	*file = msg_get(m, MF_FILE), *text = msg_get(m, MF_TEXT);
 	const char	*on = "", *off = "";
 
@@ -191,7 +192,13 @@ out_plain(struct msg *m, void *arg)
 	localtime_r(&t, &tm);
 	strftime(hms, sizeof hms, "%H:%M:%S", &tm);
 	out_col(type, sizeof type, msg_get(m, MF_TYPE), 20);
-	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), 26);
+	/*
+	 * The agent whole (a registered name has at most 100 characters):
+	 * names differ at their end ("...-alpha-1", "...-alpha-2").
+	 */
+	aw = text_width(msg_get(m, MF_AGENT));
+	out_col(agent, sizeof agent, msg_get(m, MF_AGENT), aw < 26 ? 26 :
+	    aw > 100 ? 100 : aw);
 	out_col(run, sizeof run, msg_get(m, MF_RUN), 10);
 	if (o->color && m->family < FAM_MARKER) {
 		on = out_colors[m->family];
@@ -203,6 +210,47 @@ out_plain(struct msg *m, void *arg)
 	free(m);
 	out_check(o);
 	out_counted(o);
+}
+
+/*
+ * Write JSON text, escaping what is valid JSON but unsafe to print raw or
+ * to split lines on: DEL, the C1 controls U+0080-U+009F (8-bit CSI among
+ * them) and U+2028, U+2029. They can only be inside strings, where the
+ * \u form means the same.
+ */
+static void
+out_json_write(const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, from = 0, k;
+	unsigned		 cp;
+
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (p[i] == 0x7f)
+			cp = 0x7f;
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
+		    p[i + 1] <= 0x9f) {
+			cp = p[i + 1];
+			k = 2;
+		} else if (p[i] == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			cp = 0x2028 + (p[i + 2] - 0xa8);
+			k = 3;
+		} else
+			continue;
+		fwrite(s + from, 1, i - from, stdout);
+		printf("\\u%04x", cp);
+		from = i + k;
+	}
+	fwrite(s + from, 1, n - from, stdout);
+}
+
+static int
+out_json_cb(const char *s, size_t n, void *arg)
+{
+	out_json_write(s, n);
+	return (0);
 }
 
 /*
@@ -228,7 +276,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 		return;
 	}
 	if (r == 0) {
-		fwrite(data, 1, len, stdout);
+		out_json_write(data, len);
 		putchar('\n');
 	} else {
 		if ((j = json_loadb(data, len, JSON_ALLOW_NUL, &err)) ==
@@ -236,7 +284,7 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 			o->skipped++;
 			return;
 		}
-		json_dumpf(j, stdout, JSON_COMPACT);
+		json_dump_callback(j, out_json_cb, NULL, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
 	}
@@ -292,7 +340,7 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 		log_warn("event not representable as JSON");
 		return;
 	}
-	json_dumpf(j, stdout, JSON_COMPACT);
+	json_dump_callback(j, out_json_cb, NULL, JSON_COMPACT);
 	putchar('\n');
 	json_decref(j);
 	out_check(o);
@@ -312,7 +360,7 @@ out_alert(const struct alert *a, int raised, void *arg)
 	if (o->dead)
 		return;
 	line = alert_json(a, raised);
-	fputs(line, stdout);
+	out_json_write(line, strlen(line));
 	putchar('\n');
 	free(line);
 	out_check(o);

@@ -31,59 +31,61 @@
 
 struct record {
 	char		*path;
-	FILE		*f;
-	int		 failed;
+	int		 fd;
+	int		 failed;	/* the last write failed */
+	int		 cut;		/* a line in the file lacks its end */
 	char		 error[128];	/* why the last write failed */
 };
 
-static FILE *
-record_fopen(const char *path, char **cause)
+int
+record_open_fd(const char *path, char **cause)
 {
-	FILE	*f;
-	int	 fd;
+	int	fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd == -1 && errno == ELOOP) {
+		xasprintf(cause, "%s is a symbolic link: refusing to follow "
+		    "it (give the file it points to)", path);
+		return (-1);
+	}
 	if (fd == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (NULL);
+		return (-1);
 	}
-	if ((f = fdopen(fd, "a")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		return (NULL);
-	}
-	return (f);
+	return (fd);
 }
 
 struct record *
 record_open(struct loop *l, const char *path, char **cause)
 {
 	struct record	*r;
-	FILE		*f;
+	int		 fd;
 
-	if ((f = record_fopen(path, cause)) == NULL)
+	if ((fd = record_open_fd(path, cause)) == -1)
 		return (NULL);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
-	r->f = f;
+	r->fd = fd;
 	return (r);
 }
 
 void
 record_reopen(struct record *r)
 {
-	FILE	*f;
 	char	*cause;
+	int	 fd;
 
-	if ((f = record_fopen(r->path, &cause)) == NULL) {
+	if ((fd = record_open_fd(r->path, &cause)) == -1) {
 		log_error("reopening the recording: %s", cause);
 		free(cause);
 		return;
 	}
-	if (r->f != NULL)
-		fclose(r->f);
-	r->f = f;
+	if (r->fd != -1)
+		close(r->fd);
+	r->fd = fd;
 	r->failed = 0;
+	r->cut = 0;
 	r->error[0] = '\0';
 	log_info("recording reopened: %s", r->path);
 }
@@ -93,10 +95,32 @@ record_close(struct record *r)
 {
 	if (r == NULL)
 		return;
-	if (r->f != NULL)
-		fclose(r->f);
+	if (r->fd != -1)
+		close(r->fd);
 	free(r->path);
 	free(r);
+}
+
+/*
+ * Write all of s; on a failure (ENOSPC, EIO, a FIFO without room) part of
+ * it may be in the file: remember that the line there lacks its end.
+ */
+static int
+record_write(struct record *r, const char *s, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(r->fd, s, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		r->cut = 1;
+		s += n;
+		len -= n;
+	}
+	return (0);
 }
 
 /* "2025-01-15T14:30:25.123456Z" */
@@ -118,15 +142,16 @@ record_event(struct record *r, const struct sse_event *ev, int64_t recv_us,
 {
 	json_t		*j, *data;
 	json_error_t	 err;
-	char		 t[64], *s;
+	char		 t[64], *s, *line;
+	size_t		 len;
 	int		 rc = 0;
 
 	if (r == NULL)
 		return (0);
-	if (r->f == NULL || r->failed)
+	if (r->fd == -1)
 		return (-1);
 	record_time(t, sizeof t, recv_us);
-	data = json_loadb(ev->data, ev->datalen, 0, &err);
+	data = json_loadb(ev->data, ev->datalen, JSON_ALLOW_NUL, &err);
 	j = json_pack("{s:s, s:s}", "t", t, "event", ev->type);
 	if (j == NULL)
 		fatalx("json_pack failed");
@@ -143,14 +168,29 @@ record_event(struct record *r, const struct sse_event *ev, int64_t recv_us,
 	} else
 		json_object_set_new(j, "data", json_stringn(ev->data,
 		    ev->datalen));
-	if (json_dumpf(j, r->f, JSON_COMPACT) != 0 ||
-	    fputc('\n', r->f) == EOF || fflush(r->f) != 0) {
+	if ((line = json_dumps(j, JSON_COMPACT)) == NULL)
+		fatalx("json_dumps failed");
+	len = strlen(line);
+	line[len++] = '\n';		/* json_dumps left room for its NUL */
+	/*
+	 * A line cut by an earlier failure is ended first, so that it stays
+	 * one malformed line that a replay skips, not a part of this one.
+	 */
+	if ((r->cut && record_write(r, "\n", 1) != 0) ||
+	    (r->cut = 0, record_write(r, line, len) != 0)) {
 		snprintf(r->error, sizeof r->error, "%s", strerror(errno));
-		log_error("writing the recording %s: %s (not recording "
-		    "until SIGUSR1 reopens it)", r->path, r->error);
+		if (!r->failed)
+			log_error("writing the recording %s: %s (trying again "
+			    "with each event)", r->path, r->error);
 		r->failed = 1;
 		rc = -1;
+	} else {
+		r->cut = 0;
+		if (r->failed)
+			log_info("recording %s again", r->path);
+		r->failed = 0;
 	}
+	free(line);
 	json_decref(j);
 	return (rc);
 }

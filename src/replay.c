@@ -5,10 +5,20 @@
  * bounded by time, at --speed 0) through the same callback path as the
  * network's events, so the subscription's filters apply alike. The
  * replay keeps its own state; the client reads it with the getters.
+ *
+ * The file is read with read(2) on a non-blocking descriptor, byte-exact
+ * (a NUL is a byte like any other, never the end of a line), at most
+ * REPLAY_READ_SLICE bytes per turn: /dev/zero or a line that never ends
+ * cannot hold the loop, and a FIFO or pipe that has nothing yet is
+ * watched by the loop instead of read in a blocking call.
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,18 +38,32 @@
 #include "xmalloc.h"
 
 #define REPLAY_DUMP_FLAGS	0	/* ", " and ": ", as record.c writes */
+#define REPLAY_READ_SLICE	(1024 * 1024)	/* bytes read per turn */
+#define REPLAY_AGAIN		(-3)	/* replay_getline: not now */
 
 struct replay {
 	struct loop		*loop;
 	const struct cfg	*cfg;
 	const struct replay_cb	*cb;
 	void			*arg;
-	FILE			*f;
+	int			 fd;
+	int			 fifo;		/* a FIFO or pipe */
+	int			 watched;	/* the loop watches fd */
+	int			 eof;
+	int			 got;		/* any byte read yet */
+	char			 rbuf[65536];
+	size_t			 roff;
+	size_t			 rlen;
 	char			*line;
 	size_t			 linesz;
+	size_t			 len;		/* of the line being read */
+	int			 over;		/* it went over the cap */
+	size_t			 slice;		/* bytes read this turn */
+	uint64_t		 oversize;	/* events over --max-event */
 	double			 speed;
 	int			 paused;
 	int			 done;
+	int			 timed;		/* t0 and start are set */
 	int64_t			 t0;		/* recorded time of the first */
 	int64_t			 start;		/* monotonic us of t0 */
 	int64_t			 pause_at;
@@ -88,7 +112,7 @@ replay_parse(struct replay *rp, const char *line, size_t len)
 	int64_t		 us;
 	char		*s;
 
-	if ((j = json_loadb(line, len, 0, &err)) == NULL)
+	if ((j = json_loadb(line, len, JSON_ALLOW_NUL, &err)) == NULL)
 		return (0);
 	t = json_object_get(j, "t");
 	ev = json_object_get(j, "event");
@@ -125,44 +149,138 @@ replay_parse(struct replay *rp, const char *line, size_t len)
 	return (1);
 }
 
+/* The FIFO or pipe is readable (or closed): read on. */
+static void
+replay_readable(int fd, void *arg)
+{
+	struct replay	*rp = arg;
+
+	loop_unwatch(rp->loop, fd);
+	rp->watched = 0;
+	loop_wake(rp->loop);
+}
+
+/* Nothing to read now: let the loop say when there is. */
+static ssize_t
+replay_wait(struct replay *rp)
+{
+	if (!rp->watched) {
+		loop_watch(rp->loop, rp->fd, replay_readable, rp);
+		rp->watched = 1;
+	}
+	return (REPLAY_AGAIN);
+}
+
 /*
- * Read one line into rp->line, at most cap bytes: a longer line is read to
- * its end without being kept and returns -2. Returns the length, or -1 at
- * the end of the file.
+ * Fill the read buffer. Returns 1, 0 at the end of the file, or
+ * REPLAY_AGAIN when there is nothing yet or this turn has read enough.
+ */
+static int
+replay_fill(struct replay *rp)
+{
+	struct pollfd	pfd;
+	ssize_t		n;
+
+	if (rp->slice >= REPLAY_READ_SLICE)
+		return (REPLAY_AGAIN);
+	for (;;) {
+		n = read(rp->fd, rp->rbuf, sizeof rp->rbuf);
+		if (n > 0) {
+			rp->roff = 0;
+			rp->rlen = n;
+			rp->slice += n;
+			rp->got = 1;
+			return (1);
+		}
+		if (n == 0 && rp->fifo && !rp->got) {
+			/* No writer yet (no hang-up seen), or one that left. */
+			pfd.fd = rp->fd;
+			pfd.events = POLLIN;
+			if (poll(&pfd, 1, 0) == 0)
+				return (replay_wait(rp));
+		}
+		if (n == 0)
+			return (0);
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return (replay_wait(rp));
+		log_error("reading %s: %s", rp->cfg->replay, strerror(errno));
+		return (0);
+	}
+}
+
+/*
+ * Read one line into rp->line (its length returned, without the newline),
+ * at most cap bytes: a longer line is read to its end without being kept
+ * and returns -2. Returns -1 at the end of the file, REPLAY_AGAIN when the
+ * rest must wait for a later turn.
  */
 static ssize_t
 replay_getline(struct replay *rp, size_t cap)
 {
-	size_t	len = 0, n;
-	int	over = 0;
+	const char	*p, *nl;
+	size_t		 k, n;
+	int		 rc;
 
 	for (;;) {
-		if (rp->linesz - len < 2) {
-			if (rp->linesz >= cap) {
-				over = 1;
-				len = 0;
-			} else {
-				rp->linesz = rp->linesz == 0 ? 4096 :
-				    rp->linesz * 2;
-				if (rp->linesz > cap)
-					rp->linesz = cap;
-				rp->line = xreallocarray(rp->line, 1,
-				    rp->linesz);
-			}
+		if (rp->roff == rp->rlen && !rp->eof) {
+			if ((rc = replay_fill(rp)) == REPLAY_AGAIN)
+				return (REPLAY_AGAIN);
+			if (rc == 0)
+				rp->eof = 1;
 		}
-		if (fgets(rp->line + len, rp->linesz - len, rp->f) == NULL)
-			break;
-		n = strlen(rp->line + len);
-		len += n;
-		if (len > 0 && rp->line[len - 1] == '\n')
-			break;
+		if (rp->roff == rp->rlen) {
+			/* The end of the file ends the last line. */
+			if (rp->over) {
+				rp->over = 0;
+				return (-2);
+			}
+			if (rp->len == 0)
+				return (-1);
+			n = rp->len;
+			rp->len = 0;
+			return ((ssize_t)n);
+		}
+		p = rp->rbuf + rp->roff;
+		nl = memchr(p, '\n', rp->rlen - rp->roff);
+		k = nl != NULL ? (size_t)(nl - p) : rp->rlen - rp->roff;
+		if (!rp->over && rp->len + k > cap) {
+			rp->over = 1;
+			rp->len = 0;
+		}
+		if (!rp->over) {
+			if (rp->len + k + 1 > rp->linesz) {
+				/* Doubling, but never past the cap. */
+				n = rp->linesz < 2048 ? 4096 : rp->linesz * 2;
+				while (n < rp->len + k + 1)
+					n *= 2;
+				if (n > cap + 1)
+					n = cap + 1;
+				rp->line = xreallocarray(rp->line, 1, n);
+				rp->linesz = n;
+			}
+			memcpy(rp->line + rp->len, p, k);
+			rp->len += k;
+		}
+		rp->roff += k;
+		if (nl == NULL)
+			continue;
+		rp->roff++;
+		if (rp->over) {
+			rp->over = 0;
+			return (-2);
+		}
+		n = rp->len;
+		rp->len = 0;
+		return ((ssize_t)n);
 	}
-	if (len == 0 && !over)
-		return (-1);
-	return (over ? -2 : (ssize_t)len);
 }
 
-/* Read ahead to the next good line; 0 at the end of the file. */
+/*
+ * Read ahead to the next good line: 1 when there is one, 0 at the end of
+ * the file, REPLAY_AGAIN when it must wait.
+ */
 static int
 replay_read(struct replay *rp)
 {
@@ -174,6 +292,8 @@ replay_read(struct replay *rp)
 	while (!rp->have) {
 		if ((n = replay_getline(rp, cap)) == -1)
 			return (0);
+		if (n == REPLAY_AGAIN)
+			return (REPLAY_AGAIN);
 		rp->lineno++;
 		if (n == -2) {
 			if (rp->bad++ == 0)
@@ -182,8 +302,7 @@ replay_read(struct replay *rp)
 				    (unsigned long long)rp->lineno, cap);
 			continue;
 		}
-		while (n > 0 && (rp->line[n - 1] == '\n' ||
-		    rp->line[n - 1] == '\r'))
+		if (n > 0 && rp->line[n - 1] == '\r')
 			n--;
 		if (n == 0)
 			continue;
@@ -192,6 +311,16 @@ replay_read(struct replay *rp)
 				log_warn("%s:%llu: malformed line skipped",
 				    rp->cfg->replay,
 				    (unsigned long long)rp->lineno);
+			continue;
+		}
+		/* Like a live event: one over --max-event is dropped. */
+		if (rp->datalen + strlen(rp->type) > rp->cfg->max_event) {
+			if (rp->oversize++ == 0)
+				log_warn("%s:%llu: event of %zu bytes over "
+				    "--max-event skipped", rp->cfg->replay,
+				    (unsigned long long)rp->lineno,
+				    rp->datalen);
+			replay_forget(rp);
 		}
 	}
 	return (1);
@@ -201,11 +330,20 @@ static void
 replay_finish(struct replay *rp)
 {
 	rp->done = 1;
-	if (rp->bad > 0)
+	if (rp->bad > 0 && rp->oversize > 0)
+		snprintf(rp->reason, sizeof rp->reason,
+		    "%llu malformed lines and %llu events over --max-event "
+		    "skipped", (unsigned long long)rp->bad,
+		    (unsigned long long)rp->oversize);
+	else if (rp->bad > 0)
 		snprintf(rp->reason, sizeof rp->reason,
 		    "%llu malformed lines skipped",
 		    (unsigned long long)rp->bad);
-	if (rp->bad > 1)
+	else if (rp->oversize > 0)
+		snprintf(rp->reason, sizeof rp->reason,
+		    "%llu events over --max-event skipped",
+		    (unsigned long long)rp->oversize);
+	if (rp->bad > 1 || rp->oversize > 1)
 		log_warn("%s: %s", rp->cfg->replay, rp->reason);
 	replay_set(rp, CONN_REPLAY_DONE);
 }
@@ -224,10 +362,17 @@ replay_drain(struct replay *rp, int64_t until)
 {
 	struct sse_event	 ev;
 	int64_t			 pos;
+	int			 r;
 
 	if (rp->paused || rp->done)
 		return (0);
-	while (replay_read(rp)) {
+	rp->slice = 0;
+	while ((r = replay_read(rp)) == 1) {
+		if (!rp->timed) {
+			rp->timed = 1;
+			rp->t0 = rp->t;
+			rp->start = now_mono_us();
+		}
 		if (rp->speed > 0) {
 			pos = rp->t0 + (int64_t)((now_mono_us() - rp->start) *
 			    rp->speed);
@@ -249,6 +394,8 @@ replay_drain(struct replay *rp, int64_t until)
 		if (now_mono_us() >= until)
 			return (1);
 	}
+	if (r == REPLAY_AGAIN)
+		return (!rp->watched);	/* a full slice: more at once */
 	replay_finish(rp);
 	return (0);
 }
@@ -258,8 +405,10 @@ replay_create(struct loop *l, const struct cfg *cfg,
     const struct replay_cb *cb, void *arg)
 {
 	struct replay	*rp;
+	struct stat	 sb;
 
 	rp = xcalloc(1, sizeof *rp);
+	rp->fd = -1;
 	rp->loop = l;
 	rp->cfg = cfg;
 	rp->cb = cb;
@@ -268,7 +417,8 @@ replay_create(struct loop *l, const struct cfg *cfg,
 	timer_init(&rp->timer, replay_due, rp);
 	rp->state = CONN_REPLAY;
 	rp->since = now_wall_us();
-	if ((rp->f = fopen(cfg->replay, "re")) == NULL) {
+	if ((rp->fd = open(cfg->replay, O_RDONLY | O_CLOEXEC |
+	    O_NONBLOCK)) == -1 || fstat(rp->fd, &sb) == -1) {
 		snprintf(rp->reason, sizeof rp->reason, "%s: %s",
 		    cfg->replay, strerror(errno));
 		log_error("%s", rp->reason);
@@ -276,9 +426,7 @@ replay_create(struct loop *l, const struct cfg *cfg,
 		rp->done = 1;
 		return (rp);
 	}
-	if (replay_read(rp))
-		rp->t0 = rp->t;
-	rp->start = now_mono_us();
+	rp->fifo = S_ISFIFO(sb.st_mode);
 	loop_wake(l);
 	return (rp);
 }
@@ -319,8 +467,10 @@ replay_free(struct replay *rp)
 		return;
 	timer_cancel(rp->loop, &rp->timer);
 	replay_forget(rp);
-	if (rp->f != NULL)
-		fclose(rp->f);
+	if (rp->watched)
+		loop_unwatch(rp->loop, rp->fd);
+	if (rp->fd != -1)
+		close(rp->fd);
 	free(rp->line);
 	free(rp);
 }

@@ -438,12 +438,11 @@ run_account(struct run *r, const struct msg *m, const char *type)
 		r->stf_ready++;
 		if (*msg_get(m, MF_FILE) != '\0')
 			spark_life_add(&r->proc_life, m->recv_us, 1);
-	} else if (strcmp(type, "tf_file_registered") == 0)
+	} else if (strcmp(type, "tf_file_registered") == 0) {
+		r->tf_files++;
 		spark_life_add(&r->proc_life, m->recv_us, 1);
-	else if (strcmp(type, "data_ready") == 0)
-		r->data_ready++;
-	else if (strcmp(type, "processing_complete") == 0)
-		r->proc_complete++;
+	} else if (!msg_is_lifecycle(type))
+		r->other++;	/* sse_test, announcement, unknown types */
 	if (*(s = msg_get(m, MF_NAMESPACE)) != '\0')
 		set_str(&r->ns, s);
 	if (*(s = msg_get(m, MF_FILE)) != '\0')

@@ -62,8 +62,8 @@ struct run {
 	uint64_t	 total;
 	uint64_t	 stf_gen;
 	uint64_t	 stf_ready;
-	uint64_t	 data_ready;
-	uint64_t	 proc_complete;
+	uint64_t	 tf_files;	/* tf_file_registered */
+	uint64_t	 other;		/* none of the workflow's types */
 	/* Lifecycle history: the latest RUN_HIST_MAX changes (a ring). */
 	struct run_change *hist;
 	size_t		 hist_cap;

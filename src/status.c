@@ -18,6 +18,9 @@
 #include "tui-int.h"
 #include "xmalloc.h"
 
+/* No message for this long: say how long, not the old lag. */
+#define STATUS_QUIET_US	10000000
+
 /* Segments drawn left to right, two spaces apart. */
 struct seg {
 	int	y, x, w;
@@ -205,18 +208,29 @@ status_spark(struct tui *t, struct seg *s)
 	seg_put(s, buf, tui_attr(COL_DATA));
 }
 
-/* now minus the sent_at of the newest message. */
+/*
+ * The lag: when the newest message arrived minus its sent_at. When
+ * nothing has come for a while, how long ago the last message came.
+ */
 static const char *
 status_lag(struct tui *t, char *buf, size_t size)
 {
-	int64_t	lag;
+	int64_t	lag = t->lag_us, quiet;
+	char	d[32];
 
-	if (t->last_sent <= 0) {
+	if (t->last_recv <= 0) {
 		snprintf(buf, size, "lag -");
 		return (buf);
 	}
-	lag = now_wall_us() - t->last_sent;
-	if (lag < 0)
+	quiet = now_wall_us() - t->last_recv;
+	if (quiet >= STATUS_QUIET_US) {
+		snprintf(buf, size, "last msg %s ago", status_age(d, sizeof d,
+		    quiet));
+		return (buf);
+	}
+	if (lag == INT64_MIN)
+		snprintf(buf, size, "lag -");
+	else if (lag < 0)
 		snprintf(buf, size, "lag 0ms");
 	else if (lag < 1000000)
 		snprintf(buf, size, "lag %dms", (int)(lag / 1000));
@@ -279,8 +293,8 @@ status_draw(struct tui *t)
 	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);
-	snprintf(buf, sizeof buf, "dropped %s", tui_fmt_count(a, sizeof a,
-	    st->oversize));
+	snprintf(buf, sizeof buf, "dropped %s oversize", tui_fmt_count(a,
+	    sizeof a, st->oversize));
 	seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) : A_NORMAL);
 	seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
 	if (wide) {

@@ -11,7 +11,9 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -256,12 +258,12 @@ text_sanitize(const char *src, size_t len)
 {
 	struct text_out	o;
 	char		*dst;
-	size_t		 n;
 
 	if (text_plain(src, len)) {
-		dst = xstrndup(src, len);
-		n = text_scrub(dst, strlen(dst), 0);
-		dst[n] = '\0';
+		/* src need not be terminated: no strndup. */
+		dst = xmalloc(len + 1);
+		memcpy(dst, src, len);
+		dst[text_scrub(dst, len, 0)] = '\0';
 		return (dst);
 	}
 	memset(&o, 0, sizeof o);
@@ -369,6 +371,62 @@ text_fit(char *dst, size_t dstsz, const char *s, size_t cols, int pad)
 		w++;
 	}
 	dst[o] = '\0';
+	return (dst);
+}
+
+/* Write v / div, rounded down to prec decimals, with suffix sfx. */
+static void
+text_count_as(char *dst, size_t dstsz, double v, double div, int prec,
+    char sfx)
+{
+	double	q = v / div, m = prec > 0 ? 10.0 : 1.0;
+
+	q = floor(q * m) / m;
+	snprintf(dst, dstsz, "%.*f%c", prec, q, sfx);
+}
+
+char *
+text_count_fit(char *dst, size_t dstsz, const char *s, size_t cols)
+{
+	static const struct { double div; int prec; char sfx; } f[] = {
+		{ 1e3, 1, 'k' }, { 1e3, 0, 'k' }, { 1e6, 1, 'M' },
+		{ 1e6, 0, 'M' }, { 1e9, 1, 'G' }, { 1e9, 0, 'G' }
+	};
+	const char	*p = s;
+	char		 tmp[32], *end;
+	double		 v, mult = 1;
+	size_t		 i, len = strlen(s);
+
+	if (len == 0 || len >= sizeof tmp)
+		return (NULL);
+	p += strspn(p, "0123456789");
+	if (p == s)
+		return (NULL);
+	if (*p == '.')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (*p == 'k' || *p == 'M' || *p == 'G') {
+		mult = *p == 'k' ? 1e3 : *p == 'M' ? 1e6 : 1e9;
+		p++;
+	}
+	if (*p != '\0')
+		return (NULL);
+	v = strtod(s, &end) * mult;
+	if (len <= cols) {
+		snprintf(dst, dstsz, "%s", s);
+		return (dst);
+	}
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		/* Not "0.9M" for 900k, nor "1234k" for 1.2M. */
+		if (v < f[i].div || (f[i].sfx != 'G' && v >= f[i].div * 1e3))
+			continue;
+		text_count_as(tmp, sizeof tmp, v, f[i].div, f[i].prec,
+		    f[i].sfx);
+		if (strlen(tmp) <= cols && strlen(tmp) < len) {
+			snprintf(dst, dstsz, "%s", tmp);
+			return (dst);
+		}
+	}
+	snprintf(dst, dstsz, "%s", cols > 0 ? "-" : "");
 	return (dst);
 }
 

@@ -55,6 +55,15 @@ char	*text_fit(char *dst, size_t dstsz, const char *s, size_t cols,
 	    int pad);
 
 /*
+ * A count written as s ("1234567", or already shortened: "1.23M") that
+ * fits cols columns: the exact number if it fits, else the longest of
+ * "12.3k", "300k", "1.2M", "12M", "1.2G", "12G" that fits, always rounded
+ * down (never more than the count). "-" if nothing fits. Returns dst, or
+ * NULL (dst untouched) if s is not a count.
+ */
+char	*text_count_fit(char *dst, size_t dstsz, const char *s, size_t cols);
+
+/*
  * The one hash (64-bit FNV-1a): fold len bytes of p into h; start from
  * TEXT_HASH_INIT. Not for anything an attacker could exploit to collide
  * with more than a lost duplicate check.

@@ -163,6 +163,7 @@ struct tui {
 	/* Counters for the status bar. */
 	uint64_t	 received;
 	int64_t		 last_sent;	/* sent_us of the newest message */
+	int64_t		 lag_us;	/* its recv_us - sent_us, INT64_MIN: - */
 	int64_t		 last_recv;
 	uint64_t	 rate_n[TUI_RATE_SLOTS];
 	int64_t		 rate_at[TUI_RATE_SLOTS];
@@ -191,7 +192,6 @@ void		 tui_dirty(struct tui *);
 void		 tui_notice(struct tui *, int bad, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 tui_push(struct tui *, const struct view *, const void *);
-void		 tui_pop(struct tui *);
 void		 tui_show_top(struct tui *, int);
 void		 tui_prompt_start(struct tui *, const char *label,
 		    const char *init,
@@ -199,9 +199,6 @@ void		 tui_prompt_start(struct tui *, const char *label,
 		    void (*done)(struct tui *, void *, const char *), void *);
 /* The view filter changed: every view refilters. */
 void		 tui_refilter(struct tui *);
-int		 tui_view_visible(struct tui *, const void *state);
-/* Have the client's registry polling on or off. */
-void		 tui_want_registry(struct tui *, int);
 /* Show the Agents view with this agent selected. */
 void		 view_agents_select(struct tui *, const char *);
 

@@ -360,7 +360,11 @@ tui_cols_put(const struct tui_col *c, size_t i, int y, const char *s,
 
 	if (c[i].x < 0 || c[i].cw <= 0)
 		return;
-	if (c[i].right && (w = (int)text_width(s)) < c[i].cw) {
+	/* A count too wide for its column is shortened, never cut. */
+	if (c[i].right && (int)text_width(s) > c[i].cw &&
+	    text_count_fit(buf, sizeof buf, s, c[i].cw) != NULL)
+		s = buf;
+	if (c[i].right && (w = (int)text_width(s)) <= c[i].cw) {
 		tui_fill(y, c[i].x, c[i].cw - w, attr);
 		tui_put(y, c[i].x + c[i].cw - w, w, s, attr);
 		return;

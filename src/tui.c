@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "alert.h"
@@ -41,6 +43,8 @@
 
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
+#define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
+#define TUI_MIN_ROWS	8
 
 static struct {
 	short		fg, bg;
@@ -160,12 +164,99 @@ tui_fatal_hook(void)
 
 static SCREEN		*tui_screen;
 
+/*
+ * A crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) gives the terminal
+ * back before the process dies. A handler may only call what is
+ * async-signal-safe, so what it needs is prepared when curses starts: the
+ * terminal's modes from before, and the terminfo strings that leave the
+ * alternate screen, show the cursor and reset the attributes.
+ */
+static const int	 tui_crash_signals[] = {
+	SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT
+};
+#define TUI_CRASH_N	(sizeof tui_crash_signals / sizeof tui_crash_signals[0])
+static struct sigaction	 tui_crash_old[TUI_CRASH_N];
+static struct termios	 tui_crash_tio;
+static int		 tui_crash_have_tio;
+static char		 tui_crash_seq[256];
+static size_t		 tui_crash_len;
+
+static void
+tui_crash(int sig, siginfo_t *si, void *ctx)
+{
+	size_t	i;
+	int	saved = errno;
+
+	if (tui_crash_have_tio)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &tui_crash_tio);
+	if (tui_crash_len > 0)
+		(void)write(STDOUT_FILENO, tui_crash_seq, tui_crash_len);
+	for (i = 0; i < TUI_CRASH_N; i++) {
+		if (tui_crash_signals[i] == sig)
+			(void)sigaction(sig, &tui_crash_old[i], NULL);
+	}
+	errno = saved;
+	/*
+	 * Sent (kill, raise, abort): send it again, to the old handler. A
+	 * fault: returning runs the instruction again, into the old handler.
+	 */
+	if (si == NULL || si->si_code <= 0)
+		(void)raise(sig);
+}
+
+/* Add a terminfo string to what a crash writes. */
+static void
+tui_crash_cap(const char *name)
+{
+	char	*v = tigetstr(name);
+	size_t	 n;
+
+	if (v == NULL || v == (char *)-1)
+		return;
+	n = strlen(v);
+	if (tui_crash_len + n < sizeof tui_crash_seq) {
+		memcpy(tui_crash_seq + tui_crash_len, v, n);
+		tui_crash_len += n;
+	}
+}
+
+/* After newterm(): install the crash handlers. */
+static void
+tui_crash_arm(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	tui_crash_len = 0;
+	tui_crash_cap("sgr0");
+	tui_crash_cap("cnorm");
+	tui_crash_cap("rmkx");
+	tui_crash_cap("rmcup");
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = tui_crash;
+	sa.sa_flags = SA_SIGINFO;
+	for (i = 0; i < TUI_CRASH_N; i++)
+		(void)sigaction(tui_crash_signals[i], &sa, &tui_crash_old[i]);
+}
+
+static void
+tui_crash_disarm(void)
+{
+	size_t	i;
+
+	for (i = 0; i < TUI_CRASH_N; i++)
+		(void)sigaction(tui_crash_signals[i], &tui_crash_old[i], NULL);
+}
+
 static void
 tui_screen_start(struct tui *t)
 {
+	tui_crash_have_tio = tcgetattr(STDIN_FILENO, &tui_crash_tio) == 0;
 	if ((tui_screen = newterm(NULL, stdout, stdin)) == NULL)
 		fatalx("cannot use the terminal (TERM=%s)",
 		    getenv("TERM") != NULL ? getenv("TERM") : "unset");
+	tui_crash_arm();
 	t->active = 1;
 	tui_global = t;
 	fatal_set_hook(tui_fatal_hook);
@@ -188,6 +279,7 @@ tui_screen_end(struct tui *t)
 	if (!t->active)
 		return;
 	t->active = 0;
+	tui_crash_disarm();
 	curs_set(1);
 	endwin();
 	delscreen(tui_screen);
@@ -242,12 +334,6 @@ tui_current(struct tui *t)
 	return (t->depth > 0 ? &t->stack[t->depth - 1] : &t->tops[t->top]);
 }
 
-int
-tui_view_visible(struct tui *t, const void *state)
-{
-	return (tui_current(t)->state == state);
-}
-
 static void
 tui_enter(struct tui *t, struct view_inst *vi)
 {
@@ -272,6 +358,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 		return;
 	}
 	tui_leave(t, tui_current(t));
+	t->notice[0] = '\0';
 	vi = &t->stack[t->depth];
 	vi->view = v;
 	vi->state = v->create(t, arg);
@@ -280,7 +367,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 	tui_dirty(t);
 }
 
-void
+static void
 tui_pop(struct tui *t)
 {
 	struct view_inst	*vi;
@@ -289,6 +376,7 @@ tui_pop(struct tui *t)
 		return;
 	vi = &t->stack[--t->depth];
 	tui_leave(t, vi);
+	t->notice[0] = '\0';
 	vi->view->destroy(t, vi->state);
 	vi->state = NULL;
 	tui_enter(t, tui_current(t));
@@ -306,6 +394,7 @@ tui_show_top(struct tui *t, int top)
 		vi->view->destroy(t, vi->state);
 		vi->state = NULL;
 	}
+	t->notice[0] = '\0';
 	t->top = top;
 	tui_enter(t, tui_current(t));
 	tui_dirty(t);
@@ -464,7 +553,7 @@ tui_clear_filter(struct tui *t)
 	tui_notice(t, 0, "view filter cleared: showing everything retained");
 }
 
-void
+static void
 tui_want_registry(struct tui *t, int on)
 {
 	on = on != 0;
@@ -525,8 +614,8 @@ tui_quit(struct tui *t, int code)
 	loop_exit(t->loop, code);
 }
 
-/* Keys the visible view did not take. */
-static void
+/* Keys the visible view did not take; V_* flags as a view's key(). */
+static int
 tui_key_global(struct tui *t, int key)
 {
 	switch (key) {
@@ -590,8 +679,9 @@ tui_key_global(struct tui *t, int key)
 		tui_quick(t, FK_NS);
 		break;
 	default:
-		break;
+		return (0);
 	}
+	return (V_HANDLED | V_REDRAW);
 }
 
 static void
@@ -602,7 +692,10 @@ tui_key(struct tui *t, int key)
 
 	if (key == TK(KEY_RESIZE))
 		return;
-	t->away[0] = '\0';	/* seen: "while you were away" goes */
+	if (t->away[0] != '\0') {
+		t->away[0] = '\0';	/* seen: "while you were away" goes */
+		tui_dirty(t);
+	}
 	if (t->prompt.active) {
 		tui_prompt_key(t, key);
 		tui_dirty(t);
@@ -614,8 +707,10 @@ tui_key(struct tui *t, int key)
 	if (r & V_QUIT)
 		tui_quit(t, 0);
 	else if (!(r & V_HANDLED))
-		tui_key_global(t, key);
-	tui_dirty(t);
+		r = tui_key_global(t, key);
+	/* Draw only when asked: a key that changed nothing costs no frame. */
+	if (r & V_REDRAW)
+		tui_dirty(t);
 }
 
 /* Whether stdin has gone away (the terminal hung up). */
@@ -651,7 +746,7 @@ tui_stdin(int fd, void *arg)
 
 	if (tui_read_keys(t) > 0) {
 		/* A key is answered at once, not at the next frame. */
-		if (!t->quit)
+		if (!t->quit && t->dirty)
 			tui_draw(t);
 	} else if (tui_stdin_gone()) {
 		loop_unwatch(t->loop, fd);
@@ -815,8 +910,11 @@ tui_on_message(struct msg *m, void *arg)
 
 	t->received++;
 	t->last_recv = m->recv_us;
-	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE)
+	if (m->sent_us > 0 && client_source(t->client) == HSRC_LIVE) {
 		t->last_sent = m->sent_us;
+		t->lag_us = m->recv_us - m->sent_us;
+	} else if (client_source(t->client) == HSRC_LIVE)
+		t->lag_us = INT64_MIN;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
 	runs_add(t->runs, m);
 	if (t->cfg->replay != NULL)
@@ -999,9 +1097,13 @@ tui_draw(struct tui *t)
 	t->last_draw = now_mono_us();
 	tui_size(t);
 	erase();
-	if (t->rows < 8 || t->cols < 40) {
-		tui_put(0, 0, t->cols, "terminal too small (80x24 or more)",
+	if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
+		tui_put(0, 0, t->cols, "terminal too small",
 		    tui_attr(COL_NOTICE));
+		snprintf(info, sizeof info, "%dx%d, need %dx%d", t->cols,
+		    t->rows, TUI_MIN_COLS, TUI_MIN_ROWS);
+		if (t->rows > 1)
+			tui_put(1, 0, t->cols, info, tui_attr(COL_NOTICE));
 		refresh();
 		return;
 	}
@@ -1083,6 +1185,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	 */
 	t->client = client_create(loop, cfg, &sink, t);
 	client_set_local_filter(t->client, NULL);
+	/* Back-filled messages before the live ones that waited for them. */
+	client_set_ordered(t->client, 1);
 	for (i = 0; i < TOP_COUNT; i++) {
 		t->tops[i].view = tui_top_views[i];
 		t->tops[i].state = tui_top_views[i]->create(t, NULL);

@@ -195,7 +195,8 @@ agents_status_colour(const char *s)
 		return (COL_DATA);
 	if (strcmp(s, "WARNING") == 0)
 		return (COL_NOTICE);
-	if (strcmp(s, "ERROR") == 0)
+	/* An agent that has exited is news, not background. */
+	if (strcmp(s, "ERROR") == 0 || strcmp(s, "EXITED") == 0)
 		return (COL_ERROR);
 	return (COL_HINT);
 }

@@ -3,6 +3,13 @@
  * in the order received), each line sanitized, long lines wrapped, with
  * its receive time and lag. The text is copied when the view opens, so
  * the message may be evicted meanwhile.
+ *
+ * The pretty-printed text is bounded: jansson streams it to a callback
+ * that cuts each line's indentation to DETAIL_INDENT_MAX columns, makes
+ * each line as it ends (there is never a whole copy of the text), and
+ * stops past twice --max-event bytes with a "(truncated)" line. A message
+ * nested 2000 deep thus costs what its content costs, not depth times
+ * its size.
  */
 #include "config.h"
 
@@ -13,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "cfg.h"
 #include "msg.h"
 #include "store.h"
 #include "text.h"
@@ -20,7 +28,10 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define DETAIL_HEAD	3
+#define DETAIL_HEAD		3
+#define DETAIL_INDENT_MAX	64	/* columns of indentation shown */
+#define DETAIL_MIN		(64 * 1024)
+#define DETAIL_TRUNCATED	"(truncated)"
 
 struct drow {
 	size_t		 line;
@@ -33,6 +44,7 @@ struct detail {
 	char		*head[DETAIL_HEAD];
 	char		**lines;	/* sanitized, owned */
 	size_t		 nlines;
+	size_t		 linecap;
 	struct drow	*rows;		/* lines wrapped to wrap_w */
 	size_t		 nrows;
 	int		 wrap_w;
@@ -43,7 +55,11 @@ struct detail {
 static void
 detail_add_line(struct detail *d, const char *s, size_t len)
 {
-	d->lines = xreallocarray(d->lines, d->nlines + 1, sizeof *d->lines);
+	if (d->nlines == d->linecap) {
+		d->linecap = d->linecap == 0 ? 64 : d->linecap * 2;
+		d->lines = xreallocarray(d->lines, d->linecap,
+		    sizeof *d->lines);
+	}
 	d->lines[d->nlines++] = text_sanitize(s, len);
 }
 
@@ -61,12 +77,130 @@ detail_add_text(struct detail *d, const char *s, size_t len)
 	}
 }
 
+/* The pretty-printed text being cut into lines. */
+struct detail_out {
+	struct detail	*d;
+	char		*line;		/* the line being built */
+	size_t		 len;
+	size_t		 cap;
+	size_t		 indent;	/* leading spaces seen on this line */
+	int		 bol;		/* still in the indentation */
+	size_t		 total;		/* bytes kept so far */
+	size_t		 max;
+	int		 cut;
+};
+
+/* Append n bytes to the line being built. */
+static void
+detail_out_put(struct detail_out *o, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (o->len + n > o->cap) {
+		o->cap = o->cap == 0 ? 256 : o->cap;
+		while (o->len + n > o->cap)
+			o->cap *= 2;
+		o->line = xreallocarray(o->line, o->cap, 1);
+	}
+	memcpy(o->line + o->len, s, n);
+	o->len += n;
+	o->total += n;
+}
+
+/* End the line being built. */
+static void
+detail_out_eol(struct detail_out *o)
+{
+	detail_add_line(o->d, o->line != NULL ? o->line : "", o->len);
+	o->len = 0;
+	o->indent = 0;
+	o->bol = 1;
+	o->total++;
+}
+
+/* jansson's dump callback: indentation capped, lines made as they end. */
+static int
+detail_out_cb(const char *s, size_t n, void *arg)
+{
+	struct detail_out	*o = arg;
+	const char		*nl;
+	size_t			 k, room;
+
+	while (n > 0) {
+		if (o->total >= o->max) {
+			o->cut = 1;
+			return (-1);
+		}
+		if (*s == '\n') {
+			detail_out_eol(o);
+			s++;
+			n--;
+			continue;
+		}
+		if (o->bol && *s == ' ') {
+			for (k = 0; k < n && s[k] == ' '; k++)
+				;
+			room = o->indent < DETAIL_INDENT_MAX ?
+			    DETAIL_INDENT_MAX - o->indent : 0;
+			if (room > k)
+				room = k;
+			if (room > o->max - o->total)
+				room = o->max - o->total;
+			detail_out_put(o, s, room);
+			o->indent += k;
+			s += k;
+			n -= k;
+			continue;
+		}
+		o->bol = 0;
+		if ((nl = memchr(s, '\n', n)) == NULL)
+			k = n;
+		else
+			k = nl - s;
+		if (k > o->max - o->total)
+			k = o->max - o->total;
+		detail_out_put(o, s, k);
+		s += k;
+		n -= k;
+	}
+	return (0);
+}
+
+/* Pretty-print root into lines, bounded; 0 if jansson failed. */
+static int
+detail_pretty(struct detail *d, json_t *root)
+{
+	struct detail_out	o;
+	int			rc;
+
+	memset(&o, 0, sizeof o);
+	o.d = d;
+	o.bol = 1;
+	o.max = d->t->cfg->max_event * 2;
+	if (o.max < DETAIL_MIN)
+		o.max = DETAIL_MIN;
+	rc = json_dump_callback(root, detail_out_cb, &o, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	if (rc != 0 && !o.cut) {
+		free(o.line);
+		return (0);
+	}
+	if (o.len > 0)
+		detail_out_eol(&o);
+	if (o.cut)
+		detail_add_line(d, DETAIL_TRUNCATED,
+		    strlen(DETAIL_TRUNCATED));
+	free(o.line);
+	return (1);
+}
+
 static void
 detail_load(struct detail *d, const struct msg *m)
 {
 	json_error_t	 err;
 	json_t		*root;
-	char		*s, tm[64], sent[64], lag[32];
+	char		 tm[64], sent[64], lag[32];
+	size_t		 i;
 
 	memset(&err, 0, sizeof err);
 	tui_fmt_stamp(tm, sizeof tm, m->recv_us);
@@ -87,14 +221,14 @@ detail_load(struct detail *d, const struct msg *m)
 	root = json_loadb(msg_json(m), m->jsonlen, JSON_DECODE_ANY |
 	    JSON_ALLOW_NUL, &err);
 	if (root != NULL) {
-		s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-		    JSON_ENCODE_ANY);
-		json_decref(root);
-		if (s != NULL) {
-			detail_add_text(d, s, strlen(s));
-			free(s);
+		if (detail_pretty(d, root)) {
+			json_decref(root);
 			return;
 		}
+		json_decref(root);
+		for (i = 0; i < d->nlines; i++)
+			free(d->lines[i]);
+		d->nlines = 0;
 	}
 	free(d->head[2]);
 	xasprintf(&d->head[2], "sent_at %s  (data is not JSON: %s)", sent,

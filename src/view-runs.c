@@ -17,7 +17,7 @@
 
 enum {
 	RC_RUN, RC_NS, RC_STATE, RC_FIRST, RC_DUR, RC_STF, RC_MISS, RC_SPARK,
-	RC_DATA, RC_PROC, RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
+	RC_TF, RC_OTHER, RC_TOTAL, RC_LAST, RC_FILE, RC_COUNT
 };
 
 #define RUNS_SPARK_CELLS	10	/* a minute each */
@@ -106,8 +106,8 @@ runs_layout(struct runsview *rv, struct tui_col *c, int w)
 	c[RC_STF] = TUI_COL("STF g/r", 9, 0, 0, 1, 0);
 	c[RC_MISS] = TUI_COL("MISSING", 8, 0, 0, 1, 0);
 	c[RC_SPARK] = TUI_COL("STF 10m", RUNS_SPARK_CELLS, 2, 0, 0, 0);
-	c[RC_DATA] = TUI_COL("DATA", 5, 0, 0, 1, 0);
-	c[RC_PROC] = TUI_COL("PROC", 5, 0, 0, 1, 0);
+	c[RC_TF] = TUI_COL("TF", 5, 0, 0, 1, 0);
+	c[RC_OTHER] = TUI_COL("OTHER", 5, 0, 0, 1, 0);
 	c[RC_TOTAL] = TUI_COL("TOTAL", 6, 0, 0, 1, 0);
 	c[RC_LAST] = TUI_COL("LAST", 6, 0, 0, 1, 0);
 	c[RC_FILE] = TUI_COL("LAST FILE", 9, 1, 1, 0, 1);
@@ -219,10 +219,10 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 	tui_cols_put(c, RC_MISS, y, buf, ma);
 	tui_cols_put(c, RC_SPARK, y, runs_spark(rv->t, r, buf, sizeof buf),
 	    (flags & LIST_SEL) || bad ? a : tui_attr(COL_DATA));
-	tui_cols_put(c, RC_DATA, y, tui_fmt_count(buf, sizeof buf,
-	    r->data_ready), a);
-	tui_cols_put(c, RC_PROC, y, tui_fmt_count(buf, sizeof buf,
-	    r->proc_complete), a);
+	tui_cols_put(c, RC_TF, y, tui_fmt_count(buf, sizeof buf,
+	    r->tf_files), a);
+	tui_cols_put(c, RC_OTHER, y, tui_fmt_count(buf, sizeof buf,
+	    r->other), a);
 	tui_cols_put(c, RC_TOTAL, y, tui_fmt_count(buf, sizeof buf,
 	    r->total), a);
 	tui_cols_put(c, RC_LAST, y, tui_fmt_dur(buf, sizeof buf,
@@ -334,8 +334,8 @@ runsview_info(struct tui *t, void *arg, char *buf, size_t size)
 
 const struct view view_runs = {
 	.name = "Runs",
-	.hints = "Enter run  s sort  / search  DATA=data_ready "
-	    "PROC=processing_complete",
+	.hints = "Enter run  s sort  / search  g/r=stf_gen/stf_ready  "
+	    "TF=tf_file_registered  OTHER=other types",
 	.create = runsview_create,
 	.destroy = runsview_destroy,
 	.draw = runsview_draw,

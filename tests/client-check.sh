@@ -193,7 +193,7 @@ tls expired
 chk --url "$SIM_URL" --name check-recv --token-file "$T/token" --cacert "$CA"
 [ "$RC" = 3 ] || { cat "$T/chk.out"; fail "TLS expired: exit $RC"; }
 has '^✗ TLS           SSL certificate problem: certificate has expired$'
-has '^  CN=expired; issuer CN=swf-dash-check-CA; expired [0-9]* days$'
+has '^  CN=expired; issuer CN=swf-dash-check-CA; expired [0-9]* days ago$'
 has '→ give the site.s CA with --cacert'
 has '^- HTTP          skipped: no connection$'
 ok "TLS: expired certificate, exit 3"

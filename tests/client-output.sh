@@ -13,6 +13,8 @@ M2='{"msg_type":"stf_ready","run_id":"run-7","processed_by":"data-agent","sender
 # Types no client knows: their summary, error or status is their text.
 M3='{"msg_type":"payload_log_ready","namespace":"prodops","ok":true,"status":"done","summary":"3 payload logs ready","sender_agent":"unknown"}'
 M4='{"msg_type":"prodtask_status","namespace":"prodops","status":"green"}'
+# A long agent name is written whole: such names differ at their end.
+M5='{"msg_type":"stf_gen","run_id":"102364","sender":"workflow_runner-agent-wenauseic-12","filename":"f5"}'
 
 # plain: one human line per message.
 dash_start --output plain
@@ -21,7 +23,8 @@ pub "$M1"
 pub "$M2"
 pub "$M3"
 pub "$M4"
-wait_for 5 out_has 'prodtask_status' || fail "plain: no last line"
+pub "$M5"
+wait_for 5 out_has 'f5$' || fail "plain: no last line"
 kill -INT "$DASH_PID"; dash_wait
 [ "$DASH_RC" = 0 ] || fail "plain: exit $DASH_RC"
 grep -q '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9] stf_gen  *daq-agent-wenauseic-1  *102363  *swf.102363.000001.stf  STF file generated$' \
@@ -34,6 +37,8 @@ grep -q 'payload_log_ready  *-  *-  *-  3 payload logs ready$' "$DASH_OUT" ||
     { cat "$DASH_OUT"; fail "plain: bad payload_log_ready line"; }
 grep -q 'prodtask_status *-  *-  *-  green$' "$DASH_OUT" ||
     { cat "$DASH_OUT"; fail "plain: bad prodtask_status line"; }
+grep -q ' stf_gen  *workflow_runner-agent-wenauseic-12 102364  *f5$' \
+    "$DASH_OUT" || { cat "$DASH_OUT"; fail "plain: long agent cut"; }
 grep -q "$(printf '\033')" "$DASH_OUT" && fail "plain: escape on a pipe"
 ok "plain"
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # fault-drip.sh: the fault matrix, a slow drip, headless. The server sends
-# the stream one byte every 100 ms; with --idle-timeout 1 the idle
-# watchdog must not fire (bytes keep arriving, although no event is
-# complete for seconds), and the events come out whole and exact: the
+# the stream one byte every 100 ms; with --idle-timeout 12 the idle
+# watchdog must not fire (a line ends every few seconds, the longest one,
+# the connected event's data, after some 8.5 s, although no event is
+# complete for longer), and the events come out whole and exact: the
 # "connected" event carries the client id the server gave, then a
 # heartbeat. Once the drip ends (the server restarts) a message published
 # arrives. Memory bound: the high-water mark stays within 4 MiB of the
@@ -15,7 +16,10 @@ SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
 SIMARGS="--token t --no-workflow --heartbeat-interval 4"
 sim_start $SIMARGS
 fault '{"fault": "drip", "interval_ms": 100, "count": 1}'
-dash_start --output events --idle-timeout 1
+# The watchdog counts line ends, not bytes (a trickle that never ends a
+# line must not keep a stream alive: fault-hostile.sh, H9): its stall
+# point (80 % of 12 s) is past the longest line.
+dash_start --output events --idle-timeout 12
 wait_for 10 stream_clients 1 || fail "the stream did not open"
 mem_base "$DASH_PID"
 id=$(sim_get /sim/stats | jq -r '.clients[0].client_id')

@@ -10,7 +10,15 @@
 #      500 on the stream and a 400 on the heartbeat: at -v, stderr holds
 #      neither the token nor any escape or C1 byte;
 #   H3 SSE ids of 1 MiB and 3 MiB: ignored and counted, --output events
-#      lines stay short, the stream goes on, memory stays bounded.
+#      lines stay short, the stream goes on, memory stays bounded;
+#   H4 start-up: no core file, not dumpable, descriptors 0-2 reserved;
+#   H5 DEL, C1 controls, U+2028 and U+2029 escaped in json and events;
+#   H6 a status pre-check that never answers (--idle-timeout 2): the
+#      stream is tried after it and opens;
+#   H7 "100 Continue" every 0.5 s, never a final status; H8 one header
+#      line every 0.5 s; H9 one byte every 0.3 s that never ends a line
+#      (all under --idle-timeout 1.5): each is dropped by the watchdog
+#      within 4 s and retried, again and again.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/client-lib.sh"
 . "$top_srcdir/tests/fault-lib.sh"
@@ -141,8 +149,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	    env SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h4 "$SWF_DASH" \
 	    --url "$SIM_URL" --output json >/dev/null 2>&1
 	_p=$BG_PID
-	wait_for 10 sh -c "[ \$(stat -c %u /proc/$_p/status) = 65534 ] &&
-	    grep -q '^Uid:.*65534' /proc/$_p/status" ||
+	wait_for 10 grep -q '^Uid:.*65534' "/proc/$_p/status" ||
 	    bad "H4: swf-dash did not start as nobody"
 	sleep 0.5
 	_own=$(stat -c %u "/proc/$_p/environ")
@@ -165,5 +172,69 @@ _fd1=$(readlink "/proc/$DASH_PID/fd/1")
 kill -TERM "$DASH_PID"
 wait "$DASH_PID"
 case_ok "H4: no core, not dumpable, descriptors 0-2 reserved"
+
+# H5: DEL, C1 controls (U+0085, the 8-bit CSI U+009B) and U+2028/U+2029
+# as raw bytes in a message: --output json and events escape them, and
+# the JSON still means the same.
+printf 'event: c1\ndata: {"msg_type": "c1", "message": "a\177b\302\205c\302\23331md\342\200\250e\342\200\251f"}\n\n' \
+    >"$T/c1"
+for _mode in json events; do
+	raw_fault "$T/c1"
+	dash_start --output "$_mode"
+	wait_for 10 grep -q 'c1' "$DASH_OUT" || bad "H5 $_mode: no message"
+	stop_dash "H5 $_mode"
+	if LC_ALL=C grep -q -e "$(printf '\177')" \
+	    -e "$(printf '\302[\200-\237]')" \
+	    -e "$(printf '\342\200[\250\251]')" "$DASH_OUT"; then
+		cat -v "$DASH_OUT" >&2
+		bad "H5 $_mode: DEL, C1 or U+2028/9 written raw"
+	fi
+	if [ "$_mode" = json ]; then
+		_m=$(grep c1 "$DASH_OUT" | jq -r .message)
+	else
+		_m=$(grep c1 "$DASH_OUT" | jq -r .data | jq -r .message)
+	fi
+	[ "$_m" = "$(printf 'a\177b\302\205c\302\23331md\342\200\250e\342\200\251f')" ] ||
+	    bad "H5 $_mode: the escaped JSON means something else: $_m"
+done
+case_ok "H5: json and events escape DEL, C1, U+2028, U+2029"
+
+# H6: the pre-check never answers.
+hostile status-hang
+_t0=$(date +%s%N)
+dash_start --url "$H_URL" --output json --idle-timeout 2
+wait_for 10 err_has 'stream open' ||
+    bad "H6: the stream was never tried after a silent pre-check"
+_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+err_has 'pre-check: no answer' || bad "H6: the timeout was not said"
+wait_for 5 out_has '"n": *3' || bad "H6: no messages"
+stop_dash H6
+echo "  H6: stream open $_ms ms after start (pre-check timeout 2 s)"
+case_ok "H6: a silent pre-check goes on to the stream"
+
+# H7-H9: responses that look alive but never make progress.
+for _c in "H7 interim no response for" "H8 header-trickle no response for" \
+    "H9 byte-trickle stalled: no data for"; do
+	set -- $_c
+	_id=$1 _mode=$2; shift 2
+	_why="$*"
+	hostile "$_mode"
+	_t0=$(date +%s%N)
+	dash_start --url "$H_URL" --output json --idle-timeout 1.5
+	wait_for 6 err_has "reconnecting in [0-9.]*s ($_why" ||
+	    bad "$_id: not dropped: $(tail -n 2 "$DASH_ERR")"
+	_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+	[ "$_ms" -le 4000 ] || bad "$_id: dropped only after $_ms ms"
+	wait_for 8 sh -c "[ \$(grep -c 'reconnecting in' '$DASH_ERR') -ge 2 ]" ||
+	    bad "$_id: the second attempt was not dropped too"
+	mem_base "$DASH_PID"
+	sleep 1
+	alive "$DASH_PID" "$_id"
+	mem_bounded "$DASH_PID" 8192 "$_id"
+	stop_dash "$_id"
+	kill "$H_PID"
+	echo "  $_id: first drop after $_ms ms"
+	case_ok "$_id: $_mode cannot keep the stream alive"
+done
 
 fault_finish

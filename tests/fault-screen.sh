@@ -19,7 +19,11 @@
 #      "reconnecting in Ns (connection lost: ...)", then "stalled (silent
 #      ...)" for the last fifth of the timeout, then "reconnecting in Ns
 #      (stalled: ...)", then connected again;
-#   S4 a 10 MiB event: "dropped 1" in the status bar; the stream goes on.
+#   S4 a 10 MiB event: "dropped 1" in the status bar; the stream goes on;
+#   S5 a message nested 1996 deep around 40 000 numbers (80 kB; jansson
+#      indents it to 160 MB): its detail view opens within 3 s, its
+#      indentation is capped, the text stops past twice --max-event with a
+#      "(truncated)" line, memory within 16 MiB.
 # Memory bound: in S1 and S2 the high-water mark stays within 48 MiB of
 # the resident size after connecting (the hostile input keeps about 1.5 MB
 # of messages and the detail view lays out the 2000-deep object, some
@@ -177,6 +181,34 @@ tui_absent scr '^[0-9:.]* *big '
 alive "$TUI_PID" S4
 mem_bounded "$TUI_PID" "$MEM_KB2" S4 4
 case_ok "S4: 10 MiB event dropped"
+
+# S5: deep and wide: the detail view's text is bounded.
+awk 'BEGIN { printf "{\"msg_type\": \"deepwide\", \"d\": ";
+    for (i = 0; i < 1996; i++) printf "["; printf "0";
+    for (i = 1; i < 40000; i++) printf ",%d", i % 10;
+    for (i = 0; i < 1996; i++) printf "]"; printf "}" }' >"$T/deep.json"
+publish_file "$T/deep.json"
+expect 'deepwide' S5
+mem_base "$TUI_PID"
+tmux_keys scr /
+tmux_keys scr -l deepwide
+tmux_keys scr Enter
+_t0=$(date +%s%N)
+tmux_keys scr Enter
+expect '> Detail' S5 && expect '"d": \[' S5
+_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+[ "$_ms" -le 3000 ] || bad "S5: the detail view took $_ms ms to open"
+tmux_keys scr G
+expect '^(truncated)' S5 5
+_ind=$(tmux_screen scr | awk '/^ *[0-9],?$/ { n = match($0, /[0-9]/) - 1;
+    if (n > m) m = n } END { print m + 0 }')
+[ "$_ind" -le 64 ] || bad "S5: lines indented $_ind columns"
+alive "$TUI_PID" S5
+mem_bounded "$TUI_PID" 16384 S5 4
+echo "  S5: detail open in $_ms ms, indentation $_ind columns"
+tmux_keys scr q
+expect 'FILE / TEXT' S5
+case_ok "S5: detail view of a deep, wide message bounded"
 
 screen_clean scr end
 tmux_keys scr q

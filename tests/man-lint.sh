@@ -7,6 +7,16 @@ for page in swf-dash.1 swf-sim.1; do
 	out=$("$MANDOC" -Tlint -W warning "$top_srcdir/man/$page" 2>&1)
 	[ -z "$out" ] || fail "mandoc -Tlint $page: $out"
 	ok "$page lints clean"
+	# JSON on a macro line keeps its quotes: there a word that starts
+	# with " is an argument delimiter, and the quotes vanish from the
+	# page (write \(dq). The rendered page must show what to type.
+	bad=$(grep -n '^\.' "$top_srcdir/man/$page" | grep -E '[{]|": ' |
+	    grep '"' | head -n 3)
+	[ -z "$bad" ] || fail "$page: JSON with bare quotes on a macro line: $bad"
+	"$MANDOC" -Tascii "$top_srcdir/man/$page" | col -b |
+	    grep -E '[{][a-z_]+:|, [a-z_]+: ' >"$T/noquote" &&
+	    fail "$page: JSON rendered without quotes: $(head -n 2 "$T/noquote")"
+	ok "$page: JSON examples keep their quotes"
 done
 
 # Every long option in --help appears in the man page, and vice versa.

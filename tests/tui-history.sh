@@ -82,7 +82,10 @@ for i in 1 2 3 4; do
 	[ "$(rows "swf.701.00000$i")" = 1 ] || fail "701/$i: $(rows "swf.701.00000$i")"
 done
 tui_absent hist 'missing from run 701'
-ok "channel hole in run 701 filled"
+# In the agent's order: 4, which showed the hole, waited for 2 and 3.
+[ "$(tmux_screen hist | sed -n 's/.*swf\.701\.00000\([0-9]\)\.stf.*/\1/p' |
+    tr -d '\n')" = 1234 ] || fail "run 701 out of order: $(tmux_screen hist)"
+ok "channel hole in run 701 filled, in order"
 tmux_keys hist q
 tui_wait_dead hist
 sim_stop

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tui-quit.sh: q (and SIGINT, SIGTERM) restore the terminal: the alternate
-# screen is left and the cursor shown; the exit status is 0.
+# screen is left and the cursor shown; the exit status is 0. A crash
+# (SIGSEGV, SIGABRT) restores it too before the process dies of it.
 # (tui-hup.sh and tui-auth.sh check the other exit paths.)
 . "$top_srcdir/tests/tui-lib.sh"
 
@@ -42,3 +43,21 @@ tmux_keys cc C-c
 tui_wait_dead cc
 restored cc
 ok "Ctrl-C"
+
+# A crash: the terminal is given back, then the process dies of the
+# signal (under a sanitizer its report comes first), not with status 0.
+for sig in SEGV ABRT; do
+	tui_start "c$sig" 80 24
+	tui_record "c$sig"
+	kill -"$sig" "$TUI_PID"
+	# Killed by a signal, the pane has no exit status: wait for death.
+	wait_for 10 sh -c "[ \"\$('$TMUX_PROG' -S '$TMUX_SOCK' display -p \
+	    -t 'c$sig' '#{pane_dead}')\" = 1 ]" || fail "SIG$sig: still running"
+	[ "$(tui_pane "c$sig" '#{alternate_on}')" = 0 ] ||
+	    fail "SIG$sig: alternate screen"
+	tui_restored "c$sig"
+	[ "$(tui_pane "c$sig" '#{pane_dead_status}')" != 0 ] ||
+	    fail "SIG$sig: exit status 0"
+	ok "SIG$sig: terminal restored, died of it"
+done
+

@@ -30,6 +30,11 @@ ok "selection kept"
 # Too small, then back.
 "$TMUX_PROG" -S "$TMUX_SOCK" resize-window -t resize -x 30 -y 6
 tui_expect resize 'terminal too small'
+tui_expect resize '30x6, need 40x8'
+# The smallest size it names is enough.
+"$TMUX_PROG" -S "$TMUX_SOCK" resize-window -t resize -x 40 -y 8
+tui_expect resize '1 Messages'
+tui_absent resize 'terminal too small'
 "$TMUX_PROG" -S "$TMUX_SOCK" resize-window -t resize -x 80 -y 24
 tui_expect resize '"message": "n=027"'
 tmux_keys resize q q

@@ -16,8 +16,8 @@ tmux_keys run j Enter			# 99, then 100
 tui_expect run '> Run'
 tui_expect run "^run 100  ns ns1  ended  [0-9:]*-[0-9:]* ([0-9a-z]*)  $(fixture_count 100) messages"
 tui_expect run "stf_gen=$(fixture_count 100 stf_gen)"
-tui_expect run "data_ready=$(fixture_count 100 data_ready)"
-tui_expect run "processing_complete=$(fixture_count 100 processing_complete)"
+tui_expect run "tf_file_registered=$(fixture_count 100 tf_file_registered)"
+tui_expect run "calib_done=$(fixture_count 100 calib_done)"
 tui_expect run '^agents: .* daq=7'
 tui_expect run '^agents: .* data=7'
 tui_expect run '^agents: .* proc=2'

@@ -8,10 +8,10 @@ tui_start runs 80 24 --keep 5
 pub "$(runs_fixture)"
 tui_expect runs 'f99-1.stf'
 tmux_keys runs 2
-tui_expect runs 'RUN *STATE *DUR *STF g/r *MISSING *DATA *PROC *TOTAL'
+tui_expect runs 'RUN *STATE *DUR *STF g/r *MISSING *TF *OTHER *TOTAL'
 tui_expect runs '3 runs, by last activity'
 
-# row RUN: the columns of its row: run state stf data proc total.
+# row RUN: the columns of its row: run state stf tf other total.
 row() {
 	tmux_screen runs | awk -v r="$1" '$1 == r { print $1, $2, $4, $6, $7, $8 }'
 }
@@ -22,8 +22,8 @@ missing() {
 # want RUN STATE: the row the fixture calls for.
 want() {
 	echo "$1 $2 $(fixture_count "$1" stf_gen)/$(fixture_count "$1" \
-	    stf_ready) $(fixture_count "$1" data_ready) $(fixture_count "$1" \
-	    processing_complete) $(fixture_count "$1")"
+	    stf_ready) $(fixture_count "$1" tf_file_registered) $(
+	    fixture_count "$1" calib_done) $(fixture_count "$1")"
 }
 [ "$(row 100)" = "$(want 100 ended)" ] || fail "run 100: $(row 100)"
 [ "$(row run-B)" = "$(want run-B beam/standby)" ] ||
@@ -49,9 +49,9 @@ tui_expect runs '3 runs, by run id'
 ok "sorting"
 
 # New messages update the row.
-pub '{"msg_type":"data_ready","run_id":99,"sender_agent":"data"}'
+pub '{"msg_type":"tf_file_registered","run_id":99,"sender_agent":"data"}'
 wait_for 5 sh -c "[ \"\$('$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p -t runs |
-    awk '\$1 == 99 { print \$8 }')\" = 2 ]" || fail "run 99 not updated"
+    awk '\$1 == 99 { print \$6, \$8 }')\" = '1 2' ]" || fail "run 99 not updated"
 ok "live update"
 
 tmux_keys runs q

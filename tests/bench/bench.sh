@@ -259,9 +259,9 @@ timers() {
 		put "timer_beat_dash${_ts}_late_ms_max" "$(awk '$2 == "heartbeat" {
 		    printf "%.1f", $6 / 1000 }' "$_f")"
 		put "round_dash${_ts}_wall_ms_max" "$(awk '$1 == "round" {
-		    printf "%.1f", $6 / 1000 }' "$_f")"
+		    printf "%.1f", $5 / 1000 }' "$_f")"
 		put "round_dash${_ts}_cpu_ms_max" "$(awk '$1 == "round" {
-		    printf "%.1f", $8 / 1000 }' "$_f")"
+		    printf "%.1f", $7 / 1000 }' "$_f")"
 	fi
 
 	sim_start --rate 0 --registry-dump "$W/regh$_ts.json"
@@ -286,9 +286,9 @@ timers() {
 		put "timer_beat_plain${_ts}_late_ms_max" \
 		    "$(awk '$2 == "heartbeat" { printf "%.1f", $6 / 1000 }' "$_f")"
 		put "round_plain${_ts}_wall_ms_max" "$(awk '$1 == "round" {
-		    printf "%.1f", $6 / 1000 }' "$_f")"
+		    printf "%.1f", $5 / 1000 }' "$_f")"
 		put "round_plain${_ts}_cpu_ms_max" "$(awk '$1 == "round" {
-		    printf "%.1f", $8 / 1000 }' "$_f")"
+		    printf "%.1f", $7 / 1000 }' "$_f")"
 	fi
 }
 

@@ -15,7 +15,7 @@ flags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I$builddir -I$srcdir/src \
     $(pkg-config --cflags jansson libbsd-overlay)"
 libs="$(pkg-config --libs jansson libbsd-overlay) -lm"
-core="cfg filter jscan log msg sse text xmalloc"
+core="cfg filter history jscan log msg sse text xmalloc"
 targets=""
 for f in "$srcdir"/tests/fuzz/fuzz-*.c; do
 	targets="$targets $(basename "$f" .c | sed 's/^fuzz-//')"

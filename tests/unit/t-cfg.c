@@ -710,6 +710,87 @@ test_load(void)
 	clear_env();
 }
 
+/*
+ * Spaces around '=' and a BOM parse as the reference receiver's reader
+ * (swf-testbed's remote_sse_receiver.py: strip the line, split at the
+ * first '=', strip the key, strip the quotes off the value) means them.
+ */
+static void
+test_parse_reference(void)
+{
+	struct cfg	 cfg;
+	char		*cause;
+
+	cfg_init(&cfg);
+	cause = parse(&cfg, "SWF_SSE_RECEIVER_NAME = 'a # b'\n"
+	    "SWF_API_TOKEN = \"" SECRET "\"\n", SRC_DOTENV);
+	CHECK(cause == NULL);
+	CHECK_STR(cfg.name, "a # b");
+	CHECK_STR(cfg.token, SECRET);
+	cause = parse(&cfg, "namespace =\t\"x # y\"  # c\n", SRC_FILE);
+	CHECK(cause == NULL);
+	CHECK_STR(cfg.namespace, "x # y");
+	/* A UTF-8 BOM before the first key. */
+	cause = parse(&cfg, "\xef\xbb\xbfSWF_SSE_RECEIVER_NAME=bom\n",
+	    SRC_DOTENV);
+	CHECK(cause == NULL);
+	CHECK_STR(cfg.name, "bom");
+	cause = parse(&cfg, "\xef\xbb\xbfnamespace=bom2\n", SRC_FILE);
+	CHECK(cause == NULL);
+	CHECK_STR(cfg.namespace, "bom2");
+	cfg_free(&cfg);
+}
+
+/* A FIFO as ~/.env or token file never blocks; a pipe is read once. */
+static void
+test_fifo(void)
+{
+	struct cfg	 cfg;
+	char		 path[600], *cause;
+	int		 fd[2];
+
+	clear_env();
+	setenv("HOME", tmpdir, 1);
+	snprintf(path, sizeof path, "%s/.env", tmpdir);
+	unlink(path);
+	CHECK_INT(mkfifo(path, 0600), 0);
+	cfg_init(&cfg);
+	alarm(5);
+	CHECK_INT(cfg_load(&cfg, &cause), -1);
+	alarm(0);
+	CHECK(cause != NULL && strstr(cause, "FIFO") != NULL);
+	free(cause);
+	cfg_free(&cfg);
+	unlink(path);
+
+	snprintf(path, sizeof path, "%s/tokfifo", tmpdir);
+	CHECK_INT(mkfifo(path, 0600), 0);
+	cfg_init(&cfg);
+	set_ok(&cfg, "token-file", path, SRC_FLAG);
+	alarm(15);
+	CHECK_INT(cfg_load(&cfg, &cause), -1);
+	alarm(0);
+	CHECK(cause != NULL && strstr(cause, "no token") != NULL);
+	free(cause);
+	cfg_free(&cfg);
+	unlink(path);
+
+	/* --token-file <(cmd): a pipe with the token in it. */
+	CHECK_INT(pipe(fd), 0);
+	CHECK(write(fd[1], SECRET "\nmore\n", strlen(SECRET) + 6) > 0);
+	close(fd[1]);
+	snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+	cfg_init(&cfg);
+	set_ok(&cfg, "token-file", path, SRC_FLAG);
+	alarm(5);
+	CHECK_INT(cfg_load(&cfg, &cause), 0);
+	alarm(0);
+	CHECK_STR(cfg.token, SECRET);
+	cfg_free(&cfg);
+	close(fd[0]);
+	clear_env();
+}
+
 int
 main(void)
 {
@@ -725,8 +806,10 @@ main(void)
 	test_location();
 	test_urls();
 	test_parse();
+	test_parse_reference();
 	test_alerts();
 	test_load();
+	test_fifo();
 	rc = t_done("t-cfg");
 	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)

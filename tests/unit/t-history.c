@@ -134,6 +134,10 @@ t_seen(void)
 	CHECK_INT(hist_seen_check(s, 14, HSRC_LIVE), 1);
 	CHECK_INT(hist_seen_check(s, 14, HSRC_LIVE), 1);
 	CHECK_INT(hist_seen_count(s), 4);
+	/* A forgotten live message: history delivers it, then the copy. */
+	hist_seen_forget(s, 14);
+	CHECK_INT(hist_seen_check(s, 14, HSRC_HISTORY), 1);
+	CHECK_INT(hist_seen_check(s, 14, HSRC_LIVE), 0);
 	hist_seen_free(s);
 
 	/* Bounded: the oldest are forgotten, the newest kept. */

@@ -69,8 +69,8 @@ test_run_lifecycle(void)
 		    3000 + i);
 		feed(rs, "stf_ready", "daq", "100042", file, NULL, NULL,
 		    NULL, 3000 + i);
-		feed(rs, "data_ready", "data-agent", "100042", file, NULL,
-		    NULL, NULL, 3000 + i);
+		feed(rs, "tf_file_registered", "data-agent", "100042", file,
+		    NULL, NULL, NULL, 3000 + i);
 		feed(rs, "processing_complete", "proc-agent", "100042", file,
 		    NULL, NULL, NULL, 3000 + i);
 	}
@@ -81,8 +81,8 @@ test_run_lifecycle(void)
 	T_OK(!r->ended);
 	T_EQ_U(r->stf_gen, 5);
 	T_EQ_U(r->stf_ready, 5);
-	T_EQ_U(r->data_ready, 5);
-	T_EQ_U(r->proc_complete, 5);
+	T_EQ_U(r->tf_files, 5);
+	T_EQ_U(r->other, 5);	/* processing_complete: not the workflow's */
 	T_EQ_U(r->total, 22);
 	T_EQ_S(r->last_file, "stf_004.dat");
 	T_EQ_U(r->first_us, 1000);
@@ -118,7 +118,7 @@ test_run_lifecycle(void)
 	T_OK((a = runs_find_agent(rs, "data-agent")) != NULL);
 	T_EQ_U(a->count, 5);
 	T_EQ_S(a->last_run, "100042");
-	T_EQ_S(a->types.v[0].name, "data_ready");
+	T_EQ_S(a->types.v[0].name, "tf_file_registered");
 	T_OK(runs_find_agent(rs, "nobody") == NULL);
 	T_OK(runs_find(rs, "100043") == NULL);
 	T_EQ_U(rs->ntypes, 8);

@@ -196,6 +196,31 @@ test_secret(void)
 	SAN("Token s3cretT0ken-abcdef", "Token s3cretT0ken-abcdef");
 }
 
+/* Counts that do not fit a column: shortened, rounded down, never cut. */
+static void
+test_count_fit(void)
+{
+	char	b[32];
+
+	CHECK_STR(text_count_fit(b, sizeof b, "12345", 5), "12345");
+	CHECK_STR(text_count_fit(b, sizeof b, "12345", 4), "12k");
+	CHECK_STR(text_count_fit(b, sizeof b, "300123", 5), "300k");
+	CHECK_STR(text_count_fit(b, sizeof b, "300999", 4), "300k");
+	CHECK_STR(text_count_fit(b, sizeof b, "1234567", 6), "1.2M");
+	CHECK_STR(text_count_fit(b, sizeof b, "1299999", 4), "1.2M");
+	CHECK_STR(text_count_fit(b, sizeof b, "1999999", 3), "1M");
+	CHECK_STR(text_count_fit(b, sizeof b, "1.23M", 4), "1.2M");
+	CHECK_STR(text_count_fit(b, sizeof b, "1.23M", 5), "1.23M");
+	CHECK_STR(text_count_fit(b, sizeof b, "12.3G", 3), "12G");
+	CHECK_STR(text_count_fit(b, sizeof b, "999999", 5), "999k");
+	CHECK_STR(text_count_fit(b, sizeof b, "999999", 2), "-");
+	CHECK_STR(text_count_fit(b, sizeof b, "45678", 3), "45k");
+	CHECK_INT(text_count_fit(b, sizeof b, "12 runs", 3) == NULL, 1);
+	CHECK_INT(text_count_fit(b, sizeof b, "abc", 2) == NULL, 1);
+	CHECK_INT(text_count_fit(b, sizeof b, "", 2) == NULL, 1);
+	CHECK_INT(text_count_fit(b, sizeof b, "-", 2) == NULL, 1);
+}
+
 /* The one hash is 64-bit FNV-1a: its published test vectors. */
 static void
 test_hash(void)
@@ -219,6 +244,7 @@ main(void)
 	test_big();
 	test_width();
 	test_secret();
+	test_count_fit();
 	test_hash();
 	return (t_done("t-text"));
 }

@@ -998,3 +998,62 @@ history_stats(void)
 	pthread_mutex_unlock(&history_lock);
 	return (o);
 }
+
+/* See sim.h: GET /api/workflow-executions/<execution_id>/. */
+json_t *
+history_execution(const char *pk)
+{
+	struct hist_exec	 key, *e;
+	json_t			*out = NULL;
+
+	key.id = (char *)pk;
+	pthread_mutex_lock(&history_lock);
+	if ((e = RB_FIND(hist_execs, &execs, &key)) != NULL && e->rec != NULL)
+		out = json_deep_copy(e->rec);
+	pthread_mutex_unlock(&history_lock);
+	return (out);
+}
+
+/*
+ * See sim.h: GET /api/workflow-messages/<message_id>/. Every stored text
+ * starts with its message_id, so a scan compares a prefix of each.
+ */
+json_t *
+history_message(const char *pk)
+{
+	static const char	 head[] = "{\"message_id\":\"";
+	struct hist_msg		*m;
+	json_t			*out = NULL;
+	size_t			 n = strlen(pk), h = sizeof head - 1;
+
+	if (n != 36)
+		return (NULL);
+	pthread_mutex_lock(&history_lock);
+	TAILQ_FOREACH_REVERSE(m, &msgs, hist_msgs, all) {
+		if (m->len > h + n && memcmp(m->text + h, pk, n) == 0 &&
+		    m->text[h + n] == '"') {
+			out = json_loadb(m->text, m->len, 0, NULL);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&history_lock);
+	return (out);
+}
+
+/* See sim.h: GET /api/stf-files/<file_id>/. */
+json_t *
+history_stf_file(const char *pk)
+{
+	struct hist_file	*f;
+	json_t			*out = NULL;
+
+	pthread_mutex_lock(&history_lock);
+	TAILQ_FOREACH(f, &files, all) {
+		if (strcmp(f->file_id, pk) == 0) {
+			out = hist_file_json(f);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&history_lock);
+	return (out);
+}

@@ -32,8 +32,13 @@ enum route {
 	R_EXECUTIONS,
 	R_MESSAGES,
 	R_RUN_STATES,
-	R_RUN_STATE,		/* run-states/<pk>/ */
 	R_STF_FILES,
+	R_AGENT,		/* the DRF detail routes: <list>/<pk>/ */
+	R_SUBSCRIBER,
+	R_EXECUTION,
+	R_MESSAGE,
+	R_RUN_STATE,
+	R_STF_FILE,
 	R_PUBLISH,		/* the /sim/ endpoints from here on */
 	R_FAULT,
 	R_STATS
@@ -57,7 +62,18 @@ static const struct {
 	{ "/sim/stats", R_STATS },
 };
 
-#define RUN_STATES	"/api/run-states/"
+/* The DRF router's detail routes: a list's path, then a key and "/". */
+static const struct {
+	const char	*path;
+	enum route	 route;
+} details[] = {
+	{ "/api/systemagents/", R_AGENT },
+	{ "/api/subscribers/", R_SUBSCRIBER },
+	{ "/api/workflow-executions/", R_EXECUTION },
+	{ "/api/workflow-messages/", R_MESSAGE },
+	{ "/api/run-states/", R_RUN_STATE },
+	{ "/api/stf-files/", R_STF_FILE },
+};
 
 /* Per-request state: the route and the body read so far. */
 struct http_req {
@@ -65,7 +81,7 @@ struct http_req {
 	int		 routed;
 	enum route	 route;
 	int		 slash;		/* known path but for the last "/" */
-	char		*pk;		/* R_RUN_STATE: the key */
+	char		*pk;		/* a detail route's key */
 	char		*body;
 	size_t		 len;
 	int		 too_big;
@@ -488,8 +504,13 @@ http_open_read(enum route route)
 	case R_EXECUTIONS:
 	case R_MESSAGES:
 	case R_RUN_STATES:
-	case R_RUN_STATE:
 	case R_STF_FILES:
+	case R_AGENT:
+	case R_SUBSCRIBER:
+	case R_EXECUTION:
+	case R_MESSAGE:
+	case R_RUN_STATE:
+	case R_STF_FILE:
 		return (1);
 	default:
 		return (0);
@@ -551,15 +572,34 @@ http_reads(struct MHD_Connection *conn, const char *url,
 	case R_RUN_STATES:
 		code = history_run_states(&out);
 		break;
+	case R_STF_FILES:
+		code = history_stf_files(conn, url, &out);
+		break;
+	case R_AGENT:
+		out = registry_get(req->pk);
+		break;
+	case R_SUBSCRIBER:
+		out = subscriber_get(req->pk);
+		break;
+	case R_EXECUTION:
+		out = history_execution(req->pk);
+		break;
+	case R_MESSAGE:
+		out = history_message(req->pk);
+		break;
 	case R_RUN_STATE:
 		code = history_run_state(req->pk, &out);
 		break;
-	case R_STF_FILES:
-		code = history_stf_files(conn, url, &out);
+	case R_STF_FILE:
+		out = history_stf_file(req->pk);
 		break;
 	default:
 		out = registry_list();
 		break;
+	}
+	if (out == NULL) {
+		code = 404;
+		out = json_pack("{s:s}", "detail", "Not found.");
 	}
 	return (http_json(conn, code, out, PYJSON_COMPACT));
 }
@@ -691,12 +731,16 @@ http_endpoint(enum route route)
 	case R_HEARTBEAT:
 		return (EP_HEARTBEAT);
 	case R_AGENTS:
+	case R_AGENT:
 		return (EP_AGENTS);
 	case R_EXECUTIONS:
 	case R_MESSAGES:
 	case R_RUN_STATES:
-	case R_RUN_STATE:
 	case R_STF_FILES:
+	case R_EXECUTION:
+	case R_MESSAGE:
+	case R_RUN_STATE:
+	case R_STF_FILE:
 		return (EP_HISTORY);
 	default:
 		return (EP_COUNT);
@@ -774,13 +818,17 @@ http_route(const char *url, struct http_req *req)
 		    strncmp(routes[i].path, url, n - 1) == 0)
 			req->slash = 1;
 	}
-	if (strncmp(url, RUN_STATES, strlen(RUN_STATES)) == 0) {
-		rest = url + strlen(RUN_STATES);
+	for (i = 0; i < sizeof details / sizeof details[0]; i++) {
+		n = strlen(details[i].path);
+		if (strncmp(url, details[i].path, n) != 0)
+			continue;
+		rest = url + n;
 		if (http_pk(rest, 1)) {
-			req->route = R_RUN_STATE;
+			req->route = details[i].route;
 			req->pk = xstrndup(rest, strlen(rest) - 1);
 		} else if (http_pk(rest, 0))
 			req->slash = 1;
+		return;
 	}
 }
 

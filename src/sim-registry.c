@@ -601,3 +601,51 @@ subscriber_free(void)
 	nsubscribers = 0;
 	pthread_mutex_unlock(&subscriber_lock);
 }
+
+/* See sim.h: GET /api/systemagents/<id>/. */
+json_t *
+registry_get(const char *pk)
+{
+	const char	*err;
+	json_t		*out = NULL;
+	long long	 id;
+	size_t		 i;
+
+	id = strtonum(pk, 1, 1LL << 53, &err);
+	if (err != NULL)
+		return (NULL);
+	registry_tick();
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < nagents; i++) {
+		if (json_integer_value(json_object_get(agents[i].rec, "id")) ==
+		    id) {
+			out = json_deep_copy(agents[i].rec);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return (out);
+}
+
+/* See sim.h: GET /api/subscribers/<subscriber_id>/. */
+json_t *
+subscriber_get(const char *pk)
+{
+	struct sim_subscriber	*s;
+	const char		*err;
+	json_t			*out = NULL;
+	long long		 id;
+
+	id = strtonum(pk, 1, 1LL << 53, &err);
+	if (err != NULL)
+		return (NULL);
+	pthread_mutex_lock(&subscriber_lock);
+	TAILQ_FOREACH(s, &subscribers, entry) {
+		if (s->id == id) {
+			out = subscriber_row(s);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&subscriber_lock);
+	return (out);
+}

@@ -178,6 +178,9 @@ struct sim_subscriber *subscriber_open(struct MHD_Connection *, const char *,
 void		 subscriber_sent(struct sim_subscriber *, uint64_t);
 void		 subscriber_close(struct sim_subscriber *);
 json_t		*subscriber_list(void);
+/* Detail views: a copy of the record with that key, or NULL. */
+json_t		*registry_get(const char *);
+json_t		*subscriber_get(const char *);
 void		 subscriber_free(void);
 
 /* sim-workflow.c */
@@ -211,6 +214,10 @@ int		 history_messages(struct MHD_Connection *, char **, size_t *);
 int		 history_stf_files(struct MHD_Connection *, const char *,
 		    json_t **);
 json_t		*history_stats(void);
+/* Detail views: a copy of the row with that key, or NULL. */
+json_t		*history_execution(const char *);
+json_t		*history_message(const char *);
+json_t		*history_stf_file(const char *);
 
 /* sim-http.c */
 /* Start the daemon; -1 and *cause on error. *url gets the base URL. */

@@ -381,7 +381,7 @@ messages_info(struct tui *t, void *arg, char *buf, size_t size)
 const struct view view_messages = {
 	.name = "Messages",
 	.hints = "Enter detail  / search  t/A/R/S filter  x clear  "
-	    "1-4 views  ? help  q quit",
+	    "1-5 views  ? help  q quit",
 	.create = messages_create,
 	.destroy = messages_destroy,
 	.draw = messages_draw,

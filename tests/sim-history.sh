@@ -106,6 +106,23 @@ jqb 'length == 9 and .[0].message_type == "start_run" and
     .[0].execution_id == "'$B'" and .[-1].message_type == "run_imminent"
     and .[-1].execution_id == "'$A'" and
     ([.[].message_type] | index("stf_ready")) != null' "whole table"
+# Detail routes: a stored message by its message_id, an execution by its
+# id, unknown keys 404 in DRF's JSON.
+get "/api/workflow-messages/?execution_id=$A" >/dev/null
+mid=$(jq -r '.[2].message_id' "$T/body")
+jq -c '.[2]' "$T/body" >"$T/want"
+[ "$(get "/api/workflow-messages/$mid/")" = 200 ] || fail "message $mid"
+[ "$(jq -c . "$T/body")" = "$(cat "$T/want")" ] ||
+    fail "message detail: $(cat "$T/body")"
+[ "$(get /api/workflow-executions/$A/)" = 200 ] || fail "execution detail"
+jqb ".execution_id == \"$A\" and .status == \"completed\"" "execution detail"
+for p in /api/workflow-messages/00000000-0000-4000-8000-000000000000/ \
+    /api/workflow-messages/nope/ /api/workflow-executions/nope/ \
+    /api/stf-files/nope/; do
+	[ "$(get $p)" = 404 ] || fail "$p: not 404"
+	[ "$(cat "$T/body")" = '{"detail":"Not found."}' ] ||
+	    fail "$p body: $(cat "$T/body")"
+done
 ok "workflow-messages"
 
 # Date-times: America/New_York with an explicit offset, the right one
@@ -152,6 +169,9 @@ jqb '.count == 0 and .results == [] and .next == null' "empty page"
 jqb '.run_number == "must be an integer run number"' "bad run_number body"
 get '/api/stf-files/?limit=0' >/dev/null
 jqb 'type == "array" and length == 3' "limit=0 is no paging"
+fid=$(get '/api/stf-files/?run_number=100001' >/dev/null; jq -r '.[1].file_id' "$T/body")
+[ "$(get "/api/stf-files/$fid/")" = 200 ] || fail "stf file $fid"
+jqb '.stf_filename == "swf.100001.000002.stf"' "stf file detail"
 ok "stf-files"
 
 # A message a client's channel drops is still in the history: a stopped

@@ -173,5 +173,23 @@ jq -e '[.[].instance_name] == ["rx"]' "$T/body" >/dev/null ||
 # Characters, not bytes: ten two-byte characters fit in status.
 [ "$(hb '{"instance_name":"rx","status":"éééééééééé"}')" = 200 ] ||
     fail "ten characters of status"
-ok "heartbeat limits"
+# Detail routes: an agent by id, a subscriber by subscriber_id; unknown
+# or malformed keys 404 in DRF's JSON.
+[ "$(req GET /api/systemagents/1/)" = 200 ] || fail "agent 1"
+jq -e '.id == 1 and .instance_name == "rx"' "$T/body" >/dev/null ||
+    fail "agent 1: $(cat "$T/body")"
+[ "$(req GET /api/subscribers/2/)" = 200 ] || fail "subscriber 2"
+jq -e --arg n "$n2" '.subscriber_id == 2 and .subscriber_name == $n' \
+    "$T/body" >/dev/null || fail "subscriber 2: $(cat "$T/body")"
+for p in /api/systemagents/99/ /api/systemagents/abc/ /api/subscribers/0/; do
+	[ "$(req GET $p)" = 404 ] && [ "$(cat "$T/body")" = '{"detail":"Not found."}' ] ||
+	    fail "$p: $(cat "$T/body")"
+done
+[ "$(req GET /api/systemagents/1/ -H 'Authorization: Token wrong')" = 403 ] ||
+    fail "detail with a wrong token"
+r=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code} %{redirect_url}' \
+    "$SIM_URL/api/workflow-messages/00000000-0000-4000-8000-000000000000")
+[ "$r" = "301 $SIM_URL/api/workflow-messages/00000000-0000-4000-8000-000000000000/" ] ||
+    fail "detail without the slash: $r"
+ok "heartbeat limits, detail routes"
 sim_stop_clean

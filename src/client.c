@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "client-int.h"
+#include "dedup.h"
 #include "filter.h"
 #include "history.h"
 #include "log.h"
@@ -37,7 +38,6 @@
 #define CLIENT_SWITCH_FALLBACK	2.0	/* open but no "connected" yet */
 #define CLIENT_SWITCH_LINGER	3.0	/* no common message seen yet */
 #define CLIENT_DEDUP_LINGER	10.0	/* keep hashes after a switch */
-#define CLIENT_DEDUP_MAX	(1U << 18)
 #define CLIENT_STOP_WAIT	2.0
 #define CLIENT_HOLD_MAX		2.0	/* seconds live waits for a back-fill */
 #define CLIENT_HOLD_COUNT	20000	/* live messages held at most */
@@ -65,11 +65,6 @@ struct csub {
 	int		 slot;	/* 0 or 1, for the duplicate check */
 };
 
-struct dedup_ent {
-	uint64_t	h;
-	uint32_t	cnt[2];		/* deliveries per stream slot */
-	uint32_t	gen[2];		/* switch of the last delivery */
-};
 
 struct client {
 	struct loop		*loop;
@@ -98,11 +93,7 @@ struct client {
 	uint64_t		 base_oversize;
 	uint64_t		 base_reconnects;
 
-	struct dedup_ent	*dd;
-	size_t			 dd_size;
-	size_t			 dd_used;
-	int			 dd_on;
-	uint32_t		 dd_gen;	/* switches started */
+	struct dedup		*dd;		/* NULL: no switch lately */
 	int			 next_ready;	/* next had "connected" */
 	int			 common;	/* a message came on both */
 	struct timer		 t_dd_end;
@@ -210,47 +201,10 @@ client_open(struct client *c, struct csub *cs, const struct filter *f,
 static int
 client_dedup(struct client *c, int slot, const struct sse_event *ev)
 {
-	struct dedup_ent	*old, *e;
-	uint64_t		 h;
-	size_t			 i, n, mask;
+	int	r, both;
 
-	h = text_hash(TEXT_HASH_INIT, ev->type, strlen(ev->type));
-	h = text_hash(h, "\377", 1);
-	h = text_hash(h, ev->data, ev->datalen);
-	if (h == 0)
-		h = 1;
-	if (c->dd_used * 2 >= c->dd_size) {
-		if (c->dd_size >= CLIENT_DEDUP_MAX)
-			return (1);
-		old = c->dd;
-		n = c->dd_size;
-		c->dd_size = n == 0 ? 1024 : n * 2;
-		c->dd = xcalloc(c->dd_size, sizeof *c->dd);
-		c->dd_used = 0;
-		for (i = 0; i < n; i++) {
-			if (old[i].h == 0)
-				continue;
-			mask = c->dd_size - 1;
-			for (e = &c->dd[old[i].h & mask]; e->h != 0;
-			    e = &c->dd[(e - c->dd + 1) & mask])
-				;
-			*e = old[i];
-			c->dd_used++;
-		}
-		free(old);
-	}
-	mask = c->dd_size - 1;
-	for (e = &c->dd[h & mask]; e->h != 0 && e->h != h;
-	    e = &c->dd[(e - c->dd + 1) & mask])
-		;
-	if (e->h == 0) {
-		e->h = h;
-		c->dd_used++;
-	}
-	e->cnt[slot]++;
-	e->gen[slot] = c->dd_gen;
-	if (e->gen[!slot] == c->dd_gen && e->cnt[!slot] > 0 &&
-	    c->next.s != NULL) {
+	r = dedup_check(c->dd, slot, ev->type, ev->data, ev->datalen, &both);
+	if (both && c->next.s != NULL) {
 		/*
 		 * Both streams are past this message: the old one has
 		 * delivered everything sent before the new one started.
@@ -259,7 +213,7 @@ client_dedup(struct client *c, int slot, const struct sse_event *ev)
 		if (c->next_ready)
 			c->switch_now = 1;
 	}
-	return (e->cnt[slot] > e->cnt[!slot]);
+	return (r);
 }
 
 /* Whether a message could match both subscriptions. */
@@ -293,10 +247,8 @@ client_dedup_end(void *arg)
 
 	if (c->next.s != NULL)
 		return;
-	free(c->dd);
+	dedup_free(c->dd);
 	c->dd = NULL;
-	c->dd_size = c->dd_used = 0;
-	c->dd_on = 0;
 }
 
 /* The next stream takes over: close the old one. */
@@ -494,7 +446,7 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 		c->st.events++;
 	if (strcmp(ev->type, "connected") != 0 &&
 	    strcmp(ev->type, "heartbeat") != 0) {
-		if (c->dd_on && slot >= 0 && !client_dedup(c, slot, ev)) {
+		if (c->dd != NULL && slot >= 0 && !client_dedup(c, slot, ev)) {
 			c->st.dup++;
 			return (0);
 		}
@@ -825,14 +777,10 @@ client_apply(struct client *c)
 		client_update(c);
 		return;
 	}
-	if (!c->dd_on) {
-		free(c->dd);
-		c->dd = NULL;
-		c->dd_size = c->dd_used = 0;
-		c->dd_on = 1;
-	}
+	if (c->dd == NULL)
+		c->dd = dedup_create();
 	timer_cancel(c->loop, &c->t_dd_end);
-	c->dd_gen++;
+	dedup_generation(c->dd);
 	c->next_ready = c->common = 0;
 	client_open(c, &c->next, c->want, !c->cur.slot, 0,
 	    stream_last_id(c->cur.s));
@@ -869,9 +817,9 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 	if (sink != NULL)
 		c->sink = *sink;
 	c->arg = arg;
-	c->bo.first = 1.0;
-	c->bo.cap = 60.0;
-	c->bo.stable = 60.0;
+	c->bo.first = CFG_DEFAULT_BACKOFF_FIRST;
+	c->bo.cap = CFG_DEFAULT_BACKOFF_CAP;
+	c->bo.stable = CFG_DEFAULT_BACKOFF_STABLE;
 	/* For the tests: "first,cap,stable" in seconds. */
 	if ((e = getenv("SWF_DASH_BACKOFF")) != NULL)
 		sscanf(e, "%lf,%lf,%lf", &c->bo.first, &c->bo.cap,
@@ -978,7 +926,7 @@ client_free(struct client *c)
 		return;
 	client_stop(c);
 	net_registry_free(c->reg);
-	free(c->dd);
+	dedup_free(c->dd);
 	filter_free(c->want);
 	filter_free(c->local);
 	filter_free(c->rep_loc);

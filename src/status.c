@@ -289,7 +289,9 @@ status_draw(struct tui *t)
 	tui_fill(1, 0, t->cols, A_NORMAL);
 	snprintf(buf, sizeof buf, "%.0f msg/s", t->rate);
 	seg_put(&s, buf, A_BOLD);
-	status_spark(t, &s);
+	/* Beside the rate when there is room, else last (cut first). */
+	if (t->cols >= 100)
+		status_spark(t, &s);
 	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);
@@ -323,6 +325,8 @@ status_draw(struct tui *t)
 	    " (edited)" : "");
 	free(d);
 	seg_put(&s, buf, A_NORMAL);
+	if (t->cols < 100)
+		status_spark(t, &s);
 }
 
 /* The bottom line: the view's state, then a notice or the key hints. */

@@ -916,7 +916,7 @@ static void
 tui_on_history(int e, const char *text, const char *run, void *arg)
 {
 	struct tui	*t = arg;
-	struct msg	*m;
+	struct msg	*m, *old;
 
 	switch (e) {
 	case HE_MERGED:
@@ -935,6 +935,10 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 		break;
 	case HE_RECONNECT:
 		m = tui_marker(text, NULL);
+		/* In place of the "back-filling" row, with its time. */
+		if (t->lost_seq != 0 && (old = store_get(t->store,
+		    t->lost_seq)) != NULL)
+			m->recv_us = old->recv_us;
 		if (t->lost_seq == 0 ||
 		    store_replace(t->store, t->lost_seq, m) != 0)
 			tui_ingest(t, m);

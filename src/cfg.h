@@ -15,6 +15,11 @@ enum out_mode { OUT_TUI, OUT_PLAIN, OUT_JSON, OUT_EVENTS, OUT_ALERTS };
 enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
 
 #define CFG_DEFAULT_IDLE	75.0
+/* Reconnect backoff (s): the first wait, its cap, and how long a stream
+ * stays up before the next drop starts from the first wait again. */
+#define CFG_DEFAULT_BACKOFF_FIRST	1.0
+#define CFG_DEFAULT_BACKOFF_CAP		60.0
+#define CFG_DEFAULT_BACKOFF_STABLE	60.0
 #define CFG_DEFAULT_AGENT	60.0
 #define CFG_DEFAULT_REGISTRY	60.0
 #define CFG_DEFAULT_KEEP	50000
@@ -59,6 +64,7 @@ struct cfg {
 	double		 stale_after;	/* a running execution this old */
 	unsigned	 behind_files;	/* files generated, not processed */
 	int		 bell;		/* ring on a new alert */
+	int		 osc52;		/* y copies through OSC 52 */
 	double		 registry_interval; /* seconds between registry reads */
 
 	unsigned char	 src[64];	/* per key: enum cfg_source */

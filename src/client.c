@@ -817,9 +817,9 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 	if (sink != NULL)
 		c->sink = *sink;
 	c->arg = arg;
-	c->bo.first = 1.0;
-	c->bo.cap = 60.0;
-	c->bo.stable = 60.0;
+	c->bo.first = CFG_DEFAULT_BACKOFF_FIRST;
+	c->bo.cap = CFG_DEFAULT_BACKOFF_CAP;
+	c->bo.stable = CFG_DEFAULT_BACKOFF_STABLE;
 	/* For the tests: "first,cap,stable" in seconds. */
 	if ((e = getenv("SWF_DASH_BACKOFF")) != NULL)
 		sscanf(e, "%lf,%lf,%lf", &c->bo.first, &c->bo.cap,

@@ -43,8 +43,7 @@ struct agent {
 	int			 busy;
 	int			 pending;
 	enum reg_state		 sending;	/* what the request says */
-	char			 body[NET_BODY_MAX];
-	size_t			 bodylen;
+	struct net_body		 body;		/* the answer's start */
 	int64_t			 last_mono;
 
 	enum reg_state		 state;
@@ -71,13 +70,9 @@ static size_t
 agent_write(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct agent	*a = arg;
-	size_t		 len = size * nmemb, n;
+	size_t		 len = size * nmemb;
 
-	n = sizeof a->body - a->bodylen;
-	if (len < n)
-		n = len;
-	memcpy(a->body + a->bodylen, p, n);
-	a->bodylen += n;
+	net_body_add(&a->body, p, len);
 	return (len);
 }
 
@@ -90,8 +85,8 @@ agent_done(CURL *easy, CURLcode rc, void *arg)
 
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
 	if (rc != CURLE_OK || (code != 200 && code != 201)) {
-		net_call_reason(why, sizeof why, a->cfg, code, a->body,
-		    a->bodylen, rc, a->req.errbuf);
+		net_call_reason(why, sizeof why, a->cfg, code, a->body.p,
+		    a->body.len, rc, a->req.errbuf);
 		reason = xstrdup(why);
 	}
 	/*
@@ -193,7 +188,7 @@ agent_send(struct agent *a)
 	curl_easy_setopt(a->req.easy, CURLOPT_WRITEFUNCTION, agent_write);
 	curl_easy_setopt(a->req.easy, CURLOPT_WRITEDATA, a);
 	free(body);
-	a->bodylen = 0;
+	net_body_reset(&a->body);
 	a->busy = 1;
 	a->last_mono = now_mono_us();
 	loop_transfer(a->loop, a->req.easy, agent_done, a);
@@ -234,6 +229,7 @@ agent_create(struct loop *l, const struct cfg *cfg, void (*changed)(void *),
 	if (gethostname(a->hostname, sizeof a->hostname) != 0)
 		snprintf(a->hostname, sizeof a->hostname, "unknown");
 	a->hostname[sizeof a->hostname - 1] = '\0';
+	net_body_init(&a->body, NET_BODY_MAX);
 	timer_init(&a->t_beat, agent_beat, a);
 	timer_name(&a->t_beat, "heartbeat");
 	timer_init(&a->t_soon, agent_soon, a);
@@ -250,6 +246,7 @@ agent_free(struct agent *a)
 	if (a->busy)
 		loop_cancel(a->loop, a->req.easy);
 	net_req_free(&a->req);
+	net_body_free(&a->body);
 	free(a->description);
 	free(a->url);
 	free(a);

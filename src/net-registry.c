@@ -39,8 +39,7 @@ struct net_registry {
 	int			 on;
 	int			 busy;
 	struct net_req		 req;
-	char			*buf;
-	size_t			 len;
+	struct net_body		 body;
 	struct timer		 t_poll;
 
 	struct reg_entry	*ents;
@@ -142,12 +141,7 @@ net_registry_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct net_registry	*r = arg;
 	size_t			 len = size * nmemb;
 
-	if (r->len + len > NET_REGISTRY_MAX)
-		return (0);
-	r->buf = xreallocarray(r->buf, 1, r->len + len + 1);
-	memcpy(r->buf + r->len, p, len);
-	r->len += len;
-	return (len);
+	return (net_body_add(&r->body, p, len) ? len : 0);
 }
 
 /* End the request in flight, if any, without a done callback. */
@@ -157,9 +151,7 @@ net_registry_abort(struct net_registry *r)
 	if (r->busy)
 		loop_cancel(r->loop, r->req.easy);
 	net_req_free(&r->req);
-	free(r->buf);
-	r->buf = NULL;
-	r->len = 0;
+	net_body_reset(&r->body);
 	r->busy = 0;
 }
 
@@ -175,7 +167,7 @@ net_registry_done(CURL *easy, CURLcode rc, void *arg)
 	r->busy = 0;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK && code == 200) {
-		j = json_loadb(r->buf != NULL ? r->buf : "", r->len, 0, &err);
+		j = json_loadb(r->body.p, r->body.len, 0, &err);
 		if (!net_registry_parse(r, j))
 			snprintf(why, sizeof why, "registry: not a JSON array");
 		else
@@ -184,12 +176,10 @@ net_registry_done(CURL *easy, CURLcode rc, void *arg)
 	} else if (rc == CURLE_WRITE_ERROR)
 		snprintf(why, sizeof why, "registry: response too large");
 	else
-		net_call_reason(why, sizeof why, r->cfg, code, r->buf, r->len,
-		    rc, r->req.errbuf);
+		net_call_reason(why, sizeof why, r->cfg, code, r->body.p,
+		    r->body.len, rc, r->req.errbuf);
 	net_req_free(&r->req);
-	free(r->buf);
-	r->buf = NULL;
-	r->len = 0;
+	net_body_reset(&r->body);
 	text_sanitize_buf(r->reason, sizeof r->reason, why, strlen(why));
 	if (why[0] == '\0')
 		r->at = now_wall_us();
@@ -233,6 +223,7 @@ net_registry_create(struct loop *l, const struct cfg *cfg,
 	r->cfg = cfg;
 	r->done = done;
 	r->arg = arg;
+	net_body_init(&r->body, NET_REGISTRY_MAX);
 	timer_init(&r->t_poll, net_registry_tick, r);
 	return (r);
 }
@@ -278,5 +269,6 @@ net_registry_free(struct net_registry *r)
 		return;
 	net_registry_poll(r, 0);
 	net_registry_clear(r->ents, r->nents);
+	net_body_free(&r->body);
 	free(r);
 }

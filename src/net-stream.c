@@ -72,8 +72,7 @@ struct stream {
 	int			 classified;	/* headers of this response seen */
 	enum stream_fail	 fail;
 	long			 code;
-	char			 body[NET_BODY_MAX];
-	size_t			 bodylen;
+	struct net_body		 body;		/* an error body's start */
 	struct sse_parser	*sse;
 	int64_t			 recv_us;	/* of the newest queued bytes */
 
@@ -239,17 +238,6 @@ stream_sse_event(const struct sse_event *ev, void *arg)
 		s->cb->event(s, ev, s->recv_us, s->arg);
 }
 
-static void
-stream_keep_body(struct stream *s, const char *p, size_t len)
-{
-	size_t	n = sizeof s->body - s->bodylen;
-
-	if (len < n)
-		n = len;
-	memcpy(s->body + s->bodylen, p, n);
-	s->bodylen += n;
-}
-
 /*
  * libcurl's write callback: keep the bytes, nothing else. When the queue
  * has no room, pause the transfer (libcurl keeps the bytes and hands them
@@ -270,8 +258,7 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 		s->last_mono = now_mono_us();
 	if (!s->accepted) {
 		/* An error body: keep its start; a pre-check's may be long. */
-		stream_keep_body(s, p, len);
-		if (s->phase == PH_STREAM && s->bodylen == sizeof s->body)
+		if (!net_body_add(&s->body, p, len) && s->phase == PH_STREAM)
 			return (0);
 		return (len);
 	}
@@ -462,8 +449,8 @@ stream_check_done(struct stream *s, CURLcode rc)
 	char	why[256];
 
 	if (s->fail == SF_AUTH) {
-		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
-		    s->bodylen);
+		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body.p,
+		    s->body.len);
 		s->http_code = s->code;
 		net_req_free(&s->req);
 		log_error("%s", why);
@@ -495,7 +482,7 @@ stream_check_done(struct stream *s, CURLcode rc)
 		return;
 	}
 	if (rc != CURLE_OK || s->code != 200) {
-		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
+		net_reason(why, sizeof why, s->code, s->body.p, s->body.len, rc,
 		    s->req.errbuf);
 		log_info("status pre-check failed (%s); trying the stream", why);
 	} else
@@ -536,8 +523,8 @@ stream_ended(struct stream *s, CURLcode rc)
 	if (s->code != 0)
 		s->http_code = s->code;
 	if (s->fail == SF_AUTH) {
-		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body,
-		    s->bodylen);
+		net_auth_reason(why, sizeof why, s->cfg, s->code, s->body.p,
+		    s->body.len);
 		net_req_free(&s->req);
 		log_error("%s", why);
 		stream_set(s, CONN_AUTH, why);
@@ -546,8 +533,8 @@ stream_ended(struct stream *s, CURLcode rc)
 	if (s->fail == SF_PERM) {
 		if (s->code != 200 && s->code != 204 &&
 		    (s->code < 300 || s->code >= 400)) {
-			net_reason(err, sizeof err, s->code, s->body,
-			    s->bodylen, CURLE_OK, NULL);
+			net_reason(err, sizeof err, s->code, s->body.p,
+			    s->body.len, CURLE_OK, NULL);
 			snprintf(s->reason, sizeof s->reason, "%s%s", err,
 			    s->code == 404 ? " (is the URL the monitor's base "
 			    "URL?)" : "");
@@ -570,7 +557,7 @@ stream_ended(struct stream *s, CURLcode rc)
 		net_reason(err, sizeof err, 0, NULL, 0, rc, s->req.errbuf);
 		snprintf(why, sizeof why, "connection lost: %s", err);
 	} else
-		net_reason(why, sizeof why, s->code, s->body, s->bodylen, rc,
+		net_reason(why, sizeof why, s->code, s->body.p, s->body.len, rc,
 		    s->req.errbuf);
 	net_req_free(&s->req);
 	stream_backoff(s, why);
@@ -589,7 +576,7 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	s->classified = 0;
 	s->fail = SF_NONE;
 	s->code = 0;
-	s->bodylen = 0;
+	net_body_reset(&s->body);
 	s->qlen = 0;
 	s->paused = 0;
 	s->ended = 0;
@@ -644,6 +631,7 @@ stream_create(struct loop *l, const struct cfg *cfg, const char *url,
 		s->check_url = xstrdup(check_url);
 	s->last_id = xstrdup(last_id != NULL ? last_id : "");
 	s->sse = sse_create(cfg->max_event, stream_sse_event, s);
+	net_body_init(&s->body, NET_BODY_MAX);
 	s->state = CONN_IDLE;
 	s->since = now_wall_us();
 	timer_init(&s->t_retry, stream_retry, s);
@@ -683,6 +671,7 @@ stream_free(struct stream *s)
 	stream_stop(s);
 	timer_cancel(s->loop, &s->t_notify);
 	sse_free(s->sse);
+	net_body_free(&s->body);
 	free(s->q);
 	free(s->url);
 	free(s->check_url);

@@ -330,3 +330,49 @@ net_call_reason(char *buf, size_t size, const struct cfg *cfg, long code,
 	else
 		net_reason(buf, size, code, body, bodylen, rc, errbuf);
 }
+
+void
+net_body_init(struct net_body *b, size_t max)
+{
+	b->cap = 1;
+	b->p = xcalloc(1, 1);
+	b->len = 0;
+	b->max = max;
+}
+
+int
+net_body_add(struct net_body *b, const char *p, size_t len)
+{
+	size_t	n = len, cap;
+
+	if (n > b->max - b->len)
+		n = b->max - b->len;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap;
+		while (cap < b->len + n + 1)
+			cap = cap < 4096 ? 4096 : cap * 2;
+		if (cap > b->max + 1)
+			cap = b->max + 1;
+		b->p = xreallocarray(b->p, 1, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return (n == len);
+}
+
+void
+net_body_reset(struct net_body *b)
+{
+	b->len = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+void
+net_body_free(struct net_body *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}

@@ -39,6 +39,26 @@ void	 loop_cancel(struct loop *, CURL *);
 #define NET_REDIRECT_TEXT "the Authorization header is not reaching the " \
 	"monitor (Apache: WSGIPassAuthorization On)"
 
+/*
+ * The one bounded response body: at most max bytes are kept, always
+ * NUL-terminated (p is "" until something comes), growing as they come.
+ * net_body_add() keeps what fits and returns 0 once something had to be
+ * left out (the start is kept); callers either go on (an error body's
+ * start says enough) or abort the transfer (an answer cut is no answer).
+ */
+struct net_body {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+void	 net_body_init(struct net_body *, size_t max);
+int	 net_body_add(struct net_body *, const char *, size_t);
+/* Empty it for the next response, keeping the memory. */
+void	 net_body_reset(struct net_body *);
+void	 net_body_free(struct net_body *);
+
 /* Per-request state that must outlive the easy handle's transfer. */
 struct net_req {
 	CURL			*easy;
@@ -114,7 +134,7 @@ struct stream_cb {
 	void	(*state)(struct stream *, void *);
 };
 
-/* Backoff knobs (seconds); the defaults are 1, 60 and 60. */
+/* Backoff knobs (seconds); the defaults are CFG_DEFAULT_BACKOFF_* (cfg.h). */
 struct stream_backoff {
 	double	first;
 	double	cap;

@@ -238,9 +238,6 @@ struct tui_col {
 	int		 x;		/* placed by layout; -1 hidden */
 	int		 cw;		/* width given by layout */
 };
-#define TUI_COL(t_, w_, drop_, flex_, right_, mid_) ((struct tui_col){	\
-	.title = (t_), .w = (w_), .drop = (drop_), .flex = (flex_),	\
-	.right = (right_), .mid = (mid_) })
 void		 tui_cols_layout(struct tui_col *, size_t, int width);
 void		 tui_cols_header(const struct tui_col *, size_t, int y,
 		    int width, unsigned attr);

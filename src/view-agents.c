@@ -175,16 +175,20 @@ agents_layout(struct agentsview *av, struct tui_col *c, int w)
 	}
 	if (maxw > cap)
 		maxw = cap;
-	c[AC_MARK] = TUI_COL("", 1, 0, 0, 0, 0);
-	c[AC_NAME] = TUI_COL("AGENT", (int)maxw, 0, 0, 0, 1);
-	c[AC_MSGS] = TUI_COL("MSGS", 7, 0, 0, 1, 0);
-	c[AC_LAST] = TUI_COL("LAST", 6, 0, 0, 1, 0);
-	c[AC_TYPES] = TUI_COL("TYPES", 5, 1, 1, 0, 0);
-	c[AC_STATUS] = TUI_COL("STATUS", 8, 0, 0, 0, 0);
-	c[AC_STATE] = TUI_COL("OP STATE", 10, 0, 0, 0, 0);
-	c[AC_HB] = TUI_COL("HB AGE", 6, 0, 0, 1, 0);
-	c[AC_HOST] = TUI_COL("HOST", 16, 2, 0, 0, 1);
-	c[AC_KIND] = TUI_COL("AGENT TYPE", 14, 3, 0, 0, 0);
+	c[AC_MARK] = (struct tui_col){ .title = "", .w = 1 };
+	c[AC_NAME] = (struct tui_col){ .title = "AGENT", .w = (int)maxw,
+	    .mid = 1 };
+	c[AC_MSGS] = (struct tui_col){ .title = "MSGS", .w = 7, .right = 1 };
+	c[AC_LAST] = (struct tui_col){ .title = "LAST", .w = 6, .right = 1 };
+	c[AC_TYPES] = (struct tui_col){ .title = "TYPES", .w = 5, .drop = 1,
+	    .flex = 1 };
+	c[AC_STATUS] = (struct tui_col){ .title = "STATUS", .w = 8 };
+	c[AC_STATE] = (struct tui_col){ .title = "OP STATE", .w = 10 };
+	c[AC_HB] = (struct tui_col){ .title = "HB AGE", .w = 6, .right = 1 };
+	c[AC_HOST] = (struct tui_col){ .title = "HOST", .w = 16, .drop = 2,
+	    .mid = 1 };
+	c[AC_KIND] = (struct tui_col){ .title = "AGENT TYPE", .w = 14,
+	    .drop = 3 };
 	tui_cols_layout(c, AC_COUNT, w);
 }
 

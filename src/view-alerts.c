@@ -81,12 +81,14 @@ alertsv_match(void *arg, size_t i, const char *pat)
 static void
 alertsv_layout(struct tui_col *c, int w)
 {
-	c[LC_STATE] = TUI_COL("STATE", 7, 0, 0, 0, 0);
-	c[LC_KIND] = TUI_COL("ALERT", 15, 0, 0, 0, 0);
-	c[LC_ON] = TUI_COL("RUN / AGENT", 20, 1, 0, 0, 1);
-	c[LC_RAISED] = TUI_COL("RAISED", 8, 0, 0, 0, 0);
-	c[LC_CLEARED] = TUI_COL("CLEARED", 8, 2, 0, 0, 0);
-	c[LC_TEXT] = TUI_COL("WHAT", 10, 0, 1, 0, 0);
+	c[LC_STATE] = (struct tui_col){ .title = "STATE", .w = 7 };
+	c[LC_KIND] = (struct tui_col){ .title = "ALERT", .w = 15 };
+	c[LC_ON] = (struct tui_col){ .title = "RUN / AGENT", .w = 20, .drop = 1,
+	    .mid = 1 };
+	c[LC_RAISED] = (struct tui_col){ .title = "RAISED", .w = 8 };
+	c[LC_CLEARED] = (struct tui_col){ .title = "CLEARED", .w = 8,
+	    .drop = 2 };
+	c[LC_TEXT] = (struct tui_col){ .title = "WHAT", .w = 10, .flex = 1 };
 	tui_cols_layout(c, LC_COUNT, w);
 }
 

@@ -101,13 +101,17 @@ msglist_match_row(void *arg, size_t i, const char *pat)
 static void
 msglist_layout(struct tui_col *c, int w)
 {
-	c[MC_TIME] = TUI_COL("TIME", w >= 120 ? 12 : 8, 0, 0, 0, 0);
-	c[MC_TYPE] = TUI_COL("TYPE", 19, 0, 0, 0, 0);
-	c[MC_AGENT] = TUI_COL("AGENT", w >= 120 ? 26 : w >= 100 ? 20 : 14,
-	    0, 0, 0, 1);
-	c[MC_RUN] = TUI_COL("RUN", w >= 100 ? 10 : 8, 0, 0, 0, 1);
-	c[MC_NS] = TUI_COL("NAMESPACE", w >= 120 ? 14 : 9, 1, 0, 0, 1);
-	c[MC_TEXT] = TUI_COL("FILE / TEXT", 10, 0, 1, 0, 0);
+	c[MC_TIME] = (struct tui_col){ .title = "TIME",
+	    .w = w >= 120 ? 12 : 8 };
+	c[MC_TYPE] = (struct tui_col){ .title = "TYPE", .w = 19 };
+	c[MC_AGENT] = (struct tui_col){ .title = "AGENT",
+	    .w = w >= 120 ? 26 : w >= 100 ? 20 : 14, .mid = 1 };
+	c[MC_RUN] = (struct tui_col){ .title = "RUN", .w = w >= 100 ? 10 : 8,
+	    .mid = 1 };
+	c[MC_NS] = (struct tui_col){ .title = "NAMESPACE",
+	    .w = w >= 120 ? 14 : 9, .drop = 1, .mid = 1 };
+	c[MC_TEXT] = (struct tui_col){ .title = "FILE / TEXT", .w = 10,
+	    .flex = 1 };
 	tui_cols_layout(c, MC_COUNT, w);
 }
 

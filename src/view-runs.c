@@ -98,19 +98,22 @@ runs_layout(struct runsview *rv, struct tui_col *c, int w)
 	}
 	if (idw > 24)
 		idw = 24;
-	c[RC_RUN] = TUI_COL("RUN", (int)idw, 0, 0, 0, 1);
-	c[RC_NS] = TUI_COL("NAMESPACE", 10, 3, 0, 0, 1);
-	c[RC_STATE] = TUI_COL("STATE", 15, 0, 0, 0, 0);
-	c[RC_FIRST] = TUI_COL("FIRST", 8, 2, 0, 0, 0);
-	c[RC_DUR] = TUI_COL("DUR", 7, 0, 0, 1, 0);
-	c[RC_STF] = TUI_COL("STF g/r", 9, 0, 0, 1, 0);
-	c[RC_MISS] = TUI_COL("MISSING", 8, 0, 0, 1, 0);
-	c[RC_SPARK] = TUI_COL("STF 10m", RUNS_SPARK_CELLS, 2, 0, 0, 0);
-	c[RC_TF] = TUI_COL("TF", 5, 0, 0, 1, 0);
-	c[RC_OTHER] = TUI_COL("OTHER", 5, 0, 0, 1, 0);
-	c[RC_TOTAL] = TUI_COL("TOTAL", 6, 0, 0, 1, 0);
-	c[RC_LAST] = TUI_COL("LAST", 6, 0, 0, 1, 0);
-	c[RC_FILE] = TUI_COL("LAST FILE", 9, 1, 1, 0, 1);
+	c[RC_RUN] = (struct tui_col){ .title = "RUN", .w = (int)idw, .mid = 1 };
+	c[RC_NS] = (struct tui_col){ .title = "NAMESPACE", .w = 10, .drop = 3,
+	    .mid = 1 };
+	c[RC_STATE] = (struct tui_col){ .title = "STATE", .w = 15 };
+	c[RC_FIRST] = (struct tui_col){ .title = "FIRST", .w = 8, .drop = 2 };
+	c[RC_DUR] = (struct tui_col){ .title = "DUR", .w = 7, .right = 1 };
+	c[RC_STF] = (struct tui_col){ .title = "STF g/r", .w = 9, .right = 1 };
+	c[RC_MISS] = (struct tui_col){ .title = "MISSING", .w = 8, .right = 1 };
+	c[RC_SPARK] = (struct tui_col){ .title = "STF 10m",
+	    .w = RUNS_SPARK_CELLS, .drop = 2 };
+	c[RC_TF] = (struct tui_col){ .title = "TF", .w = 5, .right = 1 };
+	c[RC_OTHER] = (struct tui_col){ .title = "OTHER", .w = 5, .right = 1 };
+	c[RC_TOTAL] = (struct tui_col){ .title = "TOTAL", .w = 6, .right = 1 };
+	c[RC_LAST] = (struct tui_col){ .title = "LAST", .w = 6, .right = 1 };
+	c[RC_FILE] = (struct tui_col){ .title = "LAST FILE", .w = 9, .drop = 1,
+	    .flex = 1, .mid = 1 };
 	tui_cols_layout(c, RC_COUNT, w);
 }
 

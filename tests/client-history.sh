@@ -61,7 +61,7 @@ seqs() {
 sim_start --token t --no-workflow
 pub "$(life 900 run_imminent start_run)"
 pub "$(stf 900 1 10)"
-dash_start --output events --history all
+dash_start --output events --history all --record "$T/late.rec"
 dash_connected
 wait_for 10 sh -c "[ \$(grep -c '\"source\":\"history\"' '$DASH_OUT') -ge 12 ]" ||
     { cat "$DASH_ERR"; fail "the history was not merged"; }
@@ -81,6 +81,14 @@ seqs_in_order "$T/k1"
 err_has 'history of the running executions merged: 12 messages back-filled' ||
     fail "no merge summary: $(cat "$DASH_ERR")"
 ok "late start: 12 from history, 2 live, each once, in order"
+# The recording keeps the source, and a replay gives it back.
+[ "$(grep -c '"source":"history"' "$T/late.rec")" = 12 ] ||
+    fail "recording: $(grep -c '"source":"history"' "$T/late.rec") history lines"
+"$SWF_DASH" --replay "$T/late.rec" --speed 0 --output events \
+    >"$T/replay.out" 2>"$T/replay.err" || fail "replay: $(cat "$T/replay.err")"
+ekeys "$T/replay.out" >"$T/k1r"
+cmp -s "$T/k1" "$T/k1r" || fail "replayed sources differ: $(diff "$T/k1" "$T/k1r")"
+ok "the recording keeps the source; a replay prints it back"
 
 # The same late start with --history gaps (the headless default) and off:
 # nothing is read at start.

@@ -699,7 +699,7 @@ target() {
 report() {
 	medians
 	{
-		echo "swf-dash benchmark (issues #7, #13), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "swf-dash benchmark (issues #7, #11, #13), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "machine: $MACHINE"
 		echo "load average: before $LOAD0, after $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo

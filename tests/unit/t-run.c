@@ -8,7 +8,7 @@
 
 #include "msg.h"
 #include "run.h"
-#include "tui-t.h"
+#include "t.h"
 
 /* Account one message of type/agent/run (file, state, substate, ns). */
 static void
@@ -35,17 +35,17 @@ feed(struct runs *rs, const char *type, const char *agent, const char *run,
 static void
 test_run_id_cmp(void)
 {
-	T_OK(run_id_cmp("9", "10") < 0);
-	T_OK(run_id_cmp("10", "9") > 0);
-	T_OK(run_id_cmp("100042", "100042") == 0);
-	T_OK(run_id_cmp("99999", "100000") < 0);
-	T_OK(run_id_cmp("100", "abc") < 0);
-	T_OK(run_id_cmp("abc", "100") > 0);
-	T_OK(run_id_cmp("run-2", "run-10") > 0);	/* bytes */
-	T_OK(run_id_cmp("007", "7") != 0);		/* distinct ids */
-	T_OK(run_id_cmp("007", "7") == -run_id_cmp("7", "007"));
-	T_OK(run_id_cmp("007", "8") < 0);
-	T_OK(run_id_cmp("", "1") > 0);
+	CHECK(run_id_cmp("9", "10") < 0);
+	CHECK(run_id_cmp("10", "9") > 0);
+	CHECK(run_id_cmp("100042", "100042") == 0);
+	CHECK(run_id_cmp("99999", "100000") < 0);
+	CHECK(run_id_cmp("100", "abc") < 0);
+	CHECK(run_id_cmp("abc", "100") > 0);
+	CHECK(run_id_cmp("run-2", "run-10") > 0);	/* bytes */
+	CHECK(run_id_cmp("007", "7") != 0);		/* distinct ids */
+	CHECK(run_id_cmp("007", "7") == -run_id_cmp("7", "007"));
+	CHECK(run_id_cmp("007", "8") < 0);
+	CHECK(run_id_cmp("", "1") > 0);
 }
 
 /* A whole run: counts, state stamps, end, history, tallies. */
@@ -74,54 +74,54 @@ test_run_lifecycle(void)
 		feed(rs, "processing_complete", "proc-agent", "100042", file,
 		    NULL, NULL, NULL, 3000 + i);
 	}
-	T_OK((r = runs_find(rs, "100042")) != NULL);
-	T_EQ_S(r->ns, "epic");
-	T_EQ_S(r->state, "run");
-	T_EQ_S(r->substate, "physics");
-	T_OK(!r->ended);
-	T_EQ_U(r->stf_gen, 5);
-	T_EQ_U(r->stf_ready, 5);
-	T_EQ_U(r->tf_files, 5);
-	T_EQ_U(r->other, 5);	/* processing_complete: not the workflow's */
-	T_EQ_U(r->total, 22);
-	T_EQ_S(r->last_file, "stf_004.dat");
-	T_EQ_U(r->first_us, 1000);
-	T_EQ_U(r->last_us, 3004);
+	CHECK((r = runs_find(rs, "100042")) != NULL);
+	CHECK_STR(r->ns, "epic");
+	CHECK_STR(r->state, "run");
+	CHECK_STR(r->substate, "physics");
+	CHECK(!r->ended);
+	CHECK_INT(r->stf_gen, 5);
+	CHECK_INT(r->stf_ready, 5);
+	CHECK_INT(r->tf_files, 5);
+	CHECK_INT(r->other, 5);	/* processing_complete: not the workflow's */
+	CHECK_INT(r->total, 22);
+	CHECK_STR(r->last_file, "stf_004.dat");
+	CHECK_INT(r->first_us, 1000);
+	CHECK_INT(r->last_us, 3004);
 
 	feed(rs, "pause_run", "daq", "100042", NULL, "beam", "standby", NULL,
 	    4000);
-	T_EQ_S(r->state, "beam");
-	T_EQ_S(r->substate, "standby");
+	CHECK_STR(r->state, "beam");
+	CHECK_STR(r->substate, "standby");
 	feed(rs, "end_run", "daq", "100042", NULL, NULL, NULL, NULL, 5000);
-	T_OK(r->ended);
-	T_EQ_U(r->end_us, 5000);
+	CHECK(r->ended);
+	CHECK_INT(r->end_us, 5000);
 	/* A lifecycle message without a stamp keeps the last one. */
-	T_EQ_S(r->state, "beam");
+	CHECK_STR(r->state, "beam");
 
-	T_EQ_U(run_hist_len(r), 4);
+	CHECK_INT(run_hist_len(r), 4);
 	c = run_hist_at(r, 0);
-	T_EQ_S(c->type, "run_imminent");
-	T_EQ_S(c->state, "no_beam");
-	T_EQ_U(c->at, 1000);
+	CHECK_STR(c->type, "run_imminent");
+	CHECK_STR(c->state, "no_beam");
+	CHECK_INT(c->at, 1000);
 	c = run_hist_at(r, 3);
-	T_EQ_S(c->type, "end_run");
-	T_EQ_U(c->at, 5000);
+	CHECK_STR(c->type, "end_run");
+	CHECK_INT(c->at, 5000);
 
 	/* Tallies sorted by count: daq sent 2 + 10 + 2 = 14. */
-	T_EQ_S(r->agents.v[0].name, "daq");
-	T_EQ_U(r->agents.v[0].n, 14);
-	T_EQ_U(r->agents.len, 3);
-	T_EQ_U(r->types.len, 8);
-	T_EQ_U(r->types.v[0].n, 5);
-	T_EQ_U(r->types.v[7].n, 1);
+	CHECK_STR(r->agents.v[0].name, "daq");
+	CHECK_INT(r->agents.v[0].n, 14);
+	CHECK_INT(r->agents.len, 3);
+	CHECK_INT(r->types.len, 8);
+	CHECK_INT(r->types.v[0].n, 5);
+	CHECK_INT(r->types.v[7].n, 1);
 
-	T_OK((a = runs_find_agent(rs, "data-agent")) != NULL);
-	T_EQ_U(a->count, 5);
-	T_EQ_S(a->last_run, "100042");
-	T_EQ_S(a->types.v[0].name, "tf_file_registered");
-	T_OK(runs_find_agent(rs, "nobody") == NULL);
-	T_OK(runs_find(rs, "100043") == NULL);
-	T_EQ_U(rs->ntypes, 8);
+	CHECK((a = runs_find_agent(rs, "data-agent")) != NULL);
+	CHECK_INT(a->count, 5);
+	CHECK_STR(a->last_run, "100042");
+	CHECK_STR(a->types.v[0].name, "tf_file_registered");
+	CHECK(runs_find_agent(rs, "nobody") == NULL);
+	CHECK(runs_find(rs, "100043") == NULL);
+	CHECK_INT(rs->ntypes, 8);
 	runs_free(rs);
 }
 
@@ -132,9 +132,9 @@ test_no_run(void)
 	struct runs	*rs = runs_create(0, 0, 0);
 
 	feed(rs, "sse_test", NULL, NULL, NULL, NULL, NULL, NULL, 1);
-	T_EQ_U(rs->nruns, 0);
-	T_EQ_U(rs->nagents, 0);
-	T_EQ_U(rs->ntypes, 1);
+	CHECK_INT(rs->nruns, 0);
+	CHECK_INT(rs->nagents, 0);
+	CHECK_INT(rs->ntypes, 1);
 	runs_free(rs);
 }
 
@@ -153,26 +153,26 @@ test_caps(void)
 	}
 	feed(rs, "stf_gen", "a1", "1", NULL, NULL, NULL, NULL, 10);
 	feed(rs, "stf_gen", "a1", "4", NULL, NULL, NULL, NULL, 11);
-	T_EQ_U(rs->nruns, 3);
-	T_OK(runs_find(rs, "2") == NULL);	/* least recently seen */
-	T_OK(runs_find(rs, "1") != NULL);
-	T_OK(runs_find(rs, "3") != NULL);
-	T_OK(runs_find(rs, "4") != NULL);
-	T_EQ_U(rs->evicted_runs, 1);
+	CHECK_INT(rs->nruns, 3);
+	CHECK(runs_find(rs, "2") == NULL);	/* least recently seen */
+	CHECK(runs_find(rs, "1") != NULL);
+	CHECK(runs_find(rs, "3") != NULL);
+	CHECK(runs_find(rs, "4") != NULL);
+	CHECK_INT(rs->evicted_runs, 1);
 	/* A run seen again after eviction starts over. */
 	feed(rs, "stf_gen", "a1", "2", NULL, NULL, NULL, NULL, 12);
-	T_OK((r = runs_find(rs, "2")) != NULL && r->total == 1);
-	T_OK(runs_find(rs, "3") == NULL);
+	CHECK((r = runs_find(rs, "2")) != NULL && r->total == 1);
+	CHECK(runs_find(rs, "3") == NULL);
 
 	/* Order by id: 1 2 4; most recent first: 2 4 1. */
 	i = 0;
 	RB_FOREACH(r, run_tree, &rs->runs) {
-		T_EQ_S(r->id, i == 0 ? "1" : i == 1 ? "2" : "4");
+		CHECK_STR(r->id, i == 0 ? "1" : i == 1 ? "2" : "4");
 		i++;
 	}
 	i = 0;
 	TAILQ_FOREACH_REVERSE(r, &rs->run_lru, run_lru, lru) {
-		T_EQ_S(r->id, i == 0 ? "2" : i == 1 ? "4" : "1");
+		CHECK_STR(r->id, i == 0 ? "2" : i == 1 ? "4" : "1");
 		i++;
 	}
 
@@ -180,10 +180,10 @@ test_caps(void)
 		snprintf(name, sizeof name, "agent%d", i);
 		feed(rs, "t", name, NULL, NULL, NULL, NULL, NULL, 20 + i);
 	}
-	T_EQ_U(rs->nagents, 2);
-	T_OK(runs_find_agent(rs, "agent4") != NULL);
-	T_OK(runs_find_agent(rs, "agent0") == NULL);
-	T_EQ_U(rs->ntypes, 2);
+	CHECK_INT(rs->nagents, 2);
+	CHECK(runs_find_agent(rs, "agent4") != NULL);
+	CHECK(runs_find_agent(rs, "agent0") == NULL);
+	CHECK_INT(rs->ntypes, 2);
 	runs_free(rs);
 }
 
@@ -200,17 +200,17 @@ test_bounds(void)
 		feed(rs, i % 2 ? "pause_run" : "resume_run", "daq", "r",
 		    NULL, "run", i % 2 ? "standby" : "physics", NULL, i);
 	r = runs_find(rs, "r");
-	T_EQ_U(r->nhist, 100);
-	T_EQ_U(run_hist_len(r), RUN_HIST_MAX);
-	T_EQ_U(run_hist_at(r, 0)->at, 100 - RUN_HIST_MAX);
-	T_EQ_U(run_hist_at(r, RUN_HIST_MAX - 1)->at, 99);
+	CHECK_INT(r->nhist, 100);
+	CHECK_INT(run_hist_len(r), RUN_HIST_MAX);
+	CHECK_INT(run_hist_at(r, 0)->at, 100 - RUN_HIST_MAX);
+	CHECK_INT(run_hist_at(r, RUN_HIST_MAX - 1)->at, 99);
 	for (i = 0; i < 40; i++) {
 		snprintf(t, sizeof t, "type%d", i);
 		feed(rs, t, "daq", "r", NULL, NULL, NULL, NULL, 200 + i);
 	}
-	T_EQ_U(r->types.len, RUN_TALLY_MAX);
-	T_EQ_U(r->types.other, 40 + 2 - RUN_TALLY_MAX);
-	T_EQ_U(r->total, 140);
+	CHECK_INT(r->types.len, RUN_TALLY_MAX);
+	CHECK_INT(r->types.other, 40 + 2 - RUN_TALLY_MAX);
+	CHECK_INT(r->total, 140);
 	runs_free(rs);
 }
 
@@ -243,21 +243,21 @@ test_gaps(void)
 		    "\"swf.102317.%06d.stf\"}", i, i);
 		feed_json(rs, json);
 	}
-	T_OK((r = runs_find(rs, "102317")) != NULL);
-	T_OK(run_midway(r));
-	T_OK(!run_merged(r));
-	T_EQ_U(r->stf_gen, 4);
-	T_EQ_U(run_stf_expected(r), 10);
-	T_EQ_U(run_missing(r), 6);
-	T_EQ_U(run_missing_list(r, 1, out, 4), 4);
-	T_EQ_U(out[3], 4);
-	T_EQ_U(run_missing_list(r, 5, out, 4), 2);
-	T_EQ_U(out[0], 8);
-	T_EQ_U(out[1], 9);
+	CHECK((r = runs_find(rs, "102317")) != NULL);
+	CHECK(run_midway(r));
+	CHECK(!run_merged(r));
+	CHECK_INT(r->stf_gen, 4);
+	CHECK_INT(run_stf_expected(r), 10);
+	CHECK_INT(run_missing(r), 6);
+	CHECK_INT(run_missing_list(r, 1, out, 4), 4);
+	CHECK_INT(out[3], 4);
+	CHECK_INT(run_missing_list(r, 5, out, 4), 2);
+	CHECK_INT(out[0], 8);
+	CHECK_INT(out[1], 9);
 	feed_json(rs, "{\"msg_type\":\"end_run\",\"run_id\":102317,"
 	    "\"total_stf_files\":12}");
-	T_EQ_U(run_stf_expected(r), 12);
-	T_EQ_U(run_missing(r), 8);
+	CHECK_INT(run_stf_expected(r), 12);
+	CHECK_INT(run_missing(r), 8);
 	/* History brings 1-4 (numbers as strings too). */
 	for (i = 1; i <= 4; i++) {
 		snprintf(json, sizeof json, "{\"msg_type\":\"stf_gen\","
@@ -265,19 +265,19 @@ test_gaps(void)
 		feed_json(rs, json);
 	}
 	runs_set_merged(rs, "102317");
-	T_OK(run_merged(r));
-	T_EQ_U(run_missing(r), 4);
-	T_EQ_S(run_missing_text(r, buf, sizeof buf),
+	CHECK(run_merged(r));
+	CHECK_INT(run_missing(r), 4);
+	CHECK_STR(run_missing_text(r, buf, sizeof buf),
 	    "8\xe2\x80\x93" "9, 11\xe2\x80\x93" "12");
 	/* A new hole after the merge clears it. */
 	feed_json(rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"102317\","
 	    "\"sequence\":20}");
-	T_OK(!run_merged(r));
+	CHECK(!run_merged(r));
 	/* A run seen from run_imminent is not mid-way. */
 	feed_json(rs, "{\"msg_type\":\"run_imminent\",\"run_id\":\"7\"}");
-	T_OK((r = runs_find(rs, "7")) != NULL);
-	T_OK(!run_midway(r));
-	T_EQ_U(run_missing(r), 0);
+	CHECK((r = runs_find(rs, "7")) != NULL);
+	CHECK(!run_midway(r));
+	CHECK_INT(run_missing(r), 0);
 	runs_free(rs);
 }
 
@@ -290,5 +290,5 @@ main(void)
 	test_no_run();
 	test_caps();
 	test_bounds();
-	return (t_result("t-run"));
+	return (t_done("t-run"));
 }

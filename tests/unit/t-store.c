@@ -6,7 +6,7 @@
 
 #include "msg.h"
 #include "store.h"
-#include "tui-t.h"
+#include "t.h"
 
 static struct msg *
 mk(const char *text)
@@ -28,25 +28,25 @@ test_count_cap(void)
 	char		 buf[16];
 	int		 i;
 
-	T_EQ_U(store_first(st), 1);
-	T_EQ_U(store_end(st), 1);
-	T_EQ_U(store_count(st), 0);
-	T_OK(store_get(st, 0) == NULL);
-	T_OK(store_get(st, 1) == NULL);
+	CHECK_INT(store_first(st), 1);
+	CHECK_INT(store_end(st), 1);
+	CHECK_INT(store_count(st), 0);
+	CHECK(store_get(st, 0) == NULL);
+	CHECK(store_get(st, 1) == NULL);
 	for (i = 1; i <= 10; i++) {
 		snprintf(buf, sizeof buf, "m%d", i);
 		s = store_add(st, mk(buf));
-		T_EQ_U(s, (unsigned)i);
+		CHECK_INT(s, (unsigned)i);
 	}
-	T_EQ_U(store_count(st), 3);
-	T_EQ_U(store_first(st), 8);
-	T_EQ_U(store_end(st), 11);
-	T_EQ_U(store_evicted(st), 7);
-	T_OK(store_get(st, 7) == NULL);
-	T_OK(store_get(st, 11) == NULL);
-	T_OK((m = store_get(st, 8)) != NULL && m->seq == 8);
-	T_EQ_S(msg_get(store_get(st, 10), MF_TEXT), "m10");
-	T_EQ_S(msg_get(store_get(st, 8), MF_TEXT), "m8");
+	CHECK_INT(store_count(st), 3);
+	CHECK_INT(store_first(st), 8);
+	CHECK_INT(store_end(st), 11);
+	CHECK_INT(store_evicted(st), 7);
+	CHECK(store_get(st, 7) == NULL);
+	CHECK(store_get(st, 11) == NULL);
+	CHECK((m = store_get(st, 8)) != NULL && m->seq == 8);
+	CHECK_STR(msg_get(store_get(st, 10), MF_TEXT), "m10");
+	CHECK_STR(msg_get(store_get(st, 8), MF_TEXT), "m8");
 	store_free(st);
 }
 
@@ -66,20 +66,20 @@ test_byte_cap(void)
 	st = store_create(100, one * 4);
 	for (i = 0; i < 10; i++)
 		store_add(st, mk("x"));
-	T_EQ_U(store_count(st), 4);
-	T_EQ_U(store_bytes(st), one * 4);
-	T_EQ_U(store_first(st), 7);
+	CHECK_INT(store_count(st), 4);
+	CHECK_INT(store_bytes(st), one * 4);
+	CHECK_INT(store_first(st), 7);
 	/* A message bigger than the whole cap is still kept, alone. */
 	memset(big, 'y', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	m = mk(big);
 	store_add(st, m);
-	T_OK(m->size > one * 4);
-	T_EQ_U(store_count(st), 1);
-	T_OK(store_get(st, 11) == m);
+	CHECK(m->size > one * 4);
+	CHECK_INT(store_count(st), 1);
+	CHECK(store_get(st, 11) == m);
 	store_add(st, mk("x"));
-	T_EQ_U(store_count(st), 1);
-	T_EQ_U(store_first(st), 12);
+	CHECK_INT(store_count(st), 1);
+	CHECK_INT(store_first(st), 12);
 	store_free(st);
 }
 
@@ -91,9 +91,9 @@ test_keep_one(void)
 
 	store_add(st, mk("a"));
 	store_add(st, mk("b"));
-	T_EQ_U(store_count(st), 1);
-	T_EQ_S(msg_get(store_get(st, 2), MF_TEXT), "b");
-	T_OK(store_get(st, 1) == NULL);
+	CHECK_INT(store_count(st), 1);
+	CHECK_STR(msg_get(store_get(st, 2), MF_TEXT), "b");
+	CHECK(store_get(st, 1) == NULL);
 	store_free(st);
 }
 
@@ -104,34 +104,34 @@ test_seqidx(void)
 	uint64_t	s;
 
 	seqidx_init(&x);
-	T_EQ_U(seqidx_len(&x), 0);
-	T_EQ_U(seqidx_lower(&x, 5), 0);
+	CHECK_INT(seqidx_len(&x), 0);
+	CHECK_INT(seqidx_lower(&x, 5), 0);
 	seqidx_trim(&x, 100);
 	for (s = 2; s <= 2000; s += 2)
 		seqidx_push(&x, s);
-	T_EQ_U(seqidx_len(&x), 1000);
-	T_EQ_U(seqidx_at(&x, 0), 2);
-	T_EQ_U(seqidx_lower(&x, 1), 0);
-	T_EQ_U(seqidx_lower(&x, 2), 0);
-	T_EQ_U(seqidx_lower(&x, 3), 1);
-	T_EQ_U(seqidx_lower(&x, 2000), 999);
-	T_EQ_U(seqidx_lower(&x, 2001), 1000);
+	CHECK_INT(seqidx_len(&x), 1000);
+	CHECK_INT(seqidx_at(&x, 0), 2);
+	CHECK_INT(seqidx_lower(&x, 1), 0);
+	CHECK_INT(seqidx_lower(&x, 2), 0);
+	CHECK_INT(seqidx_lower(&x, 3), 1);
+	CHECK_INT(seqidx_lower(&x, 2000), 999);
+	CHECK_INT(seqidx_lower(&x, 2001), 1000);
 	seqidx_trim(&x, 1001);
-	T_EQ_U(seqidx_len(&x), 500);
-	T_EQ_U(seqidx_at(&x, 0), 1002);
+	CHECK_INT(seqidx_len(&x), 500);
+	CHECK_INT(seqidx_at(&x, 0), 1002);
 	/* Pushing after trims reuses the dead front instead of growing. */
 	for (s = 2002; s < 200000; s += 2) {
 		seqidx_push(&x, s);
 		seqidx_trim(&x, s - 1000);
 	}
-	T_EQ_U(seqidx_len(&x), 501);
-	T_OK(x.cap <= 2048);
-	T_EQ_U(seqidx_at(&x, seqidx_len(&x) - 1), 199998);
+	CHECK_INT(seqidx_len(&x), 501);
+	CHECK(x.cap <= 2048);
+	CHECK_INT(seqidx_at(&x, seqidx_len(&x) - 1), 199998);
 	seqidx_trim(&x, 1000000);
-	T_EQ_U(seqidx_len(&x), 0);
+	CHECK_INT(seqidx_len(&x), 0);
 	seqidx_clear(&x);
 	seqidx_push(&x, 7);
-	T_EQ_U(seqidx_at(&x, 0), 7);
+	CHECK_INT(seqidx_at(&x, 0), 7);
 	seqidx_free(&x);
 }
 
@@ -146,17 +146,17 @@ test_replace(void)
 	store_add(st, mk("a"));
 	store_add(st, mk("b"));
 	m = mk("b, longer now");
-	T_EQ_U(store_replace(st, 2, m), 0);
-	T_OK(store_get(st, 2) == m && m->seq == 2);
-	T_EQ_S(msg_get(store_get(st, 2), MF_TEXT), "b, longer now");
+	CHECK_INT(store_replace(st, 2, m), 0);
+	CHECK(store_get(st, 2) == m && m->seq == 2);
+	CHECK_STR(msg_get(store_get(st, 2), MF_TEXT), "b, longer now");
 	bytes = store_get(st, 1)->size + m->size;
-	T_EQ_U(store_bytes(st), bytes);
-	T_EQ_U(store_end(st), 3);
+	CHECK_INT(store_bytes(st), bytes);
+	CHECK_INT(store_end(st), 3);
 	store_add(st, mk("c"));
 	store_add(st, mk("d"));
 	m = mk("x");
-	T_OK(store_replace(st, 1, m) == -1);
-	T_OK(store_replace(st, 9, m) == -1);
+	CHECK(store_replace(st, 1, m) == -1);
+	CHECK(store_replace(st, 9, m) == -1);
 	free(m);
 	store_free(st);
 }
@@ -169,5 +169,5 @@ main(void)
 	test_byte_cap();
 	test_keep_one();
 	test_seqidx();
-	return (t_result("t-store"));
+	return (t_done("t-store"));
 }

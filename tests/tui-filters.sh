@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/tui-lib.sh"
 
 sim_start --token t --no-workflow
-tui_start filt 100 24	# room for "sub: all (edited)" in the status bar
+tui_start filt 80 24
 pub '[{"msg_type":"stf_gen","run_id":1,"sender_agent":"a1","message":"m1"},
   {"msg_type":"stf_gen","run_id":1,"sender_agent":"a1","message":"m2"},
   {"msg_type":"stf_ready","run_id":1,"sender_agent":"a2","message":"m3"},

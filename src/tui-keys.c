@@ -14,6 +14,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	    "Alerts" },
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
+	{ NULL, ":", "command line: :run ID, :agent NAME, :ns NAME, :type T "
+	    "(none: any), :q; Tab completes from what was seen" },
 	{ NULL, "q", "leave a sub-view; quit from a top view (while the "
 	    "stream is live it asks: q or y quits)" },
 	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },

@@ -434,6 +434,9 @@ tui_prompt_start(struct tui *t, const char *label, const char *init,
 	p->change = change;
 	p->done = done;
 	p->arg = arg;
+	p->complete = NULL;
+	p->comp_cycling = 0;
+	p->aside[0] = '\0';
 	tui_dirty(t);
 }
 
@@ -445,6 +448,15 @@ tui_prompt_key(struct tui *t, int key)
 	char			 enc[4];
 	size_t			 n;
 
+	if (key == '\t' && p->complete != NULL) {
+		p->complete(t, p->arg, p->buf, sizeof p->buf);
+		p->len = strlen(p->buf);
+		if (p->change != NULL)
+			p->change(t, p->arg, p->buf);
+		return;
+	}
+	p->comp_cycling = 0;
+	p->aside[0] = '\0';
 	switch (key) {
 	case TK_ENTER:
 	case '\n':
@@ -653,7 +665,7 @@ tui_copy(struct tui *t)
 	free(b64);
 }
 
-static void
+void
 tui_quit(struct tui *t, int code)
 {
 	if (t->quit)
@@ -697,6 +709,9 @@ tui_key_global(struct tui *t, int key)
 	case '4':
 	case '5':
 		tui_show_top(t, key - '1');
+		break;
+	case ':':
+		tui_cmd_start(t);
 		break;
 	case 'b':
 		t->bell = !t->bell;
@@ -1163,6 +1178,9 @@ tui_draw_prompt(struct tui *t, int y)
 		bw = (int)text_width(s);
 	} else
 		tui_put(y, lw, t->cols - lw, p->buf, A_NORMAL);
+	if (p->aside[0] != '\0' && lw + bw + 2 < t->cols)
+		tui_put(y, lw + bw + 2, t->cols - lw - bw - 2, p->aside,
+		    tui_attr(COL_HINT));
 	move(y, lw + bw);
 }
 

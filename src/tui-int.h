@@ -274,6 +274,8 @@ struct tui_list {
 	int		 h;
 	uint64_t	 newcount;	/* arrived while paused */
 	char		 search[256];
+	size_t		 m_at, m_total;	/* the selected match, of how many */
+	const char	*wrapped;	/* the last search went round */
 };
 
 void		 tui_list_init(struct tui_list *, const struct tui_list_ops *,

@@ -23,6 +23,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "t, A, R, S", "narrow the view filter to the selected "
 	    "message's type, agent, run, namespace; again: undo" },
 	{ NULL, "x", "clear the view filter" },
+	{ NULL, "y", "copy the selected message's JSON to the clipboard "
+	    "(OSC 52; only with --osc52)" },
 	{ NULL, "p", "pause or resume a replay" },
 	{ NULL, "], }", "skip 10 or 60 seconds of a replay" },
 	{ NULL, "b", "toggle the terminal bell on a new alert (not in Detail)" },

@@ -337,6 +337,12 @@ status_hint(struct tui *t, const char *hints, const char *info)
 	unsigned	attr;
 
 	tui_fill(s.y, 0, t->cols, A_NORMAL);
+	if (t->quit_ask) {
+		/* The question alone, whatever the width. */
+		seg_put(&s, "quit swf-dash? the stream is live: q or y quits, "
+		    "any other key stays", tui_attr(COL_NOTICE) | A_REVERSE);
+		return;
+	}
 	if (info != NULL && *info != '\0') {
 		attr = strncmp(info, "PAUSED", 6) == 0 ?
 		    tui_attr(COL_NOTICE) | A_REVERSE : tui_attr(COL_MARK);

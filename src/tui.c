@@ -663,6 +663,18 @@ tui_quit(struct tui *t, int code)
 	loop_exit(t->loop, code);
 }
 
+/* Whether the stream is open: quitting then asks first. */
+static int
+tui_live(struct tui *t)
+{
+	const struct client_status	*st;
+
+	if (t->client == NULL)
+		return (0);
+	st = client_status(t->client);
+	return (st->state == CONN_CONNECTED || st->state == CONN_STALLED);
+}
+
 /* Keys the visible view did not take; V_* flags as a view's key(). */
 static int
 tui_key_global(struct tui *t, int key)
@@ -671,6 +683,8 @@ tui_key_global(struct tui *t, int key)
 	case 'q':
 		if (t->depth > 0)
 			tui_pop(t);
+		else if (tui_live(t))
+			t->quit_ask = 1;	/* status_hint asks */
 		else
 			tui_quit(t, 0);
 		break;
@@ -747,6 +761,16 @@ tui_key(struct tui *t, int key)
 	if (t->away[0] != '\0') {
 		t->away[0] = '\0';	/* seen: "while you were away" goes */
 		tui_dirty(t);
+	}
+	if (t->quit_ask) {
+		/* q on a live top view asked: q or y quits, else stay. */
+		t->quit_ask = 0;
+		tui_dirty(t);
+		if (key == 'q' || key == 'y' || key == 'Y')
+			tui_quit(t, 0);
+		else
+			tui_notice(t, 0, "not quitting");
+		return;
 	}
 	if (t->prompt.active) {
 		tui_prompt_key(t, key);

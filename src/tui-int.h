@@ -195,6 +195,9 @@ void		 tui_notice(struct tui *, int bad, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 tui_push(struct tui *, const struct view *, const void *);
 void		 tui_show_top(struct tui *, int);
+/* w: prompt for a file and write the view-filtered messages to it. */
+void		 tui_export_start(struct tui *);
+
 void		 tui_prompt_start(struct tui *, const char *label,
 		    const char *init,
 		    void (*change)(struct tui *, void *, const char *),

@@ -295,9 +295,13 @@ status_draw(struct tui *t)
 	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);
-	snprintf(buf, sizeof buf, "dropped %s oversize", tui_fmt_count(a,
-	    sizeof a, st->oversize));
-	seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) : A_NORMAL);
+	/* What the size cap dropped: always when wide, else once it did. */
+	if (wide || st->oversize > 0) {
+		snprintf(buf, sizeof buf, "dropped %s oversize",
+		    tui_fmt_count(a, sizeof a, st->oversize));
+		seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) :
+		    A_NORMAL);
+	}
 	seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
 	if (wide) {
 		snprintf(buf, sizeof buf, "kept %s/%s",
@@ -333,6 +337,12 @@ status_hint(struct tui *t, const char *hints, const char *info)
 	unsigned	attr;
 
 	tui_fill(s.y, 0, t->cols, A_NORMAL);
+	if (t->quit_ask) {
+		/* The question alone, whatever the width. */
+		seg_put(&s, "quit swf-dash? the stream is live: q or y quits, "
+		    "any other key stays", tui_attr(COL_NOTICE) | A_REVERSE);
+		return;
+	}
 	if (info != NULL && *info != '\0') {
 		attr = strncmp(info, "PAUSED", 6) == 0 ?
 		    tui_attr(COL_NOTICE) | A_REVERSE : tui_attr(COL_MARK);

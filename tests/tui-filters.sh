@@ -85,6 +85,6 @@ tmux_keys filt u
 tui_expect filt 'subscription edits undone'
 tui_absent filt 'edited: agent=a2'
 ok "subscription edits"
-tmux_keys filt q
+tui_quit filt
 tui_wait_dead filt
 tui_clean filt

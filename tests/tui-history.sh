@@ -86,7 +86,7 @@ tui_absent hist 'missing from run 701'
 [ "$(tmux_screen hist | sed -n 's/.*swf\.701\.00000\([0-9]\)\.stf.*/\1/p' |
     tr -d '\n')" = 1234 ] || fail "run 701 out of order: $(tmux_screen hist)"
 ok "channel hole in run 701 filled, in order"
-tmux_keys hist q
+tui_quit hist
 tui_wait_dead hist
 sim_stop
 
@@ -110,7 +110,7 @@ tmux_screen gap | grep -q '^702 .* 3/0 of 6 *3 ' ||
     { tmux_screen gap >&2; fail "run 702's row"; }
 tmux_screen gap >"$T/gap-runs.screen"
 ok "unfillable hole: marker row, STF 3/0 of 6, 3 missing"
-tmux_keys gap q
+tui_quit gap
 tui_wait_dead gap
 sim_stop
 

@@ -48,6 +48,6 @@ tmux_keys search Enter
 tui_expect search 'no retained message shows "zzz"'
 ok "no match"
 
-tmux_keys search q
+tui_quit search
 tui_wait_dead search
 tui_clean search

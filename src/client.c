@@ -41,6 +41,7 @@
 #define CLIENT_STOP_WAIT	2.0
 #define CLIENT_HOLD_MAX		2.0	/* seconds live waits for a back-fill */
 #define CLIENT_HOLD_COUNT	20000	/* live messages held at most */
+#define CLIENT_HOLD_BYTES	(64U * 1024 * 1024) /* and their bytes */
 
 /*
  * A live message held while the history is read, so that what it
@@ -112,8 +113,10 @@ struct client {
 	int			 src;		/* of the event being delivered */
 	int			 ordered;	/* hold live during a back-fill */
 	int			 releasing;
+	int			 hold_off;	/* timed out: not until idle */
 	struct held_list	 held;
 	size_t			 nheld;
+	size_t			 heldbytes;
 	struct timer		 t_hold;
 };
 
@@ -375,6 +378,7 @@ client_hold(struct client *c, const struct sse_event *ev, int64_t recv_us,
 	h->type = xstrdup(ev->type);
 	h->id = xstrdup(ev->id != NULL ? ev->id : "");
 	TAILQ_INSERT_TAIL(&c->held, h, entry);
+	c->heldbytes += ev->datalen;
 	if (c->nheld++ == 0)
 		timer_arm(c->loop, &c->t_hold, CLIENT_HOLD_MAX);
 }
@@ -386,9 +390,10 @@ static void	client_finish(struct client *, const struct sse_event *,
 static int
 client_holding(struct client *c)
 {
-	if (!c->ordered || c->releasing || c->hist == NULL || c->rep != NULL)
+	if (!c->ordered || c->releasing || c->hold_off || c->hist == NULL ||
+	    c->rep != NULL)
 		return (0);
-	if (c->nheld >= CLIENT_HOLD_COUNT)
+	if (c->nheld >= CLIENT_HOLD_COUNT || c->heldbytes >= CLIENT_HOLD_BYTES)
 		return (0);
 	return (c->nheld > 0 || history_busy(c->hist));
 }
@@ -405,6 +410,7 @@ client_release(struct client *c)
 	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
 		TAILQ_REMOVE(&c->held, h, entry);
 		c->nheld--;
+		c->heldbytes -= h->datalen;
 		memset(&ev, 0, sizeof ev);
 		ev.type = h->type;
 		ev.data = h->data;
@@ -419,10 +425,14 @@ client_release(struct client *c)
 	c->releasing = 0;
 }
 
+/* The history is slow: show what waited, and wait no more this time. */
 static void
 client_hold_timeout(void *arg)
 {
-	client_release(arg);
+	struct client	*c = arg;
+
+	c->hold_off = 1;
+	client_release(c);
 }
 
 /* The history has nothing left to read: release what waited for it. */
@@ -431,6 +441,7 @@ client_hist_idle(void *arg)
 {
 	struct client	*c = arg;
 
+	c->hold_off = 0;
 	if (c->nheld > 0)
 		client_release(c);
 }
@@ -453,10 +464,9 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 		if (c->hist != NULL &&
 		    (r = history_pass(c->hist, ev->data, ev->datalen,
 		    src)) != 1) {
-			if (r == 0) {
-				c->st.dup++;
+			/* Counted by the history, not as a switch's dup. */
+			if (r == 0)
 				return (0);
-			}
 			/*
 			 * It shows a hole: let what fills it come first, and
 			 * then itself (from the history if it is there).
@@ -519,6 +529,7 @@ client_held_free(struct client *c)
 		free(h);
 	}
 	c->nheld = 0;
+	c->heldbytes = 0;
 }
 
 int

@@ -173,10 +173,10 @@ static void
 client_drop(struct client *c, struct csub *cs)
 {
 	if (cs->s != NULL) {
-		c->base_bytes += stream_bytes(cs->s);
-		c->base_oversize += stream_oversize(cs->s);
-		c->base_reconnects += stream_reconnects(cs->s);
-		stream_free(cs->s);
+		c->base_bytes += net_stream_bytes(cs->s);
+		c->base_oversize += net_stream_oversize(cs->s);
+		c->base_reconnects += net_stream_reconnects(cs->s);
+		net_stream_free(cs->s);
 	}
 	filter_free(cs->sub);
 	filter_free(cs->loc);
@@ -194,10 +194,10 @@ client_open(struct client *c, struct csub *cs, const struct filter *f,
 	cs->slot = slot;
 	url = net_stream_url(c->cfg->url, f, c->cfg->server_filters_all);
 	log_debug("stream %s", url);
-	cs->s = stream_create(c->loop, c->cfg, url,
+	cs->s = net_stream_create(c->loop, c->cfg, url,
 	    precheck ? c->check_url : NULL, last_id, &c->bo, &c->scb, c);
 	free(url);
-	stream_start(cs->s);
+	net_stream_start(cs->s);
 }
 
 /* Duplicate check: 1 to deliver, 0 if the other stream gave it already. */
@@ -282,7 +282,7 @@ client_switch(void *arg)
 
 	if (c->next.s == NULL)
 		return;
-	state = stream_state(c->next.s);
+	state = net_stream_state(c->next.s);
 	if (state == CONN_CONNECTED || state == CONN_STALLED)
 		client_promote(c);
 }
@@ -589,10 +589,10 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 		cs = &c->next;
 	else
 		return;
-	c->st.bytes = c->base_bytes + stream_bytes(c->cur.s) +
-	    (c->next.s != NULL ? stream_bytes(c->next.s) : 0);
+	c->st.bytes = c->base_bytes + net_stream_bytes(c->cur.s) +
+	    (c->next.s != NULL ? net_stream_bytes(c->next.s) : 0);
 	c->st.last_byte = recv_us;
-	c->st.oversize = c->base_oversize + stream_oversize(s);
+	c->st.oversize = c->base_oversize + net_stream_oversize(s);
 	if (strcmp(ev->type, "connected") == 0)
 		client_connected(c, cs, ev);
 	else if (cs == &c->cur && strcmp(ev->type, "heartbeat") != 0 &&
@@ -641,12 +641,12 @@ static void
 client_stream_state(struct stream *s, void *arg)
 {
 	struct client	*c = arg;
-	enum conn_state	 state = stream_state(s);
+	enum conn_state	 state = net_stream_state(s);
 
 	if (s == c->next.s) {
 		if (state == CONN_AUTH || state == CONN_FAILED) {
 			log_warn("subscription change failed: %s",
-			    stream_reason(s));
+			    net_stream_reason(s));
 			client_drop(c, &c->next);
 			filter_free(c->want);
 			c->want = filter_dup(c->cur.sub);
@@ -689,14 +689,14 @@ client_update(struct client *c)
 		st->since = replay_since(c->rep);
 		st->retry_at = 0;
 	} else if (s != NULL) {
-		st->state = stream_state(s);
+		st->state = net_stream_state(s);
 		snprintf(st->reason, sizeof st->reason, "%s",
-		    stream_reason(s));
-		st->since = stream_since(s);
-		st->retry_at = stream_retry_at(s);
-		st->http_code = stream_http_code(s);
-		st->reconnects = c->base_reconnects + stream_reconnects(s);
-		st->oversize = c->base_oversize + stream_oversize(s);
+		    net_stream_reason(s));
+		st->since = net_stream_since(s);
+		st->retry_at = net_stream_retry_at(s);
+		st->http_code = net_stream_http_code(s);
+		st->reconnects = c->base_reconnects + net_stream_reconnects(s);
+		st->oversize = c->base_oversize + net_stream_oversize(s);
 	}
 	if (c->agent != NULL) {
 		st->reg = agent_state(c->agent);
@@ -740,7 +740,7 @@ client_work(void *arg, int64_t until)
 	c->turn = !c->turn;
 	for (i = 0; i < 2; i++) {
 		if (s[i] != NULL)
-			more |= stream_drain(s[i], until);
+			more |= net_stream_drain(s[i], until);
 	}
 	if (c->switch_now) {
 		c->switch_now = 0;
@@ -777,10 +777,10 @@ client_apply(struct client *c)
 		client_update(c);
 		return;
 	}
-	state = c->cur.s != NULL ? stream_state(c->cur.s) : CONN_IDLE;
+	state = c->cur.s != NULL ? net_stream_state(c->cur.s) : CONN_IDLE;
 	if (state != CONN_CONNECTED && state != CONN_STALLED) {
 		/* Nothing live to keep: just reconnect with the new query. */
-		id = c->cur.s != NULL ? stream_last_id(c->cur.s) : "";
+		id = c->cur.s != NULL ? net_stream_last_id(c->cur.s) : "";
 		id = xstrdup(id);
 		client_drop(c, &c->cur);
 		client_open(c, &c->cur, c->want, 0, 1, id);
@@ -794,7 +794,7 @@ client_apply(struct client *c)
 	dedup_generation(c->dd);
 	c->next_ready = c->common = 0;
 	client_open(c, &c->next, c->want, !c->cur.slot, 0,
-	    stream_last_id(c->cur.s));
+	    net_stream_last_id(c->cur.s));
 	client_update(c);
 }
 
@@ -803,7 +803,7 @@ client_retry(struct client *c)
 {
 	if (c->stopped || c->cur.s == NULL)
 		return;
-	switch (stream_state(c->cur.s)) {
+	switch (net_stream_state(c->cur.s)) {
 	case CONN_CONNECTED:
 	case CONN_STALLED:
 	case CONN_CONNECTING:
@@ -811,8 +811,8 @@ client_retry(struct client *c)
 	default:
 		break;
 	}
-	stream_stop(c->cur.s);
-	stream_start(c->cur.s);
+	net_stream_stop(c->cur.s);
+	net_stream_start(c->cur.s);
 }
 
 struct client *

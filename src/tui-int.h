@@ -204,6 +204,9 @@ void		 tui_show_top(struct tui *, int);
 void		 tui_quit(struct tui *, int);
 /* tui-cmd.c: the ':' command line. */
 void		 tui_cmd_start(struct tui *);
+/* w: prompt for a file and write the view-filtered messages to it. */
+void		 tui_export_start(struct tui *);
+
 void		 tui_prompt_start(struct tui *, const char *label,
 		    const char *init,
 		    void (*change)(struct tui *, void *, const char *),
@@ -280,6 +283,8 @@ struct tui_list {
 	int		 h;
 	uint64_t	 newcount;	/* arrived while paused */
 	char		 search[256];
+	size_t		 m_at, m_total;	/* the selected match, of how many */
+	const char	*wrapped;	/* the last search went round */
 };
 
 void		 tui_list_init(struct tui_list *, const struct tui_list_ops *,

@@ -739,6 +739,9 @@ tui_key_global(struct tui *t, int key)
 	case 'y':
 		tui_copy(t);
 		return (V_HANDLED | V_REDRAW);
+	case 'w':
+		tui_export_start(t);
+		return (V_HANDLED | V_REDRAW);
 	case 'x':
 		tui_clear_filter(t);
 		break;

@@ -75,10 +75,8 @@ agents_add_row(struct agentsview *av, const char *name, struct agent *a,
 {
 	struct arow	*w;
 
-	if (av->nrows == av->cap) {
-		av->cap = av->cap == 0 ? 64 : av->cap * 2;
-		av->rows = xreallocarray(av->rows, av->cap, sizeof *av->rows);
-	}
+	av->rows = xgrow(av->rows, &av->cap, av->nrows + 1, 64,
+	    sizeof *av->rows);
 	w = &av->rows[av->nrows++];
 	w->name = name;
 	w->a = a;

@@ -67,6 +67,7 @@ struct aagent {
 	int		 in_reg;
 	char		 status[16];
 	int64_t		 heartbeat;
+	int64_t		 idle_since;	/* raised, serving no running run */
 	struct alert	*silent;
 };
 
@@ -563,31 +564,49 @@ alerts_serves_active(struct alerts *as, const char *name, const char **run)
 	return (0);
 }
 
+/*
+ * agent_silent. Raised when the heartbeat is too old, or the registry says
+ * ERROR or EXITED while the agent serves a running run. Cleared when the
+ * registry is healthy again, or once the agent has served no running run
+ * for --stall-after: not between two runs, which would flap.
+ */
 static void
 alerts_eval_agent(struct alerts *as, struct aagent *g, int64_t now)
 {
 	const char	*run = NULL;
 	char		 d[32];
-	int		 old, bad;
+	int		 old, badstat, serving;
 
 	if (!g->in_reg) {
 		alert_clear(as, &g->silent, now);
 		return;
 	}
 	old = g->heartbeat > 0 && now - g->heartbeat > as->silent;
-	bad = (strcmp(g->status, "ERROR") == 0 ||
-	    strcmp(g->status, "EXITED") == 0) &&
-	    alerts_serves_active(as, g->name, &run);
-	if (!old && !bad)
+	badstat = strcmp(g->status, "ERROR") == 0 ||
+	    strcmp(g->status, "EXITED") == 0;
+	serving = badstat && alerts_serves_active(as, g->name, &run);
+	if (g->silent == NULL) {
+		g->idle_since = 0;
+		if (old)
+			g->silent = alert_raise(as, ALERT_AGENT_SILENT, NULL,
+			    g->name, now, "agent %s: no registry heartbeat for "
+			    "%s", g->name, alert_dur(d, sizeof d,
+			    now - g->heartbeat));
+		else if (serving)
+			g->silent = alert_raise(as, ALERT_AGENT_SILENT, NULL,
+			    g->name, now, "agent %s: registry status %s while "
+			    "run %s it served is active", g->name, g->status,
+			    run);
+		return;
+	}
+	if (!old && !badstat)
 		alert_clear(as, &g->silent, now);
-	else if (g->silent == NULL && bad)
-		g->silent = alert_raise(as, ALERT_AGENT_SILENT, NULL, g->name,
-		    now, "agent %s: registry status %s while run %s it "
-		    "served is active", g->name, g->status, run);
-	else if (g->silent == NULL)
-		g->silent = alert_raise(as, ALERT_AGENT_SILENT, NULL, g->name,
-		    now, "agent %s: no registry heartbeat for %s", g->name,
-		    alert_dur(d, sizeof d, now - g->heartbeat));
+	else if (old || serving)
+		g->idle_since = 0;
+	else if (g->idle_since == 0)
+		g->idle_since = now;
+	else if (now - g->idle_since >= as->stall)
+		alert_clear(as, &g->silent, now);
 }
 
 void

@@ -55,6 +55,7 @@ enum cfg_key {
 	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
 	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
 	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES, K_NSFILTER, K_LOCATION, K_REGISTRY,
+	K_OSC52,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -122,6 +123,7 @@ static const struct cfg_entry cfg_table[] = {
 	{ "behind-after", K_BEHIND_AFTER, T_DOUBLE, 0, 1, 86400 },
 	{ "stale-after", K_STALE_AFTER, T_DOUBLE, 0, 60, 30 * 86400 },
 	{ "bell", K_BELL, T_BOOL, 0, 0, 0 },
+	{ "osc52", K_OSC52, T_BOOL, 0, 0, 0 },
 	{ "registry-interval", K_REGISTRY, T_DOUBLE, 0, 1, 86400 },
 };
 
@@ -460,6 +462,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->exit_on_close = b;
 		else if (e->key == K_BELL)
 			cfg->bell = b;
+		else if (e->key == K_OSC52)
+			cfg->osc52 = b;
 		else
 			cfg->demo = b;
 		return (0);

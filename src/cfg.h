@@ -64,6 +64,7 @@ struct cfg {
 	double		 stale_after;	/* a running execution this old */
 	unsigned	 behind_files;	/* files generated, not processed */
 	int		 bell;		/* ring on a new alert */
+	int		 osc52;		/* y copies through OSC 52 */
 	double		 registry_interval; /* seconds between registry reads */
 
 	unsigned char	 src[64];	/* per key: enum cfg_source */

@@ -41,6 +41,7 @@
 #define CLIENT_STOP_WAIT	2.0
 #define CLIENT_HOLD_MAX		2.0	/* seconds live waits for a back-fill */
 #define CLIENT_HOLD_COUNT	20000	/* live messages held at most */
+#define CLIENT_HOLD_BYTES	(64U * 1024 * 1024) /* and their bytes */
 
 /*
  * A live message held while the history is read, so that what it
@@ -112,8 +113,10 @@ struct client {
 	int			 src;		/* of the event being delivered */
 	int			 ordered;	/* hold live during a back-fill */
 	int			 releasing;
+	int			 hold_off;	/* timed out: not until idle */
 	struct held_list	 held;
 	size_t			 nheld;
+	size_t			 heldbytes;
 	struct timer		 t_hold;
 };
 
@@ -170,10 +173,10 @@ static void
 client_drop(struct client *c, struct csub *cs)
 {
 	if (cs->s != NULL) {
-		c->base_bytes += stream_bytes(cs->s);
-		c->base_oversize += stream_oversize(cs->s);
-		c->base_reconnects += stream_reconnects(cs->s);
-		stream_free(cs->s);
+		c->base_bytes += net_stream_bytes(cs->s);
+		c->base_oversize += net_stream_oversize(cs->s);
+		c->base_reconnects += net_stream_reconnects(cs->s);
+		net_stream_free(cs->s);
 	}
 	filter_free(cs->sub);
 	filter_free(cs->loc);
@@ -191,10 +194,10 @@ client_open(struct client *c, struct csub *cs, const struct filter *f,
 	cs->slot = slot;
 	url = net_stream_url(c->cfg->url, f, c->cfg->server_filters_all);
 	log_debug("stream %s", url);
-	cs->s = stream_create(c->loop, c->cfg, url,
+	cs->s = net_stream_create(c->loop, c->cfg, url,
 	    precheck ? c->check_url : NULL, last_id, &c->bo, &c->scb, c);
 	free(url);
-	stream_start(cs->s);
+	net_stream_start(cs->s);
 }
 
 /* Duplicate check: 1 to deliver, 0 if the other stream gave it already. */
@@ -279,7 +282,7 @@ client_switch(void *arg)
 
 	if (c->next.s == NULL)
 		return;
-	state = stream_state(c->next.s);
+	state = net_stream_state(c->next.s);
 	if (state == CONN_CONNECTED || state == CONN_STALLED)
 		client_promote(c);
 }
@@ -379,6 +382,7 @@ client_hold(struct client *c, const struct sse_event *ev, int64_t recv_us,
 	h->type = xstrdup(ev->type);
 	h->id = xstrdup(ev->id != NULL ? ev->id : "");
 	TAILQ_INSERT_TAIL(&c->held, h, entry);
+	c->heldbytes += ev->datalen;
 	if (c->nheld++ == 0)
 		timer_arm(c->loop, &c->t_hold, CLIENT_HOLD_MAX);
 }
@@ -390,9 +394,10 @@ static void	client_finish(struct client *, const struct sse_event *,
 static int
 client_holding(struct client *c)
 {
-	if (!c->ordered || c->releasing || c->hist == NULL || c->rep != NULL)
+	if (!c->ordered || c->releasing || c->hold_off || c->hist == NULL ||
+	    c->rep != NULL)
 		return (0);
-	if (c->nheld >= CLIENT_HOLD_COUNT)
+	if (c->nheld >= CLIENT_HOLD_COUNT || c->heldbytes >= CLIENT_HOLD_BYTES)
 		return (0);
 	return (c->nheld > 0 || history_busy(c->hist));
 }
@@ -409,6 +414,7 @@ client_release(struct client *c)
 	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
 		TAILQ_REMOVE(&c->held, h, entry);
 		c->nheld--;
+		c->heldbytes -= h->datalen;
 		memset(&ev, 0, sizeof ev);
 		ev.type = h->type;
 		ev.data = h->data;
@@ -423,10 +429,14 @@ client_release(struct client *c)
 	c->releasing = 0;
 }
 
+/* The history is slow: show what waited, and wait no more this time. */
 static void
 client_hold_timeout(void *arg)
 {
-	client_release(arg);
+	struct client	*c = arg;
+
+	c->hold_off = 1;
+	client_release(c);
 }
 
 /* The history has nothing left to read: release what waited for it. */
@@ -435,6 +445,7 @@ client_hist_idle(void *arg)
 {
 	struct client	*c = arg;
 
+	c->hold_off = 0;
 	if (c->nheld > 0)
 		client_release(c);
 }
@@ -457,10 +468,9 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 		if (c->hist != NULL &&
 		    (r = history_pass(c->hist, ev->data, ev->datalen,
 		    src)) != 1) {
-			if (r == 0) {
-				c->st.dup++;
+			/* Counted by the history, not as a switch's dup. */
+			if (r == 0)
 				return (0);
-			}
 			/*
 			 * It shows a hole: let what fills it come first, and
 			 * then itself (from the history if it is there).
@@ -523,6 +533,7 @@ client_held_free(struct client *c)
 		free(h);
 	}
 	c->nheld = 0;
+	c->heldbytes = 0;
 }
 
 int
@@ -582,10 +593,10 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 		cs = &c->next;
 	else
 		return;
-	c->st.bytes = c->base_bytes + stream_bytes(c->cur.s) +
-	    (c->next.s != NULL ? stream_bytes(c->next.s) : 0);
+	c->st.bytes = c->base_bytes + net_stream_bytes(c->cur.s) +
+	    (c->next.s != NULL ? net_stream_bytes(c->next.s) : 0);
 	c->st.last_byte = recv_us;
-	c->st.oversize = c->base_oversize + stream_oversize(s);
+	c->st.oversize = c->base_oversize + net_stream_oversize(s);
 	if (strcmp(ev->type, "connected") == 0)
 		client_connected(c, cs, ev);
 	else if (cs == &c->cur && strcmp(ev->type, "heartbeat") != 0 &&
@@ -634,12 +645,12 @@ static void
 client_stream_state(struct stream *s, void *arg)
 {
 	struct client	*c = arg;
-	enum conn_state	 state = stream_state(s);
+	enum conn_state	 state = net_stream_state(s);
 
 	if (s == c->next.s) {
 		if (state == CONN_AUTH || state == CONN_FAILED) {
 			log_warn("subscription change failed: %s",
-			    stream_reason(s));
+			    net_stream_reason(s));
 			client_drop(c, &c->next);
 			filter_free(c->want);
 			c->want = filter_dup(c->cur.sub);
@@ -682,14 +693,14 @@ client_update(struct client *c)
 		st->since = replay_since(c->rep);
 		st->retry_at = 0;
 	} else if (s != NULL) {
-		st->state = stream_state(s);
+		st->state = net_stream_state(s);
 		snprintf(st->reason, sizeof st->reason, "%s",
-		    stream_reason(s));
-		st->since = stream_since(s);
-		st->retry_at = stream_retry_at(s);
-		st->http_code = stream_http_code(s);
-		st->reconnects = c->base_reconnects + stream_reconnects(s);
-		st->oversize = c->base_oversize + stream_oversize(s);
+		    net_stream_reason(s));
+		st->since = net_stream_since(s);
+		st->retry_at = net_stream_retry_at(s);
+		st->http_code = net_stream_http_code(s);
+		st->reconnects = c->base_reconnects + net_stream_reconnects(s);
+		st->oversize = c->base_oversize + net_stream_oversize(s);
 	}
 	if (c->agent != NULL) {
 		st->reg = agent_state(c->agent);
@@ -733,7 +744,7 @@ client_work(void *arg, int64_t until)
 	c->turn = !c->turn;
 	for (i = 0; i < 2; i++) {
 		if (s[i] != NULL)
-			more |= stream_drain(s[i], until);
+			more |= net_stream_drain(s[i], until);
 	}
 	if (c->switch_now) {
 		c->switch_now = 0;
@@ -770,10 +781,10 @@ client_apply(struct client *c)
 		client_update(c);
 		return;
 	}
-	state = c->cur.s != NULL ? stream_state(c->cur.s) : CONN_IDLE;
+	state = c->cur.s != NULL ? net_stream_state(c->cur.s) : CONN_IDLE;
 	if (state != CONN_CONNECTED && state != CONN_STALLED) {
 		/* Nothing live to keep: just reconnect with the new query. */
-		id = c->cur.s != NULL ? stream_last_id(c->cur.s) : "";
+		id = c->cur.s != NULL ? net_stream_last_id(c->cur.s) : "";
 		id = xstrdup(id);
 		client_drop(c, &c->cur);
 		client_open(c, &c->cur, c->want, 0, 1, id);
@@ -787,7 +798,7 @@ client_apply(struct client *c)
 	dedup_generation(c->dd);
 	c->next_ready = c->common = 0;
 	client_open(c, &c->next, c->want, !c->cur.slot, 0,
-	    stream_last_id(c->cur.s));
+	    net_stream_last_id(c->cur.s));
 	client_update(c);
 }
 
@@ -796,7 +807,7 @@ client_retry(struct client *c)
 {
 	if (c->stopped || c->cur.s == NULL)
 		return;
-	switch (stream_state(c->cur.s)) {
+	switch (net_stream_state(c->cur.s)) {
 	case CONN_CONNECTED:
 	case CONN_STALLED:
 	case CONN_CONNECTING:
@@ -804,8 +815,8 @@ client_retry(struct client *c)
 	default:
 		break;
 	}
-	stream_stop(c->cur.s);
-	stream_start(c->cur.s);
+	net_stream_stop(c->cur.s);
+	net_stream_start(c->cur.s);
 }
 
 struct client *

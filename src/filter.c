@@ -135,10 +135,7 @@ filter_add(struct filter *f, enum filter_kind k, const char *s)
 		return (0);
 	if (set->n == FILTER_MAX_VALUES)
 		return (-1);
-	if (set->n == set->cap) {
-		set->cap = set->cap == 0 ? 8 : set->cap * 2;
-		set->v = xreallocarray(set->v, set->cap, sizeof(char *));
-	}
+	set->v = xgrow(set->v, &set->cap, set->n + 1, 8, sizeof(char *));
 	memmove(set->v + at + 1, set->v + at, (set->n - at) * sizeof(char *));
 	set->v[at] = xstrdup(s);
 	set->n++;

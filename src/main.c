@@ -53,7 +53,8 @@ enum {
 	OPT_KEEP_BYTES, OPT_MAX_EVENT, OPT_NAMESPACE,
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
-	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER, OPT_REGISTRY_INTERVAL
+	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER, OPT_REGISTRY_INTERVAL,
+	OPT_OSC52
 };
 
 static const struct option main_options[] = {
@@ -84,6 +85,7 @@ static const struct option main_options[] = {
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 	{ "namespace-filter", required_argument, NULL, OPT_NAMESPACE_FILTER },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "osc52", no_argument, NULL, OPT_OSC52 },
 	{ "output", required_argument, NULL, 'o' },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "registry-interval", required_argument, NULL,
@@ -177,6 +179,8 @@ main_usage(int status)
 "                            (default 120)\n"
 "      --stale-after SEC     an execution running this long (default 43200)\n"
 "      --bell                ring the terminal bell on a new alert\n"
+"      --osc52               let y copy a message to the clipboard with\n"
+"                            OSC 52 (some terminals refuse it)\n"
 "      --registry-interval SEC  read the agents registry this often\n"
 "                            (default 60, at least 1)\n"
 "\n"

@@ -7,7 +7,7 @@
  *
  * libcurl's write callback only appends the body to a bounded queue (and
  * pauses the transfer when it is full); the owner's worker calls
- * stream_drain(), which parses the queue in slices bounded by time and
+ * net_stream_drain(), which parses the queue in slices bounded by time and
  * reports the events, unpausing the transfer as room comes back. The end
  * of a transfer is acted on once its queued bytes have been parsed. State
  * changes are reported through a zero timer, as some are found in the
@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 
 #include "cfg.h"
+#include "filter.h"
 #include "log.h"
 #include "loop.h"
 #include "net.h"
@@ -173,7 +174,7 @@ stream_retry(void *arg)
 	struct stream	*s = arg;
 
 	s->reconnects++;
-	stream_start(s);
+	net_stream_start(s);
 }
 
 static void
@@ -241,7 +242,7 @@ stream_sse_event(const struct sse_event *ev, void *arg)
 /*
  * libcurl's write callback: keep the bytes, nothing else. When the queue
  * has no room, pause the transfer (libcurl keeps the bytes and hands them
- * over again once stream_drain() unpauses it). An empty queue takes any
+ * over again once net_stream_drain() unpauses it). An empty queue takes any
  * piece, so that a piece larger than the queue cannot wedge it.
  */
 static size_t
@@ -284,7 +285,7 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 static void	stream_ended(struct stream *, CURLcode);
 
 int
-stream_drain(struct stream *s, int64_t until)
+net_stream_drain(struct stream *s, int64_t until)
 {
 	size_t		 off = 0, n;
 	uint64_t	 dropped, ids;
@@ -592,7 +593,7 @@ stream_begin(struct stream *s, enum stream_phase phase)
 		xasprintf(&h, "X-Client-Location: %s", loc);
 		net_req_header(r, h);
 		free(h);
-		id = stream_last_id(s);
+		id = net_stream_last_id(s);
 		if (*id != '\0') {
 			xasprintf(&h, "Last-Event-ID: %s", id);
 			net_req_header(r, h);
@@ -613,8 +614,53 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	loop_transfer(s->loop, r->easy, stream_done, s);
 }
 
+/* Append "&name=v1,v2" (escaped) for one kind of the filter. */
+static void
+net_stream_query(char **q, const struct filter *f, enum filter_kind k,
+    const char *name)
+{
+	size_t	 i, n = filter_count(f, k);
+	char	*esc, *s;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		esc = curl_easy_escape(NULL, filter_value(f, k, i), 0);
+		if (esc == NULL)
+			fatalx("curl_easy_escape failed");
+		if (i == 0)
+			xasprintf(&s, "%s%s%s=%s", *q, **q == '\0' ? "?" : "&",
+			    name, esc);
+		else
+			xasprintf(&s, "%s,%s", *q, esc);
+		curl_free(esc);
+		free(*q);
+		*q = s;
+	}
+}
+
+char *
+net_stream_url(const char *base, const struct filter *f, int all)
+{
+	char	*q, *url, *s;
+
+	q = xstrdup("");
+	if (f != NULL) {
+		net_stream_query(&q, f, FK_TYPE, "msg_types");
+		if (all) {
+			net_stream_query(&q, f, FK_AGENT, "agents");
+			net_stream_query(&q, f, FK_RUN, "run_ids");
+		}
+	}
+	url = net_url(base, "api/messages/stream/");
+	xasprintf(&s, "%s%s", url, q);
+	free(url);
+	free(q);
+	return (s);
+}
+
 struct stream *
-stream_create(struct loop *l, const struct cfg *cfg, const char *url,
+net_stream_create(struct loop *l, const struct cfg *cfg, const char *url,
     const char *check_url, const char *last_id,
     const struct stream_backoff *bo, const struct stream_cb *cb, void *arg)
 {
@@ -642,7 +688,7 @@ stream_create(struct loop *l, const struct cfg *cfg, const char *url,
 }
 
 void
-stream_start(struct stream *s)
+net_stream_start(struct stream *s)
 {
 	timer_cancel(s->loop, &s->t_retry);
 	if (s->phase != PH_NONE)
@@ -654,7 +700,7 @@ stream_start(struct stream *s)
 }
 
 void
-stream_stop(struct stream *s)
+net_stream_stop(struct stream *s)
 {
 	timer_cancel(s->loop, &s->t_retry);
 	stream_close(s);
@@ -664,11 +710,11 @@ stream_stop(struct stream *s)
 }
 
 void
-stream_free(struct stream *s)
+net_stream_free(struct stream *s)
 {
 	if (s == NULL)
 		return;
-	stream_stop(s);
+	net_stream_stop(s);
 	timer_cancel(s->loop, &s->t_notify);
 	sse_free(s->sse);
 	net_body_free(&s->body);
@@ -680,55 +726,55 @@ stream_free(struct stream *s)
 }
 
 enum conn_state
-stream_state(const struct stream *s)
+net_stream_state(const struct stream *s)
 {
 	return (s->state);
 }
 
 const char *
-stream_reason(const struct stream *s)
+net_stream_reason(const struct stream *s)
 {
 	return (s->reason);
 }
 
 int64_t
-stream_since(const struct stream *s)
+net_stream_since(const struct stream *s)
 {
 	return (s->since);
 }
 
 int64_t
-stream_retry_at(const struct stream *s)
+net_stream_retry_at(const struct stream *s)
 {
 	return (s->state == CONN_BACKOFF ? s->retry_at : 0);
 }
 
 int
-stream_http_code(const struct stream *s)
+net_stream_http_code(const struct stream *s)
 {
 	return (s->http_code);
 }
 
 uint64_t
-stream_bytes(const struct stream *s)
+net_stream_bytes(const struct stream *s)
 {
 	return (s->bytes);
 }
 
 uint64_t
-stream_oversize(const struct stream *s)
+net_stream_oversize(const struct stream *s)
 {
 	return (sse_dropped(s->sse));
 }
 
 uint64_t
-stream_reconnects(const struct stream *s)
+net_stream_reconnects(const struct stream *s)
 {
 	return (s->reconnects);
 }
 
 const char *
-stream_last_id(const struct stream *s)
+net_stream_last_id(const struct stream *s)
 {
 	const char	*id = sse_last_id(s->sse);
 

@@ -13,7 +13,6 @@
 #include <jansson.h>
 
 #include "cfg.h"
-#include "filter.h"
 #include "log.h"
 #include "net.h"
 #include "text.h"
@@ -133,51 +132,6 @@ net_url(const char *base, const char *path)
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	xasprintf(&s, "%.*s/%s", (int)n, base, path);
-	return (s);
-}
-
-/* Append "&name=v1,v2" (escaped) for one kind of the filter. */
-static void
-net_query_kind(char **q, const struct filter *f, enum filter_kind k,
-    const char *name)
-{
-	size_t	 i, n = filter_count(f, k);
-	char	*esc, *s;
-
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		esc = curl_easy_escape(NULL, filter_value(f, k, i), 0);
-		if (esc == NULL)
-			fatalx("curl_easy_escape failed");
-		if (i == 0)
-			xasprintf(&s, "%s%s%s=%s", *q, **q == '\0' ? "?" : "&",
-			    name, esc);
-		else
-			xasprintf(&s, "%s,%s", *q, esc);
-		curl_free(esc);
-		free(*q);
-		*q = s;
-	}
-}
-
-char *
-net_stream_url(const char *base, const struct filter *f, int all)
-{
-	char	*q, *url, *s;
-
-	q = xstrdup("");
-	if (f != NULL) {
-		net_query_kind(&q, f, FK_TYPE, "msg_types");
-		if (all) {
-			net_query_kind(&q, f, FK_AGENT, "agents");
-			net_query_kind(&q, f, FK_RUN, "run_ids");
-		}
-	}
-	url = net_url(base, "api/messages/stream/");
-	xasprintf(&s, "%s%s", url, q);
-	free(url);
-	free(q);
 	return (s);
 }
 

@@ -123,8 +123,8 @@ void	 net_call_reason(char *buf, size_t size, const struct cfg *,
  * One SSE subscription: the status pre-check, the stream request and its
  * classification, reconnects with backoff, the idle watchdog. Received
  * bytes wait in a bounded queue until the owner's loop worker calls
- * stream_drain(); events are reported from there, changes of state from a
- * zero timer. Neither callback ever runs inside a libcurl callback.
+ * net_stream_drain(); events are reported from there, changes of state
+ * from a zero timer. Neither callback ever runs inside a libcurl callback.
  */
 struct stream;
 
@@ -146,13 +146,13 @@ struct stream_backoff {
  * to skip the pre-check. last_id (may be NULL) is sent as Last-Event-ID
  * until the stream gives one. cfg and cb must outlive the stream.
  */
-struct stream	*stream_create(struct loop *, const struct cfg *,
+struct stream	*net_stream_create(struct loop *, const struct cfg *,
 		    const char *url, const char *precheck_url,
 		    const char *last_id, const struct stream_backoff *,
 		    const struct stream_cb *, void *);
 
 /* Connect (again) now. */
-void		 stream_start(struct stream *);
+void		 net_stream_start(struct stream *);
 
 /*
  * Parse queued bytes, calling cb->event for each event, until the queue
@@ -161,33 +161,34 @@ void		 stream_start(struct stream *);
  * its end once its bytes are parsed. Returns 1 if bytes are left. The
  * event callback must not stop or free this stream.
  */
-int		 stream_drain(struct stream *, int64_t until);
+int		 net_stream_drain(struct stream *, int64_t until);
 
 /*
  * Close the connection, drop the queued bytes and cancel every timer; the
  * state becomes CONN_IDLE. Not from inside the stream's own callbacks.
  */
-void		 stream_stop(struct stream *);
+void		 net_stream_stop(struct stream *);
 
 /* Stop and free. Not from inside the stream's own callbacks. */
-void		 stream_free(struct stream *);
+void		 net_stream_free(struct stream *);
 
-enum conn_state	 stream_state(const struct stream *);
-const char	*stream_reason(const struct stream *);
-int64_t		 stream_since(const struct stream *);	/* wall us */
-int64_t		 stream_retry_at(const struct stream *); /* wall us */
-int		 stream_http_code(const struct stream *);
-uint64_t	 stream_bytes(const struct stream *);
-uint64_t	 stream_oversize(const struct stream *);
-uint64_t	 stream_reconnects(const struct stream *);
+enum conn_state	 net_stream_state(const struct stream *);
+const char	*net_stream_reason(const struct stream *);
+int64_t		 net_stream_since(const struct stream *);	/* wall */
+int64_t		 net_stream_retry_at(const struct stream *);	/* wall */
+int		 net_stream_http_code(const struct stream *);
+uint64_t	 net_stream_bytes(const struct stream *);
+uint64_t	 net_stream_oversize(const struct stream *);
+uint64_t	 net_stream_reconnects(const struct stream *);
 /* Last event ID seen (or given at creation); "" if none. */
-const char	*stream_last_id(const struct stream *);
+const char	*net_stream_last_id(const struct stream *);
 
 /*
  * The monitor's agent registry (net-registry.c): read at once and every
- * --registry-interval seconds while polling is on; done(arg) runs from the loop after each read,
- * good or bad. The records (sorted by name, sanitized) belong to the
- * registry and stay valid until the next done call or net_registry_free.
+ * --registry-interval seconds while polling is on; done(arg) runs from
+ * the loop after each read, good or bad. The records (sorted by name,
+ * sanitized) belong to the registry and stay valid until the next done
+ * call or net_registry_free().
  */
 struct net_registry;
 

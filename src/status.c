@@ -289,13 +289,19 @@ status_draw(struct tui *t)
 	tui_fill(1, 0, t->cols, A_NORMAL);
 	snprintf(buf, sizeof buf, "%.0f msg/s", t->rate);
 	seg_put(&s, buf, A_BOLD);
-	status_spark(t, &s);
+	/* Beside the rate when there is room, else last (cut first). */
+	if (t->cols >= 100)
+		status_spark(t, &s);
 	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);
-	snprintf(buf, sizeof buf, "dropped %s oversize", tui_fmt_count(a,
-	    sizeof a, st->oversize));
-	seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) : A_NORMAL);
+	/* What the size cap dropped: always when wide, else once it did. */
+	if (wide || st->oversize > 0) {
+		snprintf(buf, sizeof buf, "dropped %s oversize",
+		    tui_fmt_count(a, sizeof a, st->oversize));
+		seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) :
+		    A_NORMAL);
+	}
 	seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
 	if (wide) {
 		snprintf(buf, sizeof buf, "kept %s/%s",
@@ -319,6 +325,8 @@ status_draw(struct tui *t)
 	    " (edited)" : "");
 	free(d);
 	seg_put(&s, buf, A_NORMAL);
+	if (t->cols < 100)
+		status_spark(t, &s);
 }
 
 /* The bottom line: the view's state, then a notice or the key hints. */
@@ -329,6 +337,12 @@ status_hint(struct tui *t, const char *hints, const char *info)
 	unsigned	attr;
 
 	tui_fill(s.y, 0, t->cols, A_NORMAL);
+	if (t->quit_ask) {
+		/* The question alone, whatever the width. */
+		seg_put(&s, "quit swf-dash? the stream is live: q or y quits, "
+		    "any other key stays", tui_attr(COL_NOTICE) | A_REVERSE);
+		return;
+	}
 	if (info != NULL && *info != '\0') {
 		attr = strncmp(info, "PAUSED", 6) == 0 ?
 		    tui_attr(COL_NOTICE) | A_REVERSE : tui_attr(COL_MARK);

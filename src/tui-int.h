@@ -100,6 +100,7 @@ extern const struct view view_detail;
 extern const struct view view_runs;
 extern const struct view view_run;
 extern const struct view view_agents;
+extern const struct view view_agent;
 extern const struct view view_filters;
 extern const struct view view_help;
 extern const struct view view_alerts;
@@ -124,6 +125,12 @@ struct tui_prompt {
 	void		(*change)(struct tui *, void *, const char *);
 	void		(*done)(struct tui *, void *, const char *);
 	void		 *arg;
+	/* Tab: complete buf in place (NULL: Tab is not taken). */
+	void		(*complete)(struct tui *, void *, char *, size_t);
+	int		  comp_cycling;	/* Tabs in a row show each match */
+	size_t		  comp_i;
+	char		  comp_base[256]; /* the text before the first Tab */
+	char		  aside[128];	/* drawn dim after the text */
 };
 
 #define TUI_RATE_SLOTS	4
@@ -184,6 +191,7 @@ struct tui {
 	int		 reg_polling;
 
 	int		 quit;
+	int		 quit_ask;	/* q on a live top view: asking */
 	int		 exit_code;
 };
 
@@ -193,6 +201,12 @@ void		 tui_notice(struct tui *, int bad, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 tui_push(struct tui *, const struct view *, const void *);
 void		 tui_show_top(struct tui *, int);
+void		 tui_quit(struct tui *, int);
+/* tui-cmd.c: the ':' command line. */
+void		 tui_cmd_start(struct tui *);
+/* w: prompt for a file and write the view-filtered messages to it. */
+void		 tui_export_start(struct tui *);
+
 void		 tui_prompt_start(struct tui *, const char *label,
 		    const char *init,
 		    void (*change)(struct tui *, void *, const char *),
@@ -269,6 +283,8 @@ struct tui_list {
 	int		 h;
 	uint64_t	 newcount;	/* arrived while paused */
 	char		 search[256];
+	size_t		 m_at, m_total;	/* the selected match, of how many */
+	const char	*wrapped;	/* the last search went round */
 };
 
 void		 tui_list_init(struct tui_list *, const struct tui_list_ops *,
@@ -290,11 +306,13 @@ void		 tui_list_info(struct tui_list *, char *, size_t);
 struct msglist {
 	struct tui	*t;
 	char		*run;		/* only this run, or NULL */
+	struct filter	*only;		/* and only these (an agent), or NULL */
 	int		 indexed;	/* idx holds the rows */
 	struct seqidx	 idx;
 	struct tui_list	 list;
 };
 void		 msglist_init(struct msglist *, struct tui *, const char *);
+void		 msglist_only_agent(struct msglist *, const char *);
 void		 msglist_free(struct msglist *);
 void		 msglist_rebuild(struct msglist *);
 void		 msglist_ingest(struct msglist *, const struct msg *);

@@ -14,15 +14,22 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	    "Alerts" },
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
-	{ NULL, "q", "leave a sub-view; quit from a top view" },
+	{ NULL, ":", "command line: :run ID, :agent NAME, :ns NAME, :type T "
+	    "(none: any), :q; Tab completes from what was seen" },
+	{ NULL, "q", "leave a sub-view; quit from a top view (while the "
+	    "stream is live it asks: q or y quits)" },
 	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },
-	{ NULL, "Ctrl-C", "quit" },
+	{ NULL, "Ctrl-C", "quit at once, without asking" },
 	{ NULL, "Ctrl-Z", "suspend (fg resumes)" },
 	{ NULL, "Ctrl-L", "redraw the screen" },
 	{ NULL, "r", "reconnect now (after a failure or a rejected token)" },
 	{ NULL, "t, A, R, S", "narrow the view filter to the selected "
 	    "message's type, agent, run, namespace; again: undo" },
 	{ NULL, "x", "clear the view filter" },
+	{ NULL, "y", "copy the selected message's JSON to the clipboard "
+	    "(OSC 52; only with --osc52)" },
+	{ NULL, "w", "write the messages the view filter shows to a file: "
+	    "JSON lines, or CSV for a name ending in .csv" },
 	{ NULL, "p", "pause or resume a replay" },
 	{ NULL, "], }", "skip 10 or 60 seconds of a replay" },
 	{ NULL, "b", "toggle the terminal bell on a new alert (not in Detail)" },
@@ -38,7 +45,7 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	    "nearest match above" },
 	{ NULL, "n, N", "next, previous match" },
 	{ NULL, "Enter", "open: the message's detail, the run's view, "
-	    "the agent's messages" },
+	    "the agent's view (q or Esc back)" },
 
 	{ "Detail", "j, k, Space, b, g, G", "scroll the pretty-printed JSON" },
 

@@ -28,6 +28,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "alert.h"
 #include "cfg.h"
 #include "client.h"
@@ -43,6 +45,7 @@
 
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
+#define TUI_OSC52_MAX	(100 * 1024)	/* bytes copied with y */
 #define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
 #define TUI_MIN_ROWS	8
 
@@ -428,6 +431,9 @@ tui_prompt_start(struct tui *t, const char *label, const char *init,
 	p->change = change;
 	p->done = done;
 	p->arg = arg;
+	p->complete = NULL;
+	p->comp_cycling = 0;
+	p->aside[0] = '\0';
 	tui_dirty(t);
 }
 
@@ -439,6 +445,15 @@ tui_prompt_key(struct tui *t, int key)
 	char			 enc[4];
 	size_t			 n;
 
+	if (key == '\t' && p->complete != NULL) {
+		p->complete(t, p->arg, p->buf, sizeof p->buf);
+		p->len = strlen(p->buf);
+		if (p->change != NULL)
+			p->change(t, p->arg, p->buf);
+		return;
+	}
+	p->comp_cycling = 0;
+	p->aside[0] = '\0';
 	switch (key) {
 	case TK_ENTER:
 	case '\n':
@@ -601,7 +616,53 @@ tui_replay_key(struct tui *t, int key)
 		client_replay_skip(t->client, key == ']' ? 10.0 : 60.0);
 }
 
+/*
+ * y: the selected message's JSON to the clipboard, as an OSC 52 escape
+ * (base64, so nothing in it reaches the terminal as text). Off unless
+ * --osc52: some terminals refuse it, or ask, or show it.
+ */
 static void
+tui_copy(struct tui *t)
+{
+	struct view_inst	*vi = tui_current(t);
+	const struct msg	*m = NULL;
+	const char		*json;
+	unsigned char		*b64;
+	size_t			 len;
+	int			 n;
+
+	if (!t->cfg->osc52) {
+		tui_notice(t, 1, "y copies with OSC 52, which some terminals "
+		    "refuse: start swf-dash with --osc52");
+		return;
+	}
+	if (vi->view->selected != NULL)
+		m = vi->view->selected(t, vi->state);
+	if (m == NULL) {
+		tui_notice(t, 1, "no message selected");
+		return;
+	}
+	json = msg_json(m);
+	len = m->jsonlen;
+	if (len > TUI_OSC52_MAX) {
+		tui_notice(t, 1, "not copied: the message has %zu bytes, more "
+		    "than a terminal takes (%d KiB)", len, TUI_OSC52_MAX / 1024);
+		return;
+	}
+	b64 = xmalloc(4 * ((len + 2) / 3) + 1);
+	n = EVP_EncodeBlock(b64, (const unsigned char *)json, (int)len);
+	fflush(stdout);
+	if (write(STDOUT_FILENO, "\033]52;c;", 7) != 7 ||
+	    write(STDOUT_FILENO, b64, n) != n ||
+	    write(STDOUT_FILENO, "\a", 1) != 1)
+		tui_notice(t, 1, "not copied: writing to the terminal failed");
+	else
+		tui_notice(t, 0, "copied the message's JSON (%zu bytes) with "
+		    "OSC 52", len);
+	free(b64);
+}
+
+void
 tui_quit(struct tui *t, int code)
 {
 	if (t->quit)
@@ -609,6 +670,18 @@ tui_quit(struct tui *t, int code)
 	t->quit = 1;
 	t->exit_code = code;
 	loop_exit(t->loop, code);
+}
+
+/* Whether the stream is open: quitting then asks first. */
+static int
+tui_live(struct tui *t)
+{
+	const struct client_status	*st;
+
+	if (t->client == NULL)
+		return (0);
+	st = client_status(t->client);
+	return (st->state == CONN_CONNECTED || st->state == CONN_STALLED);
 }
 
 /* Keys the visible view did not take; V_* flags as a view's key(). */
@@ -619,6 +692,8 @@ tui_key_global(struct tui *t, int key)
 	case 'q':
 		if (t->depth > 0)
 			tui_pop(t);
+		else if (tui_live(t))
+			t->quit_ask = 1;	/* status_hint asks */
 		else
 			tui_quit(t, 0);
 		break;
@@ -631,6 +706,9 @@ tui_key_global(struct tui *t, int key)
 	case '4':
 	case '5':
 		tui_show_top(t, key - '1');
+		break;
+	case ':':
+		tui_cmd_start(t);
 		break;
 	case 'b':
 		t->bell = !t->bell;
@@ -655,6 +733,12 @@ tui_key_global(struct tui *t, int key)
 		client_retry_now(t->client);
 		tui_notice(t, 0, "connecting again now");
 		break;
+	case 'y':
+		tui_copy(t);
+		return (V_HANDLED | V_REDRAW);
+	case 'w':
+		tui_export_start(t);
+		return (V_HANDLED | V_REDRAW);
 	case 'x':
 		tui_clear_filter(t);
 		break;
@@ -692,6 +776,16 @@ tui_key(struct tui *t, int key)
 	if (t->away[0] != '\0') {
 		t->away[0] = '\0';	/* seen: "while you were away" goes */
 		tui_dirty(t);
+	}
+	if (t->quit_ask) {
+		/* q on a live top view asked: q or y quits, else stay. */
+		t->quit_ask = 0;
+		tui_dirty(t);
+		if (key == 'q' || key == 'y' || key == 'Y')
+			tui_quit(t, 0);
+		else
+			tui_notice(t, 0, "not quitting");
+		return;
 	}
 	if (t->prompt.active) {
 		tui_prompt_key(t, key);
@@ -861,7 +955,7 @@ static void
 tui_on_history(int e, const char *text, const char *run, void *arg)
 {
 	struct tui	*t = arg;
-	struct msg	*m;
+	struct msg	*m, *old;
 
 	switch (e) {
 	case HE_MERGED:
@@ -880,6 +974,10 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 		break;
 	case HE_RECONNECT:
 		m = tui_marker(text, NULL);
+		/* In place of the "back-filling" row, with its time. */
+		if (t->lost_seq != 0 && (old = store_get(t->store,
+		    t->lost_seq)) != NULL)
+			m->recv_us = old->recv_us;
 		if (t->lost_seq == 0 ||
 		    store_replace(t->store, t->lost_seq, m) != 0)
 			tui_ingest(t, m);
@@ -1080,6 +1178,9 @@ tui_draw_prompt(struct tui *t, int y)
 		bw = (int)text_width(s);
 	} else
 		tui_put(y, lw, t->cols - lw, p->buf, A_NORMAL);
+	if (p->aside[0] != '\0' && lw + bw + 2 < t->cols)
+		tui_put(y, lw + bw + 2, t->cols - lw - bw - 2, p->aside,
+		    tui_attr(COL_HINT));
 	move(y, lw + bw);
 }
 

@@ -75,10 +75,8 @@ agents_add_row(struct agentsview *av, const char *name, struct agent *a,
 {
 	struct arow	*w;
 
-	if (av->nrows == av->cap) {
-		av->cap = av->cap == 0 ? 64 : av->cap * 2;
-		av->rows = xreallocarray(av->rows, av->cap, sizeof *av->rows);
-	}
+	av->rows = xgrow(av->rows, &av->cap, av->nrows + 1, 64,
+	    sizeof *av->rows);
 	w = &av->rows[av->nrows++];
 	w->name = name;
 	w->a = a;
@@ -351,15 +349,10 @@ agentsview_key(struct tui *t, void *arg, int key)
 	case TK_ENTER:
 	case '\n':
 	case TK(KEY_ENTER):
-		/* The agent's messages: narrow the view filter to it. */
+		/* The agent's sub-view: its messages; q or Esc comes back. */
 		if ((i = tui_list_selected(&av->list)) < 0)
 			return (V_HANDLED);
-		filter_clear(t->vf, FK_AGENT);
-		filter_add(t->vf, FK_AGENT, av->rows[i].name);
-		tui_refilter(t);
-		tui_show_top(t, TOP_MESSAGES);
-		tui_notice(t, 0, "view filter: agent=%s (x clears)",
-		    av->rows[i].name);
+		tui_push(t, &view_agent, av->rows[i].name);
 		return (V_HANDLED | V_REDRAW);
 	}
 	return (tui_list_key(&av->list, key));

@@ -55,11 +55,8 @@ struct detail {
 static void
 detail_add_line(struct detail *d, const char *s, size_t len)
 {
-	if (d->nlines == d->linecap) {
-		d->linecap = d->linecap == 0 ? 64 : d->linecap * 2;
-		d->lines = xreallocarray(d->lines, d->linecap,
-		    sizeof *d->lines);
-	}
+	d->lines = xgrow(d->lines, &d->linecap, d->nlines + 1, 64,
+	    sizeof *d->lines);
 	d->lines[d->nlines++] = text_sanitize(s, len);
 }
 
@@ -281,11 +278,8 @@ detail_wrap(struct detail *d, int w)
 		len = strlen(d->lines[i]);
 		off = 0;
 		do {
-			if (d->nrows == cap) {
-				cap = cap == 0 ? 64 : cap * 2;
-				d->rows = xreallocarray(d->rows, cap,
-				    sizeof *d->rows);
-			}
+			d->rows = xgrow(d->rows, &cap, d->nrows + 1, 64,
+			    sizeof *d->rows);
 			d->rows[d->nrows].line = i;
 			d->rows[d->nrows].off = off;
 			d->nrows++;

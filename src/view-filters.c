@@ -77,11 +77,8 @@ filters_pending(struct tui *t)
 static void
 filters_name(struct filtersview *fv, const char *name)
 {
-	if (fv->nnames == fv->ncap) {
-		fv->ncap = fv->ncap == 0 ? 64 : fv->ncap * 2;
-		fv->names = xreallocarray(fv->names, fv->ncap,
-		    sizeof *fv->names);
-	}
+	fv->names = xgrow(fv->names, &fv->ncap, fv->nnames + 1, 64,
+	    sizeof *fv->names);
 	fv->names[fv->nnames++] = name;
 }
 
@@ -104,10 +101,8 @@ filters_add_row(struct filtersview *fv, int kind, int hdr, int add,
 {
 	struct frow	*r;
 
-	if (fv->nrows == fv->cap) {
-		fv->cap = fv->cap == 0 ? 64 : fv->cap * 2;
-		fv->rows = xreallocarray(fv->rows, fv->cap, sizeof *fv->rows);
-	}
+	fv->rows = xgrow(fv->rows, &fv->cap, fv->nrows + 1, 64,
+	    sizeof *fv->rows);
 	r = &fv->rows[fv->nrows++];
 	r->kind = kind;
 	r->hdr = hdr;

@@ -30,6 +30,8 @@ msglist_match(struct msglist *ml, const struct msg *m)
 		    strcmp(msg_get(m, MF_RUN), ml->run) == 0);
 	if (ml->run != NULL && strcmp(msg_get(m, MF_RUN), ml->run) != 0)
 		return (0);
+	if (ml->only != NULL && !filter_match(ml->only, m))
+		return (0);
 	return (filter_match(ml->t->vf, m));
 }
 
@@ -202,12 +204,24 @@ msglist_init(struct msglist *ml, struct tui *t, const char *run)
 	msglist_rebuild(ml);
 }
 
+/* Only the messages of this agent (as the agent filter matches them). */
+void
+msglist_only_agent(struct msglist *ml, const char *name)
+{
+	filter_free(ml->only);
+	ml->only = filter_create();
+	filter_add(ml->only, FK_AGENT, name);
+	msglist_rebuild(ml);
+}
+
 void
 msglist_free(struct msglist *ml)
 {
 	seqidx_free(&ml->idx);
 	free(ml->run);
 	ml->run = NULL;
+	filter_free(ml->only);
+	ml->only = NULL;
 }
 
 /* The filter changed: index the retained messages that match it. */
@@ -219,7 +233,8 @@ msglist_rebuild(struct msglist *ml)
 	uint64_t		 seq;
 
 	seqidx_clear(&ml->idx);
-	ml->indexed = ml->run != NULL || !filter_is_empty(ml->t->vf);
+	ml->indexed = ml->run != NULL || ml->only != NULL ||
+	    !filter_is_empty(ml->t->vf);
 	if (!ml->indexed)
 		return;
 	for (seq = store_first(st); seq < store_end(st); seq++) {

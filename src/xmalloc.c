@@ -121,3 +121,19 @@ xasprintf(char **ret, const char *fmt, ...)
 		fatalx("xasprintf: out of memory");
 	return (n);
 }
+
+void *
+xgrow(void *p, size_t *cap, size_t n, size_t first, size_t size)
+{
+	size_t	c = *cap;
+
+	if (n <= c)
+		return (p);
+	if (c < first)
+		c = first;
+	while (c < n)
+		c *= 2;
+	p = xreallocarray(p, c, size);
+	*cap = c;
+	return (p);
+}

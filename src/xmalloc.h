@@ -8,6 +8,12 @@
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
+/*
+ * The one growable array: room for at least n elements of size bytes in
+ * p, whose capacity *cap (elements) at least doubles from first; returns
+ * the array (p itself when it is big enough).
+ */
+void	*xgrow(void *p, size_t *cap, size_t n, size_t first, size_t size);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...)

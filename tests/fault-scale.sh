@@ -60,7 +60,7 @@ case_ok "a run seen later enters; the count stays 4096"
 
 alive "$TUI_PID" scale
 mem_bounded "$TUI_PID" "$MEM_KB" scale 4
-tmux_keys scale q
+tui_quit scale
 tui_wait_dead scale 30
 [ "$TUI_RC" = 0 ] || bad "exit status $TUI_RC"
 tui_clean scale

@@ -230,7 +230,7 @@ expect 'FILE / TEXT' S5
 case_ok "S5: detail view of a deep, wide message bounded"
 
 screen_clean scr end
-tmux_keys scr q
+tui_quit scr
 tui_wait_dead scr 30
 [ "$TUI_RC" = 0 ] || bad "exit status $TUI_RC"
 tui_clean scr

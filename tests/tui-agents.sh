@@ -55,7 +55,38 @@ tui_absent ag '^  daq-simulator '
 tui_absent ag "^  $daq  *-  .*(no message seen)"
 ok "no phantom agent"
 
+# Enter on an agent pushes its own view (its messages only); Esc and q
+# come back to the Agents view, the view filter untouched.
+tmux_keys ag / "$daq" Enter
+tmux_keys ag Enter
+tui_expect ag '> Agent$'
+tui_expect ag "^agent $daq  [0-9]* messages  last "
+tui_expect ag '^types:  .*stf_gen='
+tui_expect ag "agent $daq: [0-9]* retained"
+tui_expect ag '^[0-9:.]*  *stf_gen  '
+# Its rows, all of one agent (the column may cut the name in the middle),
+# as many as the stream brought from it, fewer than the total.
+[ "$(tmux_screen ag | awk '/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]* / {
+    print $3 }' | sort -u | wc -l)" = 1 ] || fail "rows of other agents"
+tmux_screen ag >"$T/agent.screen"
+n=$(sed -n "s/^agent $daq  \([0-9]*\) messages.*/\1/p" "$T/agent.screen")
+r=$(sed -n "s/.*agent $daq: \([0-9]*\) retained.*/\1/p" "$T/agent.screen")
+all=$(sed -n 's/.*  total \([0-9]*\)  .*/\1/p' "$T/agent.screen")
+[ -n "$r" ] && [ "$r" -le "$n" ] && [ "$r" -lt "$all" ] ||
+    fail "agent view: $r retained, $n messages, $all in all"
+tui_absent ag 'view: agent='
+tmux_keys ag Escape
+tui_expect ag 'agents seen; registry'
+tui_absent ag '> Agent$'
+tmux_keys ag Enter
+tui_expect ag '> Agent$'
 tmux_keys ag q
+tui_expect ag 'agents seen; registry'
+tui_absent ag '> Agent$'
+tui_absent ag 'quit swf-dash?'
+ok "Enter opens the agent's view; Esc and q come back"
+
+tui_quit ag
 tui_wait_dead ag
 tui_clean ag
 
@@ -65,6 +96,6 @@ tui_start ag2 120 24
 tmux_keys ag2 3
 tui_expect ag2 'registry: token .* rejected' 10
 ok "a 403 from the registry read is a rejected token"
-tmux_keys ag2 q
+tui_quit ag2
 tui_wait_dead ag2
 tui_clean ag2

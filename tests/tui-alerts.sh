@@ -93,8 +93,8 @@ if "$TMUX_PROG" -S "$TMUX_SOCK" capture-pane -e -p -t b |
 fi
 ok "NO_COLOR and ASCII: no colour, the count and sparklines still there"
 
-tmux_keys a q q
-tmux_keys b q
+tmux_keys a q q		# q asks while live, q again quits
+tui_quit b
 tui_wait_dead a
 tui_wait_dead b
 tui_clean a

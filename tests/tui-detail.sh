@@ -36,7 +36,7 @@ ok "scrolls"
 tmux_keys detail q
 tui_expect detail 'FILE / TEXT'
 tui_absent detail '> Detail'
-tmux_keys detail q
+tui_quit detail
 tui_wait_dead detail
 tui_clean detail
 ok "back and quit"

@@ -71,7 +71,10 @@ tmux_keys filt R A
 tui_expect filt 'view: all'
 ok "t, A, R"
 
-# The subscription column is edited apart, then undone.
+# The subscription column is edited apart, then undone; wider, so that
+# the status bar shows the whole subscription summary.
+"$TMUX_PROG" -S "$TMUX_SOCK" resize-window -t filt -x 120 -y 24 ||
+    fail "resize-window"
 tmux_keys filt 4 Escape /
 tmux_keys filt -l a2
 tmux_keys filt Enter j j l Space
@@ -82,6 +85,6 @@ tmux_keys filt u
 tui_expect filt 'subscription edits undone'
 tui_absent filt 'edited: agent=a2'
 ok "subscription edits"
-tmux_keys filt q
+tui_quit filt
 tui_wait_dead filt
 tui_clean filt

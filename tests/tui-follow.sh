@@ -43,6 +43,6 @@ tmux_keys follow k k j j
 tui_expect follow '^FOLLOW'
 ok "f toggles"
 
-tmux_keys follow q
+tui_quit follow
 tui_wait_dead follow
 tui_clean follow

@@ -86,7 +86,7 @@ tui_absent hist 'missing from run 701'
 [ "$(tmux_screen hist | sed -n 's/.*swf\.701\.00000\([0-9]\)\.stf.*/\1/p' |
     tr -d '\n')" = 1234 ] || fail "run 701 out of order: $(tmux_screen hist)"
 ok "channel hole in run 701 filled, in order"
-tmux_keys hist q
+tui_quit hist
 tui_wait_dead hist
 sim_stop
 
@@ -110,8 +110,24 @@ tmux_screen gap | grep -q '^702 .* 3/0 of 6 *3 ' ||
     { tmux_screen gap >&2; fail "run 702's row"; }
 tmux_screen gap >"$T/gap-runs.screen"
 ok "unfillable hole: marker row, STF 3/0 of 6, 3 missing"
-tmux_keys gap q
+tui_quit gap
 tui_wait_dead gap
+sim_stop
+
+# A slow history (every read answers after 6 s): live messages wait for
+# it at most 2 s, once, then flow at once.
+sim_start --token t --no-workflow
+fault '{"fault": "status", "code": 404, "endpoint": "history",
+    "delay_ms": 6000}'
+tui_start slow 120 30
+pub '{"msg_type":"sse_test","sender":"t","message":"first-live"}'
+tui_expect slow 'first-live' 4
+pub '{"msg_type":"sse_test","sender":"t","message":"second-live"}'
+tui_expect slow 'second-live' 1.5
+ok "a slow history holds the live view at most 2 s, once"
+tui_quit slow
+tui_wait_dead slow
+
 # For the report: the screens, when asked.
 if [ -n "${HISTORY_SCREENS:-}" ]; then
 	cp "$T/drop.screen" "$T/gap.screen" "$T/gap-runs.screen" \

@@ -72,6 +72,21 @@ tui_wait_dead() {
 	TUI_RC=$(tui_pane "$1" '#{pane_dead_status}')
 }
 
+# tui_quit NAME: quit from a top view: q, then y when the dashboard asks
+# (it does while the stream is live); then tui_wait_dead.
+_tui_quit_asked() {
+	[ "$(tui_pane "$1" '#{pane_dead}')" = 1 ] ||
+	    tmux_screen "$1" | grep -q 'quit swf-dash?'
+}
+tui_quit() {
+	tmux_keys "$1" q
+	wait_for 5 _tui_quit_asked "$1" || {
+		tmux_screen "$1" >&2
+		fail "q neither quit nor asked"
+	}
+	[ "$(tui_pane "$1" '#{pane_dead}')" = 1 ] || tmux_keys "$1" y
+}
+
 # tui_record NAME: keep everything the pane's program writes in $T/NAME.raw.
 tui_record() {
 	"$TMUX_PROG" -S "$TMUX_SOCK" pipe-pane -o -t "$1" "cat >'$T/$1.raw'"

@@ -41,7 +41,7 @@ ok "sanitized and aligned"
 # Colour by family; none with --no-color.
 "$TMUX_PROG" -S "$TMUX_SOCK" capture-pane -p -e -t live | grep 'stf_gen' |
     grep -q "$(printf '\033')\[3[0-7]m" || fail "no colour for stf_gen"
-tmux_keys live q
+tui_quit live
 tui_wait_dead live
 [ "$TUI_RC" = 0 ] || fail "exit status $TUI_RC"
 tui_clean live
@@ -54,7 +54,7 @@ if "$TMUX_PROG" -S "$TMUX_SOCK" capture-pane -p -e -t mono |
     grep -q "$(printf '\033')\[\(3[0-7]\|4[0-7]\|38;\|48;\)"; then
 	fail "colour with --no-color"
 fi
-tmux_keys mono q
+tui_quit mono
 tui_wait_dead mono
 tui_clean mono
 ok "colour and --no-color"

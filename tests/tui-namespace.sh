@@ -68,7 +68,7 @@ tui_expect ns '1 of 5 shown'
 [ "$(shown)" = " m2" ] || fail "filters view namespace: $(shown)"
 tmux_keys ns x
 ok "Filters view lists namespaces"
-tmux_keys ns q
+tui_quit ns
 tui_wait_dead ns
 tui_clean ns
 
@@ -91,6 +91,6 @@ sim_get() {
 sim_get /api/messages/stream/status/ | grep -q -i namespace &&
     fail "namespace sent to the server"
 ok "--namespace-filter, client side"
-tmux_keys nsf q
+tui_quit nsf
 tui_wait_dead nsf
 tui_clean nsf

@@ -18,15 +18,36 @@ restored() {
 tui_start q 80 24
 tui_record q
 [ "$(tui_pane q '#{alternate_on}')" = 1 ] || fail "no alternate screen"
-tmux_keys q ? 			# a sub-view: q leaves it, q again quits
+tmux_keys q ? 			# a sub-view: q leaves it, q again asks
 tui_expect q '> Help'
 tmux_keys q q
 tui_expect q '1 Messages'
 tui_absent q '> Help'
+tmux_keys q Escape		# Esc on a top view: nothing, no question
+sleep 0.3
+tui_absent q 'quit swf-dash?'
+# The stream is live: q asks; any other key stays (and is not acted on).
 tmux_keys q q
+tui_expect q 'quit swf-dash? the stream is live: q or y quits'
+tmux_keys q 2
+tui_expect q 'not quitting'
+tui_absent q 'quit swf-dash?'
+tui_absent q 'runs, by'		# the 2 was eaten by the question
+[ "$(tui_pane q '#{pane_dead}')" = 0 ] || fail "quit on another key"
+ok "q asks while live; another key stays"
+tmux_keys q q
+tui_expect q 'quit swf-dash?'
+tmux_keys q y
 tui_wait_dead q
 restored q
-ok "q"
+ok "q then y quits"
+
+tui_start qq 80 24
+tui_record qq
+tmux_keys qq q q
+tui_wait_dead qq
+restored qq
+ok "q q quits"
 
 for sig in INT TERM; do
 	tui_start "s$sig" 80 24
@@ -61,3 +82,14 @@ for sig in SEGV ABRT; do
 	ok "SIG$sig: terminal restored, died of it"
 done
 
+
+# Not live (the server is gone, the dashboard waits to retry): q quits at
+# once, without asking.
+sim_stop
+TUI_NOWAIT=1 tui_start nl 80 24
+tui_record nl
+tui_expect nl 'reconnecting in' 10
+tmux_keys nl q
+tui_wait_dead nl 5
+restored nl
+ok "q quits at once when the stream is not live"

@@ -37,6 +37,7 @@ tui_expect resize '1 Messages'
 tui_absent resize 'terminal too small'
 "$TMUX_PROG" -S "$TMUX_SOCK" resize-window -t resize -x 80 -y 24
 tui_expect resize '"message": "n=027"'
-tmux_keys resize q q
+tmux_keys resize q		# leave the detail
+tui_quit resize
 tui_wait_dead resize
 tui_clean resize

@@ -49,6 +49,6 @@ tmux_keys run q
 tui_expect run '3 runs, by run id'
 ok "live and detail"
 
-tmux_keys run q
+tui_quit run
 tui_wait_dead run
 tui_clean run

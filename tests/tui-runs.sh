@@ -54,6 +54,6 @@ wait_for 5 sh -c "[ \"\$('$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p -t runs |
     awk '\$1 == 99 { print \$6, \$8 }')\" = '1 2' ]" || fail "run 99 not updated"
 ok "live update"
 
-tmux_keys runs q
+tui_quit runs
 tui_wait_dead runs
 tui_clean runs

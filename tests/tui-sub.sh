@@ -44,6 +44,6 @@ ok "every number exactly once across the switch"
 # The run's total agrees: 41 numbers and "after".
 tmux_keys sub 2
 tui_expect sub '^777 .* 42 '
-tmux_keys sub q
+tui_quit sub
 tui_wait_dead sub
 tui_clean sub

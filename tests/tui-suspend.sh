@@ -19,7 +19,7 @@ tmux_keys susp fg Enter
 tui_expect susp 'n=002'
 tui_expect susp ' connected '
 ok "Ctrl-Z and fg"
-tmux_keys susp q
+tui_quit susp
 tui_expect susp 'shell\$'
 [ "$(tui_pane susp '#{alternate_on}')" = 0 ] || fail "alternate screen"
 tui_clean susp

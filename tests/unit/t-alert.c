@@ -394,21 +394,50 @@ test_agent_silent(void)
 	CHECK(strstr(last_text, "EXITED while run 9") != NULL);
 	alerts_registry(as, reg, 1, t + 403 * S);
 	CHECK_INT(n_raised, 2);
-	/* The run ends: the agent may rest. */
+	/* Between two runs it stays raised: no flapping. */
 	feed_type(as, t + 404 * S, "end_run", "9");
 	alerts_tick(as, t + 405 * S);
+	feed_type(as, t + 406 * S, "start_run", "10");
+	ready(as, t + 407 * S, "10", 1, "data-agent-u-1");
+	alerts_tick(as, t + 408 * S);
+	CHECK_INT(n_cleared, 1);
+	CHECK_INT(n_raised, 2);
+	/* Healthy in the registry again: cleared at once. */
+	reg[0].status = "OK";
+	alerts_registry(as, reg, 1, t + 409 * S);
 	CHECK_INT(n_cleared, 2);
 	/* ERROR too, but only while a run is active. */
 	reg[0].status = "ERROR";
-	alerts_registry(as, reg, 1, t + 406 * S);
+	feed_type(as, t + 410 * S, "end_run", "10");
+	alerts_registry(as, reg, 1, t + 411 * S);
 	CHECK_INT(n_raised, 2);
-	feed_type(as, t + 407 * S, "start_run", "10");
-	ready(as, t + 407 * S, "10", 1, "data-agent-u-1");
-	alerts_tick(as, t + 408 * S);
+	feed_type(as, t + 412 * S, "start_run", "11");
+	ready(as, t + 412 * S, "11", 1, "data-agent-u-1");
+	alerts_tick(as, t + 413 * S);
 	CHECK_INT(n_raised, 3);
 	/* Gone from the registry: nothing to judge, cleared. */
-	alerts_registry(as, NULL, 0, t + 409 * S);
+	alerts_registry(as, NULL, 0, t + 414 * S);
 	CHECK_INT(n_cleared, 3);
+	alerts_free(as);
+
+	/* Serving no running run for --stall-after: the agent may rest. */
+	c.stall_after = 10;
+	as = alerts_create(&c, on_alert, NULL);
+	reset();
+	alerts_stream(as, 1, NULL, t);
+	feed_type(as, t, "start_run", "12");
+	ready(as, t, "12", 1, "data-agent-u-1");
+	reg[0].status = "EXITED";
+	reg[0].heartbeat = t;
+	alerts_registry(as, reg, 1, t + S);
+	CHECK_INT(n_raised, 1);
+	feed_type(as, t + 2 * S, "end_run", "12");
+	alerts_tick(as, t + 3 * S);
+	alerts_tick(as, t + 12 * S);
+	CHECK_INT(n_cleared, 0);
+	alerts_tick(as, t + 13 * S);
+	CHECK_INT(n_cleared, 1);
+	CHECK_INT(n_raised, 1);
 	alerts_free(as);
 }
 

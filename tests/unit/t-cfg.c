@@ -505,6 +505,37 @@ test_parse(void)
 	cfg_free(&cfg);
 }
 
+/* The alert thresholds: flags, config file keys, bounds, defaults. */
+static void
+test_alerts(void)
+{
+	struct cfg	 cfg;
+	char		*cause;
+
+	cfg_init(&cfg);
+	CHECK(cfg.stall_after == 60 && cfg.behind_files == 10 &&
+	    cfg.behind_after == 120 && cfg.stale_after == 43200 &&
+	    cfg.registry_interval == 60 && !cfg.bell);
+	CHECK_INT(set_ok(&cfg, "stall-after", "5", SRC_FLAG), 0);
+	CHECK(cfg.stall_after == 5);
+	CHECK(set_bad(&cfg, "stall-after", "0", SRC_FLAG));
+	CHECK(set_bad(&cfg, "behind-files", "1k", SRC_FLAG));
+	CHECK(set_bad(&cfg, "registry-interval", "0.5", SRC_FLAG));
+	CHECK_INT(set_ok(&cfg, "output", "alerts", SRC_FLAG), 0);
+	CHECK_INT(cfg.output, OUT_ALERTS);
+	CHECK_INT(set_ok(&cfg, "bell", NULL, SRC_FLAG), 0);
+	CHECK_INT(cfg.bell, 1);
+	/* The config file knows the same keys; a flag wins over it. */
+	cause = parse(&cfg, "stall_after=7\nbehind-files=3\nbehind-after=30\n"
+	    "stale-after=3600\nregistry-interval=2\n", SRC_FILE);
+	CHECK(cause == NULL);
+	free(cause);
+	CHECK(cfg.stall_after == 5 && cfg.behind_files == 3 &&
+	    cfg.behind_after == 30 && cfg.stale_after == 3600 &&
+	    cfg.registry_interval == 2);
+	cfg_free(&cfg);
+}
+
 static void
 test_load(void)
 {
@@ -776,6 +807,7 @@ main(void)
 	test_urls();
 	test_parse();
 	test_parse_reference();
+	test_alerts();
 	test_load();
 	test_fifo();
 	rc = t_done("t-cfg");

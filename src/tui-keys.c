@@ -54,6 +54,9 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ "Runs, Agents", "s", "sort: last activity or run id (Runs); "
 	    "name or last seen (Agents)" },
 
+	{ "Agents", "F5, Ctrl-R", "read the monitor's registry now (the "
+	    "hint line says how long ago it was fetched)" },
+
 	{ "Filters", "Left, Right, h, l", "choose the column: view filter "
 	    "or subscription" },
 	{ NULL, "Space", "toggle the item in the chosen column" },

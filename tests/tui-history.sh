@@ -125,7 +125,7 @@ tui_expect slow 'first-live' 4
 pub '{"msg_type":"sse_test","sender":"t","message":"second-live"}'
 tui_expect slow 'second-live' 1.5
 ok "a slow history holds the live view at most 2 s, once"
-tmux_keys slow q
+tui_quit slow
 tui_wait_dead slow
 
 # For the report: the screens, when asked.

@@ -144,12 +144,30 @@ tui_list_appended(struct tui_list *l, uint64_t n)
 		l->newcount += n;
 }
 
+/* How many rows match, and which of them the selection is (from 1). */
+static void
+tui_list_count_matches(struct tui_list *l)
+{
+	size_t	i;
+
+	l->m_at = l->m_total = 0;
+	for (i = 0; i < l->n; i++) {
+		if (!l->ops->match(l->arg, i, l->search))
+			continue;
+		l->m_total++;
+		if (i == l->sel)
+			l->m_at = l->m_total;
+	}
+}
+
 int
 tui_list_search(struct tui_list *l, int dir, int include)
 {
 	size_t	i, row;
 
 	tui_list_sync(l);
+	l->wrapped = NULL;
+	l->m_at = l->m_total = 0;
 	if (l->search[0] == '\0' || l->ops->match == NULL || l->n == 0)
 		return (0);
 	row = l->sel;
@@ -159,11 +177,19 @@ tui_list_search(struct tui_list *l, int dir, int include)
 		else
 			row = (l->sel + l->n - i % l->n) % l->n;
 		if (l->ops->match(l->arg, row, l->search)) {
+			if (dir > 0 && row < l->sel)
+				l->wrapped = "search hit BOTTOM, continuing "
+				    "at TOP";
+			else if (dir < 0 && row > l->sel)
+				l->wrapped = "search hit TOP, continuing at "
+				    "BOTTOM";
 			tui_list_set_follow(l, 0);
 			tui_list_select(l, row);
+			tui_list_count_matches(l);
 			return (1);
 		}
 	}
+	l->wrapped = "no match";
 	return (0);
 }
 
@@ -173,6 +199,7 @@ tui_list_key(struct tui_list *l, int key)
 	long	page = l->h > 1 ? l->h - 1 : 1;
 
 	tui_list_sync(l);
+	l->wrapped = NULL;
 	switch (key) {
 	case 'j':
 	case TK(KEY_DOWN):
@@ -231,8 +258,14 @@ tui_list_info(struct tui_list *l, char *buf, size_t size)
 	char	search[300];
 
 	search[0] = '\0';
-	if (l->search[0] != '\0')
-		snprintf(search, sizeof search, "  /%s", l->search);
+	if (l->search[0] != '\0' && l->m_total > 0)
+		snprintf(search, sizeof search, "  /%s %zu/%zu%s%s", l->search,
+		    l->m_at, l->m_total, l->wrapped != NULL ? "  " : "",
+		    l->wrapped != NULL ? l->wrapped : "");
+	else if (l->search[0] != '\0')
+		snprintf(search, sizeof search, "  /%s%s%s", l->search,
+		    l->wrapped != NULL ? "  " : "",
+		    l->wrapped != NULL ? l->wrapped : "");
 	if (!l->can_follow)
 		snprintf(buf, size, "%s", search + (search[0] ? 2 : 0));
 	else if (l->follow)

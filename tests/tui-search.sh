@@ -32,15 +32,18 @@ tui_expect search '^/needle'
 "$TMUX_PROG" -S "$TMUX_SOCK" capture-pane -p -e -t search | grep 'n=021' |
     grep -q "$(printf '\033')\[[0-9;]*43m" || fail "no highlight"
 tmux_keys search Enter
-tui_expect search '/needle'
+tui_expect search '/needle 2/2\( \|$\)'
 opened 023
 tmux_keys search N
+tui_expect search '/needle 1/2\( \|$\)'
 opened 021
 tmux_keys search N			# wraps around
+tui_expect search '/needle 2/2  search hit TOP, continuing at BOTTOM'
 opened 023
 tmux_keys search n			# wraps the other way
+tui_expect search '/needle 1/2  search hit BOTTOM, continuing at TOP'
 opened 021
-ok "search, n, N"
+ok "search, n, N: the match count and the wrap said"
 
 tmux_keys search /
 tmux_keys search -l zzz

@@ -125,6 +125,12 @@ struct tui_prompt {
 	void		(*change)(struct tui *, void *, const char *);
 	void		(*done)(struct tui *, void *, const char *);
 	void		 *arg;
+	/* Tab: complete buf in place (NULL: Tab is not taken). */
+	void		(*complete)(struct tui *, void *, char *, size_t);
+	int		  comp_cycling;	/* Tabs in a row show each match */
+	size_t		  comp_i;
+	char		  comp_base[256]; /* the text before the first Tab */
+	char		  aside[128];	/* drawn dim after the text */
 };
 
 #define TUI_RATE_SLOTS	4
@@ -195,6 +201,9 @@ void		 tui_notice(struct tui *, int bad, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 tui_push(struct tui *, const struct view *, const void *);
 void		 tui_show_top(struct tui *, int);
+void		 tui_quit(struct tui *, int);
+/* tui-cmd.c: the ':' command line. */
+void		 tui_cmd_start(struct tui *);
 /* w: prompt for a file and write the view-filtered messages to it. */
 void		 tui_export_start(struct tui *);
 

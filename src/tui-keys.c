@@ -14,6 +14,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	    "Alerts" },
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
+	{ NULL, ":", "command line: :run ID, :agent NAME, :ns NAME, :type T "
+	    "(none: any), :q; Tab completes from what was seen" },
 	{ NULL, "q", "leave a sub-view; quit from a top view (while the "
 	    "stream is live it asks: q or y quits)" },
 	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },
@@ -51,6 +53,9 @@ const struct tui_keyhelp tui_keyhelp[] = {
 
 	{ "Runs, Agents", "s", "sort: last activity or run id (Runs); "
 	    "name or last seen (Agents)" },
+
+	{ "Agents", "F5, Ctrl-R", "read the monitor's registry now (the "
+	    "hint line says how long ago it was fetched)" },
 
 	{ "Filters", "Left, Right, h, l", "choose the column: view filter "
 	    "or subscription" },

@@ -137,8 +137,11 @@ tui_colour_init(struct tui *t)
 }
 
 /*
- * A UTF-8 locale, or C.UTF-8 when the environment's is not one. Returns
- * whether the environment's was (else the pictures stay ASCII).
+ * The environment's locale, never another: a terminal set up for a
+ * locale that is not UTF-8 would take the bytes of UTF-8 text for other
+ * characters, 0x80-0x9F among them for C1 controls, so main() has told
+ * the sanitizer to write ASCII then (text_set_ascii()). Returns whether
+ * the locale is UTF-8 (else the pictures stay ASCII too).
  */
 static int
 tui_locale(void)
@@ -147,13 +150,7 @@ tui_locale(void)
 
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
-	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
-		return (1);
-	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL &&
-	    setlocale(LC_CTYPE, "C.utf8") == NULL &&
-	    setlocale(LC_CTYPE, "en_US.UTF-8") == NULL)
-		log_warn("no UTF-8 locale: wide characters may show badly");
-	return (0);
+	return (cs != NULL && strcmp(cs, "UTF-8") == 0);
 }
 
 static void
@@ -434,6 +431,9 @@ tui_prompt_start(struct tui *t, const char *label, const char *init,
 	p->change = change;
 	p->done = done;
 	p->arg = arg;
+	p->complete = NULL;
+	p->comp_cycling = 0;
+	p->aside[0] = '\0';
 	tui_dirty(t);
 }
 
@@ -445,6 +445,15 @@ tui_prompt_key(struct tui *t, int key)
 	char			 enc[4];
 	size_t			 n;
 
+	if (key == '\t' && p->complete != NULL) {
+		p->complete(t, p->arg, p->buf, sizeof p->buf);
+		p->len = strlen(p->buf);
+		if (p->change != NULL)
+			p->change(t, p->arg, p->buf);
+		return;
+	}
+	p->comp_cycling = 0;
+	p->aside[0] = '\0';
 	switch (key) {
 	case TK_ENTER:
 	case '\n':
@@ -653,7 +662,7 @@ tui_copy(struct tui *t)
 	free(b64);
 }
 
-static void
+void
 tui_quit(struct tui *t, int code)
 {
 	if (t->quit)
@@ -697,6 +706,9 @@ tui_key_global(struct tui *t, int key)
 	case '4':
 	case '5':
 		tui_show_top(t, key - '1');
+		break;
+	case ':':
+		tui_cmd_start(t);
 		break;
 	case 'b':
 		t->bell = !t->bell;
@@ -1166,6 +1178,9 @@ tui_draw_prompt(struct tui *t, int y)
 		bw = (int)text_width(s);
 	} else
 		tui_put(y, lw, t->cols - lw, p->buf, A_NORMAL);
+	if (p->aside[0] != '\0' && lw + bw + 2 < t->cols)
+		tui_put(y, lw + bw + 2, t->cols - lw - bw - 2, p->aside,
+		    tui_attr(COL_HINT));
 	move(y, lw + bw);
 }
 

@@ -120,7 +120,7 @@ agents_count(void *arg)
 			i++;
 		}
 	}
-	if (av->by_seen)
+	if (av->by_seen && av->nrows > 1)	/* rows is NULL when empty */
 		qsort(av->rows, av->nrows, sizeof *av->rows, agents_seen_cmp);
 	return (av->nrows);
 }
@@ -346,6 +346,15 @@ agentsview_key(struct tui *t, void *arg, int key)
 		tui_prompt_start(t, "/", "", agentsview_search_change,
 		    agentsview_search_done, av);
 		return (V_HANDLED | V_REDRAW);
+	case TK(KEY_F(5)):
+	case TK_CTRL('r'):
+		/* Read the registry now: the poll starts over. */
+		if (t->client == NULL)
+			return (V_HANDLED);
+		client_poll_registry(t->client, 0);
+		client_poll_registry(t->client, 1);
+		tui_notice(t, 0, "reading the registry now");
+		return (V_HANDLED | V_REDRAW);
 	case TK_ENTER:
 	case '\n':
 	case TK(KEY_ENTER):
@@ -382,8 +391,8 @@ agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 
 const struct view view_agents = {
 	.name = "Agents",
-	.hints = "Enter its messages  s sort  / search  * this dashboard  "
-	    "? help",
+	.hints = "Enter its view  s sort  / search  F5 registry now  "
+	    "* this dashboard  ? help",
 	.create = agentsview_create,
 	.destroy = agentsview_destroy,
 	.draw = agentsview_draw,

@@ -175,8 +175,9 @@ filters_collect(struct filtersview *fv, int kind)
 		for (i = 0; i < filter_count(f[j], kind); i++)
 			filters_name(fv, filter_value(f[j], kind, i));
 	}
-	qsort(fv->names, fv->nnames, sizeof *fv->names,
-	    kind == FK_RUN ? filters_runcmp : filters_strcmp);
+	if (fv->nnames > 1)	/* names is NULL when empty */
+		qsort(fv->names, fv->nnames, sizeof *fv->names,
+		    kind == FK_RUN ? filters_runcmp : filters_strcmp);
 	for (i = n = 0; i < fv->nnames; i++) {
 		if (n == 0 || strcmp(fv->names[n - 1], fv->names[i]) != 0)
 			fv->names[n++] = fv->names[i];
@@ -257,8 +258,8 @@ filters_draw_row(void *arg, size_t i, int y, int w, int flags,
 	tui_fill(y, 0, w, a);
 	if (r->hdr) {
 		snprintf(buf, sizeof buf, "%s   view: %s   subscription: %s%s",
-		    r->name, filter_count(t->vf, r->kind) == 0 ? "all" :
-		    "selected", filter_count(pend, r->kind) == 0 ? "all" :
+		    r->name, filter_count(t->vf, r->kind) == 0 ? "any" :
+		    "selected", filter_count(pend, r->kind) == 0 ? "any" :
 		    "selected", r->kind != FK_TYPE ? " (checked here)" : "");
 		tui_put(y, 0, w, buf, sel ? a : tui_attr(COL_HEADER));
 		return;
@@ -316,15 +317,18 @@ filtersview_draw(struct tui *t, void *arg, int y, int h)
 
 	if (h < 5)
 		return;
-	d = filter_describe(t->vf);
+	/* No restriction is "any" here, where it is chosen per kind. */
+	d = filter_is_empty(t->vf) ? xstrdup("any") : filter_describe(t->vf);
 	snprintf(buf, sizeof buf, "view filter (client side, applies at "
 	    "once): %s", d);
 	free(d);
 	tui_put(y, 0, w, buf, filter_is_empty(t->vf) ? A_NORMAL :
 	    tui_attr(COL_NOTICE));
-	d = sub != NULL ? filter_describe(sub) : xstrdup("all");
+	d = sub != NULL && !filter_is_empty(sub) ? filter_describe(sub) :
+	    xstrdup("any");
 	if (sub != NULL && !filter_equal(sub, pend)) {
-		p = filter_describe(pend);
+		p = filter_is_empty(pend) ? xstrdup("any") :
+		    filter_describe(pend);
 		snprintf(buf, sizeof buf, "subscription (what is received): %s"
 		    "  ->  edited: %s  (Enter applies, u undoes)", d, p);
 		free(p);

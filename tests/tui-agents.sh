@@ -86,6 +86,15 @@ tui_absent ag '> Agent$'
 tui_absent ag 'quit swf-dash?'
 ok "Enter opens the agent's view; Esc and q come back"
 
+# F5 reads the registry now (it is polled every 30 s): its age drops.
+tui_expect ag 'registry: [0-9]*, fetched \([3-9]\|[1-9][0-9]\)s ago' 10
+tmux_keys ag F5
+tui_expect ag 'registry: [0-9]*, fetched [01]s ago' 3
+tui_expect ag 'registry: [0-9]*, fetched \([3-9]\|[1-9][0-9]\)s ago' 10
+tmux_keys ag C-r
+tui_expect ag 'registry: [0-9]*, fetched [01]s ago' 3
+ok "F5 and Ctrl-R read the registry now"
+
 tui_quit ag
 tui_wait_dead ag
 tui_clean ag

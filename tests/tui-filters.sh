@@ -20,9 +20,11 @@ shown() {
 }
 
 tmux_keys filt 4
-tui_expect filt '^TYPES   view: all   subscription: all'
+tui_expect filt '^TYPES   view: any   subscription: any'
+tui_expect filt '^view filter (client side, applies at once): any$'
+tui_expect filt '^subscription (what is received): any'
 tui_expect filt 'tf_file_registered'		# the vocabulary, unseen
-tui_expect filt '^AGENTS   view: all'
+tui_expect filt '^AGENTS   view: any'
 tmux_keys filt /
 tmux_keys filt -l stf_r
 tui_expect filt '^narrow: stf_r'

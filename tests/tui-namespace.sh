@@ -51,7 +51,7 @@ ok "S narrows to the namespace and undoes"
 tmux_keys ns 4 /
 tmux_keys ns -l alpha
 tmux_keys ns Enter
-tui_expect ns '^NAMESPACES   view: all   subscription: all (checked here)'
+tui_expect ns '^NAMESPACES   view: any   subscription: any (checked here)'
 tui_expect ns '\[-\]   \[-\]   alpha  *2$'
 tmux_keys ns Escape /
 tmux_keys ns -l prod

@@ -1,0 +1,79 @@
+#!/bin/sh
+# tui-cmd.sh: ':' opens a command line: :run ID, :agent NAME, :ns NAME,
+# :type T, :q; Tab completes the command and its argument from what has
+# been seen (the longest common prefix first, then each match in turn);
+# Esc leaves the views it opens.
+. "$top_srcdir/tests/tui-lib.sh"
+
+sim_start --token t --no-workflow
+tui_start cmd 100 30
+pub "$(runs_fixture)"
+tui_expect cmd 'f99-1.stf'
+
+# gone PATTERN: wait for the screen to stop showing PATTERN (Esc is only
+# taken for itself after the terminal's escape delay).
+gone() {
+	wait_for 5 sh -c "! '$TMUX_PROG' -S '$TMUX_SOCK' capture-pane -p \
+	    -t cmd | grep -q -e '$1'" || fail "still shown: $1"
+}
+
+# :run with completion: "1" can only be run 100.
+tmux_keys cmd : r Tab
+tui_expect cmd '^:run$'
+tmux_keys cmd 1 Tab
+tui_expect cmd '^:run 100$'
+tmux_keys cmd Enter
+tui_expect cmd '> Run$'
+tui_expect cmd '^run 100  ns ns1  ended'
+tmux_keys cmd Escape
+gone '> Run$'
+ok ":run, Tab completes the command and the run id; Esc comes back"
+
+# :agent: "d" is daq or data: the common prefix, then each in turn.
+tmux_keys cmd : a g Tab d Tab
+tui_expect cmd '^:agent da  *(2 match)'
+tmux_keys cmd Tab
+tui_expect cmd '^:agent daq  *(1/2, Tab: next)'
+tmux_keys cmd Tab
+tui_expect cmd '^:agent data  *(2/2, Tab: next)'
+tmux_keys cmd Tab
+tui_expect cmd '^:agent daq  *(1/2, Tab: next)'
+tmux_keys cmd Tab Enter
+tui_expect cmd '> Agent$'
+tui_expect cmd '^agent data  [0-9]* messages'
+tmux_keys cmd q
+gone '> Agent$'
+ok ":agent, Tab cycles through the matches"
+
+# :ns and :type set the view filter; no argument: any.
+tmux_keys cmd : n s Space n Tab Enter
+tui_expect cmd 'view: namespace=ns1'
+tmux_keys cmd : t y p e Space s t f _ g Tab Enter
+tui_expect cmd 'view: type=stf_gen namespace=ns1'
+tmux_keys cmd 1
+tui_absent cmd 'stf_ready'
+tmux_keys cmd : t y p e Enter
+tui_expect cmd 'view: namespace=ns1  sub'
+tmux_keys cmd : n s Enter
+tui_expect cmd 'view: all  sub'
+ok ":ns and :type narrow the view filter, and widen it back"
+
+# Mistakes are said in words.
+tmux_keys cmd : b o g u s Enter
+tui_expect cmd ':bogus: no such command'
+tmux_keys cmd : r u n Space 7 7 7 Enter
+tui_expect cmd ':run 777: no such run seen'
+tmux_keys cmd : a g e n t Space n o b o d y Enter
+tui_expect cmd ':agent nobody: no such agent seen'
+tmux_keys cmd : r u n Space 7 Tab
+tui_expect cmd '^:run 7  *(nothing seen matches)'
+tmux_keys cmd Escape
+gone '^:run'
+ok "unknown commands and runs in words; Esc cancels"
+
+# :q quits at once, live stream or not (it was asked for by name).
+tmux_keys cmd : q Enter
+tui_wait_dead cmd
+[ "$TUI_RC" = 0 ] || fail "exit status $TUI_RC"
+tui_clean cmd
+ok ":q"

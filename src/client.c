@@ -323,8 +323,12 @@ static void
 client_record(struct client *c, const struct sse_event *ev, int64_t recv_us,
     int src)
 {
-	if (c->rec == NULL || record_event(c->rec, ev, recv_us, src) == 0)
+	if (c->rec == NULL)
 		return;
+	if (record_event(c->rec, ev, recv_us, src) == 0) {
+		c->st.rec_error[0] = '\0';	/* writing again: "REC N lost" */
+		return;
+	}
 	c->st.rec_lost++;
 	snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
 	    record_error(c->rec));

@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -468,12 +469,14 @@ main(int argc, char **argv)
 {
 	struct cfg	 cfg;
 	struct loop	*l;
-	const char	*key;
+	const char	*key, *why;
 	char		*cause, optbuf[8];
 	int		 ch, code, check = 0;
 
 	main_reserve_fds();
 	setlocale(LC_ALL, "");
+	/* Not UTF-8: non-ASCII from the network is shown as '?'. */
+	text_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
@@ -559,6 +562,11 @@ main(int argc, char **argv)
 		exit(SWF_EXIT_USAGE);
 	}
 
+	if (cfg.output == OUT_TUI && !tui_usable(&why)) {
+		log_warn("%s: writing plain output instead of the dashboard",
+		    why);
+		cfg.output = OUT_PLAIN;
+	}
 	if (cfg.output == OUT_TUI)
 		code = tui_run(l, &cfg);
 	else

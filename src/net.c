@@ -237,7 +237,15 @@ net_reason(char *buf, size_t size, long code, const char *body,
 		if (e == NULL || *e == '\0')
 			e = curl_easy_strerror(rc);
 		d = text_sanitize(e, strlen(e));
-		snprintf(buf, size, "%s", d);
+		/* libcurl's words for these would mislead. */
+		if (rc == CURLE_OK)
+			snprintf(buf, size, "the connection closed before the "
+			    "response headers were complete");
+		else if (rc == CURLE_OUT_OF_MEMORY)
+			snprintf(buf, size, "the response headers are too "
+			    "large to read (libcurl: %s)", d);
+		else
+			snprintf(buf, size, "%s", d);
 		free(d);
 		return;
 	}

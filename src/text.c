@@ -35,6 +35,9 @@ enum text_state {
 #define TEXT_SCRUB_TAIL	4	/* a cut tail this long that starts it */
 #define TEXT_SECRET_MIN	8	/* shorter secrets are not looked for */
 
+/* Non-ASCII becomes '?' (a locale that is not UTF-8). */
+static int		 text_ascii;
+
 /* The token to hide (not owned). */
 static const char	*text_secret;
 static size_t		 text_secretlen;
@@ -46,6 +49,8 @@ struct text_out {
 	size_t		 len;
 	int		 full;
 	int		 space;		/* the last output was a folded space */
+	int		 strip;		/* remove invisibles, do not escape */
+	size_t		 invisible;	/* invisibles seen */
 };
 
 /* Append n bytes (one character) unless they do not fit whole. */
@@ -81,10 +86,26 @@ text_is_format(uint32_t cp)
 	    (cp >= 0xe0000 && cp <= 0xe007f));	/* tags */
 }
 
+/*
+ * Whether cp is invisible but not a control or format character: the
+ * Hangul fillers, the blank Braille pattern, and the zero-width space,
+ * joiners, word joiner and BOM. A name made of them looks empty or like
+ * another name; they are shown as escapes.
+ */
+static int
+text_is_invisible(uint32_t cp)
+{
+	return (cp == 0x115f || cp == 0x1160 || cp == 0x3164 ||
+	    cp == 0xffa0 || cp == 0x2800 || (cp >= 0x200b && cp <= 0x200d) ||
+	    cp == 0x2060 || cp == 0xfeff);
+}
+
 /* Handle one character in the text state. */
 static enum text_state
 text_char(struct text_out *o, uint32_t cp, const char *s, size_t n)
 {
+	char	esc[8];
+
 	switch (cp) {
 	case 0x1b:
 		return (TS_ESC);
@@ -99,9 +120,19 @@ text_char(struct text_out *o, uint32_t cp, const char *s, size_t n)
 		}
 		return (TS_TEXT);
 	}
+	if (text_is_invisible(cp)) {
+		o->invisible++;
+		if (o->strip)
+			return (TS_TEXT);
+		snprintf(esc, sizeof esc, "\\u%04X", cp);
+		text_put(o, esc, strlen(esc));
+		return (TS_TEXT);
+	}
 	if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || text_is_format(cp))
 		return (TS_TEXT);
-	if (cp == UTF8_INVALID)
+	if (text_ascii && cp >= 0x80)
+		text_put(o, "?", 1);
+	else if (cp == UTF8_INVALID)
 		text_put(o, UTF8_REPL, UTF8_REPL_LEN);
 	else
 		text_put(o, s, n);
@@ -185,6 +216,12 @@ text_run(struct text_out *o, const char *src, size_t len)
 }
 
 void
+text_set_ascii(int on)
+{
+	text_ascii = on;
+}
+
+void
 text_set_secret(const char *s)
 {
 	text_secret = s != NULL && strlen(s) >= TEXT_SECRET_MIN ? s : NULL;
@@ -252,12 +289,33 @@ text_scrub_dup(const char *s, size_t len, size_t *outlen)
 	return (d);
 }
 
-/* Sanitize into a new string: measure first, then fill. */
-char *
-text_sanitize(const char *src, size_t len)
+/* Sanitize into a new string (not scrubbed): measure first, then fill. */
+static char *
+text_sanitize_mode(const char *src, size_t len, int strip, size_t *invisible)
 {
 	struct text_out	o;
 	char		*dst;
+
+	memset(&o, 0, sizeof o);
+	o.strip = strip;
+	text_run(&o, src, len);
+	dst = xmalloc(o.len + 1);
+	memset(&o, 0, sizeof o);
+	o.strip = strip;
+	o.dst = dst;
+	o.cap = SIZE_MAX;
+	text_run(&o, src, len);
+	dst[o.len] = '\0';
+	*invisible = o.invisible;
+	return (dst);
+}
+
+/* Sanitize into a new string. */
+char *
+text_sanitize(const char *src, size_t len)
+{
+	char	*dst, *s2;
+	size_t	 invisible;
 
 	if (text_plain(src, len)) {
 		/* src need not be terminated: no strndup. */
@@ -266,15 +324,22 @@ text_sanitize(const char *src, size_t len)
 		dst[text_scrub(dst, len, 0)] = '\0';
 		return (dst);
 	}
-	memset(&o, 0, sizeof o);
-	text_run(&o, src, len);
-	dst = xmalloc(o.len + 1);
-	memset(&o, 0, sizeof o);
-	o.dst = dst;
-	o.cap = SIZE_MAX;
-	text_run(&o, src, len);
-	dst[o.len] = '\0';
-	dst[text_scrub(dst, o.len, 0)] = '\0';
+	dst = text_sanitize_mode(src, len, 0, &invisible);
+	if (text_secret != NULL && invisible > 0) {
+		/*
+		 * The secret split by invisible characters is still the
+		 * secret to a reader: look for it without them, and if it is
+		 * there, show that form, scrubbed.
+		 */
+		s2 = text_sanitize_mode(src, len, 1, &invisible);
+		if (memmem(s2, strlen(s2), text_secret,
+		    text_secretlen) != NULL) {
+			free(dst);
+			dst = s2;
+		} else
+			free(s2);
+	}
+	dst[text_scrub(dst, strlen(dst), 0)] = '\0';
 	return (dst);
 }
 
@@ -286,7 +351,8 @@ size_t
 text_sanitize_buf(char *dst, size_t dstsz, const char *src, size_t len)
 {
 	struct text_out	o;
-	size_t		n;
+	size_t		n, invisible;
+	char		*s2;
 	int		cut;
 
 	if (dstsz == 0)
@@ -306,6 +372,19 @@ text_sanitize_buf(char *dst, size_t dstsz, const char *src, size_t len)
 	o.dst = dst;
 	o.cap = dstsz;
 	text_run(&o, src, len);
+	if (text_secret != NULL && o.invisible > 0) {
+		/* As in text_sanitize(): the secret split by invisibles. */
+		s2 = text_sanitize_mode(src, len, 1, &invisible);
+		if (memmem(s2, strlen(s2), text_secret,
+		    text_secretlen) != NULL) {
+			memset(&o, 0, sizeof o);
+			o.strip = 1;
+			o.dst = dst;
+			o.cap = dstsz;
+			text_run(&o, src, len);
+		}
+		free(s2);
+	}
 	dst[o.len] = '\0';
 	n = text_scrub(dst, o.len, o.full);
 	dst[n] = '\0';

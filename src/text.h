@@ -9,7 +9,11 @@
  * Copy len bytes of src into a new NUL-terminated string that is safe to
  * put on a terminal: invalid UTF-8 becomes U+FFFD; C0 and C1 controls, DEL
  * and whole escape sequences (CSI, OSC, DCS, ...) are removed; TAB and
- * newlines become one space. NUL bytes are removed. The caller frees.
+ * newlines become one space. NUL bytes are removed. Invisible characters
+ * that could pass for a letter or nothing (Hangul fillers, U+2800,
+ * zero-width space and joiners, U+FEFF) become the six characters of
+ * their escape ("\u3164"). The secret (text_set_secret()) becomes "***".
+ * The caller frees.
  */
 char	*text_sanitize(const char *src, size_t len);
 
@@ -19,6 +23,13 @@ char	*text_sanitize(const char *src, size_t len);
  */
 size_t	 text_sanitize_buf(char *dst, size_t dstsz, const char *src,
 	    size_t len);
+
+/*
+ * With on set, every non-ASCII character comes out as '?': for a locale
+ * that is not UTF-8, where the bytes of UTF-8 text would be other
+ * characters, some of them 8-bit C1 controls (0x80-0x9F).
+ */
+void	 text_set_ascii(int on);
 
 /*
  * The secret (the API token) that text_sanitize(), text_sanitize_buf()

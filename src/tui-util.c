@@ -386,3 +386,4 @@ tui_cols_header(const struct tui_col *c, size_t n, int y, int width,
 	for (i = 0; i < n; i++)
 		tui_cols_put(c, i, y, c[i].title, attr);
 }
+

@@ -137,8 +137,11 @@ tui_colour_init(struct tui *t)
 }
 
 /*
- * A UTF-8 locale, or C.UTF-8 when the environment's is not one. Returns
- * whether the environment's was (else the pictures stay ASCII).
+ * The environment's locale, never another: a terminal set up for a
+ * locale that is not UTF-8 would take the bytes of UTF-8 text for other
+ * characters, 0x80-0x9F among them for C1 controls, so main() has told
+ * the sanitizer to write ASCII then (text_set_ascii()). Returns whether
+ * the locale is UTF-8 (else the pictures stay ASCII too).
  */
 static int
 tui_locale(void)
@@ -147,13 +150,7 @@ tui_locale(void)
 
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
-	if (cs != NULL && strcmp(cs, "UTF-8") == 0)
-		return (1);
-	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL &&
-	    setlocale(LC_CTYPE, "C.utf8") == NULL &&
-	    setlocale(LC_CTYPE, "en_US.UTF-8") == NULL)
-		log_warn("no UTF-8 locale: wide characters may show badly");
-	return (0);
+	return (cs != NULL && strcmp(cs, "UTF-8") == 0);
 }
 
 static void

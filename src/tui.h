@@ -12,4 +12,11 @@ struct loop;
  */
 int	tui_run(struct loop *, struct cfg *);
 
+/*
+ * Whether $TERM names a terminal that can show the dashboard (known to
+ * terminfo, not "dumb", with cursor addressing); if not, *why says why
+ * (static).
+ */
+int	tui_usable(const char **why);
+
 #endif

@@ -160,7 +160,7 @@ agents_count(void *arg)
 			i++;
 		}
 	}
-	if (av->sort != AC_NAME) {
+	if (av->sort != AC_NAME && av->nrows > 1) {	/* rows NULL if empty */
 		agents_sort_col = av->sort;
 		qsort(av->rows, av->nrows, sizeof *av->rows, agents_cmp);
 	}

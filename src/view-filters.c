@@ -175,8 +175,9 @@ filters_collect(struct filtersview *fv, int kind)
 		for (i = 0; i < filter_count(f[j], kind); i++)
 			filters_name(fv, filter_value(f[j], kind, i));
 	}
-	qsort(fv->names, fv->nnames, sizeof *fv->names,
-	    kind == FK_RUN ? filters_runcmp : filters_strcmp);
+	if (fv->nnames > 1)	/* names is NULL when empty */
+		qsort(fv->names, fv->nnames, sizeof *fv->names,
+		    kind == FK_RUN ? filters_runcmp : filters_strcmp);
 	for (i = n = 0; i < fv->nnames; i++) {
 		if (n == 0 || strcmp(fv->names[n - 1], fv->names[i]) != 0)
 			fv->names[n++] = fv->names[i];

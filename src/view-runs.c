@@ -121,7 +121,8 @@ runs_count(void *arg)
 	RB_FOREACH(r, run_tree, &rs->runs)
 		rv->rows[rv->nrows++] = r;
 	runs_sort_col = rv->sort;
-	qsort(rv->rows, rv->nrows, sizeof *rv->rows, runs_cmp);
+	if (rv->nrows > 1)	/* rows is NULL when there is none */
+		qsort(rv->rows, rv->nrows, sizeof *rv->rows, runs_cmp);
 	return (rv->nrows);
 }
 

@@ -237,4 +237,74 @@ for _c in "H7 interim no response for" "H8 header-trickle no response for" \
 	case_ok "$_id: $_mode cannot keep the stream alive"
 done
 
+# H10, H11: reasons in words, not libcurl's "No error" or "Out of memory".
+for _c in "H10 cut-headers the connection closed before the response headers" \
+    "H11 huge-header the response headers are too large"; do
+	set -- $_c
+	_id=$1 _mode=$2; shift 2
+	_why="$*"
+	hostile "$_mode"
+	dash_start --url "$H_URL" --output json
+	wait_for 6 err_has "reconnecting in [0-9.]*s ($_why" ||
+	    bad "$_id: not said in words: $(grep reconnecting "$DASH_ERR" |
+	    head -n 1)"
+	err_has 'No error\|(Out of memory' && bad "$_id: a misleading reason"
+	stop_dash "$_id"
+	kill "$H_PID"
+	case_ok "$_id: $_mode said in words"
+done
+
+# H13: a locale that is not UTF-8 (C): plain output and stderr hold only
+# ASCII ('?' for the rest), never a byte 0x80-0x9F. Invisible look-alike
+# letters in names are shown as escapes.
+sim_start --token t --no-workflow --heartbeat-interval 0.5
+printf 'event: loc\ndata: {"msg_type": "loc\\u00e9", "sender": "\\u3164", "processed_by": "ad\\u200bmin", "message": "caf\\u00e9 \\u65e5\\u672c \\u0085 \\u009b31m \342\200\250 raw\303\251"}\n\n' \
+    >"$T/loc"
+raw_fault "$T/loc"
+LC_ALL=C dash_start --output plain
+wait_for 10 out_has 'raw' || bad "H13: no message"
+stop_dash H13
+if LC_ALL=C grep -q "$(printf '[\200-\377]')" "$DASH_OUT" "$DASH_ERR"; then
+	od -c "$DASH_OUT" | head >&2
+	bad "H13: a byte over 0x7F under LC_ALL=C"
+fi
+out_has 'loc? ' || bad "H13: the type not shown as loc?: $(cat "$DASH_OUT")"
+out_has 'caf? ?? ' || bad "H13: the text not shown with '?'"
+out_has '\\u3164' || bad "H13: the Hangul filler not shown as an escape"
+case_ok "H13: a non-UTF-8 locale gets ASCII; look-alikes are escapes"
+
+# H14: TERM=dumb or unknown on a terminal: plain output, with a warning.
+if command -v script >/dev/null; then
+	for _term in dumb no-such-terminal-xyz; do
+		TERM=$_term SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h14 \
+		    script -q -e -c "timeout 3 '$SWF_DASH' --url '$SIM_URL'" \
+		    /dev/null >"$T/h14.out" 2>&1
+		grep -q 'writing plain output instead of the dashboard' \
+		    "$T/h14.out" || bad "H14 $_term: no fallback: $(head -c 300 "$T/h14.out")"
+		grep -q 'stream open' "$T/h14.out" ||
+		    bad "H14 $_term: plain output did not connect"
+	done
+	case_ok "H14: TERM=dumb or unknown falls back to plain output"
+fi
+sim_stop
+
+# H12: a registry answer of 3.5 million empty records and 40 names of
+# 100 kB: counted and capped before anything is built, names cut.
+hostile registry-bomb
+dash_start --url "$H_URL" --output alerts --registry-interval 1
+dash_connected 10
+mem_base "$DASH_PID"
+wait_for 20 sh -c "[ \$(grep -c 'GET /api/systemagents/ ' '$T/registry-bomb.log') -ge 3 ]" ||
+    bad "H12: the registry was not read three times"
+sleep 1
+alive "$DASH_PID" H12
+mem_bounded "$DASH_PID" 49152 H12 2
+_t0=$(date +%s%N)
+stop_dash H12
+_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+[ "$_ms" -le 2000 ] || bad "H12: exit took $_ms ms"
+kill "$H_PID"
+echo "  H12: exit in $_ms ms"
+case_ok "H12: a registry bomb is counted and capped"
+
 fault_finish

@@ -20,6 +20,8 @@
 #      ...)" for the last fifth of the timeout, then "reconnecting in Ns
 #      (stalled: ...)", then connected again;
 #   S4 a 10 MiB event: "dropped 1" in the status bar; the stream goes on;
+#   S0 an empty Agents view (a replay of an empty recording) sorted by
+#      last seen ('s'): no crash (qsort was called on a null list);
 #   S5 a message nested 1996 deep around 40 000 numbers (80 kB; jansson
 #      indents it to 160 MB): its detail view opens within 3 s, its
 #      indentation is capped, the text stops past twice --max-event with a
@@ -86,6 +88,23 @@ open_found() {
 	tmux_keys scr q
 	expect 'FILE / TEXT' "$3"
 }
+
+# S0: 's' in an empty Agents view.
+: >"$T/empty.rec"
+tmux_start s0 100 20 "exec env SWF_SSE_RECEIVER_NAME=s0 '$SWF_DASH' \
+--replay '$T/empty.rec' 2>'$T/s0.err'"
+tmux_wait_screen s0 10 '1 Messages' || bad "S0: no dashboard"
+tmux_keys s0 3
+tmux_wait_screen s0 5 '> Agents\|agents seen' || bad "S0: no Agents view"
+tmux_keys s0 s
+tmux_wait_screen s0 5 'sorted by' || bad "S0: 's' did nothing"
+sleep 0.3
+[ "$(tui_pane s0 '#{pane_dead}')" = 0 ] || {
+	cat "$T/s0.err" >&2
+	bad "S0: the dashboard died on 's' in an empty Agents view"
+}
+tmux_keys s0 q
+case_ok "S0: sorting an empty Agents view"
 
 # The tmux server has set-clipboard on before anything hostile is drawn.
 tmux_start idle 20 5 "sleep 600"

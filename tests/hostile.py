@@ -21,6 +21,11 @@ Modes (the item of issue #15 each one reproduces):
   header-trickle a 200 status line, then one header line every 0.5 s
   byte-trickle   a good stream start, then one byte every 0.3 s that
                  never completes a line
+  registry-bomb  a good stream; the agent registry answers 10.5 MB of
+                 "[{},{},...]" (3.5 million empty records) followed by
+                 40 agents whose names are 100 kB long (14.5 MB in all)
+  cut-headers    the stream's headers cut off in the middle, then EOF
+  huge-header    a stream answer with a 1 MiB header line
   stream         a good stream: a message every 0.1 s (for a control)
 """
 
@@ -32,6 +37,7 @@ import threading
 import time
 
 ARGS = None
+REGISTRY_BOMB = b""
 LOG_LOCK = threading.Lock()
 
 SSE_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
@@ -153,6 +159,11 @@ class Handler(socketserver.BaseRequestHandler):
         if status:
             self.send(answer(200, b"OK", b'{"connected_clients": 0}'))
             return
+        if (mode == "registry-bomb" and
+                path.startswith(b"/api/systemagents/") and
+                not path.startswith(b"/api/systemagents/heartbeat")):
+            self.send(answer(200, b"OK", REGISTRY_BOMB))
+            return
         if not path.startswith(b"/api/messages/stream"):
             self.send(answer(201, b"Created", b"{}"))
             return
@@ -162,6 +173,12 @@ class Handler(socketserver.BaseRequestHandler):
                 self.send(b"id: " + b"I" * size + b"\nevent: sse_test\n"
                           b'data: {"msg_type": "big-id"}\n\n')
             self.stream(0, False, 30)
+        elif mode == "cut-headers":
+            self.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/ev")
+        elif mode == "huge-header":
+            self.send(b"HTTP/1.1 200 OK\r\nX-Big: " + b"b" * (1 << 20) +
+                      b"\r\nContent-Type: text/event-stream\r\n\r\n")
+            time.sleep(5)
         elif mode == "interim":
             self.trickle(b"", b"HTTP/1.1 100 Continue\r\n\r\n", 0.5)
         elif mode == "header-trickle":
@@ -177,13 +194,21 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     allow_reuse_address = True
 
 
+def registry_bomb():
+    longname = b"n" * 100000
+    agents = b",".join(b'{"instance_name": "a%d-' % i + longname +
+                       b'", "status": "OK"}' for i in range(40))
+    return b"[" + b"{}," * 3500000 + agents + b"]"
+
+
 def main():
-    global ARGS
+    global ARGS, REGISTRY_BOMB
     p = argparse.ArgumentParser()
     p.add_argument("mode")
     p.add_argument("--log")
     p.add_argument("--listen", default="127.0.0.1")
     ARGS = p.parse_args()
+    REGISTRY_BOMB = registry_bomb() if ARGS.mode == "registry-bomb" else b""
     if not ARGS.listen.startswith("127.") and ARGS.listen != "::1":
         sys.exit("hostile.py: loopback only")
     srv = Server((ARGS.listen, 0), Handler)

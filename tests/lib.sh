@@ -19,6 +19,12 @@ unset SWF_API_TOKEN SWF_MONITOR_PROD_URL SWF_MONITOR_URL REQUESTS_CA_BUNDLE \
     SWF_SSE_RECEIVER_NAME NO_COLOR http_proxy https_proxy HTTP_PROXY \
     HTTPS_PROXY ALL_PROXY all_proxy
 NO_PROXY='*'; export NO_PROXY
+# swf-dash writes ASCII under a locale that is not UTF-8; the tests expect
+# UTF-8 (a clean machine may have LANG unset).
+case $(locale charmap 2>/dev/null) in
+UTF-8) ;;
+*) LC_ALL=C.UTF-8; export LC_ALL ;;
+esac
 
 _cleanup() {
 	for s in $_tmux_socks; do

@@ -64,7 +64,9 @@ test_controls(void)
 	SAN("abc\xe2\x80\xae" "def", "abcdef");
 	SAN("\xe2\x81\xa6x\xe2\x81\xa9", "x");
 	SAN("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad" "x", "x");
-	SAN("a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xef\xbb\xbf" "d", "abcd");
+	/* Zero-width characters are shown, as escapes (issue #15). */
+	SAN("a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xef\xbb\xbf" "d",
+	    "a\\u200Bb\\u200Dc\\uFEFFd");
 	SAN("\xe2\x9d\xa4\xef\xb8\x8f", "\xe2\x9d\xa4");
 	SAN("a\xffz", "a" REPL "z");
 	SAN("\xe2\x82", REPL);
@@ -156,6 +158,29 @@ test_width(void)
 	CHECK_STR(text_fit(buf, 1, "ab", 10, 1), "");
 }
 
+/* Invisible look-alikes are escapes; a non-UTF-8 locale gets ASCII. */
+static void
+test_lookalikes(void)
+{
+	char	buf[16];
+
+	SAN("\xe3\x85\xa4", "\\u3164");			/* Hangul filler */
+	SAN("ad\xe1\x85\x9fmin", "ad\\u115Fmin");
+	SAN("\xe2\xa0\x80x\xef\xbe\xa0", "\\u2800x\\uFFA0");
+	SAN("a\xe2\x81\xa0" "b", "a\\u2060b");
+	/* An escape is never split by a cut. */
+	text_sanitize_buf(buf, 8, "ab\xe3\x85\xa4", 5);
+	CHECK_STR(buf, "ab");
+	text_set_ascii(1);
+	SAN("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80!", "caf? ? ?!");
+	SAN("a\xffz\xc2\x85\xc2\xa0", "a?z?");
+	SAN("\xe3\x85\xa4", "\\u3164");
+	text_sanitize_buf(buf, sizeof buf, "\xc3\xa9\xc3\xa9", 4);
+	CHECK_STR(buf, "??");
+	text_set_ascii(0);
+	SAN("caf\xc3\xa9", "caf\xc3\xa9");
+}
+
 /* The token is hidden from every sanitized string, even when cut. */
 static void
 test_secret(void)
@@ -244,6 +269,7 @@ main(void)
 	test_big();
 	test_width();
 	test_secret();
+	test_lookalikes();
 	test_count_fit();
 	test_hash();
 	return (t_done("t-text"));

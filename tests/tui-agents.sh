@@ -89,7 +89,6 @@ ok "Enter opens the agent's view; Esc and q come back"
 # > sorts by the next column, MSGS: the most messages first, ties (and
 # agents only in the registry, "-") by name.
 tmux_keys ag '>'
-tui_expect ag 'agents sorted by MSGS'
 tui_expect ag '; by MSGS'
 tmux_screen ag | awk 'NR > 4 { sub(/^\*/, " ") } NR > 4 && $2 ~ /^[0-9]+$/ {
     print $2 }' >"$T/msgs"

@@ -35,18 +35,19 @@
 /*
  * CURLOPT_BUFFERSIZE, libcurl's receive buffer (the most one recv() and
  * one write callback hand over), and the queue of received bytes not
- * parsed yet. Measured on the shared 2-core machine with headless
- * --output json of 1M messages from swf-sim --rate 0 (-O2), CPU seconds
- * per million messages: what counts is how much one loop round takes in,
- * i.e. the queue. With the queue at 4 buffers: 16 KiB 0.51, 64 KiB 0.48,
- * 256 KiB 0.39, 512 KiB 0.38. With a 1 MiB queue: 16 KiB 0.42, 64 KiB
- * 0.39-0.43, 128 KiB 0.35-0.41; before this change (ingest inside the
- * callback, 512 KiB buffer) 0.41-0.44. The buffer also bounds the copy
- * libcurl keeps of a piece the write callback paused on: with 512 KiB and
- * a 2 MiB queue the high-water mark of tests/fault-input.sh (ASan) went
- * past its bound; 64 KiB and 1 MiB stay 2 MiB inside it.
+ * parsed yet. Measured on the shared 2-core machine (load 8-14) with
+ * headless --output json of 1M messages from swf-sim --rate 0 (-O2), CPU
+ * seconds per million messages, against the same code with the ingest
+ * inside the callback (0.38-0.44): what counts first is how much one loop
+ * round takes in, i.e. the queue: with the queue at 4 buffers, 16 KiB
+ * 0.51, 64 KiB 0.48; with a 1 MiB queue, 64 KiB 0.42-0.51, 128 KiB
+ * 0.40-0.49, 256 KiB 0.40-0.42. The buffer also sets the copy libcurl
+ * keeps of a piece the write callback paused on, which AddressSanitizer
+ * keeps resident for a while: with 256 KiB (queue 1 MiB or 768 KiB) the
+ * high-water mark of tests/fault-input.sh came within 0.2 MiB of its
+ * bound or past it; 128 KiB leaves 1.2 MiB.
  */
-#define STREAM_BUFFER		(64 * 1024)
+#define STREAM_BUFFER		(128 * 1024)
 #define STREAM_QUEUE		(1024 * 1024)
 /* Bytes parsed between two looks at the clock. */
 #define STREAM_PIECE		(16 * 1024)

@@ -235,9 +235,10 @@ history_holes(void *arg)
 			continue;
 		}
 		l->pending = 0;
+		/* Only if a hole is still open: a read since may have filled it. */
 		TAILQ_FOREACH(r, &h->runs.lru, lru) {
-			if (strcmp(r->exec, l->key) == 0 ||
-			    (r->exec[0] == '\0' && strcmp(r->id, l->key) == 0)) {
+			if (r->hole && (strcmp(r->exec, l->key) == 0 ||
+			    (r->exec[0] == '\0' && strcmp(r->id, l->key) == 0))) {
 				history_want_run(h, r, 0);
 				break;
 			}

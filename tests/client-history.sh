@@ -143,6 +143,22 @@ once "$T/k3" 10
 seqs "$T/k3" | grep -q '^1 2 6 .*3 4 5 ' || fail "order: $(seqs "$T/k3")"
 err_has 'missing from run 902' && fail "a filled hole reported missing"
 ok "channel hole 3-5 filled from the history, each once"
+
+# A skipped lifecycle step: start_run of run 904 is dropped from our
+# channel; its first stf_gen after run_imminent reads the execution.
+dash_start --output json
+dash_connected
+pub "$(life 904 run_imminent)"
+wait_for 5 grep -q '"run_id": *"904"' "$DASH_OUT" || fail "904 missing"
+fault '{"fault": "channel_drop", "count": 1}'
+pub "$(life 904 start_run)"
+pub "$(stf 904 1 1)"
+wait_for 10 grep -q '"msg_type": *"start_run", *"run_id": *"904"' \
+    "$DASH_OUT" || { cat "$DASH_OUT" "$DASH_ERR"; fail "start_run not filled"; }
+kill -INT "$DASH_PID"; dash_wait
+keys "$DASH_OUT" >"$T/k5"
+once "$T/k5" 3
+ok "a skipped start_run is read back from the execution"
 sim_stop
 
 # 4. A hole the history cannot fill: it keeps only 4 messages, and 7

@@ -53,6 +53,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 
 	{ "Runs, Agents", "s", "sort: last activity or run id (Runs); "
 	    "name or last seen (Agents)" },
+	{ NULL, "<, >", "sort by the column to the left, to the right "
+	    "(active runs stay on top)" },
 
 	{ "Agents", "F5, Ctrl-R", "read the monitor's registry now (the "
 	    "hint line says how long ago it was fetched)" },

@@ -42,8 +42,11 @@ struct agentsview {
 	struct tui_list	 list;
 	struct arow	*rows;
 	size_t		 nrows, cap;
-	int		 by_seen;
+	int		 sort;		/* AC_*: the column sorted by */
 };
+
+/* The column being sorted by, for agents_cmp (qsort has no argument). */
+static int	agents_sort_col;
 
 /* Show the Agents view with this agent selected (if listed). */
 void
@@ -59,14 +62,51 @@ view_agents_select(struct tui *t, const char *name)
 	tui_dirty(t);
 }
 
+#define AGENTS_DESC(a, b)	((a) == (b) ? 0 : (a) > (b) ? -1 : 1)
+
+/* A registry field, "" if the agent is not in the registry. */
+#define AGENTS_REG(x, f)	((x)->r != NULL ? (x)->r->f : "")
+
+/*
+ * By the chosen column: names ascending, counts and times descending
+ * (the latest first), those with nothing to show last; ties by name.
+ */
 static int
-agents_seen_cmp(const void *a, const void *b)
+agents_cmp(const void *a, const void *b)
 {
 	const struct arow	*x = a, *y = b;
+	int			 c = 0;
 
-	if (x->seen != y->seen)
-		return (x->seen > y->seen ? -1 : 1);
-	return (strcmp(x->name, y->name));
+	switch (agents_sort_col) {
+	case AC_MSGS:
+		c = AGENTS_DESC(x->a != NULL ? x->a->count : 0,
+		    y->a != NULL ? y->a->count : 0);
+		break;
+	case AC_LAST:
+		c = AGENTS_DESC(x->seen, y->seen);
+		break;
+	case AC_TYPES:
+		c = AGENTS_DESC(x->a != NULL ? x->a->types.len : 0,
+		    y->a != NULL ? y->a->types.len : 0);
+		break;
+	case AC_STATUS:
+		c = strcmp(AGENTS_REG(x, status), AGENTS_REG(y, status));
+		break;
+	case AC_STATE:
+		c = strcmp(AGENTS_REG(x, opstate), AGENTS_REG(y, opstate));
+		break;
+	case AC_HB:
+		c = AGENTS_DESC(x->r != NULL ? x->r->heartbeat : 0,
+		    y->r != NULL ? y->r->heartbeat : 0);
+		break;
+	case AC_HOST:
+		c = strcmp(AGENTS_REG(x, host), AGENTS_REG(y, host));
+		break;
+	case AC_KIND:
+		c = strcmp(AGENTS_REG(x, type), AGENTS_REG(y, type));
+		break;
+	}
+	return (c != 0 ? c : strcmp(x->name, y->name));
 }
 
 static void
@@ -120,8 +160,10 @@ agents_count(void *arg)
 			i++;
 		}
 	}
-	if (av->by_seen && av->nrows > 1)	/* rows is NULL when empty */
-		qsort(av->rows, av->nrows, sizeof *av->rows, agents_seen_cmp);
+	if (av->sort != AC_NAME && av->nrows > 1) {	/* rows NULL if empty */
+		agents_sort_col = av->sort;
+		qsort(av->rows, av->nrows, sizeof *av->rows, agents_cmp);
+	}
 	return (av->nrows);
 }
 
@@ -152,9 +194,19 @@ agents_match(void *arg, size_t i, const char *pat)
 	struct agentsview	*av = arg;
 	const struct arow	*w = &av->rows[i];
 
-	return (tui_strcasestr(w->name, pat) != NULL ||
-	    (w->r != NULL && (tui_strcasestr(w->r->host, pat) != NULL ||
-	    tui_strcasestr(w->r->status, pat) != NULL)));
+	size_t			 k;
+
+	/* Every text column: name, types, status, state, host, kind. */
+	if (tui_strcasestr(w->name, pat) != NULL)
+		return (1);
+	for (k = 0; w->a != NULL && k < w->a->types.len; k++) {
+		if (tui_strcasestr(w->a->types.v[k].name, pat) != NULL)
+			return (1);
+	}
+	return (w->r != NULL && (tui_strcasestr(w->r->host, pat) != NULL ||
+	    tui_strcasestr(w->r->status, pat) != NULL ||
+	    tui_strcasestr(w->r->opstate, pat) != NULL ||
+	    tui_strcasestr(w->r->type, pat) != NULL));
 }
 
 /*
@@ -277,6 +329,7 @@ agentsview_create(struct tui *t, const void *arg)
 	struct agentsview	*av = xcalloc(1, sizeof *av);
 
 	av->t = t;
+	av->sort = AC_NAME;
 	tui_list_init(&av->list, &agents_ops, av, 0, 0);
 	return (av);
 }
@@ -330,6 +383,36 @@ agentsview_search_done(struct tui *t, void *arg, const char *text)
 		tui_notice(t, 1, "no agent shows \"%s\"", text);
 }
 
+/* The sort's name: "name", "last seen" or the column's title. */
+static const char *
+agents_sort_title(struct agentsview *av)
+{
+	struct tui_col	c[AC_COUNT];
+
+	if (av->sort == AC_NAME)
+		return ("name");
+	if (av->sort == AC_LAST)
+		return ("last seen");
+	agents_layout(av, c, av->t->cols);
+	return (c[av->sort].title);	/* static strings */
+}
+
+/* < and >: the previous or next column shown. */
+static void
+agents_sort_move(struct agentsview *av, int dir)
+{
+	struct tui_col	c[AC_COUNT];
+	int		i, col = av->sort;
+
+	agents_layout(av, c, av->t->cols);
+	for (i = 0; i < AC_COUNT; i++) {
+		col = (col + dir + AC_COUNT) % AC_COUNT;
+		if (col != AC_MARK && c[col].x >= 0)
+			break;
+	}
+	av->sort = col;
+}
+
 static int
 agentsview_key(struct tui *t, void *arg, int key)
 {
@@ -338,9 +421,15 @@ agentsview_key(struct tui *t, void *arg, int key)
 
 	switch (key) {
 	case 's':
-		av->by_seen = !av->by_seen;
-		tui_notice(t, 0, "agents sorted by %s", av->by_seen ?
-		    "last seen" : "name");
+		av->sort = av->sort == AC_NAME ? AC_LAST : AC_NAME;
+		tui_notice(t, 0, "agents sorted by %s",
+		    agents_sort_title(av));
+		return (V_HANDLED | V_REDRAW);
+	case '<':
+	case '>':
+		agents_sort_move(av, key == '<' ? -1 : 1);
+		tui_notice(t, 0, "agents sorted by %s",
+		    agents_sort_title(av));
 		return (V_HANDLED | V_REDRAW);
 	case '/':
 		tui_prompt_start(t, "/", "", agentsview_search_change,
@@ -372,8 +461,9 @@ agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 {
 	const char	*why;
 	int64_t		 at;
-	size_t		 nreg;
-	char		 age[32];
+	struct agentsview	*av = arg;
+	size_t		 nreg, len;
+	char		 age[32], search[320];
 
 	client_registry(t->client, &nreg, &why, &at);
 	if (why[0] != '\0')
@@ -387,6 +477,14 @@ agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 		    "fetched %s ago (every 30s)", t->runs->nagents, nreg,
 		    tui_fmt_dur(age, sizeof age, (now_wall_us() - at) /
 		    1000000 * 1000000));
+	len = strlen(buf);
+	if (len < size)
+		snprintf(buf + len, size - len, "; by %s",
+		    agents_sort_title(av));
+	tui_list_info(&av->list, search, sizeof search);
+	len = strlen(buf);
+	if (search[0] != '\0' && len < size)
+		snprintf(buf + len, size - len, "  %s", search);
 }
 
 const struct view view_agents = {

@@ -28,8 +28,83 @@ struct runsview {
 	struct run	**rows;		/* rebuilt at each sync */
 	size_t		  nrows;
 	size_t		  cap;
-	int		  by_id;
+	int		  sort;		/* RC_*: the column sorted by */
 };
+
+/* The column being sorted by, for runs_cmp (qsort has no argument). */
+static int	runs_sort_col;
+
+static const char *runs_state(const struct run *, char *, size_t);
+
+#define RUNS_DESC(a, b)	((a) == (b) ? 0 : (a) > (b) ? -1 : 1)
+
+/*
+ * Active runs (not ended) first, then by the chosen column: names and
+ * times in ascending order, counts and the last activity descending;
+ * ties by run id, so the order is stable from frame to frame.
+ */
+static int
+runs_cmp(const void *pa, const void *pb)
+{
+	const struct run	*a = *(struct run *const *)pa;
+	const struct run	*b = *(struct run *const *)pb;
+	char			 sa[64], sb[64];
+	int			 c = 0;
+
+	if (a->ended != b->ended)
+		return (a->ended ? 1 : -1);
+	switch (runs_sort_col) {
+	case RC_NS:
+		c = strcmp(a->ns, b->ns);
+		break;
+	case RC_STATE:
+		c = strcmp(runs_state(a, sa, sizeof sa),
+		    runs_state(b, sb, sizeof sb));
+		break;
+	case RC_FIRST:
+		c = -RUNS_DESC(a->first_us, b->first_us);
+		break;
+	case RC_DUR:
+		c = RUNS_DESC((a->ended ? a->end_us : a->last_us) - a->first_us,
+		    (b->ended ? b->end_us : b->last_us) - b->first_us);
+		break;
+	case RC_STF:
+		c = RUNS_DESC(a->stf_gen, b->stf_gen);
+		break;
+	case RC_MISS:
+		c = RUNS_DESC(run_missing(a), run_missing(b));
+		break;
+	case RC_TF:
+		c = RUNS_DESC(a->tf_files, b->tf_files);
+		break;
+	case RC_OTHER:
+		c = RUNS_DESC(a->other, b->other);
+		break;
+	case RC_TOTAL:
+		c = RUNS_DESC(a->total, b->total);
+		break;
+	case RC_LAST:
+		c = RUNS_DESC(a->last_us, b->last_us);
+		break;
+	case RC_FILE:
+		c = strcmp(a->last_file, b->last_file);
+		break;
+	}
+	return (c != 0 ? c : run_id_cmp(a->id, b->id));
+}
+
+/* What the sort is called: the column's title. */
+static const char *
+runs_sort_name(int col)
+{
+	switch (col) {
+	case RC_RUN:
+		return ("run id");
+	case RC_LAST:
+		return ("last activity");
+	}
+	return (NULL);
+}
 
 static size_t
 runs_count(void *arg)
@@ -43,13 +118,11 @@ runs_count(void *arg)
 		rv->rows = xreallocarray(rv->rows, rv->cap, sizeof *rv->rows);
 	}
 	rv->nrows = 0;
-	if (rv->by_id) {
-		RB_FOREACH(r, run_tree, &rs->runs)
-			rv->rows[rv->nrows++] = r;
-	} else {
-		TAILQ_FOREACH_REVERSE(r, &rs->run_lru, run_lru, lru)
-			rv->rows[rv->nrows++] = r;
-	}
+	RB_FOREACH(r, run_tree, &rs->runs)
+		rv->rows[rv->nrows++] = r;
+	runs_sort_col = rv->sort;
+	if (rv->nrows > 1)	/* rows is NULL when there is none */
+		qsort(rv->rows, rv->nrows, sizeof *rv->rows, runs_cmp);
 	return (rv->nrows);
 }
 
@@ -79,10 +152,12 @@ runs_match(void *arg, size_t i, const char *pat)
 {
 	struct runsview	*rv = arg;
 	struct run	*r = rv->rows[i];
+	char		 st[64];
 
+	/* The text columns as shown ("ended", "run/physics"). */
 	return (tui_strcasestr(r->id, pat) != NULL ||
 	    tui_strcasestr(r->ns, pat) != NULL ||
-	    tui_strcasestr(r->state, pat) != NULL ||
+	    tui_strcasestr(runs_state(r, st, sizeof st), pat) != NULL ||
 	    tui_strcasestr(r->last_file, pat) != NULL);
 }
 
@@ -248,6 +323,7 @@ runsview_create(struct tui *t, const void *arg)
 	struct runsview	*rv = xcalloc(1, sizeof *rv);
 
 	rv->t = t;
+	rv->sort = RC_LAST;
 	tui_list_init(&rv->list, &runs_ops, rv, 0, 0);
 	return (rv);
 }
@@ -279,6 +355,35 @@ runsview_draw(struct tui *t, void *arg, int y, int h)
 		    tui_attr(COL_HINT));
 }
 
+/* The sort's name: "run id", "last activity" or the column's title. */
+static const char *
+runs_sort_title(struct runsview *rv, char *buf, size_t size)
+{
+	struct tui_col	c[RC_COUNT];
+
+	if (runs_sort_name(rv->sort) != NULL)
+		return (runs_sort_name(rv->sort));
+	runs_layout(rv, c, rv->t->cols);
+	snprintf(buf, size, "%s", c[rv->sort].title);
+	return (buf);
+}
+
+/* < and >: the previous or next column shown (not the picture). */
+static void
+runs_sort_move(struct runsview *rv, int dir)
+{
+	struct tui_col	c[RC_COUNT];
+	int		i, col = rv->sort;
+
+	runs_layout(rv, c, rv->t->cols);
+	for (i = 0; i < RC_COUNT; i++) {
+		col = (col + dir + RC_COUNT) % RC_COUNT;
+		if (col != RC_SPARK && c[col].x >= 0)
+			break;
+	}
+	rv->sort = col;
+}
+
 static void
 runsview_search_done(struct tui *t, void *arg, const char *text)
 {
@@ -302,13 +407,19 @@ static int
 runsview_key(struct tui *t, void *arg, int key)
 {
 	struct runsview	*rv = arg;
+	char		 buf[32];
 	long		 i;
 
 	switch (key) {
 	case 's':
-		rv->by_id = !rv->by_id;
-		tui_notice(t, 0, "runs sorted by %s", rv->by_id ? "run id" :
-		    "last activity");
+		rv->sort = rv->sort == RC_RUN ? RC_LAST : RC_RUN;
+		tui_notice(t, 0, "runs sorted by %s", runs_sort_name(rv->sort));
+		return (V_HANDLED | V_REDRAW);
+	case '<':
+	case '>':
+		runs_sort_move(rv, key == '<' ? -1 : 1);
+		tui_notice(t, 0, "runs sorted by %s (active runs first)",
+		    runs_sort_title(rv, buf, sizeof buf));
 		return (V_HANDLED | V_REDRAW);
 	case '/':
 		tui_prompt_start(t, "/", "", runsview_search_change,
@@ -330,14 +441,18 @@ runsview_info(struct tui *t, void *arg, char *buf, size_t size)
 	struct runsview	*rv = arg;
 	struct runs	*rs = t->runs;
 
-	snprintf(buf, size, "%zu runs, by %s%s", rs->nruns,
-	    rv->by_id ? "run id" : "last activity",
-	    rs->evicted_runs > 0 ? " (oldest evicted)" : "");
+	char		 name[32], search[320];
+
+	tui_list_info(&rv->list, search, sizeof search);
+	snprintf(buf, size, "%zu runs, by %s%s%s%s", rs->nruns,
+	    runs_sort_title(rv, name, sizeof name),
+	    rs->evicted_runs > 0 ? " (oldest evicted)" : "",
+	    search[0] != '\0' ? "  " : "", search);
 }
 
 const struct view view_runs = {
 	.name = "Runs",
-	.hints = "Enter run  s sort  / search  g/r=stf_gen/stf_ready  "
+	.hints = "Enter run  s </> sort  / search  g/r=stf_gen/stf_ready  "
 	    "TF=tf_file_registered  OTHER=other types",
 	.create = runsview_create,
 	.destroy = runsview_destroy,

@@ -86,6 +86,19 @@ tui_absent ag '> Agent$'
 tui_absent ag 'quit swf-dash?'
 ok "Enter opens the agent's view; Esc and q come back"
 
+# > sorts by the next column, MSGS: the most messages first, ties (and
+# agents only in the registry, "-") by name.
+tmux_keys ag '>'
+tui_expect ag '; by MSGS'
+tmux_screen ag | awk 'NR > 4 { sub(/^\*/, " ") } NR > 4 && $2 ~ /^[0-9]+$/ {
+    print $2 }' >"$T/msgs"
+[ "$(wc -l <"$T/msgs")" -gt 2 ] || fail "too few rows: $(cat "$T/msgs")"
+sort -n -r "$T/msgs" | cmp -s - "$T/msgs" ||
+    fail "not by MSGS: $(tr '\n' ' ' <"$T/msgs")"
+tmux_keys ag '<'
+tui_expect ag '; by name'
+ok "< and > choose the sort column"
+
 # F5 reads the registry now (it is polled every 30 s): its age drops.
 tui_expect ag 'registry: [0-9]*, fetched \([3-9]\|[1-9][0-9]\)s ago' 10
 tmux_keys ag F5

@@ -12,7 +12,7 @@ tmux_keys run 2
 tui_expect run '3 runs, by last activity'
 tmux_keys run s
 tui_expect run '3 runs, by run id'
-tmux_keys run j Enter			# 99, then 100
+tmux_keys run j j Enter		# 99, run-B (active first), then 100
 tui_expect run '> Run'
 tui_expect run "^run 100  ns ns1  ended  [0-9:]*-[0-9:]* ([0-9a-z]*)  $(fixture_count 100) messages"
 tui_expect run "stf_gen=$(fixture_count 100 stf_gen)"

@@ -45,8 +45,26 @@ order() {
 [ "$(order)" = "99 run-B 100 " ] || fail "by activity: $(order)"
 tmux_keys runs s
 tui_expect runs '3 runs, by run id'
-[ "$(order)" = "99 100 run-B " ] || fail "by id: $(order)"
-ok "sorting"
+# Active runs first (run-B runs, 99 never ended), then the ended 100.
+[ "$(order)" = "99 run-B 100 " ] || fail "by id: $(order)"
+tmux_keys runs s
+tui_expect runs '3 runs, by last activity'
+# < and >: the column to the left or right: TOTAL (most first), back.
+tmux_keys runs '<'
+tui_expect runs '3 runs, by TOTAL'
+[ "$(order)" = "run-B 99 100 " ] || fail "by TOTAL: $(order)"
+tmux_keys runs '<'
+tui_expect runs '3 runs, by OTHER'
+tmux_keys runs '>' '>'
+tui_expect runs '3 runs, by last activity'
+[ "$(order)" = "99 run-B 100 " ] || fail "back by activity: $(order)"
+ok "sorting: s, < and >, active runs first"
+
+# Search reads the columns as shown: "ended" is run 100's state.
+tmux_keys runs / ended Enter
+tui_expect runs '/ended 1/1'
+tui_absent runs 'no run shows'
+ok "search reads the state as shown"
 
 # New messages update the row.
 pub '{"msg_type":"tf_file_registered","run_id":99,"sender_agent":"data"}'

@@ -357,7 +357,7 @@ out_alert(const struct alert *a, int raised, void *arg)
 	struct out	*o = arg;
 	char		*line;
 
-	if (o->dead)
+	if (o->dead || o->done)
 		return;
 	line = alert_json(a, raised);
 	out_json_write(line, strlen(line));
@@ -365,6 +365,7 @@ out_alert(const struct alert *a, int raised, void *arg)
 	free(line);
 	out_check(o);
 	out_flush(o);
+	out_counted(o);
 }
 
 static void

@@ -50,6 +50,17 @@ dash_wait 5
     fail "count events: output after the last message"
 ok "--count in events mode counts messages only"
 
+# -o alerts: the alert lines count, so --count 1 waits for the first.
+dash_start --output alerts --stall-after 1 --count 1
+dash_connected
+pub '{"msg_type":"start_run","run_id":"7100","sender":"tester","state":"run","substate":"physics"}'
+dash_wait 10
+[ "$DASH_RC" = 0 ] || { cat "$DASH_ERR"; fail "count alerts: exit $DASH_RC"; }
+[ "$(wc -l < "$DASH_OUT")" = 1 ] || { cat "$DASH_OUT"; fail "count alerts: lines"; }
+jq -e '.alert == "run_stalled" and .run_id == "7100" and .state == "raised"' \
+    "$DASH_OUT" >/dev/null || { cat "$DASH_OUT"; fail "count alerts: not the stall"; }
+ok "-o alerts --count 1 waits for the first alert"
+
 # Bad values, and the dashboard, are refused.
 "$SWF_DASH" --url "$SIM_URL" -o plain --count 0 >/dev/null 2>"$T/e1" &&
     fail "--count 0 accepted"

@@ -882,6 +882,25 @@ tui_stdin_gone(void)
 	return ((pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0);
 }
 
+/*
+ * Whether stdin is at its end (</dev/null, a pipe whose writer left):
+ * readable, yet get_wch() found nothing. A byte that came meanwhile goes
+ * back to curses.
+ */
+static int
+tui_stdin_eof(void)
+{
+	struct pollfd	pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	unsigned char	c;
+	ssize_t		n;
+
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+		return (0);
+	if ((n = read(STDIN_FILENO, &c, 1)) == 1)
+		ungetch(c);
+	return (n == 0);
+}
+
 /* Take every key there is; returns how many. */
 static int
 tui_read_keys(struct tui *t)
@@ -909,6 +928,11 @@ tui_stdin(int fd, void *arg)
 	} else if (tui_stdin_gone()) {
 		loop_unwatch(t->loop, fd);
 		tui_quit(t, 0);
+	} else if (tui_stdin_eof()) {
+		/* Watching it would wake the loop for ever. */
+		loop_unwatch(t->loop, fd);
+		tui_notice(t, 1, "standard input is at its end: keys are not "
+		    "read (Ctrl-C quits)");
 	}
 }
 

@@ -15,7 +15,7 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
 	{ NULL, ":", "command line: :run ID, :agent NAME, :ns NAME, :type T "
-	    "(none: any), :preset NAME, :q; Tab completes" },
+	    "(none: any), :preset NAME, :report RUN, :q; Tab completes" },
 	{ NULL, "q", "leave a sub-view; quit from a top view (while the "
 	    "stream is live it asks: q or y quits)" },
 	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },

@@ -15,7 +15,7 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
 	{ NULL, ":", "command line: :run ID, :agent NAME, :ns NAME, :type T "
-	    "(none: any), :q; Tab completes from what was seen" },
+	    "(none: any), :preset NAME, :q; Tab completes" },
 	{ NULL, "q", "leave a sub-view; quit from a top view (while the "
 	    "stream is live it asks: q or y quits)" },
 	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },
@@ -46,6 +46,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "n, N", "next, previous match" },
 	{ NULL, "Enter", "open: the message's detail, the run's view, "
 	    "the agent's view (q or Esc back)" },
+	{ NULL, "mouse", "wheel: move three rows; click: select; "
+	    "double-click: open (not with --no-mouse)" },
 
 	{ "Detail", "j, k, Space, b, g, G", "scroll the pretty-printed JSON" },
 

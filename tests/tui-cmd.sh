@@ -77,3 +77,28 @@ tui_wait_dead cmd
 [ "$TUI_RC" = 0 ] || fail "exit status $TUI_RC"
 tui_clean cmd
 ok ":q"
+
+# Presets of the config file: :preset NAME sets the view filter.
+printf '%s\n' 'preset.night = -m stf_gen -r 100' \
+    'preset.data = --agent data' >"$T/config"
+tui_start pre 100 30 --config "$T/config"
+pub "$(runs_fixture)"
+tui_expect pre 'f99-1.stf'
+tmux_keys pre : p r Tab n Tab
+tui_expect pre '^:preset night$'
+tmux_keys pre Enter
+tui_expect pre 'view: type=stf_gen run=100  sub'
+tui_expect pre 'preset night: view filter: type=stf_gen run=100'
+[ "$(tmux_screen pre | grep -c ' stf_gen  .* 100  ')" = \
+    "$(fixture_count 100 stf_gen)" ] || fail "rows of preset night"
+tui_absent pre 'stf_ready'
+tmux_keys pre : p r e s e t Space d a t a Enter
+tui_expect pre 'view: agent=data  sub'
+tmux_keys pre : p r e s e t Enter
+tui_expect pre 'presets: night, data'
+tmux_keys pre : p r e s e t Space d a y Enter
+tui_expect pre ':preset day: no such preset (night, data)'
+ok ":preset NAME from the config file, with completion"
+tmux_keys pre C-c
+tui_wait_dead pre
+tui_clean pre

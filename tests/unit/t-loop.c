@@ -1,8 +1,10 @@
 /*
  * t-loop.c: unit tests of the event loop: timer order, re-arming and
  * cancelling from callbacks, idle hooks, signals through the self-pipe,
- * watched descriptors, an early loop_exit(), and loop_drain() with
- * nothing to drain.
+ * watched descriptors, an early loop_exit(), loop_drain() with nothing
+ * to drain, and workers: a worker that always has work gets slices
+ * bounded by LOOP_SLICE_US, and timers, descriptors and signals are
+ * served between them, on time.
  */
 #include "config.h"
 
@@ -108,6 +110,126 @@ t_read(int fd, void *arg)
 	t_mark(x, 'r');
 }
 
+/* A worker that always has work: it busies itself until told to stop. */
+struct t_work {
+	struct loop	*l;
+	int		 calls;
+	int64_t		 budget;	/* most time a slice was given, us */
+	int64_t		 late;		/* worst lateness of the timer, us */
+	int		 after;		/* slices begun past its deadline */
+	int		 after_max;
+	int		 fired;
+	int		 readable;
+	int		 sig;
+	struct timer	 t;
+	struct timer	 stop;
+};
+
+static int
+t_worker(void *arg, int64_t until)
+{
+	struct t_work	*w = arg;
+	int64_t		 now;
+
+	w->calls++;
+	now = now_mono_us();
+	if (until - now > w->budget)
+		w->budget = until - now;
+	if (w->t.armed && now >= w->t.at)
+		w->after++;
+	/* Work until told to stop, looking at the clock as a worker must. */
+	while ((now = now_mono_us()) < until)
+		;
+	return (1);
+}
+
+static void
+t_work_timer(void *arg)
+{
+	struct t_work	*w = arg;
+	int64_t		 late = now_mono_us() - w->t.at;
+
+	if (late > w->late)
+		w->late = late;
+	if (w->after > w->after_max)
+		w->after_max = w->after;
+	w->after = 0;
+	if (++w->fired < 10)
+		timer_arm(w->l, &w->t, 0.007);
+	else
+		loop_exit(w->l, 5);
+}
+
+static void
+t_work_stop(void *arg)
+{
+	struct t_work	*w = arg;
+
+	loop_exit(w->l, 5);
+}
+
+static void
+t_work_read(int fd, void *arg)
+{
+	struct t_work	*w = arg;
+	char		 buf[16];
+
+	if (read(fd, buf, sizeof buf) > 0)
+		w->readable++;
+}
+
+static void
+t_work_signal(int sig, void *arg)
+{
+	struct t_work	*w = arg;
+
+	w->sig = sig;
+}
+
+/* Slices, and timers, descriptors and signals between them. */
+static void
+t_workers(void)
+{
+	struct t_work	 w;
+	int		 p[2];
+
+	memset(&w, 0, sizeof w);
+	w.l = loop_create();
+	timer_init(&w.t, t_work_timer, &w);
+	timer_init(&w.stop, t_work_stop, &w);
+	loop_work(w.l, t_worker, &w);
+	loop_signal(w.l, SIGUSR2, t_work_signal, &w);
+	if (pipe(p) != 0)
+		return;
+	loop_watch(w.l, p[0], t_work_read, &w);
+	timer_arm(w.l, &w.t, 0.007);
+	timer_arm(w.l, &w.stop, 10.0);	/* a safety net */
+	if (write(p[1], "x", 1) != 1 || raise(SIGUSR2) != 0)
+		return;
+	CHECK_INT(loop_run(w.l), 5);
+	/* Slices, none given more than LOOP_SLICE_US. */
+	CHECK(w.calls >= 1);
+	CHECK(w.budget > 0 && w.budget <= LOOP_SLICE_US);
+	/*
+	 * Each timer fires although the worker never runs out of work: at
+	 * most one slice begins once it is due (the one that was running
+	 * counts too), however busy the machine is.
+	 */
+	CHECK_INT(w.fired, 10);
+	CHECK(w.after_max <= 1);
+	CHECK_INT(w.readable, 1);
+	CHECK_INT(w.sig, SIGUSR2);
+	fprintf(stderr, "t-loop: %d slices of at most %lld us, at most %d "
+	    "begun past a deadline, worst timer lateness %lld us\n", w.calls,
+	    (long long)w.budget, w.after_max, (long long)w.late);
+	loop_unwork(w.l, t_worker, &w);
+	loop_unwatch(w.l, p[0]);
+	loop_signal(w.l, SIGUSR2, NULL, NULL);
+	close(p[0]);
+	close(p[1]);
+	loop_free(w.l);
+}
+
 int
 main(void)
 {
@@ -164,6 +286,8 @@ main(void)
 	close(p[0]);
 	close(p[1]);
 	loop_free(x.l);
+
+	t_workers();
 	curl_global_cleanup();
 	return (t_done("t-loop"));
 }

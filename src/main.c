@@ -520,8 +520,11 @@ main(int argc, char **argv)
 	if (cfg.demo && cfg.replay == NULL)
 		main_demo_start(l, &cfg);
 	if (check) {
-		code = check_run(&cfg, cfg_load(&cfg, &cause) != 0 ? cause :
-		    NULL);
+		code = cfg_load(&cfg, &cause);
+		if (code == 0 && cfg.demo && cfg_set(&cfg, "name",
+		    "swf-dash-demo", SRC_DEFAULT, &cause) != 0)
+			fatalx("%s", cause);
+		code = check_run(&cfg, code != 0 ? cause : NULL);
 		main_demo_stop();
 		exit(code);
 	}

@@ -73,5 +73,12 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Enter", "apply the edited subscription (reconnects "
 	    "make-before-break)" },
 	{ NULL, "u", "undo the subscription edits" },
+
+	{ "Status bar (not keys: what it counts)", "lag", "receive time "
+	    "minus sent_at of the newest message; after 10 s of quiet: "
+	    "last msg 11s ago" },
+	{ NULL, "dropped N oversize", "events over --max-event, not shown" },
+	{ NULL, "dup N", "messages received twice while a new subscription "
+	    "opened before the old one closed, shown once" },
 	{ NULL, NULL, NULL }
 };

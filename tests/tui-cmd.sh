@@ -75,6 +75,24 @@ tmux_keys cmd Escape
 gone '^:run'
 ok "unknown commands and runs in words; Esc cancels"
 
+# Esc is back everywhere: each sub-view, one level at a time.
+for v in 'Help:?' 'Detail:1 G Enter' 'Run:2 g Enter' 'Agent:3 g Enter'; do
+	tmux_keys cmd ${v#*:}
+	tui_expect cmd "> ${v%%:*}\$"
+	tmux_keys cmd Escape
+	gone "> ${v%%:*}\$"
+done
+tmux_keys cmd 2 g Enter
+tui_expect cmd '> Run$'
+tmux_keys cmd Enter
+tui_expect cmd '> Run > Detail$'
+tmux_keys cmd Escape
+tui_expect cmd '> Run$'
+tmux_keys cmd Escape
+gone '> Run'
+tmux_keys cmd 1
+ok "Esc leaves Help, Detail, Run, Agent, one level at a time"
+
 # :q quits at once, live stream or not (it was asked for by name).
 tmux_keys cmd : q Enter
 tui_wait_dead cmd

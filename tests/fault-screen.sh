@@ -22,6 +22,8 @@
 #   S4 a 10 MiB event: "dropped 1" in the status bar; the stream goes on;
 #   S0 an empty Agents view (a replay of an empty recording) sorted by
 #      last seen ('s'): no crash (qsort was called on a null list);
+#   S6 the dashboard with stdin at its end (</dev/null): it does not
+#      spin (under 0.5 s of CPU in 3 s; it took a whole core);
 #   S5 a message nested 1996 deep around 40 000 numbers (80 kB; jansson
 #      indents it to 160 MB): its detail view opens within 3 s, its
 #      indentation is capped, the text stops past twice --max-event with a
@@ -105,6 +107,22 @@ sleep 0.3
 }
 tmux_keys s0 q
 case_ok "S0: sorting an empty Agents view"
+
+# S6: stdin at its end.
+tmux_start s6 100 20 "exec env SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=s6 \
+'$SWF_DASH' --url '$SIM_URL' </dev/null 2>'$T/s6.err'"
+tmux_wait_screen s6 10 ' connected ' || bad "S6: no dashboard"
+_p=$(tui_pane s6 '#{pane_pid}')
+sleep 0.5
+_c0=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
+sleep 3
+_c1=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
+_hz=$(getconf CLK_TCK)
+[ $((_c1 - _c0)) -le $((_hz / 2)) ] ||
+    bad "S6: $((_c1 - _c0)) ticks of CPU in 3 s (of $_hz a second)"
+echo "  S6: $((_c1 - _c0)) ticks of CPU in 3 s ($_hz a second)"
+kill "$_p"
+case_ok "S6: stdin at its end does not spin"
 
 # The tmux server has set-clipboard on before anything hostile is drawn.
 tmux_start idle 20 5 "sleep 600"

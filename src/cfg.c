@@ -55,7 +55,7 @@ enum cfg_key {
 	K_VERBOSE, K_DEMO, K_NCOUNT, K_EXIT_ON_CLOSE, K_STALL_AFTER,
 	K_BEHIND_FILES, K_BEHIND_AFTER, K_STALE_AFTER, K_BELL, K_HISTORY,
 	K_HISTORY_RUNS, K_HISTORY_MAX_BYTES, K_NSFILTER, K_LOCATION, K_REGISTRY,
-	K_OSC52,
+	K_OSC52, K_NO_MOUSE,
 	K_URL_PROD,	/* source at which SWF_MONITOR_PROD_URL set url */
 	K_COUNT
 };
@@ -124,6 +124,7 @@ static const struct cfg_entry cfg_table[] = {
 	{ "stale-after", K_STALE_AFTER, T_DOUBLE, 0, 60, 30 * 86400 },
 	{ "bell", K_BELL, T_BOOL, 0, 0, 0 },
 	{ "osc52", K_OSC52, T_BOOL, 0, 0, 0 },
+	{ "no-mouse", K_NO_MOUSE, T_BOOL, 0, 0, 0 },
 	{ "registry-interval", K_REGISTRY, T_DOUBLE, 0, 1, 86400 },
 };
 
@@ -464,6 +465,8 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 			cfg->bell = b;
 		else if (e->key == K_OSC52)
 			cfg->osc52 = b;
+		else if (e->key == K_NO_MOUSE)
+			cfg->no_mouse = b;
 		else
 			cfg->demo = b;
 		return (0);
@@ -675,6 +678,8 @@ cfg_init(struct cfg *cfg)
 void
 cfg_free(struct cfg *cfg)
 {
+	size_t	i;
+
 	free(cfg->url);
 	cfg_free_secret(cfg->token);
 	free(cfg->token_file);
@@ -687,7 +692,115 @@ cfg_free(struct cfg *cfg)
 	free(cfg->location);
 	free(cfg->file_read);
 	filter_free(cfg->filter);
+	for (i = 0; i < cfg->npresets; i++) {
+		free(cfg->presets[i].name);
+		filter_free(cfg->presets[i].filter);
+	}
+	free(cfg->presets);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+const struct filter *
+cfg_preset(const struct cfg *cfg, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->npresets; i++) {
+		if (strcmp(cfg->presets[i].name, name) == 0)
+			return (cfg->presets[i].filter);
+	}
+	return (NULL);
+}
+
+struct filter *
+cfg_preset_parse(const char *value, const char **why)
+{
+	static const struct {
+		const char		*opt;
+		enum filter_kind	 kind;
+	} opts[] = {
+		{ "-m", FK_TYPE }, { "--message", FK_TYPE },
+		{ "-a", FK_AGENT }, { "--agent", FK_AGENT },
+		{ "-r", FK_RUN }, { "--run", FK_RUN },
+		{ "--namespace-filter", FK_NS }
+	};
+	struct filter	*f = filter_create();
+	char		*copy = xstrdup(value), *p = copy, *opt, *arg, *eq;
+	size_t		 i;
+
+	*why = NULL;
+	while ((opt = strsep(&p, " \t")) != NULL) {
+		if (*opt == '\0')
+			continue;
+		/* "--run=7" as well as "--run 7". */
+		arg = NULL;
+		if (strncmp(opt, "--", 2) == 0 && (eq = strchr(opt, '=')) != NULL) {
+			*eq = '\0';
+			arg = eq + 1;
+		}
+		for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+			if (strcmp(opt, opts[i].opt) == 0)
+				break;
+		}
+		if (i == sizeof opts / sizeof opts[0]) {
+			*why = "a preset takes -m, -a, -r and --namespace-filter";
+			break;
+		}
+		while (arg == NULL && (arg = strsep(&p, " \t")) != NULL &&
+		    *arg == '\0')
+			arg = NULL;
+		if (arg == NULL || *arg == '\0') {
+			*why = "an option of the preset has no value";
+			break;
+		}
+		if (filter_add_list(f, opts[i].kind, arg) != 0) {
+			*why = "a value of the preset is not valid";
+			break;
+		}
+	}
+	free(copy);
+	if (*why == NULL && filter_is_empty(f))
+		*why = "the preset is empty";
+	if (*why != NULL) {
+		filter_free(f);
+		return (NULL);
+	}
+	return (f);
+}
+
+/* "preset.NAME = options" of the config file. */
+static int
+cfg_add_preset(struct cfg *cfg, const char *name, const char *value,
+    const char **why)
+{
+	struct filter	*f;
+	size_t		 i, len = strlen(name);
+
+	if (len == 0 || len > CFG_PRESET_NAME_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-") != len) {
+		*why = "a preset's name is 1 to 32 letters, digits, '_' or '-'";
+		return (-1);
+	}
+	if ((f = cfg_preset_parse(value, why)) == NULL)
+		return (-1);
+	for (i = 0; i < cfg->npresets; i++) {
+		if (strcmp(cfg->presets[i].name, name) == 0) {
+			filter_free(cfg->presets[i].filter);	/* the last wins */
+			cfg->presets[i].filter = f;
+			return (0);
+		}
+	}
+	if (cfg->npresets == CFG_PRESETS_MAX) {
+		filter_free(f);
+		*why = "too many presets (64 at most)";
+		return (-1);
+	}
+	cfg->presets = xreallocarray(cfg->presets, cfg->npresets + 1,
+	    sizeof *cfg->presets);
+	cfg->presets[cfg->npresets].name = xstrdup(name);
+	cfg->presets[cfg->npresets++].filter = f;
+	return (0);
 }
 
 /* Set a key by long option or environment name at a source. */
@@ -796,6 +909,15 @@ cfg_parse_line(struct cfg *cfg, const char *s, const char *e,
 		return (-1);
 	}
 	key = xstrndup(ks, ke - ks);
+	if (src == SRC_FILE && strncmp(key, "preset.", 7) == 0) {
+		val = xmalloc(e - eq);
+		rc = cfg_unquote(eq + 1, e, val, why);
+		if (rc == 0)
+			rc = cfg_add_preset(cfg, key + 7, val, why);
+		free(val);
+		free(key);
+		return (rc);
+	}
 	ent = cfg_lookup(key);
 	if (ent == NULL || (src == SRC_DOTENV && !(ent->flags & CF_ENV))) {
 		if (src == SRC_FILE)

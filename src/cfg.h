@@ -66,9 +66,29 @@ struct cfg {
 	int		 bell;		/* ring on a new alert */
 	int		 osc52;		/* y copies through OSC 52 */
 	double		 registry_interval; /* seconds between registry reads */
+	int		 no_mouse;	/* --no-mouse: the terminal keeps it */
+	/* Named view filters of the config file ("preset.NAME = -m X"). */
+	struct cfg_preset {
+		char		*name;
+		struct filter	*filter;
+	}		*presets;
+	size_t		 npresets;
 
 	unsigned char	 src[64];	/* per key: enum cfg_source */
 };
+
+#define CFG_PRESETS_MAX	64	/* presets in a config file */
+#define CFG_PRESET_NAME_MAX 32	/* characters of a preset's name */
+
+/* A preset by name, or NULL. */
+const struct filter *cfg_preset(const struct cfg *, const char *name);
+
+/*
+ * Parse a preset's value, options as on the command line: -m/--message,
+ * -a/--agent, -r/--run, --namespace-filter, each with a value (lists with
+ * commas). Returns a filter, or NULL with *why (static).
+ */
+struct filter	*cfg_preset_parse(const char *value, const char **why);
 
 /* Fill with defaults (output: tui on a tty, else plain). Free with cfg_free. */
 void	cfg_init(struct cfg *);

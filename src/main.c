@@ -54,7 +54,7 @@ enum {
 	OPT_NO_COLOR, OPT_RECORD, OPT_REPLAY, OPT_SERVER_FILTERS, OPT_SPEED,
 	OPT_STALL_AFTER, OPT_BEHIND_FILES, OPT_BEHIND_AFTER, OPT_STALE_AFTER,
 	OPT_BELL, OPT_LOCATION, OPT_NAMESPACE_FILTER, OPT_REGISTRY_INTERVAL,
-	OPT_OSC52
+	OPT_OSC52, OPT_NO_MOUSE
 };
 
 static const struct option main_options[] = {
@@ -86,6 +86,7 @@ static const struct option main_options[] = {
 	{ "namespace-filter", required_argument, NULL, OPT_NAMESPACE_FILTER },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "osc52", no_argument, NULL, OPT_OSC52 },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "registry-interval", required_argument, NULL,
@@ -181,6 +182,8 @@ main_usage(int status)
 "      --bell                ring the terminal bell on a new alert\n"
 "      --osc52               let y copy a message to the clipboard with\n"
 "                            OSC 52 (some terminals refuse it)\n"
+"      --no-mouse            leave the mouse to the terminal (no wheel,\n"
+"                            click or double-click in the dashboard)\n"
 "      --registry-interval SEC  read the agents registry this often\n"
 "                            (default 60, at least 1)\n"
 "\n"
@@ -517,8 +520,11 @@ main(int argc, char **argv)
 	if (cfg.demo && cfg.replay == NULL)
 		main_demo_start(l, &cfg);
 	if (check) {
-		code = check_run(&cfg, cfg_load(&cfg, &cause) != 0 ? cause :
-		    NULL);
+		code = cfg_load(&cfg, &cause);
+		if (code == 0 && cfg.demo && cfg_set(&cfg, "name",
+		    "swf-dash-demo", SRC_DEFAULT, &cause) != 0)
+			fatalx("%s", cause);
+		code = check_run(&cfg, code != 0 ? cause : NULL);
 		main_demo_stop();
 		exit(code);
 	}

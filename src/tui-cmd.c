@@ -1,8 +1,9 @@
 /*
  * tui-cmd.c: the dashboard's command line (':' as in vi, less and k9s):
- * ":run ID", ":agent NAME", ":ns NAME", ":type T", ":q", with Tab
- * completing the command and its argument from what has been seen (runs,
- * agents of the stream and the registry, namespaces, types).
+ * ":run ID", ":agent NAME", ":ns NAME", ":type T", ":preset NAME", ":q",
+ * with Tab completing the command and its argument from what has been
+ * seen (runs, agents of the stream and the registry, namespaces, types)
+ * or configured (presets).
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "client.h"
 #include "filter.h"
 #include "run.h"
@@ -17,7 +19,9 @@
 #include "xmalloc.h"
 
 /* What a command's argument is completed from. */
-enum cmd_arg { CA_NONE, CA_RUN, CA_AGENT, CA_NS, CA_TYPE };
+enum cmd_arg {
+	CA_NONE, CA_RUN, CA_AGENT, CA_NS, CA_TYPE, CA_PRESET, CA_REPORT
+};
 
 static const struct {
 	const char	*name;
@@ -28,6 +32,10 @@ static const struct {
 	{ "agent", CA_AGENT, "agent NAME: open the agent's view" },
 	{ "ns", CA_NS, "ns NAME: view only this namespace (no NAME: any)" },
 	{ "type", CA_TYPE, "type T: view only this type (no NAME: any)" },
+	{ "preset", CA_PRESET, "preset NAME: the view filter of the config "
+	    "file's preset.NAME" },
+	{ "report", CA_REPORT, "report RUN: write a plain-text report of the "
+	    "run to a file" },
 	{ "q", CA_NONE, "q: quit" },
 };
 #define NCMDS	(sizeof tui_cmds / sizeof tui_cmds[0])
@@ -86,6 +94,7 @@ cmd_candidates(struct tui *t, enum cmd_arg a, const char *prefix,
 
 	switch (a) {
 	case CA_RUN:	/* in run id order already */
+	case CA_REPORT:
 		RB_FOREACH(r, run_tree, &rs->runs)
 			cands_add(c, r->id, prefix);
 		return;
@@ -105,6 +114,10 @@ cmd_candidates(struct tui *t, enum cmd_arg a, const char *prefix,
 	case CA_TYPE:
 		RB_FOREACH(m, mtype_tree, &rs->types)
 			cands_add(c, m->name, prefix);
+		break;
+	case CA_PRESET:
+		for (i = 0; i < t->cfg->npresets; i++)
+			cands_add(c, t->cfg->presets[i].name, prefix);
 		break;
 	case CA_NONE:
 		return;
@@ -191,19 +204,66 @@ out:
 	free(c.v);
 }
 
+/* Say the view filter (after preset NAME, if any). */
+static void
+cmd_filter_said(struct tui *t, const char *preset)
+{
+	char	*d = filter_describe(t->vf);
+
+	if (preset != NULL)
+		tui_notice(t, 0, "preset %s: view filter: %s", preset, d);
+	else
+		tui_notice(t, 0, "view filter: %s", d);
+	free(d);
+}
+
 /* Set the view filter's kind k to v alone (NULL or "": any). */
 static void
 cmd_filter(struct tui *t, enum filter_kind k, const char *v)
 {
-	char	*d;
-
 	filter_clear(t->vf, k);
 	if (v != NULL && *v != '\0')
 		filter_add(t->vf, k, v);
 	tui_refilter(t);
-	d = filter_describe(t->vf);
-	tui_notice(t, 0, "view filter: %s", d);
-	free(d);
+	cmd_filter_said(t, NULL);
+}
+
+/* The view filter becomes the preset's (and the t/A/R/S undo is gone). */
+static void
+cmd_preset(struct tui *t, const char *name)
+{
+	const struct filter	*p;
+	char			 list[200] = "";
+	size_t			 i;
+	int			 k;
+
+	if (*name == '\0' || (p = cfg_preset(t->cfg, name)) == NULL) {
+		for (i = 0; i < t->cfg->npresets; i++) {
+			if (i > 0)
+				strlcat(list, ", ", sizeof list);
+			strlcat(list, t->cfg->presets[i].name, sizeof list);
+		}
+		if (t->cfg->npresets == 0)
+			tui_notice(t, 1, "no preset: the config file names them "
+			    "(preset.night = -m stf_gen -r 102317)");
+		else if (*name == '\0')
+			tui_notice(t, 0, "presets: %s", list);
+		else
+			tui_notice(t, 1, ":preset %s: no such preset (%s)", name,
+			    list);
+		return;
+	}
+	filter_clear_all(t->vf);
+	for (k = 0; k < FK_COUNT; k++) {
+		for (i = 0; i < filter_count(p, k); i++)
+			filter_add(t->vf, k, filter_value(p, k, i));
+	}
+	for (k = 0; k < FK_COUNT; k++) {
+		filter_free(t->quick_saved[k]);
+		t->quick_saved[k] = NULL;
+	}
+	tui_refilter(t);
+	cmd_filter_said(t, name);
 }
 
 /* Enter on the command line. */
@@ -228,7 +288,7 @@ cmd_done(struct tui *t, void *arg, const char *text)
 		end[-1] = '\0';
 	if ((k = cmd_find(cmd, strlen(cmd))) < 0) {
 		tui_notice(t, 1, ":%s: no such command (run, agent, ns, type, "
-		    "q; Tab completes)", cmd);
+		    "preset, report, q; Tab completes)", cmd);
 		return;
 	}
 	switch (tui_cmds[k].arg) {
@@ -257,6 +317,15 @@ cmd_done(struct tui *t, void *arg, const char *text)
 		break;
 	case CA_TYPE:
 		cmd_filter(t, FK_TYPE, v);
+		break;
+	case CA_PRESET:
+		cmd_preset(t, v);
+		break;
+	case CA_REPORT:
+		if (*v == '\0')
+			tui_notice(t, 1, "usage: :%s", tui_cmds[k].usage);
+		else
+			tui_report_start(t, v);
 		break;
 	case CA_NONE:
 		tui_quit(t, 0);

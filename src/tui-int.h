@@ -192,6 +192,8 @@ struct tui {
 
 	int		 quit;
 	int		 quit_ask;	/* q on a live top view: asking */
+	int64_t		 click_at;	/* the last click (mono us), 0 none */
+	int		 click_y;
 	int		 exit_code;
 };
 
@@ -204,6 +206,8 @@ void		 tui_show_top(struct tui *, int);
 void		 tui_quit(struct tui *, int);
 /* tui-cmd.c: the ':' command line. */
 void		 tui_cmd_start(struct tui *);
+/* tui-report.c: ":report RUN" asks for a file and writes the report. */
+void		 tui_report_start(struct tui *, const char *run);
 /* w: prompt for a file and write the view-filtered messages to it. */
 void		 tui_export_start(struct tui *);
 
@@ -281,6 +285,7 @@ struct tui_list {
 	int		 have_sel;
 	size_t		 n, sel, top;
 	int		 h;
+	int		 y;		/* screen row of its first row */
 	uint64_t	 newcount;	/* arrived while paused */
 	char		 search[256];
 	size_t		 m_at, m_total;	/* the selected match, of how many */
@@ -301,6 +306,12 @@ void		 tui_list_set_follow(struct tui_list *, int);
 /* Search from the selection (dir 1 down, -1 up), wrapping. */
 int		 tui_list_search(struct tui_list *, int dir, int include);
 void		 tui_list_info(struct tui_list *, char *, size_t);
+/*
+ * The list drawn last and the row at screen line y (for the mouse): NULL
+ * if none or after tui_list_forget(), called when views change.
+ */
+struct tui_list	*tui_list_at(int y, size_t *row);
+void		 tui_list_forget(void);
 
 /* view-messages.c: message lists, also used by the run view. */
 struct msglist {

@@ -69,6 +69,27 @@ tui_list_sync(struct tui_list *l)
 	tui_list_clamp(l);
 }
 
+/* The list on screen, for the mouse (reset whenever views change). */
+static struct tui_list	*tui_list_shown;
+
+void
+tui_list_forget(void)
+{
+	tui_list_shown = NULL;
+}
+
+struct tui_list *
+tui_list_at(int y, size_t *row)
+{
+	struct tui_list	*l = tui_list_shown;
+
+	if (l == NULL || y < l->y || y >= l->y + l->h ||
+	    l->top + (size_t)(y - l->y) >= l->n)
+		return (NULL);
+	*row = l->top + (size_t)(y - l->y);
+	return (l);
+}
+
 void
 tui_list_draw(struct tui_list *l, int y, int h, int w)
 {
@@ -77,6 +98,8 @@ tui_list_draw(struct tui_list *l, int y, int h, int w)
 	int		 r, flags;
 
 	l->h = h > 0 ? h : 1;
+	l->y = y;
+	tui_list_shown = l;
 	tui_list_sync(l);
 	for (r = 0; r < h; r++) {
 		i = l->top + r;

@@ -45,6 +45,7 @@
 
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
+#define TUI_DOUBLE_US	400000		/* two clicks this close: double */
 #define TUI_OSC52_MAX	(100 * 1024)	/* bytes copied with y */
 #define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
 #define TUI_MIN_ROWS	8
@@ -267,6 +268,20 @@ tui_screen_start(struct tui *t)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	/* The wheel, a click and a double-click, unless --no-mouse. */
+	/* Presses only, at once: tui_mouse tells a double-click itself. */
+	mouseinterval(0);
+	if (!t->cfg->no_mouse && mousemask(BUTTON1_PRESSED |
+	    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0) {
+		/* A crash turns the terminal's mouse reporting off too. */
+		static const char off[] = "\033[?1006l\033[?1002l\033[?1000l";
+
+		if (tui_crash_len + sizeof off - 1 < sizeof tui_crash_seq) {
+			memcpy(tui_crash_seq + tui_crash_len, off,
+			    sizeof off - 1);
+			tui_crash_len += sizeof off - 1;
+		}
+	}
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	tui_colour_init(t);
@@ -358,6 +373,7 @@ tui_push(struct tui *t, const struct view *v, const void *arg)
 		return;
 	}
 	tui_leave(t, tui_current(t));
+	tui_list_forget();
 	t->notice[0] = '\0';
 	vi = &t->stack[t->depth];
 	vi->view = v;
@@ -376,6 +392,7 @@ tui_pop(struct tui *t)
 		return;
 	vi = &t->stack[--t->depth];
 	tui_leave(t, vi);
+	tui_list_forget();
 	t->notice[0] = '\0';
 	vi->view->destroy(t, vi->state);
 	vi->state = NULL;
@@ -389,6 +406,7 @@ tui_show_top(struct tui *t, int top)
 	struct view_inst	*vi;
 
 	tui_leave(t, tui_current(t));
+	tui_list_forget();
 	while (t->depth > 0) {
 		vi = &t->stack[--t->depth];
 		vi->view->destroy(t, vi->state);
@@ -765,6 +783,50 @@ tui_key_global(struct tui *t, int key)
 	return (V_HANDLED | V_REDRAW);
 }
 
+/*
+ * A mouse event: the wheel moves the selection three rows, a click
+ * selects the row under it, a double-click opens it (as Enter).
+ */
+static int
+tui_mouse(struct tui *t, struct view_inst *vi)
+{
+	MEVENT		 ev;
+	struct tui_list	*l;
+	size_t		 row;
+	int64_t		 now;
+	int		 i, r = 0, key = 0;
+
+	if (getmouse(&ev) != OK || vi->view->key == NULL)
+		return (0);
+	if (ev.bstate & BUTTON4_PRESSED)
+		key = 'k';
+	else if (ev.bstate & BUTTON5_PRESSED)
+		key = 'j';
+	if (key != 0) {
+		for (i = 0; i < 3; i++)
+			r |= vi->view->key(t, vi->state, key);
+		return (r | V_REDRAW);
+	}
+	if (!(ev.bstate & BUTTON1_PRESSED) ||
+	    (l = tui_list_at(ev.y, &row)) == NULL) {
+		t->click_at = 0;
+		return (0);
+	}
+	if (l->can_follow && row + 1 < l->n)
+		tui_list_set_follow(l, 0);	/* as moving up does */
+	tui_list_select(l, row);
+	now = now_mono_us();
+	if (t->click_at != 0 && now - t->click_at < TUI_DOUBLE_US &&
+	    ev.y == t->click_y) {
+		t->click_at = 0;
+		r = vi->view->key(t, vi->state, TK_ENTER);
+	} else {
+		t->click_at = now;
+		t->click_y = ev.y;
+	}
+	return (r | V_REDRAW);
+}
+
 static void
 tui_key(struct tui *t, int key)
 {
@@ -793,6 +855,11 @@ tui_key(struct tui *t, int key)
 		return;
 	}
 	vi = tui_current(t);
+	if (key == TK(KEY_MOUSE)) {
+		if (tui_mouse(t, vi) & V_REDRAW)
+			tui_dirty(t);
+		return;
+	}
 	if (vi->view->key != NULL)
 		r = vi->view->key(t, vi->state, key);
 	if (r & V_QUIT)
@@ -1219,6 +1286,7 @@ tui_draw(struct tui *t)
 	t->last_draw = now_mono_us();
 	tui_size(t);
 	erase();
+	tui_list_forget();	/* the view's draw names its list again */
 	if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
 		tui_put(0, 0, t->cols, "terminal too small",
 		    tui_attr(COL_NOTICE));

@@ -131,6 +131,13 @@ has "^✗ config        $CONF:2: idle-timeout: 'soon' is not a number"
 rm -f "$CONF"
 ok "bad config line named, exit 3"
 
+# --demo --check: the private swf-sim passes every step.
+chk --demo
+[ "$RC" = 0 ] || { cat "$T/chk.out"; fail "--demo --check: exit $RC"; }
+has '^✓ name          swf-dash-demo (from the default)$'
+has '^✓ registration  HTTP 20[01]: heartbeat accepted for swf-dash-demo'
+ok "--demo --check passes"
+
 # TLS: a private CA and certificates, good, soon expiring and expired.
 OPENSSL_PROG=${OPENSSL_PROG:-$(command -v openssl)}
 [ -n "$OPENSSL_PROG" ] || skip "no openssl"

@@ -17,6 +17,8 @@ comp() {
 
 out=$(comp 1 swf-dash --outp)
 [ "$out" = "--output" ] || [ "$out" = "--output=" ] || fail "--outp completed to '$out'"
+out=$(comp 1 swf-dash --no-mo)
+[ "$out" = "--no-mouse" ] || fail "--no-mo completed to '$out'"
 ok "option names come from --help"
 
 out=$(comp 2 swf-dash --output j)

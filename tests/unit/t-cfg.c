@@ -505,6 +505,68 @@ test_parse(void)
 	cfg_free(&cfg);
 }
 
+/* preset.NAME = options: named view filters of the config file only. */
+static void
+test_presets(void)
+{
+	struct cfg		 cfg;
+	const struct filter	*f;
+	char			*cause, name[40];
+	const char		*why;
+	int			 i;
+
+	cfg_init(&cfg);
+	cause = parse(&cfg, "preset.night = -m stf_gen -r 102317\n"
+	    "preset.b='--agent data-a,data-b --namespace-filter=ns1 "
+	    "--message x'\n"
+	    "preset.night = -m end_run\n", SRC_FILE);
+	CHECK(cause == NULL);
+	CHECK_INT(cfg.npresets, 2);
+	CHECK((f = cfg_preset(&cfg, "night")) != NULL);	/* the last wins */
+	CHECK_INT(filter_count(f, FK_TYPE), 1);
+	CHECK_STR(filter_value(f, FK_TYPE, 0), "end_run");
+	CHECK_INT(filter_count(f, FK_RUN), 0);
+	CHECK((f = cfg_preset(&cfg, "b")) != NULL);
+	CHECK_INT(filter_count(f, FK_AGENT), 2);
+	CHECK_STR(filter_value(f, FK_AGENT, 1), "data-b");
+	CHECK_STR(filter_value(f, FK_NS, 0), "ns1");
+	CHECK_STR(filter_value(f, FK_TYPE, 0), "x");
+	CHECK(cfg_preset(&cfg, "none") == NULL);
+	CHECK(cfg.filter != NULL && filter_is_empty(cfg.filter));
+
+	/* Mistakes name the line and say what is wrong. */
+	cause = parse(&cfg, "preset.x = -m\n", SRC_FILE);
+	CHECK_STR(cause, "f:1: an option of the preset has no value");
+	free(cause);
+	cause = parse(&cfg, "\npreset.x = --url http://x\n", SRC_FILE);
+	CHECK_STR(cause, "f:2: a preset takes -m, -a, -r and "
+	    "--namespace-filter");
+	free(cause);
+	cause = parse(&cfg, "preset.x =\n", SRC_FILE);
+	CHECK_STR(cause, "f:1: the preset is empty");
+	free(cause);
+	cause = parse(&cfg, "preset.a b = -m x\n", SRC_FILE);
+	CHECK(cause != NULL && strstr(cause, "a preset's name") != NULL);
+	free(cause);
+	cause = parse(&cfg, "preset. = -m x\n", SRC_FILE);
+	CHECK(cause != NULL && strstr(cause, "a preset's name") != NULL);
+	free(cause);
+	/* ~/.env and the environment have no presets. */
+	cause = parse(&cfg, "preset.env = -m x\n", SRC_DOTENV);
+	CHECK(cause == NULL);
+	CHECK(cfg_preset(&cfg, "env") == NULL);
+	/* Bounded in number. */
+	for (i = (int)cfg.npresets; i < CFG_PRESETS_MAX; i++) {
+		snprintf(name, sizeof name, "preset.p%d = -r %d\n", i, i);
+		CHECK((cause = parse(&cfg, name, SRC_FILE)) == NULL);
+	}
+	cause = parse(&cfg, "preset.one-more = -r 1\n", SRC_FILE);
+	CHECK_STR(cause, "f:1: too many presets (64 at most)");
+	free(cause);
+	CHECK(cfg_preset_parse("-r", &why) == NULL && why != NULL);
+	cfg_free(&cfg);
+}
+
 /* The alert thresholds: flags, config file keys, bounds, defaults. */
 static void
 test_alerts(void)
@@ -807,6 +869,7 @@ main(void)
 	test_urls();
 	test_parse();
 	test_parse_reference();
+	test_presets();
 	test_alerts();
 	test_load();
 	test_fifo();

@@ -18,6 +18,8 @@
 . "$top_srcdir/tests/client-lib.sh"
 . "$top_srcdir/tests/fault-lib.sh"
 
+command -v prlimit >/dev/null || skip "prlimit (util-linux) is needed"
+
 SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
 sim_start --token t --no-workflow --heartbeat-interval 0.5
 

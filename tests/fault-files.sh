@@ -33,12 +33,13 @@ exit_within() {
 	    cut -c1)" != Z ]; do
 		sleep 0.02
 		_n=$((_n + 1))
-		[ "$_n" -lt 500 ] || break
+		[ "$_n" -lt $((500 * FAULT_SLOW)) ] || break
 	done
 	_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
 	wait "$DASH_PID" 2>/dev/null
 	DASH_RC=$?
-	[ "$_ms" -le $(($1 * 1000)) ] || bad "$2: exit took $_ms ms"
+	[ "$_ms" -le $(($1 * 1000 * FAULT_SLOW)) ] ||
+	    bad "$2: exit took $_ms ms"
 	no_sanitizer "$DASH_ERR" "$2"
 	echo "  $2: exit in $_ms ms"
 }

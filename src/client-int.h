@@ -25,7 +25,7 @@ struct record;
 struct record	*record_open(struct loop *, const char *path, char **cause);
 
 /*
- * Open path as record_open() does (0600, append, not blocking, never
+ * Open path as record_open() does (0600, append, never
  * through a symbolic link: that is refused in words). Returns the
  * descriptor, or -1 with an allocated *cause.
  */

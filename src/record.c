@@ -53,6 +53,11 @@ record_open_fd(const char *path, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
+	/*
+	 * Not blocking only for the open (a FIFO without a reader fails at
+	 * once); a pipe is then written as before, waiting for its reader.
+	 */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return (fd);
 }
 

@@ -29,6 +29,8 @@ struct runsview {
 	size_t		  nrows;
 	size_t		  cap;
 	int		  sort;		/* RC_*: the column sorted by */
+	struct tui_col	  cols[RC_COUNT]; /* this frame's layout */
+	int		  cols_w;	/* its width; 0: none yet */
 };
 
 /* The column being sorted by, for runs_cmp (qsort has no argument). */
@@ -288,7 +290,7 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 {
 	struct runsview	*rv = arg;
 	struct run	*r = rv->rows[i];
-	struct tui_col	 c[RC_COUNT];
+	struct tui_col	*c = rv->cols;
 	char		 buf[128];
 	int64_t		 now = now_wall_us();
 	int		 bad = alerts_on_run(rv->t->alerts, r->id);
@@ -296,7 +298,12 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 		    bad ? tui_attr(COL_ERROR) : A_NORMAL;
 	unsigned	 ma;
 
-	runs_layout(rv, c, w);
+	/* Laid out once a frame (runsview_draw), not once a row: the
+	 * layout measures every run id. */
+	if (rv->cols_w != w) {
+		runs_layout(rv, rv->cols, w);
+		rv->cols_w = w;
+	}
 	tui_fill(y, 0, w, a);
 	tui_cols_put(c, RC_RUN, y, r->id, a | A_BOLD);
 	tui_cols_put(c, RC_NS, y, *r->ns != '\0' ? r->ns : "-", a);
@@ -362,6 +369,8 @@ runsview_draw(struct tui *t, void *arg, int y, int h)
 		return;
 	runs_count(rv);
 	runs_layout(rv, c, t->cols);
+	memcpy(rv->cols, c, sizeof rv->cols);
+	rv->cols_w = t->cols;
 	tui_cols_header(c, RC_COUNT, y, t->cols,
 	    tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&rv->list, y + 1, h - 1, t->cols);

@@ -13,7 +13,7 @@ iso() {
 	date -u -d "@$(( $(date +%s) - $1 ))" +%Y-%m-%dT%H:%M:%S.000+00:00
 }
 
-tui_start w 120 24
+tui_start w 120 24 --registry-interval 1
 tui_expect w 'dropped 0 oversize'
 tui_expect w 'lag -'
 # A message sent 3 s before it arrives: lag about 3 s.
@@ -50,7 +50,7 @@ curl -sS --noproxy '*' -o /dev/null -H 'Authorization: Token t' \
     '{"instance_name":"gone-agent-1","agent_type":"data","status":"EXITED","operational_state":"EXITED"}' \
     "$SIM_URL/api/systemagents/heartbeat/"
 tmux_keys w 3
-tui_expect w 'gone-agent-1' 40
+tui_expect w 'gone-agent-1' 15
 line=$("$TMUX_PROG" -S "$TMUX_SOCK" capture-pane -e -p -t w | grep 'gone-agent-1')
 printf '%s\n' "$line" | grep -q "$(printf '\033')\[[0-9;]*31[;m].*EXITED" ||
     { printf '%s\n' "$line" | od -c | head; fail "EXITED not red"; }

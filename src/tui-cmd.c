@@ -19,7 +19,9 @@
 #include "xmalloc.h"
 
 /* What a command's argument is completed from. */
-enum cmd_arg { CA_NONE, CA_RUN, CA_AGENT, CA_NS, CA_TYPE, CA_PRESET };
+enum cmd_arg {
+	CA_NONE, CA_RUN, CA_AGENT, CA_NS, CA_TYPE, CA_PRESET, CA_REPORT
+};
 
 static const struct {
 	const char	*name;
@@ -32,6 +34,8 @@ static const struct {
 	{ "type", CA_TYPE, "type T: view only this type (no NAME: any)" },
 	{ "preset", CA_PRESET, "preset NAME: the view filter of the config "
 	    "file's preset.NAME" },
+	{ "report", CA_REPORT, "report RUN: write a plain-text report of the "
+	    "run to a file" },
 	{ "q", CA_NONE, "q: quit" },
 };
 #define NCMDS	(sizeof tui_cmds / sizeof tui_cmds[0])
@@ -90,6 +94,7 @@ cmd_candidates(struct tui *t, enum cmd_arg a, const char *prefix,
 
 	switch (a) {
 	case CA_RUN:	/* in run id order already */
+	case CA_REPORT:
 		RB_FOREACH(r, run_tree, &rs->runs)
 			cands_add(c, r->id, prefix);
 		return;
@@ -283,7 +288,7 @@ cmd_done(struct tui *t, void *arg, const char *text)
 		end[-1] = '\0';
 	if ((k = cmd_find(cmd, strlen(cmd))) < 0) {
 		tui_notice(t, 1, ":%s: no such command (run, agent, ns, type, "
-		    "preset, q; Tab completes)", cmd);
+		    "preset, report, q; Tab completes)", cmd);
 		return;
 	}
 	switch (tui_cmds[k].arg) {
@@ -315,6 +320,12 @@ cmd_done(struct tui *t, void *arg, const char *text)
 		break;
 	case CA_PRESET:
 		cmd_preset(t, v);
+		break;
+	case CA_REPORT:
+		if (*v == '\0')
+			tui_notice(t, 1, "usage: :%s", tui_cmds[k].usage);
+		else
+			tui_report_start(t, v);
 		break;
 	case CA_NONE:
 		tui_quit(t, 0);

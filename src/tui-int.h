@@ -206,6 +206,8 @@ void		 tui_show_top(struct tui *, int);
 void		 tui_quit(struct tui *, int);
 /* tui-cmd.c: the ':' command line. */
 void		 tui_cmd_start(struct tui *);
+/* tui-report.c: ":report RUN" asks for a file and writes the report. */
+void		 tui_report_start(struct tui *, const char *run);
 /* w: prompt for a file and write the view-filtered messages to it. */
 void		 tui_export_start(struct tui *);
 

@@ -15,7 +15,7 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },
 	{ NULL, "?, F1", "this help" },
 	{ NULL, ":", "command line: :run ID, :agent NAME, :ns NAME, :type T "
-	    "(none: any), :preset NAME, :q; Tab completes" },
+	    "(none: any), :preset NAME, :report RUN, :q; Tab completes" },
 	{ NULL, "q", "leave a sub-view; quit from a top view (while the "
 	    "stream is live it asks: q or y quits)" },
 	{ NULL, "Esc", "leave a sub-view, cancel a prompt" },
@@ -73,5 +73,12 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Enter", "apply the edited subscription (reconnects "
 	    "make-before-break)" },
 	{ NULL, "u", "undo the subscription edits" },
+
+	{ "Status bar (not keys: what it counts)", "lag", "receive time "
+	    "minus sent_at of the newest message; after 10 s of quiet: "
+	    "last msg 11s ago" },
+	{ NULL, "dropped N oversize", "events over --max-event, not shown" },
+	{ NULL, "dup N", "messages received twice while a new subscription "
+	    "opened before the old one closed, shown once" },
 	{ NULL, NULL, NULL }
 };

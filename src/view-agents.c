@@ -43,6 +43,8 @@ struct agentsview {
 	struct arow	*rows;
 	size_t		 nrows, cap;
 	int		 sort;		/* AC_*: the column sorted by */
+	struct tui_col	 cols[AC_COUNT]; /* this frame's layout */
+	int		 cols_w;	/* its width; -1: none yet */
 };
 
 /* The column being sorted by, for agents_cmp (qsort has no argument). */
@@ -262,7 +264,7 @@ agents_draw_row(void *arg, size_t i, int y, int w, int flags,
 	struct agentsview	*av = arg;
 	const struct arow	*ar = &av->rows[i];
 	const char		*own = av->t->cfg->name;
-	struct tui_col		 c[AC_COUNT];
+	struct tui_col		*c = av->cols;
 	char			 buf[1024];
 	size_t			 k, len;
 	int64_t			 now = now_wall_us();
@@ -273,7 +275,12 @@ agents_draw_row(void *arg, size_t i, int y, int w, int flags,
 	    alerts_on_agent(av->t->alerts, ar->name) ? tui_attr(COL_ERROR) :
 	    A_NORMAL;
 	mine = own != NULL && strcmp(ar->name, own) == 0;
-	agents_layout(av, c, w);
+	/* Laid out once a frame (agentsview_draw), not once a row: the
+	 * layout measures every name. */
+	if (av->cols_w != w) {
+		agents_layout(av, av->cols, w);
+		av->cols_w = w;
+	}
 	tui_fill(y, 0, w, a);
 	tui_cols_put(c, AC_MARK, y, mine ? "*" : "", a |
 	    tui_attr(COL_MARK));
@@ -356,6 +363,8 @@ agentsview_draw(struct tui *t, void *arg, int y, int h)
 	 * freed, and the layout reads every row's name. */
 	agents_count(av);
 	agents_layout(av, c, t->cols);
+	memcpy(av->cols, c, sizeof av->cols);
+	av->cols_w = t->cols;
 	tui_cols_header(c, AC_COUNT, y, t->cols,
 	    tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&av->list, y + 1, h - 1, t->cols);

@@ -24,6 +24,10 @@
 #      last seen ('s'): no crash (qsort was called on a null list);
 #   S6 the dashboard with stdin at its end (</dev/null): it does not
 #      spin (under 0.5 s of CPU in 3 s; it took a whole core);
+#   S7 4 096 agents with 1 000-character names in the registry
+#      (tests/hostile.py registry-many): 20 keys in the Agents view take
+#      under 0.4 s of CPU (laid out once per row, the columns measured
+#      every name for every row drawn: 0.8 s for the 20 keys here);
 #   S5 a message nested 1996 deep around 40 000 numbers (80 kB; jansson
 #      indents it to 160 MB): its detail view opens within 3 s, its
 #      indentation is capped, the text stops past twice --max-event with a
@@ -123,6 +127,38 @@ _hz=$(getconf CLK_TCK)
 echo "  S6: $((_c1 - _c0)) ticks of CPU in 3 s ($_hz a second)"
 kill "$_p"
 case_ok "S6: stdin at its end does not spin"
+
+# S7: many long names in the Agents view.
+if command -v python3 >/dev/null; then
+	bg_start python3 "$top_srcdir/tests/hostile.py" registry-many \
+	    >"$T/many.url" 2>"$T/many.err"
+	_hp=$BG_PID
+	wait_for 10 grep -q '^http' "$T/many.url" || bad "S7: no hostile.py"
+	tmux_start s7 150 40 "exec env SWF_API_TOKEN=t \
+SWF_SSE_RECEIVER_NAME=s7 '$SWF_DASH' --url '$(head -n 1 "$T/many.url")' \
+2>'$T/s7.err'"
+	tmux_wait_screen s7 10 ' connected ' || bad "S7: no dashboard"
+	tmux_keys s7 3
+	tmux_wait_screen s7 20 'registry: 4096' || {
+		tmux_screen s7 >&2
+		bad "S7: the registry's 4096 agents not shown"
+	}
+	_p=$(tui_pane s7 '#{pane_pid}')
+	_c0=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
+	_i=0
+	while [ "$_i" -lt 20 ]; do
+		tmux_keys s7 j
+		_i=$((_i + 1))
+	done
+	sleep 1
+	_c1=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
+	_hz=$(getconf CLK_TCK)
+	[ $((_c1 - _c0)) -le $((_hz * 2 / 5)) ] ||
+	    bad "S7: 20 keys took $((_c1 - _c0)) ticks of CPU ($_hz a second)"
+	echo "  S7: 20 keys, $((_c1 - _c0)) ticks of CPU ($_hz a second)"
+	kill "$_p" "$_hp"
+	case_ok "S7: 4096 long agent names"
+fi
 
 # The tmux server has set-clipboard on before anything hostile is drawn.
 tmux_start idle 20 5 "sleep 600"

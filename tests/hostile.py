@@ -24,6 +24,8 @@ Modes (the item of issue #15 each one reproduces):
   registry-bomb  a good stream; the agent registry answers 10.5 MB of
                  "[{},{},...]" (3.5 million empty records) followed by
                  40 agents whose names are 100 kB long (14.5 MB in all)
+  registry-many  a good stream; the registry lists 4 096 agents whose
+                 names are 1 000 characters long
   cut-headers    the stream's headers cut off in the middle, then EOF
   huge-header    a stream answer with a 1 MiB header line
   stream         a good stream: a message every 0.1 s (for a control)
@@ -38,6 +40,7 @@ import time
 
 ARGS = None
 REGISTRY_BOMB = b""
+REGISTRY_MANY = b""
 LOG_LOCK = threading.Lock()
 
 SSE_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
@@ -159,6 +162,11 @@ class Handler(socketserver.BaseRequestHandler):
         if status:
             self.send(answer(200, b"OK", b'{"connected_clients": 0}'))
             return
+        if (mode == "registry-many" and
+                path.startswith(b"/api/systemagents/") and
+                not path.startswith(b"/api/systemagents/heartbeat")):
+            self.send(answer(200, b"OK", REGISTRY_MANY))
+            return
         if (mode == "registry-bomb" and
                 path.startswith(b"/api/systemagents/") and
                 not path.startswith(b"/api/systemagents/heartbeat")):
@@ -202,13 +210,18 @@ def registry_bomb():
 
 
 def main():
-    global ARGS, REGISTRY_BOMB
+    global ARGS, REGISTRY_BOMB, REGISTRY_MANY
     p = argparse.ArgumentParser()
     p.add_argument("mode")
     p.add_argument("--log")
     p.add_argument("--listen", default="127.0.0.1")
     ARGS = p.parse_args()
     REGISTRY_BOMB = registry_bomb() if ARGS.mode == "registry-bomb" else b""
+    if ARGS.mode == "registry-many":
+        REGISTRY_MANY = b"[" + b",".join(
+            b'{"instance_name": "agent-%04d-' % i + b"x" * 990 +
+            b'", "status": "OK", "operational_state": "READY"}'
+            for i in range(4096)) + b"]"
     if not ARGS.listen.startswith("127.") and ARGS.listen != "::1":
         sys.exit("hostile.py: loopback only")
     srv = Server((ARGS.listen, 0), Handler)

@@ -18,7 +18,11 @@ gone() {
 }
 
 # :run with completion: "1" can only be run 100.
-tmux_keys cmd : r Tab
+tmux_keys cmd : r Tab			# run or report
+tui_expect cmd '^:run  *(1/2, Tab: next)'
+tmux_keys cmd Tab
+tui_expect cmd '^:report  *(2/2, Tab: next)'
+tmux_keys cmd C-u r u Tab
 tui_expect cmd '^:run$'
 tmux_keys cmd 1 Tab
 tui_expect cmd '^:run 100$'
@@ -71,6 +75,24 @@ tmux_keys cmd Escape
 gone '^:run'
 ok "unknown commands and runs in words; Esc cancels"
 
+# Esc is back everywhere: each sub-view, one level at a time.
+for v in 'Help:?' 'Detail:1 G Enter' 'Run:2 g Enter' 'Agent:3 g Enter'; do
+	tmux_keys cmd ${v#*:}
+	tui_expect cmd "> ${v%%:*}\$"
+	tmux_keys cmd Escape
+	gone "> ${v%%:*}\$"
+done
+tmux_keys cmd 2 g Enter
+tui_expect cmd '> Run$'
+tmux_keys cmd Enter
+tui_expect cmd '> Run > Detail$'
+tmux_keys cmd Escape
+tui_expect cmd '> Run$'
+tmux_keys cmd Escape
+gone '> Run'
+tmux_keys cmd 1
+ok "Esc leaves Help, Detail, Run, Agent, one level at a time"
+
 # :q quits at once, live stream or not (it was asked for by name).
 tmux_keys cmd : q Enter
 tui_wait_dead cmd
@@ -102,3 +124,61 @@ ok ":preset NAME from the config file, with completion"
 tmux_keys pre C-c
 tui_wait_dead pre
 tui_clean pre
+
+# :report RUN: a plain-text report, to a file named at a prompt (run-N.txt
+# offered), 0600, never over a file or through a link.
+tui_start rep 100 30 --stall-after 1
+pub "$(runs_fixture)"
+pub '{"msg_type":"start_run","run_id":"r/../7","sender":"daq","state":"run","substate":"physics"}'
+pub '{"msg_type":"stf_gen","run_id":"r/../7","sender":"daq","sequence":1,"filename":"swf.7.000001.stf"}'
+pub '{"msg_type":"stf_gen","run_id":"r/../7","sender":"daq","sequence":4,"filename":"swf.7.000004.stf"}'
+tui_expect rep 'swf.7.000004.stf'
+# to NAME: the prompt's text replaced by a path in $T.
+to() {
+	tmux_keys rep C-u
+	tmux_keys rep -l "$T/$1"
+	tmux_keys rep Enter
+}
+tmux_keys rep : r e p Tab 1 Tab Enter
+tui_expect rep '^report to: run-100.txt$'
+to run-100.txt
+tui_expect rep "wrote the report of run 100 to $T/run-100.txt"
+[ "$(stat -c %a "$T/run-100.txt")" = 600 ] || fail "report mode"
+grep -q '^swf-dash .*: report of run 100$' "$T/run-100.txt" || fail "title"
+grep -q '^state  *ended (last stamp run/physics)$' "$T/run-100.txt" ||
+    fail "state: $(cat "$T/run-100.txt")"
+grep -q "^messages  *$(fixture_count 100)$" "$T/run-100.txt" || fail "count"
+grep -q "^stf_gen  *$(fixture_count 100 stf_gen)$" "$T/run-100.txt" ||
+    fail "stf_gen"
+grep -q "^tf registered  *$(fixture_count 100 tf_file_registered)$" \
+    "$T/run-100.txt" || fail "tf"
+grep -q "^gaps  *none$" "$T/run-100.txt" || fail "gaps"
+grep -q '^lifecycle  *3 messages$' "$T/run-100.txt" || fail "lifecycle"
+grep -q '^  [0-9-]* [0-9:.]* [-+0-9]*  end_run ' "$T/run-100.txt" ||
+    fail "end_run in the history"
+# Again: the file exists, and is kept.
+tmux_keys rep : r e p o r t Space 1 0 0 Enter
+to run-100.txt
+tui_expect rep "no report written: $T/run-100.txt: File exists"
+# A symbolic link is not followed.
+ln -s "$T/elsewhere" "$T/link.txt"
+tmux_keys rep : r e p o r t Space 1 0 0 Enter
+to link.txt
+tui_expect rep "no report written: $T/link.txt: File exists"
+[ ! -e "$T/elsewhere" ] || fail "the link was followed"
+ok ":report RUN: its state, counts, history; never over a file or a link"
+
+# A run with a gap and an alert; its odd id gives a safe file name.
+tui_expect rep 'RAISED\|run_stalled' 10
+tmux_keys rep : r e p o r t Space r / Tab Enter
+tui_expect rep '^report to: run-r_.._7.txt$'
+to run-r_.._7.txt
+tui_expect rep "wrote the report of run r/../7 to $T/run-r_.._7.txt"
+grep -q '^gaps  *2 stf_gen missing: sequences 2.3' "$T/run-r_.._7.txt" ||
+    fail "gaps: $(cat "$T/run-r_.._7.txt")"
+grep -q '^  ACTIVE  *run_stalled ' "$T/run-r_.._7.txt" ||
+    fail "alerts: $(cat "$T/run-r_.._7.txt")"
+ok ":report RUN: gaps and alerts"
+tmux_keys rep C-c
+tui_wait_dead rep
+tui_clean rep

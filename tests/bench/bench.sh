@@ -242,11 +242,14 @@ timers() {
 		_r=$("$TOOL" beats "$W/reg$_ts.json" "$BENCH_TIMER_SECONDS")
 		put "beat_dash${_ts}_gap_max_ms" "$(field gap_max_ms "$_r")"
 		put "beat_dash${_ts}_gap_mean_ms" "$(field gap_mean_ms "$_r")"
-		tmux -S "$SOCK" send-keys -t "timers$_ts" q
+		# q asks first while the stream is live; q again quits.
+		tmux -S "$SOCK" send-keys -t "timers$_ts" q q
 		_i=0
 		while kill -0 "$DPID" 2>/dev/null && [ $_i -lt 100 ]; do
 			_i=$((_i + 1)); sleep 0.1
 		done
+		kill -0 "$DPID" 2>/dev/null &&
+		    note "timers$_ts: the dashboard did not quit on q q"
 	else
 		note "timers$_ts: the dashboard did not connect"
 	fi

@@ -1,6 +1,7 @@
 /*
- * tui-export.c: w writes the messages the view filter lets through (what
- * the Messages view lists) to a file named at a prompt: JSON lines (each
+ * tui-export.c: w writes the messages the visible view lists (the view
+ * filter applied; in a run's or an agent's view, only theirs; elsewhere
+ * what the Messages view lists) to a file named at a prompt: JSON lines (each
  * message's data as received, one per line) or, for a name ending in
  * ".csv", CSV with a header (RFC 4180 quoting). An existing file is never
  * overwritten. Message text is written as received: the file is data,
@@ -114,8 +115,9 @@ static void
 export_done(struct tui *t, void *arg, const char *name)
 {
 	struct msg	*m;
+	struct msglist	*ml;
 	const char	*home = getenv("HOME");
-	char		*path, *desc;
+	char		*path, *desc, *what;
 	size_t		 len, n = 0;
 	uint64_t	 seq;
 	FILE		*f;
@@ -140,9 +142,12 @@ export_done(struct tui *t, void *arg, const char *name)
 	}
 	if (csv)
 		fputs("time,type,agent,run,namespace,file,text\r\n", f);
+	/* What the visible view lists: a run's, an agent's, or all. */
+	ml = tui_current_msglist(t);
 	for (seq = store_first(t->store); seq < store_end(t->store); seq++) {
 		if ((m = store_get(t->store, seq)) == NULL ||
-		    m->family == FAM_MARKER || !filter_match(t->vf, m))
+		    m->family == FAM_MARKER || (ml != NULL ?
+		    !msglist_wants(ml, m) : !filter_match(t->vf, m)))
 			continue;
 		if (csv)
 			export_csv(f, m);
@@ -156,8 +161,15 @@ export_done(struct tui *t, void *arg, const char *name)
 		    strerror(errno));
 	else {
 		desc = filter_describe(t->vf);
-		tui_notice(t, 0, "wrote %zu messages (view filter: %s) to %s "
-		    "as %s", n, desc, path, csv ? "CSV" : "JSON lines");
+		what = ml != NULL && ml->only != NULL ?
+		    filter_describe(ml->only) : NULL;
+		tui_notice(t, 0, "wrote %zu messages (%s%s%s%sview filter: %s) "
+		    "to %s as %s", n, ml != NULL && ml->run != NULL ? "run " :
+		    "", ml != NULL && ml->run != NULL ? ml->run : "",
+		    what != NULL ? what : "", (ml != NULL && ml->run != NULL) ||
+		    what != NULL ? ", " : "", desc, path, csv ? "CSV" :
+		    "JSON lines");
+		free(what);
 		free(desc);
 	}
 	free(path);

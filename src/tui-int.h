@@ -93,6 +93,8 @@ struct view {
 	void		 (*refilter)(struct tui *, void *);
 	const struct msg *(*selected)(struct tui *, void *);
 	void		 (*info)(struct tui *, void *, char *, size_t);
+	/* The message list it shows (for w), NULL if none. */
+	struct msglist	*(*msglist)(struct tui *, void *);
 };
 
 extern const struct view view_messages;
@@ -330,6 +332,10 @@ void		 msglist_ingest(struct msglist *, const struct msg *);
 void		 msglist_draw(struct msglist *, int y, int h);
 int		 msglist_key(struct msglist *, int key);
 const struct msg *msglist_selected(struct msglist *);
+/* Whether the list shows the message (markers aside). */
+int		 msglist_wants(struct msglist *, const struct msg *);
+/* The message list of the visible view, or NULL. */
+struct msglist	*tui_current_msglist(struct tui *);
 
 /* tui-keys.c: the key reference shown by help (and in the man page). */
 struct tui_keyhelp {

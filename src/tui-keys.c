@@ -28,8 +28,9 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "x", "clear the view filter" },
 	{ NULL, "y", "copy the selected message's JSON to the clipboard "
 	    "(OSC 52; only with --osc52)" },
-	{ NULL, "w", "write the messages the view filter shows to a file: "
-	    "JSON lines, or CSV for a name ending in .csv" },
+	{ NULL, "w", "write the messages the view lists (a run's, an "
+	    "agent's, or all; the view filter applied) to a file: JSON lines, "
+	    "or CSV for a name ending in .csv" },
 	{ NULL, "p", "pause or resume a replay" },
 	{ NULL, "], }", "skip 10 or 60 seconds of a replay" },
 	{ NULL, "b", "toggle the terminal bell on a new alert (not in Detail)" },

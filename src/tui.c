@@ -349,6 +349,16 @@ tui_current(struct tui *t)
 	return (t->depth > 0 ? &t->stack[t->depth - 1] : &t->tops[t->top]);
 }
 
+struct msglist *
+tui_current_msglist(struct tui *t)
+{
+	struct view_inst	*vi = tui_current(t);
+
+	if (vi->view->msglist == NULL)
+		return (NULL);
+	return (vi->view->msglist(t, vi->state));
+}
+
 static void
 tui_enter(struct tui *t, struct view_inst *vi)
 {

@@ -164,6 +164,14 @@ agentview_info(struct tui *t, void *arg, char *buf, size_t size)
 		    v->name, v->ml.list.n);
 }
 
+static struct msglist *
+agentview_msglist(struct tui *t, void *arg)
+{
+	struct agentview	*v = arg;
+
+	return (&v->ml);
+}
+
 const struct view view_agent = {
 	.name = "Agent",
 	.hints = "Enter detail  / search  t/R filter  q/Esc back  ? help",
@@ -174,5 +182,6 @@ const struct view view_agent = {
 	.ingest = agentview_ingest,
 	.refilter = agentview_refilter,
 	.selected = agentview_selected,
-	.info = agentview_info
+	.info = agentview_info,
+	.msglist = agentview_msglist
 };

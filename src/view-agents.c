@@ -483,9 +483,9 @@ agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 		    t->runs->nagents);
 	else
 		snprintf(buf, size, "%zu agents seen; registry: %zu, "
-		    "fetched %s ago (every 30s)", t->runs->nagents, nreg,
-		    tui_fmt_dur(age, sizeof age, (now_wall_us() - at) /
-		    1000000 * 1000000));
+		    "fetched %s ago (every %.0fs; F5 now)", t->runs->nagents,
+		    nreg, tui_fmt_dur(age, sizeof age, (now_wall_us() - at) /
+		    1000000 * 1000000), t->cfg->registry_interval);
 	len = strlen(buf);
 	if (len < size)
 		snprintf(buf + len, size - len, "; by %s",

@@ -35,6 +35,12 @@ msglist_match(struct msglist *ml, const struct msg *m)
 	return (filter_match(ml->t->vf, m));
 }
 
+int
+msglist_wants(struct msglist *ml, const struct msg *m)
+{
+	return (m->family != FAM_MARKER && msglist_match(ml, m));
+}
+
 static size_t
 msglist_count(void *arg)
 {
@@ -397,6 +403,12 @@ messages_info(struct tui *t, void *arg, char *buf, size_t size)
 		    msglist_count(ml), store_count(t->store));
 }
 
+static struct msglist *
+messages_msglist(struct tui *t, void *arg)
+{
+	return (arg);
+}
+
 const struct view view_messages = {
 	.name = "Messages",
 	.hints = "Enter detail  / search  t/A/R/S filter  x clear  "
@@ -408,5 +420,6 @@ const struct view view_messages = {
 	.ingest = messages_ingest,
 	.refilter = messages_refilter,
 	.selected = messages_selected,
-	.info = messages_info
+	.info = messages_info,
+	.msglist = messages_msglist
 };

@@ -345,6 +345,14 @@ runview_info(struct tui *t, void *arg, char *buf, size_t size)
 		    v->id, v->ml.list.n);
 }
 
+static struct msglist *
+runview_msglist(struct tui *t, void *arg)
+{
+	struct runview	*v = arg;
+
+	return (&v->ml);
+}
+
 const struct view view_run = {
 	.name = "Run",
 	.hints = "Enter detail  / search  t/A filter  q back  ? help",
@@ -355,5 +363,6 @@ const struct view view_run = {
 	.ingest = runview_ingest,
 	.refilter = runview_refilter,
 	.selected = runview_selected,
-	.info = runview_info
+	.info = runview_info,
+	.msglist = runview_msglist
 };

@@ -118,6 +118,21 @@ runs_count(void *arg)
 		rv->rows = xreallocarray(rv->rows, rv->cap, sizeof *rv->rows);
 	}
 	rv->nrows = 0;
+	if (rv->sort == RC_LAST) {
+		/*
+		 * Most recently seen first, as the tables keep them (times
+		 * can tie within a read): the active runs, then the ended.
+		 */
+		TAILQ_FOREACH_REVERSE(r, &rs->run_lru, run_lru, lru) {
+			if (!r->ended)
+				rv->rows[rv->nrows++] = r;
+		}
+		TAILQ_FOREACH_REVERSE(r, &rs->run_lru, run_lru, lru) {
+			if (r->ended)
+				rv->rows[rv->nrows++] = r;
+		}
+		return (rv->nrows);
+	}
 	RB_FOREACH(r, run_tree, &rs->runs)
 		rv->rows[rv->nrows++] = r;
 	runs_sort_col = rv->sort;

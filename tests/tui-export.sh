@@ -1,7 +1,8 @@
 #!/bin/sh
-# tui-export.sh: w writes what the view filter lets through to a file
-# named at a prompt: JSON lines (the data as received), CSV for ".csv"
-# (RFC 4180 quoting), never over an existing file.
+# tui-export.sh: w writes what the visible view lists (the view filter
+# applied) to a file named at a prompt: JSON lines (the data as received),
+# CSV for ".csv" (RFC 4180 quoting), never over an existing file or
+# through a symbolic link.
 . "$top_srcdir/tests/tui-lib.sh"
 
 sim_start --token t --no-workflow --heartbeat-interval 0.5
@@ -49,6 +50,34 @@ tmux_keys ex Enter
 tui_expect ex "not written: $T/out.csv: File exists (choose another name)"
 [ "$(wc -l < "$T/out.csv")" = 3 ] || fail "csv overwritten"
 ok "w never overwrites"
+
+# In a run's view w writes that run's messages (the view filter applied),
+# in an agent's view that agent's.
+tmux_keys ex x 2
+tui_expect ex '2 runs, by'
+tmux_keys ex / 7 Enter Enter
+tui_expect ex '> Run$'
+tmux_keys ex w
+tmux_keys ex -l "$T/run7.jsonl"
+tmux_keys ex Enter
+tui_expect ex "wrote 2 messages (run 7, view filter: all) to $T/run7.jsonl"
+[ "$(jq -r .message "$T/run7.jsonl" | tr '\n' '|')" = 'first|other|' ] ||
+    { cat "$T/run7.jsonl"; fail "run 7: wrong messages"; }
+tmux_keys ex q 3 / t e s t e r Enter Enter
+tui_expect ex '> Agent$'
+tmux_keys ex w
+tmux_keys ex -l "$T/tester.csv"
+tmux_keys ex Enter
+tui_expect ex "wrote 1 messages (agent=tester, view filter: all) to $T/"
+[ "$(wc -l < "$T/tester.csv")" = 2 ] || fail "agent tester: $(cat "$T/tester.csv")"
+# Through a symbolic link: refused in words, nothing written there.
+ln -s "$T/target" "$T/link.jsonl"
+tmux_keys ex w
+tmux_keys ex -l "$T/link.jsonl"
+tmux_keys ex Enter
+tui_expect ex "not written: $T/link.jsonl: File exists"
+[ ! -e "$T/target" ] || fail "w followed a symbolic link"
+ok "w in a run's and an agent's view writes what they list"
 tmux_keys ex C-c
 tui_wait_dead ex
 tui_clean ex

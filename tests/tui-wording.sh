@@ -50,7 +50,8 @@ curl -sS --noproxy '*' -o /dev/null -H 'Authorization: Token t' \
     '{"instance_name":"gone-agent-1","agent_type":"data","status":"EXITED","operational_state":"EXITED"}' \
     "$SIM_URL/api/systemagents/heartbeat/"
 tmux_keys w 3
-tui_expect w 'gone-agent-1' 15
+tmux_keys w F5			# read the registry now, not at the next poll
+tui_expect w 'gone-agent-1' 10
 line=$("$TMUX_PROG" -S "$TMUX_SOCK" capture-pane -e -p -t w | grep 'gone-agent-1')
 printf '%s\n' "$line" | grep -q "$(printf '\033')\[[0-9;]*31[;m].*EXITED" ||
     { printf '%s\n' "$line" | od -c | head; fail "EXITED not red"; }

@@ -18,6 +18,8 @@
 . "$top_srcdir/tests/client-lib.sh"
 . "$top_srcdir/tests/fault-lib.sh"
 
+command -v prlimit >/dev/null || skip "prlimit (util-linux) is needed"
+
 SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
 sim_start --token t --no-workflow --heartbeat-interval 0.5
 
@@ -31,12 +33,13 @@ exit_within() {
 	    cut -c1)" != Z ]; do
 		sleep 0.02
 		_n=$((_n + 1))
-		[ "$_n" -lt 500 ] || break
+		[ "$_n" -lt $((500 * FAULT_SLOW)) ] || break
 	done
 	_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
 	wait "$DASH_PID" 2>/dev/null
 	DASH_RC=$?
-	[ "$_ms" -le $(($1 * 1000)) ] || bad "$2: exit took $_ms ms"
+	[ "$_ms" -le $(($1 * 1000 * FAULT_SLOW)) ] ||
+	    bad "$2: exit took $_ms ms"
 	no_sanitizer "$DASH_ERR" "$2"
 	echo "  $2: exit in $_ms ms"
 }

@@ -55,6 +55,10 @@ if LC_ALL=C grep -q -a '__asan_init' "$SWF_DASH" 2>/dev/null; then
 	export ASAN_OPTIONS
 fi
 [ -n "${SWF_VALGRIND:-}" ] && FAULT_SCALED=1
+# Time and CPU bounds are stated for a native build; valgrind runs the
+# program some 20 times slower (and checks for leaks at exit).
+FAULT_SLOW=1
+[ -n "${SWF_VALGRIND:-}" ] && FAULT_SLOW=20
 
 # vm_kb PID FIELD: a Vm* figure (kB) of a process from /proc, or 0.
 vm_kb() {

@@ -122,7 +122,7 @@ _c0=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
 sleep 3
 _c1=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
 _hz=$(getconf CLK_TCK)
-[ $((_c1 - _c0)) -le $((_hz / 2)) ] ||
+[ $((_c1 - _c0)) -le $((_hz / 2 * FAULT_SLOW)) ] ||
     bad "S6: $((_c1 - _c0)) ticks of CPU in 3 s (of $_hz a second)"
 echo "  S6: $((_c1 - _c0)) ticks of CPU in 3 s ($_hz a second)"
 kill "$_p"
@@ -153,7 +153,7 @@ SWF_SSE_RECEIVER_NAME=s7 '$SWF_DASH' --url '$(head -n 1 "$T/many.url")' \
 	sleep 1
 	_c1=$(awk '{ print $14 + $15 }' "/proc/$_p/stat")
 	_hz=$(getconf CLK_TCK)
-	[ $((_c1 - _c0)) -le $((_hz * 2 / 5)) ] ||
+	[ $((_c1 - _c0)) -le $((_hz * 2 / 5 * FAULT_SLOW)) ] ||
 	    bad "S7: 20 keys took $((_c1 - _c0)) ticks of CPU ($_hz a second)"
 	echo "  S7: 20 keys, $((_c1 - _c0)) ticks of CPU ($_hz a second)"
 	kill "$_p" "$_hp"
@@ -270,7 +270,8 @@ _t0=$(date +%s%N)
 tmux_keys scr Enter
 expect '> Detail' S5 && expect '"d": \[' S5
 _ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
-[ "$_ms" -le 3000 ] || bad "S5: the detail view took $_ms ms to open"
+[ "$_ms" -le $((3000 * FAULT_SLOW)) ] ||
+    bad "S5: the detail view took $_ms ms to open"
 tmux_keys scr G
 expect '^(truncated)' S5 5
 _ind=$(tmux_screen scr | awk '/^ *[0-9],?$/ { n = match($0, /[0-9]/) - 1;

@@ -13,7 +13,7 @@ iso() {
 	date -u -d "@$(( $(date +%s) - $1 ))" +%Y-%m-%dT%H:%M:%S.000+00:00
 }
 
-tui_start w 120 24
+tui_start w 120 24 --registry-interval 1
 tui_expect w 'dropped 0 oversize'
 tui_expect w 'lag -'
 # A message sent 3 s before it arrives: lag about 3 s.

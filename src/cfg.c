@@ -1211,11 +1211,7 @@ cfg_load(struct cfg *cfg, char **cause)
 static int
 cfg_has_controls(const char *s)
 {
-	char	*t = text_sanitize(s, strlen(s));
-	int	 bad = strcmp(s, t) != 0;
-
-	free(t);
-	return (bad);
+	return (!text_is_clean(s, strlen(s)));
 }
 
 /* Characters (code points) in a valid UTF-8 string. */

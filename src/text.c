@@ -391,6 +391,23 @@ text_sanitize_buf(char *dst, size_t dstsz, const char *src, size_t len)
 	return (n);
 }
 
+int
+text_is_clean(const char *s, size_t len)
+{
+	const char	*secret = text_secret;
+	int		 ascii = text_ascii, clean;
+	char		*t;
+
+	text_ascii = 0;
+	text_secret = NULL;
+	t = text_sanitize(s, len);
+	clean = strlen(t) == len && memcmp(t, s, len) == 0;
+	free(t);
+	text_ascii = ascii;
+	text_secret = secret;
+	return (clean);
+}
+
 /* Columns taken by code point cp; invalid bytes show as U+FFFD. */
 static int
 text_cp_width(uint32_t cp)

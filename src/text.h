@@ -54,6 +54,12 @@ size_t	 text_scrub(char *s, size_t len, int cut);
  */
 char	*text_scrub_dup(const char *s, size_t len, size_t *outlen);
 
+/*
+ * Whether s (len bytes) is valid UTF-8 without anything the sanitizer
+ * would change, whatever text_set_ascii() and text_set_secret() say.
+ */
+int	 text_is_clean(const char *s, size_t len);
+
 /* Display width in terminal columns of a sanitized UTF-8 string. */
 size_t	 text_width(const char *);
 

@@ -172,6 +172,9 @@ test_lookalikes(void)
 	text_sanitize_buf(buf, 8, "ab\xe3\x85\xa4", 5);
 	CHECK_STR(buf, "ab");
 	text_set_ascii(1);
+	/* What is clean does not depend on the locale. */
+	CHECK(text_is_clean("caf\xc3\xa9", 5));
+	CHECK(!text_is_clean("a\x1b[1m", 6));
 	SAN("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80!", "caf? ? ?!");
 	SAN("a\xffz\xc2\x85\xc2\xa0", "a?z?");
 	SAN("\xe3\x85\xa4", "\\u3164");

@@ -47,8 +47,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "n, N", "next, previous match" },
 	{ NULL, "Enter", "open: the message's detail, the run's view, "
 	    "the agent's view (q or Esc back)" },
-	{ NULL, "mouse", "wheel: move three rows; click: select; "
-	    "double-click: open (not with --no-mouse)" },
+	{ NULL, "mouse", "wheel: move three rows; click: select (on a "
+	    "view's name: show it); double-click: open (not with --no-mouse)" },
 
 	{ "Detail", "j, k, Space, b, g, G", "scroll the pretty-printed JSON" },
 

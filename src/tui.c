@@ -46,6 +46,7 @@
 #define TUI_FRAME_US	33333		/* at most ~30 frames a second */
 #define TUI_NOTICE_US	5000000
 #define TUI_DOUBLE_US	400000		/* two clicks this close: double */
+#define TUI_TABS_Y	2		/* the screen line of the tabs */
 #define TUI_OSC52_MAX	(100 * 1024)	/* bytes copied with y */
 #define TUI_MIN_COLS	40		/* smaller: "terminal too small" */
 #define TUI_MIN_ROWS	8
@@ -793,9 +794,30 @@ tui_key_global(struct tui *t, int key)
 	return (V_HANDLED | V_REDRAW);
 }
 
+/* The top views on the tabs line (TUI_TABS_Y), as " 1 Messages ". */
+static const char *const tui_tab_names[TOP_COUNT] = {
+	"1 Messages", "2 Runs", "3 Agents", "4 Filters", "5 Alerts"
+};
+
+/* The top view whose tab is at column x, or -1. */
+static int
+tui_tab_at(int x)
+{
+	int	i, at = 0, w;
+
+	for (i = 0; i < TOP_COUNT; i++) {
+		w = (int)text_width(tui_tab_names[i]) + 2;
+		if (x >= at && x < at + w)
+			return (i);
+		at += w + 1;
+	}
+	return (-1);
+}
+
 /*
  * A mouse event: the wheel moves the selection three rows, a click
- * selects the row under it, a double-click opens it (as Enter).
+ * selects the row under it, a double-click opens it (as Enter); a click
+ * on a tab shows that view.
  */
 static int
 tui_mouse(struct tui *t, struct view_inst *vi)
@@ -816,6 +838,12 @@ tui_mouse(struct tui *t, struct view_inst *vi)
 		for (i = 0; i < 3; i++)
 			r |= vi->view->key(t, vi->state, key);
 		return (r | V_REDRAW);
+	}
+	if ((ev.bstate & BUTTON1_PRESSED) && ev.y == TUI_TABS_Y &&
+	    (i = tui_tab_at(ev.x)) >= 0) {
+		tui_show_top(t, i);
+		t->click_at = 0;
+		return (V_REDRAW);
 	}
 	if (!(ev.bstate & BUTTON1_PRESSED) ||
 	    (l = tui_list_at(ev.y, &row)) == NULL) {
@@ -1185,9 +1213,7 @@ tui_tick_timer(void *arg)
 static void
 tui_draw_tabs(struct tui *t, int y)
 {
-	static const char *const names[TOP_COUNT] = {
-		"1 Messages", "2 Runs", "3 Agents", "4 Filters", "5 Alerts"
-	};
+	const char *const *names = tui_tab_names;
 	char	buf[512];
 	int	i, x = 0, w;
 
@@ -1308,7 +1334,7 @@ tui_draw(struct tui *t)
 		return;
 	}
 	status_draw(t);
-	tui_draw_tabs(t, 2);
+	tui_draw_tabs(t, TUI_TABS_Y);
 	body = t->rows - 4;
 	vi->view->draw(t, vi->state, 3, body);
 	tui_draw_trouble(t, 3, body);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-mouse.sh: when the terminal reports the mouse, the wheel moves the
-# selection (pausing follow), a click selects the row under it and a
-# double-click opens it; --no-mouse leaves the mouse to the terminal.
+# selection (pausing follow), a click selects the row under it, a
+# double-click opens it, a click on a tab shows that view; --no-mouse
+# leaves the mouse to the terminal.
 . "$top_srcdir/tests/tui-lib.sh"
 
 sim_start --token t --no-workflow
@@ -48,6 +49,13 @@ tui_expect m '> Detail'
 tui_expect m '"message": "n=013"'
 tmux_keys m q
 ok "a double-click opens the row"
+
+# A click on a tab shows that view: " 1 Messages  2 Runs ..." on line 2.
+click m 14 2				# "2 Runs"
+tui_expect m 'runs, by last activity'
+click m 3 2				# "1 Messages"
+tui_expect m '^PAUSED'
+ok "a click on a tab shows its view"
 
 mouse m 65 10 10			# the wheel in the detail view scrolls
 tui_clean m

@@ -74,6 +74,9 @@ test_run_lifecycle(void)
 		feed(rs, "processing_complete", "proc-agent", "100042", file,
 		    NULL, NULL, NULL, 3000 + i);
 	}
+	/* The data agent's one-per-run stf_ready (req_id, no filename). */
+	feed(rs, "stf_ready", "data-agent", "100042", NULL, NULL, NULL, NULL,
+	    3004);
 	CHECK((r = runs_find(rs, "100042")) != NULL);
 	CHECK_STR(r->ns, "epic");
 	CHECK_STR(r->state, "run");
@@ -83,7 +86,7 @@ test_run_lifecycle(void)
 	CHECK_INT(r->stf_ready, 5);
 	CHECK_INT(r->tf_files, 5);
 	CHECK_INT(r->other, 5);	/* processing_complete: not the workflow's */
-	CHECK_INT(r->total, 22);
+	CHECK_INT(r->total, 23);
 	CHECK_STR(r->last_file, "stf_004.dat");
 	CHECK_INT(r->first_us, 1000);
 	CHECK_INT(r->last_us, 3004);
@@ -112,11 +115,12 @@ test_run_lifecycle(void)
 	CHECK_INT(r->agents.v[0].n, 14);
 	CHECK_INT(r->agents.len, 3);
 	CHECK_INT(r->types.len, 8);
-	CHECK_INT(r->types.v[0].n, 5);
+	CHECK_STR(r->types.v[0].name, "stf_ready");	/* 5 files, 1 per run */
+	CHECK_INT(r->types.v[0].n, 6);
 	CHECK_INT(r->types.v[7].n, 1);
 
 	CHECK((a = runs_find_agent(rs, "data-agent")) != NULL);
-	CHECK_INT(a->count, 5);
+	CHECK_INT(a->count, 6);
 	CHECK_STR(a->last_run, "100042");
 	CHECK_STR(a->types.v[0].name, "tf_file_registered");
 	CHECK(runs_find_agent(rs, "nobody") == NULL);

@@ -151,7 +151,7 @@ check_config(struct check *c, const char *load_cause)
 		check_mark(c, CM_OK, "config file", "%s read", cfg->file_read);
 	else
 		check_mark(c, CM_OK, "config file", "none (optional)");
-	if (cfg_check(cfg, &cause) != 0) {
+	if (cfg_check(cfg, &cause) != 0 || net_url_check(cfg, &cause) != 0) {
 		check_mark(c, CM_FAIL, "config", "%s", cause);
 		free(cause);
 		check_fix(c, "see ENVIRONMENT and FILES in swf-dash(1)");

@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
+#include "run.h"
 #include "store.h"
 #include "text.h"
 #include "tui-int.h"
@@ -280,6 +281,7 @@ status_draw(struct tui *t)
 	char				*d;
 	unsigned			 bar = tui_attr(COL_BAR);
 	int				 wide = t->cols >= 120, replay;
+	uint64_t			 missing;
 
 	tui_fill(0, 0, t->cols, bar);
 	s.x = 1;
@@ -332,6 +334,12 @@ status_draw(struct tui *t)
 		    tui_fmt_count(a, sizeof a, st->oversize));
 		seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) :
 		    A_NORMAL);
+	}
+	/* What the monitor lost and its history could not give back. */
+	if ((missing = runs_missing_known(t->runs)) > 0) {
+		snprintf(buf, sizeof buf, "missing %s",
+		    tui_fmt_count(a, sizeof a, missing));
+		seg_put(&s, buf, tui_attr(COL_ERROR));
 	}
 	if (!replay)
 		seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);

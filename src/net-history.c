@@ -823,7 +823,7 @@ history_pass(struct history *h, const char *data, size_t len,
 	 * and only stf_gen and the lifecycle make holes: anything else (most
 	 * of a flood: stf_ready, tf_file_registered) passes unscanned.
 	 */
-	if (memmem(data, len, "\"execution_id\"", 14) == NULL &&
+	if (!hist_has_execution(data, len) &&
 	    !history_steps(data, len)) {
 		h->st.unscanned++;
 		return (1);

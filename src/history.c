@@ -196,6 +196,25 @@ hist_has_execution(const char *data, size_t len)
 	return (0);
 }
 
+/*
+ * Where key (n bytes, the first a quote) first is in data, as memmem()
+ * says, looking at quotes only: a key near the start, as msg_type
+ * usually is, costs a few bytes rather than memmem()'s set-up.
+ */
+const char *
+hist_find_quoted(const char *data, size_t len, const char *key, size_t n)
+{
+	const char	*p = data, *end = data + len;
+
+	while ((size_t)(end - p) >= n &&
+	    (p = memchr(p, '"', end - p)) != NULL) {
+		if ((size_t)(end - p) >= n && memcmp(p, key, n) == 0)
+			return (p);
+		p++;
+	}
+	return (NULL);
+}
+
 /* ---- the seen-set ---- */
 
 #define HS_LIVE		0x1

@@ -401,6 +401,16 @@ t_has_execution(void)
 			CHECK_INT(hist_has_execution(buf, cut),
 			    memmem(buf, cut, key, 14) != NULL);
 	}
+	/* hist_find_quoted() finds the first, as memmem() does. */
+	for (at = 0; at + 14 <= 40; at++) {
+		memset(buf, '"', sizeof buf);
+		memcpy(buf + at, key, 14);
+		memcpy(buf + 40, key, 14);
+		for (cut = 0; cut <= 54; cut++)
+			CHECK(hist_find_quoted(buf, cut, key, 14) ==
+			    memmem(buf, cut, key, 14));
+	}
+	CHECK(hist_find_quoted("{\"a\":1}", 7, "\"msg_type\"", 10) == NULL);
 }
 
 int

@@ -81,6 +81,11 @@ struct client_status {
 	int		 recording;	/* --record file open */
 	uint64_t	 rec_lost;	/* events not written to it */
 	char		 rec_error[128]; /* why, "" while writing works */
+	/* A replay's progress (zero when not replaying). */
+	int64_t		 replay_at;	/* recorded time of the newest event */
+	uint64_t	 replay_events;	/* events read from the recording */
+	int		 replay_pct;	/* of the file read, -1 unknown */
+	double		 replay_speed;	/* --speed, 0 as fast as read */
 };
 
 /*
@@ -169,8 +174,13 @@ const struct filter *client_subscription(const struct client *);
 void		 client_set_local_filter(struct client *,
 		    const struct filter *);
 
-/* Try to connect again now (after a 401 the user has fixed, or backoff). */
-void		 client_retry_now(struct client *);
+/*
+ * Connect again now, re-reading a --token-file: a stream that is down (in
+ * backoff, after a 401 the user has fixed) is restarted, a live or stalled
+ * one is replaced make-before-break (see client_set_subscription). Returns
+ * a static sentence saying what was done, for the user.
+ */
+const char	*client_retry_now(struct client *);
 
 /*
  * Poll GET /api/systemagents/ every --registry-interval seconds (never

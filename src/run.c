@@ -435,9 +435,12 @@ run_account(struct run *r, const struct msg *m, const char *type)
 		spark_ring_add(&r->stf_recent, m->recv_us, 1);
 		spark_life_add(&r->stf_life, m->recv_us, 1);
 	} else if (strcmp(type, "stf_ready") == 0) {
-		r->stf_ready++;
-		if (*msg_get(m, MF_FILE) != '\0')
+		/* Files only: the one-per-run shape (req_id, no filename)
+		 * made a finished run read "20/21". */
+		if (*msg_get(m, MF_FILE) != '\0') {
+			r->stf_ready++;
 			spark_life_add(&r->proc_life, m->recv_us, 1);
+		}
 	} else if (strcmp(type, "tf_file_registered") == 0) {
 		r->tf_files++;
 		spark_life_add(&r->proc_life, m->recv_us, 1);
@@ -500,6 +503,19 @@ int
 run_merged(const struct run *r)
 {
 	return (r->merged);
+}
+
+uint64_t
+runs_missing_known(const struct runs *rs)
+{
+	const struct run	*r;
+	uint64_t		 n = 0;
+
+	TAILQ_FOREACH(r, &rs->run_lru, lru) {
+		if (run_merged(r))
+			n += run_missing(r);
+	}
+	return (n);
 }
 
 void

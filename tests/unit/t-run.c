@@ -74,6 +74,9 @@ test_run_lifecycle(void)
 		feed(rs, "processing_complete", "proc-agent", "100042", file,
 		    NULL, NULL, NULL, 3000 + i);
 	}
+	/* The data agent's one-per-run stf_ready (req_id, no filename). */
+	feed(rs, "stf_ready", "data-agent", "100042", NULL, NULL, NULL, NULL,
+	    3004);
 	CHECK((r = runs_find(rs, "100042")) != NULL);
 	CHECK_STR(r->ns, "epic");
 	CHECK_STR(r->state, "run");
@@ -83,7 +86,7 @@ test_run_lifecycle(void)
 	CHECK_INT(r->stf_ready, 5);
 	CHECK_INT(r->tf_files, 5);
 	CHECK_INT(r->other, 5);	/* processing_complete: not the workflow's */
-	CHECK_INT(r->total, 22);
+	CHECK_INT(r->total, 23);
 	CHECK_STR(r->last_file, "stf_004.dat");
 	CHECK_INT(r->first_us, 1000);
 	CHECK_INT(r->last_us, 3004);
@@ -112,11 +115,12 @@ test_run_lifecycle(void)
 	CHECK_INT(r->agents.v[0].n, 14);
 	CHECK_INT(r->agents.len, 3);
 	CHECK_INT(r->types.len, 8);
-	CHECK_INT(r->types.v[0].n, 5);
+	CHECK_STR(r->types.v[0].name, "stf_ready");	/* 5 files, 1 per run */
+	CHECK_INT(r->types.v[0].n, 6);
 	CHECK_INT(r->types.v[7].n, 1);
 
 	CHECK((a = runs_find_agent(rs, "data-agent")) != NULL);
-	CHECK_INT(a->count, 5);
+	CHECK_INT(a->count, 6);
 	CHECK_STR(a->last_run, "100042");
 	CHECK_STR(a->types.v[0].name, "tf_file_registered");
 	CHECK(runs_find_agent(rs, "nobody") == NULL);
@@ -246,6 +250,7 @@ test_gaps(void)
 	CHECK((r = runs_find(rs, "102317")) != NULL);
 	CHECK(run_midway(r));
 	CHECK(!run_merged(r));
+	CHECK_INT(runs_missing_known(rs), 0);	/* the history may fill */
 	CHECK_INT(r->stf_gen, 4);
 	CHECK_INT(run_stf_expected(r), 10);
 	CHECK_INT(run_missing(r), 6);
@@ -267,12 +272,14 @@ test_gaps(void)
 	runs_set_merged(rs, "102317");
 	CHECK(run_merged(r));
 	CHECK_INT(run_missing(r), 4);
+	CHECK_INT(runs_missing_known(rs), 4);
 	CHECK_STR(run_missing_text(r, buf, sizeof buf),
 	    "8\xe2\x80\x93" "9, 11\xe2\x80\x93" "12");
 	/* A new hole after the merge clears it. */
 	feed_json(rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"102317\","
 	    "\"sequence\":20}");
 	CHECK(!run_merged(r));
+	CHECK_INT(runs_missing_known(rs), 0);
 	/* A run seen from run_imminent is not mid-way. */
 	feed_json(rs, "{\"msg_type\":\"run_imminent\",\"run_id\":\"7\"}");
 	CHECK((r = runs_find(rs, "7")) != NULL);

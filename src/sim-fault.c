@@ -371,11 +371,12 @@ fault_action_apply(json_t *o, char **cause)
 	case 0:
 		v = json_object_get(o, "count");
 		s = json_string_value(json_object_get(o, "client_id"));
-		return (sim_stream_channel_drop(s, v == NULL || json_is_null(v) ?
-		    1 : (uint64_t)json_integer_value(v), cause));
+		return (sim_stream_channel_drop(s,
+		    v == NULL || json_is_null(v) ? 1 :
+		    (uint64_t)json_integer_value(v), cause));
 	case 1:
-		return (sim_workflow_stall_run(json_string_value(json_object_get(o,
-		    "namespace")), cause));
+		return (sim_workflow_stall_run(
+		    json_string_value(json_object_get(o, "namespace")), cause));
 	default:
 		return (sim_workflow_agent_silent(json_string_value(
 		    json_object_get(o, "agent")), cause));

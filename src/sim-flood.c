@@ -245,7 +245,8 @@ flood_main(void *arg)
 			target = sim_main_cfg.count;
 		while (sent < target && !atomic_load(&sim_main_quit)) {
 			seq = sent + 1;
-			n = sim_flood_fill(tmp, sim_flood_max_len(), &seq, seq + 1);
+			n = sim_flood_fill(tmp, sim_flood_max_len(), &seq,
+			    seq + 1);
 			ev = sim_msg_event_raw(tmp, n);
 			ev->msg_type = xstrdup(keys.msg_type);
 			ev->processed_by = xstrdup(keys.processed_by);

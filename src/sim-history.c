@@ -1008,7 +1008,8 @@ sim_history_execution(const char *pk)
 
 	key.id = (char *)pk;
 	pthread_mutex_lock(&history_lock);
-	if ((e = RB_FIND(sim_history_execs, &execs, &key)) != NULL && e->rec != NULL)
+	if ((e = RB_FIND(sim_history_execs, &execs, &key)) != NULL &&
+	    e->rec != NULL)
 		out = json_deep_copy(e->rec);
 	pthread_mutex_unlock(&history_lock);
 	return (out);

@@ -407,8 +407,8 @@ http_publish(struct MHD_Connection *conn, struct http_req *req)
 		}
 	}
 	for (i = 0; i < n; i++)
-		sim_stream_publish(json_is_array(body) ? json_array_get(body, i) :
-		    body);
+		sim_stream_publish(json_is_array(body) ?
+		    json_array_get(body, i) : body);
 	json_decref(body);
 	return (http_json(conn, 202, json_pack("{s:I}", "published",
 	    (json_int_t)n), PYJSON_ASCII));
@@ -426,7 +426,8 @@ http_fault_post(struct MHD_Connection *conn, const char *method,
 
 	if (strcmp(method, "POST") == 0) {
 		if ((body = http_body_json(req, &cause)) == NULL ||
-		    sim_fault_post(body, (append = MHD_lookup_connection_value(conn,
+		    sim_fault_post(body,
+		    (append = MHD_lookup_connection_value(conn,
 		    MHD_GET_ARGUMENT_KIND, "append")) != NULL &&
 		    strcmp(append, "0") != 0, &cause) != 0) {
 			json_decref(body);
@@ -770,7 +771,8 @@ http_dispatch(struct MHD_Connection *conn, const char *url,
 	memset(&f, 0, sizeof f);
 	if ((ep = http_endpoint(req->route)) != EP_COUNT &&
 	    sim_fault_take(ep, &f)) {
-		log_info("%s %s: fault %s", method, url, sim_fault_name(f.kind));
+		log_info("%s %s: fault %s", method, url,
+		    sim_fault_name(f.kind));
 		if (f.delay_ms != 0)
 			http_delay(f.delay_ms);
 		if (req->route == R_STREAM && (f.kind == FAULT_CLOSE_AFTER ||
@@ -937,7 +939,8 @@ http_listen(char **url, int *v6, char **cause)
 	host = xstrdup(sim_main_cfg.listen);
 	if (host[0] == '[') {
 		if ((p = strchr(host, ']')) == NULL || p[1] != ':') {
-			xasprintf(cause, "bad listen address %s", sim_main_cfg.listen);
+			xasprintf(cause, "bad listen address %s",
+			    sim_main_cfg.listen);
 			goto out;
 		}
 		*p = '\0';
@@ -945,7 +948,8 @@ http_listen(char **url, int *v6, char **cause)
 		memmove(host, host + 1, strlen(host + 1) + 1);
 	} else {
 		if ((p = strrchr(host, ':')) == NULL) {
-			xasprintf(cause, "bad listen address %s", sim_main_cfg.listen);
+			xasprintf(cause, "bad listen address %s",
+			    sim_main_cfg.listen);
 			goto out;
 		}
 		*p = '\0';
@@ -955,7 +959,8 @@ http_listen(char **url, int *v6, char **cause)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
 	if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
-		xasprintf(cause, "%s: %s", sim_main_cfg.listen, gai_strerror(error));
+		xasprintf(cause, "%s: %s", sim_main_cfg.listen,
+		    gai_strerror(error));
 		goto out;
 	}
 	if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
@@ -964,7 +969,8 @@ http_listen(char **url, int *v6, char **cause)
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    listen(fd, 128) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
-		xasprintf(cause, "%s: %s", sim_main_cfg.listen, strerror(errno));
+		xasprintf(cause, "%s: %s", sim_main_cfg.listen,
+		    strerror(errno));
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -973,8 +979,9 @@ http_listen(char **url, int *v6, char **cause)
 	*v6 = ss.ss_family == AF_INET6;
 	portnum = ntohs(*v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
 	    ((struct sockaddr_in *)&ss)->sin_port);
-	xasprintf(url, "%s://%s%s%s:%u", sim_main_cfg.tls_cert != NULL ? "https" :
-	    "http", *v6 ? "[" : "", host, *v6 ? "]" : "", portnum);
+	xasprintf(url, "%s://%s%s%s:%u",
+	    sim_main_cfg.tls_cert != NULL ? "https" : "http", *v6 ? "[" : "",
+	    host, *v6 ? "]" : "", portnum);
 out:
 	if (res != NULL)
 		freeaddrinfo(res);
@@ -1025,8 +1032,8 @@ sim_http_start(char **url, char **cause)
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
 		xasprintf(cause, "cannot start the HTTP server%s",
-		    sim_main_cfg.tls_cert != NULL ? " (check the TLS certificate "
-		    "and key)" : "");
+		    sim_main_cfg.tls_cert != NULL ?
+		    " (check the TLS certificate and key)" : "");
 		goto fail;
 	}
 	listen_fd = -1;		/* the daemon closes it */

@@ -160,8 +160,8 @@ sim_integer(const char *opt, const char *s, long long lo, long long hi)
 static void
 sim_add_token(const char *t)
 {
-	sim_main_cfg.tokens = xreallocarray(sim_main_cfg.tokens, sim_main_cfg.ntokens + 1,
-	    sizeof *sim_main_cfg.tokens);
+	sim_main_cfg.tokens = xreallocarray(sim_main_cfg.tokens,
+	    sim_main_cfg.ntokens + 1, sizeof *sim_main_cfg.tokens);
 	sim_main_cfg.tokens[sim_main_cfg.ntokens++] = xstrdup(t);
 }
 
@@ -237,8 +237,10 @@ sim_namespaces(const char *list)
 		if (*tok == '\0')
 			continue;
 		sim_main_cfg.namespaces = xreallocarray(sim_main_cfg.namespaces,
-		    sim_main_cfg.nnamespaces + 1, sizeof *sim_main_cfg.namespaces);
-		sim_main_cfg.namespaces[sim_main_cfg.nnamespaces++] = xstrdup(tok);
+		    sim_main_cfg.nnamespaces + 1,
+		    sizeof *sim_main_cfg.namespaces);
+		sim_main_cfg.namespaces[sim_main_cfg.nnamespaces++] =
+		    xstrdup(tok);
 	}
 	free(copy);
 	if (sim_main_cfg.nnamespaces == 0) {
@@ -273,25 +275,27 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 {
 	switch (ch) {
 	case OPT_AGENT_STALE:
-		sim_main_cfg.agent_stale = sim_number("agent-stale", arg, 0.01, 1e7);
+		sim_main_cfg.agent_stale = sim_number("agent-stale", arg, 0.01,
+		    1e7);
 		break;
 	case OPT_CHANNEL_EXPIRY:
-		sim_main_cfg.channel_expiry = sim_number("channel-expiry", arg, 0.01,
-		    1e7);
+		sim_main_cfg.channel_expiry = sim_number("channel-expiry", arg,
+		    0.01, 1e7);
 		break;
 	case OPT_CLIENT_QUEUE:
 		sim_main_cfg.client_queue = sim_integer("client-queue", arg, 1,
 		    10000000);
 		break;
 	case OPT_COUNT:
-		sim_main_cfg.count = sim_integer("count", arg, 0, LLONG_MAX - 1);
+		sim_main_cfg.count = sim_integer("count", arg, 0,
+		    LLONG_MAX - 1);
 		break;
 	case OPT_FAULT:
 		sim_fault_opt(arg);
 		break;
 	case OPT_HEARTBEAT:
-		sim_main_cfg.heartbeat = sim_number("heartbeat-interval", arg, 0.01,
-		    86400);
+		sim_main_cfg.heartbeat = sim_number("heartbeat-interval", arg,
+		    0.01, 86400);
 		break;
 	case OPT_HISTORY_MAX:
 		sim_main_cfg.history_max = sim_integer("history-max", arg, 1,
@@ -302,7 +306,8 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 		sim_main_cfg.listen = xstrdup(arg);
 		break;
 	case OPT_MAX_CLIENTS:
-		sim_main_cfg.max_clients = sim_integer("max-clients", arg, 1, 10000);
+		sim_main_cfg.max_clients = sim_integer("max-clients", arg, 1,
+		    10000);
 		break;
 	case OPT_NAMESPACES:
 		sim_namespaces(arg);
@@ -325,7 +330,8 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 		sim_main_cfg.registry_dump = xstrdup(arg);
 		break;
 	case OPT_SEED:
-		sim_main_cfg.seed = (uint64_t)sim_integer("seed", arg, 0, LLONG_MAX);
+		sim_main_cfg.seed = (uint64_t)sim_integer("seed", arg, 0,
+		    LLONG_MAX);
 		break;
 	case OPT_SPEED:
 		sim_main_cfg.speed = sim_number("speed", arg, 0.001, 1e6);
@@ -392,8 +398,11 @@ sim_configure(int argc, char **argv)
 		exit(2);
 	}
 	if (cert != NULL) {
-		if ((sim_main_cfg.tls_cert = sim_read_file(cert, &cause)) == NULL ||
-		    (sim_main_cfg.tls_key = sim_read_file(key, &cause)) == NULL) {
+		sim_main_cfg.tls_cert = sim_read_file(cert, &cause);
+		if (sim_main_cfg.tls_cert != NULL)
+			sim_main_cfg.tls_key = sim_read_file(key, &cause);
+		if (sim_main_cfg.tls_cert == NULL ||
+		    sim_main_cfg.tls_key == NULL) {
 			fprintf(stderr, "swf-sim: %s\n", cause);
 			exit(2);
 		}
@@ -417,7 +426,8 @@ sim_unconfigure(void)
 	free(sim_main_cfg.listen);
 	free(sim_main_cfg.registry_dump);
 	if (sim_main_cfg.tls_key != NULL)
-		explicit_bzero(sim_main_cfg.tls_key, strlen(sim_main_cfg.tls_key));
+		explicit_bzero(sim_main_cfg.tls_key,
+		    strlen(sim_main_cfg.tls_key));
 	free(sim_main_cfg.tls_key);
 	free(sim_main_cfg.tls_cert);
 	memset(&sim_main_cfg, 0, sizeof sim_main_cfg);

@@ -79,7 +79,8 @@ registry_dump(void)
 	a = registry_array();
 	text = json_dumps(a, JSON_INDENT(2));
 	json_decref(a);
-	xasprintf(&tmp, "%s.tmp.%ld", sim_main_cfg.registry_dump, (long)getpid());
+	xasprintf(&tmp, "%s.tmp.%ld", sim_main_cfg.registry_dump,
+	    (long)getpid());
 	if ((f = fopen(tmp, "w")) == NULL) {
 		log_warn("%s: %s", tmp, strerror(errno));
 		goto out;

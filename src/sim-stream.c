@@ -445,8 +445,8 @@ client_heartbeat(void)
 static double
 client_next_hb(double now)
 {
-	return (now + sim_main_cfg.heartbeat * (1.0 + arc4random_uniform(1000001) /
-	    6e6));
+	return (now + sim_main_cfg.heartbeat *
+	    (1.0 + arc4random_uniform(1000001) / 6e6));
 }
 
 /* The next event to send: connected, a due heartbeat, then the queue. */
@@ -716,7 +716,8 @@ sim_stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 	    filter_match(&c->filter, sim_flood_keys())) {
 		c->flood = 1;
 		c->flood_next = 1;
-		c->flood_end = sim_main_cfg.count == 0 ? 0 : sim_main_cfg.count + 1;
+		c->flood_end = sim_main_cfg.count == 0 ? 0 :
+		    sim_main_cfg.count + 1;
 	}
 	client_fault(c);
 	if (c->fault.kind == FAULT_RAW && c->fault.content_type != NULL)
@@ -737,7 +738,8 @@ sim_stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 		TAILQ_INSERT_TAIL(&clients, c, entry);
 		nclients++;
 		pthread_mutex_unlock(&clients_lock);
-		c->sub = sim_registry_subscriber_open(conn, c->id, c->filter_json);
+		c->sub = sim_registry_subscriber_open(conn, c->id,
+		    c->filter_json);
 		client_log(c);
 	}
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,

@@ -140,8 +140,8 @@ void		 sim_stream_broadcast(struct sim_event *);
  * filters and an optional fault (whose strings it takes). NULL and *code
  * set when no stream can be opened.
  */
-struct MHD_Response *sim_stream_open(struct MHD_Connection *, struct sim_fault *,
-		    int *);
+struct MHD_Response *sim_stream_open(struct MHD_Connection *,
+		    struct sim_fault *, int *);
 json_t		*sim_stream_status(void);
 json_t		*sim_stream_stats(void);
 uint64_t	 sim_stream_dropped_total(void);
@@ -167,15 +167,17 @@ int		 sim_registry_heartbeat(json_t *, json_t **);
 json_t		*sim_registry_list(void);
 void		 sim_registry_tick(void);
 /*
- * The SSE subscriber rows of GET /api/subscribers/. sim_registry_subscriber_open()
- * adds an active row for a new stream (client_id and filters borrowed);
- * the row stays valid until sim_registry_subscriber_close(), after which the registry
- * may evict it. sim_registry_subscriber_sent() counts messages delivered (lock-free).
+ * The SSE subscriber rows of GET /api/subscribers/.
+ * sim_registry_subscriber_open() adds an active row for a new stream
+ * (client_id and filters borrowed); the row stays valid until
+ * sim_registry_subscriber_close(), after which the registry may evict it.
+ * sim_registry_subscriber_sent() counts messages delivered (lock-free).
  */
 struct sim_subscriber;
-struct sim_subscriber *sim_registry_subscriber_open(struct MHD_Connection *, const char *,
-		    const json_t *);
-void		 sim_registry_subscriber_sent(struct sim_subscriber *, uint64_t);
+struct sim_subscriber *sim_registry_subscriber_open(struct MHD_Connection *,
+		    const char *, const json_t *);
+void		 sim_registry_subscriber_sent(struct sim_subscriber *,
+		    uint64_t);
 void		 sim_registry_subscriber_close(struct sim_subscriber *);
 json_t		*sim_registry_subscriber_list(void);
 /* Detail views: a copy of the record with that key, or NULL. */
@@ -210,7 +212,8 @@ int		 sim_history_executions(struct MHD_Connection *, json_t **);
 int		 sim_history_run_state(const char *, json_t **);
 int		 sim_history_run_states(json_t **);
 /* GET /api/workflow-messages/: the JSON text in *out, which the caller frees. */
-int		 sim_history_messages(struct MHD_Connection *, char **, size_t *);
+int		 sim_history_messages(struct MHD_Connection *, char **,
+		    size_t *);
 int		 sim_history_stf_files(struct MHD_Connection *, const char *,
 		    json_t **);
 json_t		*sim_history_stats(void);

@@ -230,8 +230,8 @@ const char	*status_conn_words(struct tui *, char *, size_t);
 
 /* tui-util.c: formatting and drawing helpers. */
 void		 tui_util_put(int y, int x, int w, const char *, unsigned attr);
-int		 tui_util_put_hl(int y, int x, int w, const char *, unsigned attr,
-		    const char *pat, unsigned hlattr);
+int		 tui_util_put_hl(int y, int x, int w, const char *,
+		    unsigned attr, const char *pat, unsigned hlattr);
 void		 tui_util_fill(int y, int x, int w, unsigned attr);
 size_t		 tui_util_wrap_next(const char *, int w, size_t *skip);
 int		 tui_util_put_wrap(int y, int x, int w, int rows, const char *,
@@ -324,7 +324,8 @@ struct msglist {
 	struct seqidx	 idx;
 	struct tui_list	 list;
 };
-void		 view_messages_init(struct msglist *, struct tui *, const char *);
+void		 view_messages_init(struct msglist *, struct tui *,
+		    const char *);
 void		 view_messages_only_agent(struct msglist *, const char *);
 void		 view_messages_free(struct msglist *);
 void		 view_messages_rebuild(struct msglist *);

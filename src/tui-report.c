@@ -103,8 +103,8 @@ report_write(struct tui *t, FILE *f, const struct run *r)
 	fprintf(f, "last message    %s\n", tui_util_fmt_stamp(a, sizeof a,
 	    r->last_us));
 	if (r->ended)
-		fprintf(f, "ended           %s\n", tui_util_fmt_stamp(a, sizeof a,
-		    r->end_us));
+		fprintf(f, "ended           %s\n",
+		    tui_util_fmt_stamp(a, sizeof a, r->end_us));
 	fprintf(f, "duration        %s\n", tui_util_fmt_dur(b, sizeof b,
 	    (r->ended ? r->end_us : r->last_us) - r->first_us));
 
@@ -135,8 +135,8 @@ report_write(struct tui *t, FILE *f, const struct run *r)
 	    r->nhist > n ? " (the latest below)" : "");
 	for (i = 0; i < n; i++) {
 		c = run_hist_at(r, i);
-		fprintf(f, "  %s  %-13s %s%s%s\n", tui_util_fmt_stamp(a, sizeof a,
-		    c->at), report_s(c->type), report_s(c->state),
+		fprintf(f, "  %s  %-13s %s%s%s\n",
+		    tui_util_fmt_stamp(a, sizeof a, c->at), report_s(c->type), report_s(c->state),
 		    *c->substate != '\0' ? "/" : "", *c->substate != '\0' ?
 		    report_s(c->substate) : "");
 	}

@@ -1231,7 +1231,8 @@ tui_draw_tabs(struct tui *t, int y)
 		strlcat(buf, t->stack[i].view->name, sizeof buf);
 	}
 	if (x < t->cols)
-		tui_util_put(y, x, t->cols - x, buf, tui_attr(COL_BAR) | A_BOLD);
+		tui_util_put(y, x, t->cols - x, buf,
+		    tui_attr(COL_BAR) | A_BOLD);
 }
 
 /* What to fix, over the view, when the stream cannot work. */

@@ -80,8 +80,8 @@ agentview_summary(struct agentview *v, int y)
 	else
 		snprintf(buf, sizeof buf, "agent %s  %llu messages  last %s "
 		    "ago  last run %s", v->name, (unsigned long long)a->count,
-		    tui_util_fmt_dur(d, sizeof d, (loop_now_wall_us() - a->last_us) /
-		    1000000 * 1000000), a->last_run != NULL &&
+		    tui_util_fmt_dur(d, sizeof d,
+		    (loop_now_wall_us() - a->last_us) / 1000000 * 1000000), a->last_run != NULL &&
 		    *a->last_run != '\0' ? a->last_run : "-");
 	used += tui_util_put_wrap(y + used, 0, w, 2, buf, tui_attr(COL_HEADER));
 	if (a != NULL) {

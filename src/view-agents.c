@@ -287,10 +287,10 @@ agents_draw_row(void *arg, size_t i, int y, int w, int flags,
 	tui_util_cols_put(c, AC_NAME, y, ar->name, mine && !(flags & LIST_SEL) ?
 	    tui_attr(COL_MARK) : a | A_BOLD);
 	if (ar->a != NULL) {
-		tui_util_cols_put(c, AC_MSGS, y, tui_util_fmt_count(buf, sizeof buf,
-		    ar->a->count), a);
-		tui_util_cols_put(c, AC_LAST, y, tui_util_fmt_dur(buf, sizeof buf,
-		    (now - ar->a->last_us) / 1000000 * 1000000), a);
+		tui_util_cols_put(c, AC_MSGS, y,
+		    tui_util_fmt_count(buf, sizeof buf, ar->a->count), a);
+		tui_util_cols_put(c, AC_LAST, y, tui_util_fmt_dur(buf,
+		    sizeof buf, (now - ar->a->last_us) / 1000000 * 1000000), a);
 		buf[0] = '\0';
 		for (k = 0, len = 0; k < ar->a->types.len &&
 		    len < sizeof buf; k++)
@@ -484,8 +484,8 @@ agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%zu agents seen; registry: %zu, "
 		    "fetched %s ago (every %.0fs; F5 now)", t->runs->nagents,
-		    nreg, tui_util_fmt_dur(age, sizeof age, (loop_now_wall_us() - at) /
-		    1000000 * 1000000), t->cfg->registry_interval);
+		    nreg, tui_util_fmt_dur(age, sizeof age,
+		    (loop_now_wall_us() - at) / 1000000 * 1000000), t->cfg->registry_interval);
 	len = strlen(buf);
 	if (len < size)
 		snprintf(buf + len, size - len, "; by %s",

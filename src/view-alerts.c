@@ -108,8 +108,8 @@ alertsv_draw_row(void *arg, size_t i, int y, int w, int flags,
 	else
 		attr = a->cleared == 0 ? tui_attr(COL_ERROR) : A_NORMAL;
 	tui_util_fill(y, 0, w, attr);
-	tui_util_cols_put(c, LC_STATE, y, a->cleared == 0 ? "RAISED" : "cleared",
-	    attr | (a->cleared == 0 ? A_BOLD : 0));
+	tui_util_cols_put(c, LC_STATE, y,
+	    a->cleared == 0 ? "RAISED" : "cleared", attr | (a->cleared == 0 ? A_BOLD : 0));
 	tui_util_cols_put(c, LC_KIND, y, alert_kind_name(a->kind), attr);
 	snprintf(buf, sizeof buf, "%s%s%s", a->run, *a->run != '\0' &&
 	    *a->agent != '\0' ? " " : "", a->agent);
@@ -120,8 +120,8 @@ alertsv_draw_row(void *arg, size_t i, int y, int w, int flags,
 	    tui_util_fmt_clock(buf, sizeof buf, a->cleared, 0) : "-", attr);
 	tui_util_cols_put(c, LC_TEXT, y, a->text, attr);
 	if (pat != NULL && (flags & LIST_MATCH) && c[LC_TEXT].x >= 0)
-		tui_util_put_hl(y, c[LC_TEXT].x, c[LC_TEXT].cw, a->text, attr, pat,
-		    tui_attr(COL_MATCH));
+		tui_util_put_hl(y, c[LC_TEXT].x, c[LC_TEXT].cw, a->text, attr,
+		    pat, tui_attr(COL_MATCH));
 }
 
 static const struct tui_list_ops alertsv_ops = {

@@ -199,7 +199,8 @@ filters_count(void *arg)
 		exact = 0;
 		for (i = 0; i < fv->nnames; i++) {
 			if (fv->narrow[0] != '\0' &&
-			    tui_util_strcasestr(fv->names[i], fv->narrow) == NULL)
+			    tui_util_strcasestr(fv->names[i],
+			    fv->narrow) == NULL)
 				continue;
 			if (strcmp(fv->names[i], fv->narrow) == 0)
 				exact = 1;
@@ -278,7 +279,8 @@ filters_draw_row(void *arg, size_t i, int y, int w, int flags,
 	    NULL, tui_attr(COL_MATCH));
 	if (r->seen > 0) {
 		tui_util_fmt_count(buf, sizeof buf, r->seen);
-		tui_util_put(y, w - 1 - (int)strlen(buf), (int)strlen(buf), buf, a);
+		tui_util_put(y, w - 1 - (int)strlen(buf), (int)strlen(buf), buf,
+		    a);
 	}
 }
 

@@ -137,7 +137,8 @@ msglist_draw_marker(const struct msg *m, const char *tm,
 		return;
 	snprintf(line, sizeof line, "\xe2\x94\x80\xe2\x94\x80 %s "
 	    "\xe2\x94\x80\xe2\x94\x80", msg_get(m, MF_TEXT));
-	tui_util_put_hl(y, x, w - x, line, a | A_BOLD, pat, tui_attr(COL_MATCH));
+	tui_util_put_hl(y, x, w - x, line, a | A_BOLD, pat,
+	    tui_attr(COL_MATCH));
 }
 
 static void
@@ -173,10 +174,11 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	    tui_attr(tui_family_colour(m->family));
 	if (c[MC_TIME].x >= 0)
 		tui_util_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, base);
-	n += tui_util_put_hl(y, c[MC_TYPE].x, c[MC_TYPE].cw, msg_get(m, MF_TYPE),
-	    k, pat, hl);
+	n += tui_util_put_hl(y, c[MC_TYPE].x, c[MC_TYPE].cw,
+	    msg_get(m, MF_TYPE), k, pat, hl);
 	tui_util_fit_mid(mid, sizeof mid, msg_get(m, MF_AGENT), c[MC_AGENT].cw);
-	n += tui_util_put_hl(y, c[MC_AGENT].x, c[MC_AGENT].cw, mid, base, pat, hl);
+	n += tui_util_put_hl(y, c[MC_AGENT].x, c[MC_AGENT].cw, mid, base, pat,
+	    hl);
 	tui_util_fit_mid(mid, sizeof mid, msg_get(m, MF_RUN), c[MC_RUN].cw);
 	n += tui_util_put_hl(y, c[MC_RUN].x, c[MC_RUN].cw, mid, base, pat, hl);
 	if (c[MC_NS].x >= 0) {
@@ -271,7 +273,8 @@ view_messages_draw(struct msglist *ml, int y, int h)
 	if (h < 2)
 		return;
 	msglist_layout(c, w);
-	tui_util_cols_header(c, MC_COUNT, y, w, tui_attr(COL_HEADER) | A_REVERSE);
+	tui_util_cols_header(c, MC_COUNT, y, w,
+	    tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&ml->list, y + 1, h - 1, w);
 }
 

@@ -194,8 +194,8 @@ runview_ticks(int y, int x, int w, int64_t from, int64_t to)
 	int	col, step = 20;
 
 	for (col = 0; col + 9 <= w; col += step) {
-		tui_util_fmt_clock(lab, sizeof lab, from + (int64_t)((double)(to -
-		    from) * col / w), 0);
+		tui_util_fmt_clock(lab, sizeof lab,
+		    from + (int64_t)((double)(to - from) * col / w), 0);
 		snprintf(buf, sizeof buf, "|%s", lab);
 		tui_util_put(y, x + col, 9, buf, tui_attr(COL_HINT));
 	}
@@ -219,7 +219,8 @@ runview_timeline(struct runview *v, const struct run *r, int y)
 	runview_span(t, r, &from, &to);
 	tui_util_put(y, 0, x, "states", hint);
 	runview_bands_draw(t, r, y, x, w, from, to);
-	tui_util_put(y + 1, 0, x, tui_util_fmt_dur(d, sizeof d, to - from), hint);
+	tui_util_put(y + 1, 0, x, tui_util_fmt_dur(d, sizeof d, to - from),
+	    hint);
 	runview_ticks(y + 1, x, w, from, to);
 	spark_life_get(&r->stf_life, from, to, stf, w);
 	spark_life_get(&r->proc_life, from, to, proc, w);
@@ -257,7 +258,8 @@ runview_summary(struct runview *v, struct run *r, int y, int h)
 	    !r->ended && *r->substate != '\0' ? "/" : "",
 	    !r->ended ? r->substate : "",
 	    tui_util_fmt_clock(a, sizeof a, r->first_us, 0),
-	    tui_util_fmt_clock(b, sizeof b, r->ended ? r->end_us : r->last_us, 0),
+	    tui_util_fmt_clock(b, sizeof b,
+	    r->ended ? r->end_us : r->last_us, 0),
 	    tui_util_fmt_dur(d, sizeof d, (r->ended ? r->end_us : r->last_us) -
 	    r->first_us), (unsigned long long)r->total);
 	used += tui_util_put_wrap(y + used, 0, w, 2, buf, tui_attr(COL_HEADER));

@@ -277,88 +277,6 @@ cfg_size(const char *v, double min, double max, size_t *out)
 	return (0);
 }
 
-/* Split url into scheme, host and the rest; -1 with *why if malformed. */
-static int
-cfg_url_parse(const char *url, int *https, char **host, const char **why)
-{
-	const char	*p, *h, *he, *q, *errstr;
-	char		 port[8];
-	unsigned char	 a6[16];
-
-	*host = NULL;
-	if (strncasecmp(url, "https://", 8) == 0) {
-		*https = 1;
-		p = url + 8;
-	} else if (strncasecmp(url, "http://", 7) == 0) {
-		*https = 0;
-		p = url + 7;
-	} else {
-		*why = "must start with http:// or https://";
-		return (-1);
-	}
-	for (q = url; *q != '\0'; q++) {
-		if ((unsigned char)*q <= 0x20 || (unsigned char)*q >= 0x7f) {
-			*why = "must not contain spaces or control characters";
-			return (-1);
-		}
-	}
-	if (strpbrk(url, "?#") != NULL) {
-		*why = "must not contain a query or fragment";
-		return (-1);
-	}
-	q = p + strcspn(p, "/");
-	if (memchr(p, '@', q - p) != NULL) {
-		*why = "must not contain credentials";
-		return (-1);
-	}
-	if (*p == '[') {
-		h = p + 1;
-		if ((he = memchr(h, ']', q - h)) == NULL) {
-			*why = "has an unterminated [IPv6] host";
-			return (-1);
-		}
-		*host = xstrndup(h, he - h);
-		if (inet_pton(AF_INET6, *host, a6) != 1) {
-			*why = "has a bad IPv6 address";
-			goto bad;
-		}
-		p = he + 1;
-	} else {
-		h = p;
-		p += strspn(p, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
-		*host = xstrndup(h, p - h);
-	}
-	if (**host == '\0') {
-		*why = "has no host";
-		goto bad;
-	}
-	if (*p == ':') {
-		p++;
-		if (q - p == 0 || (size_t)(q - p) >= sizeof port) {
-			*why = "has a bad port";
-			goto bad;
-		}
-		memcpy(port, p, q - p);
-		port[q - p] = '\0';
-		strtonum(port, 1, 65535, &errstr);
-		if (errstr != NULL || port[0] == '+' || port[0] == '-') {
-			*why = "has a bad port";
-			goto bad;
-		}
-		p = q;
-	}
-	if (p != q) {
-		*why = "has a bad host";
-		goto bad;
-	}
-	return (0);
-bad:
-	free(*host);
-	*host = NULL;
-	return (-1);
-}
-
 /* Whether host names the loopback interface. */
 int
 cfg_is_loopback(const char *host)
@@ -378,29 +296,31 @@ cfg_is_loopback(const char *host)
 	return (0);
 }
 
-/* Set the URL after checking its form; trailing '/'s are removed. */
+/*
+ * Set the URL; trailing '/'s are removed. Its form is checked by the
+ * engine (net_url_check(), with libcurl's parser, which the core may not
+ * link): here only which key set it is kept, for that message.
+ */
 static int
-cfg_set_url(struct cfg *cfg, const struct cfg_entry *e, const char *value,
-    char **cause)
+cfg_set_url(struct cfg *cfg, const struct cfg_entry *e, const char *value)
 {
-	const char	*why;
-	char		*host, *url;
-	size_t		 len;
-	int		 https;
+	char	*url;
+	size_t	 len;
 
+	free(cfg->url_where);
+	cfg->url_where = NULL;
+	cfg->url_key = NULL;
 	if (value == NULL || *value == '\0') {
 		cfg_set_str(&cfg->url, NULL, 0);
 		return (0);
 	}
-	if (cfg_url_parse(value, &https, &host, &why) != 0)
-		return (cfg_bad(e, value, why, cause));
-	free(host);
 	url = xstrdup(value);
 	len = strlen(url);
 	while (len > 0 && url[len - 1] == '/')
 		url[--len] = '\0';
 	free(cfg->url);
 	cfg->url = url;
+	cfg->url_key = e->name;
 	return (0);
 }
 
@@ -618,7 +538,7 @@ cfg_set_entry(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 		return (0);
 	switch (e->type) {
 	case T_URL:
-		rc = cfg_set_url(cfg, e, value, cause);
+		rc = cfg_set_url(cfg, e, value);
 		break;
 	case T_TOKEN:
 		rc = cfg_set_token(cfg, e, value, cause);
@@ -681,6 +601,7 @@ cfg_free(struct cfg *cfg)
 	size_t	i;
 
 	free(cfg->url);
+	free(cfg->url_where);
 	cfg_free_secret(cfg->token);
 	free(cfg->token_file);
 	free(cfg->name);
@@ -942,7 +863,7 @@ cfg_parse_buf(struct cfg *cfg, const char *buf, size_t len, const char *what,
     enum cfg_source src, char **cause)
 {
 	const char	*p = buf, *end = buf + len, *nl, *e, *why;
-	char		*c2;
+	char		*c2, *url;
 	unsigned	 line;
 
 	*cause = NULL;
@@ -961,9 +882,15 @@ cfg_parse_buf(struct cfg *cfg, const char *buf, size_t len, const char *what,
 			why = "line too long";
 		else if (memchr(p, '\0', e - p) != NULL)
 			why = "NUL byte in line";
+		url = cfg->url;
 		if (why == NULL && cfg_parse_line(cfg, p, e, src, &why,
-		    &c2) == 0)
+		    &c2) == 0) {
+			if (cfg->url != url && cfg->url != NULL) {
+				free(cfg->url_where);
+				xasprintf(&cfg->url_where, "%s:%u", what, line);
+			}
 			continue;
+		}
 		if (src == SRC_DOTENV && c2 == NULL) {
 			/* Not ours: tolerate what other tools accept. */
 			log_warn("%s:%u: %s (line ignored)", what, line, why);
@@ -1229,10 +1156,6 @@ cfg_chars(const char *s)
 int
 cfg_check(const struct cfg *cfg, char **cause)
 {
-	const char	*why;
-	char		*host, *q;
-	int		 https, rc;
-
 	*cause = NULL;
 	if (cfg->name == NULL || *cfg->name == '\0') {
 		*cause = xstrdup("SWF_SSE_RECEIVER_NAME must be set to a "
@@ -1253,23 +1176,7 @@ cfg_check(const struct cfg *cfg, char **cause)
 		    "config file), or use --url");
 		return (-1);
 	}
-	if (cfg_url_parse(cfg->url, &https, &host, &why) != 0) {
-		q = cfg_quote(cfg->url);
-		xasprintf(cause, "monitor URL '%s' %s", q, why);
-		free(q);
-		return (-1);
-	}
-	rc = 0;
-	if (!https && !cfg->allow_http && !cfg_is_loopback(host)) {
-		q = cfg_quote(host);
-		xasprintf(cause, "refusing http:// to %s, which is not a "
-		    "loopback address: the token would cross the network in "
-		    "clear text; use https:// or --allow-http", q);
-		free(q);
-		rc = -1;
-	}
-	free(host);
-	return (rc);
+	return (0);
 }
 
 /*

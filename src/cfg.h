@@ -29,6 +29,8 @@ enum cfg_source { SRC_DEFAULT, SRC_FILE, SRC_DOTENV, SRC_ENV, SRC_FLAG };
 
 struct cfg {
 	char		*url;		/* monitor base URL, no trailing '/' */
+	const char	*url_key;	/* the key that set url; NULL: default */
+	char		*url_where;	/* "file:line" that set url, or NULL */
 	char		*token;		/* never printed or logged */
 	char		*token_file;
 	char		*name;		/* SWF_SSE_RECEIVER_NAME */
@@ -121,7 +123,8 @@ int	cfg_load(struct cfg *, char **cause);
 
 /*
  * Check the result: a receiver name (else the message from PROTOCOL.md),
- * a URL (else how to set it), http only to loopback or with allow_http.
+ * a URL (else how to set it). The URL's form and the http-only-to-loopback
+ * rule are the engine's net_url_check() (libcurl's parser).
  * Returns 0 or -1 with *cause.
  */
 int	cfg_check(const struct cfg *, char **cause);

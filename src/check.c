@@ -72,9 +72,7 @@ struct check {
 struct check_resp {
 	long		 code;
 	char		*ct;
-	char		*body;
-	size_t		 len;
-	size_t		 max;
+	struct net_body	 body;		/* at most the request's max */
 	CURLcode	 rc;
 	char		 errbuf[CURL_ERROR_SIZE];
 };
@@ -84,8 +82,7 @@ struct check_stream {
 	struct sse_parser	*sse;
 	CURL			*easy;
 	long			 code;
-	char			 body[NET_BODY_MAX];	/* of an error */
-	size_t			 bodylen;
+	struct net_body		 body;		/* of an error */
 	char			 ct[128];
 	int			 headers;	/* response headers complete */
 	int64_t			 t0;		/* request start, mono us */
@@ -151,7 +148,7 @@ check_config(struct check *c, const char *load_cause)
 		check_mark(c, CM_OK, "config file", "%s read", cfg->file_read);
 	else
 		check_mark(c, CM_OK, "config file", "none (optional)");
-	if (cfg_check(cfg, &cause) != 0) {
+	if (cfg_check(cfg, &cause) != 0 || net_url_check(cfg, &cause) != 0) {
 		check_mark(c, CM_FAIL, "config", "%s", cause);
 		free(cause);
 		check_fix(c, "see ENVIRONMENT and FILES in swf-dash(1)");
@@ -489,13 +486,8 @@ check_resp_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct check_resp	*r = arg;
 	size_t			 len = size * nmemb;
 
-	if (r->len + len > r->max)
-		return (0);
-	r->body = xreallocarray(r->body, 1, r->len + len + 1);
-	memcpy(r->body + r->len, p, len);
-	r->len += len;
-	r->body[r->len] = '\0';
-	return (len);
+	/* An answer cut is no answer: abort. */
+	return (net_body_add(&r->body, p, len) ? len : 0);
 }
 
 /* GET (or POST body) url; the answer in *resp. */
@@ -507,7 +499,7 @@ check_request(struct check *c, const char *path, const char *post,
 	char		*url, *ct = NULL;
 
 	memset(resp, 0, sizeof *resp);
-	resp->max = max;
+	net_body_init(&resp->body, max);
 	url = net_url(c->cfg->url, path);
 	net_req_init(&r, c->cfg, url, "application/json");
 	free(url);
@@ -531,7 +523,7 @@ check_request(struct check *c, const char *path, const char *post,
 static void
 check_resp_free(struct check_resp *r)
 {
-	free(r->body);
+	net_body_free(&r->body);
 	free(r->ct);
 }
 
@@ -553,7 +545,7 @@ check_http_fail(struct check *c, const char *step, struct check_resp *r)
 		c->token_fails++;
 		return (1);
 	}
-	net_reason(why, sizeof why, r->code, r->body, r->len, r->rc,
+	net_reason(why, sizeof why, r->code, r->body.p, r->body.len, r->rc,
 	    r->errbuf);
 	check_mark(c, CM_FAIL, step, "%s", why);
 	if (r->code >= 300 && r->code < 400)
@@ -643,15 +635,11 @@ static size_t
 check_stream_write(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct check_stream	*s = arg;
-	size_t			 len = size * nmemb, n;
+	size_t			 len = size * nmemb;
 
 	if (s->code != 200 || strncasecmp(s->ct, "text/event-stream", 17)) {
-		n = sizeof s->body - s->bodylen;
-		if (len < n)
-			n = len;
-		memcpy(s->body + s->bodylen, p, n);
-		s->bodylen += n;
-		return (s->bodylen < sizeof s->body ? len : 0);
+		/* Its start says enough: stop once full. */
+		return (net_body_add(&s->body, p, len) ? len : 0);
 	}
 	sse_feed(s->sse, p, len);
 	return (len);
@@ -692,7 +680,6 @@ check_stream_result(struct check *c, struct check_stream *s, CURLcode rc,
 		memset(&r, 0, sizeof r);
 		r.code = s->headers ? s->code : 0;
 		r.body = s->body;
-		r.len = s->bodylen;
 		r.rc = rc;
 		snprintf(r.errbuf, sizeof r.errbuf, "%s", errbuf);
 		check_http_fail(c, "stream", &r);
@@ -751,6 +738,7 @@ check_stream(struct check *c)
 	CURLcode		 rc;
 
 	memset(&s, 0, sizeof s);
+	net_body_init(&s.body, NET_BODY_MAX);
 	s.sse = sse_create(c->cfg->max_event, check_sse_event, &s);
 	s.quiet = c->cfg->idle_timeout < CHECK_QUIET_MAX ?
 	    c->cfg->idle_timeout : CHECK_QUIET_MAX;
@@ -775,6 +763,7 @@ check_stream(struct check *c)
 	rc = curl_easy_perform(r.easy);
 	check_stream_result(c, &s, rc, r.errbuf);
 	net_req_free(&r);
+	net_body_free(&s.body);
 	sse_free(s.sse);
 }
 
@@ -826,7 +815,7 @@ check_history(struct check *c)
 		check_resp_free(&r);
 		return;
 	}
-	j = json_loadb(r.body != NULL ? r.body : "", r.len, 0, &err);
+	j = json_loadb(r.body.p, r.body.len, 0, &err);
 	a = json_is_object(j) ? json_object_get(j, "results") : j;
 	if (json_is_array(a))
 		check_mark(c, CM_OK, "history", "HTTP 200: %zu running "

@@ -754,6 +754,23 @@ client_work(void *arg, int64_t until)
 	return (more);
 }
 
+/*
+ * Open the wanted subscription beside the live stream (make-before-break):
+ * the switch closes the old one once the new one has caught up.
+ */
+static void
+client_open_next(struct client *c)
+{
+	if (c->dd == NULL)
+		c->dd = dedup_create();
+	timer_cancel(c->loop, &c->t_dd_end);
+	dedup_generation(c->dd);
+	c->next_ready = c->common = 0;
+	client_open(c, &c->next, c->want, !c->cur.slot, 0,
+	    net_stream_last_id(c->cur.s));
+	client_update(c);
+}
+
 /* Apply the wanted subscription. */
 static void
 client_apply(struct client *c)
@@ -792,31 +809,36 @@ client_apply(struct client *c)
 		client_update(c);
 		return;
 	}
-	if (c->dd == NULL)
-		c->dd = dedup_create();
-	timer_cancel(c->loop, &c->t_dd_end);
-	dedup_generation(c->dd);
-	c->next_ready = c->common = 0;
-	client_open(c, &c->next, c->want, !c->cur.slot, 0,
-	    net_stream_last_id(c->cur.s));
-	client_update(c);
+	client_open_next(c);
 }
 
-static void
+/*
+ * Reconnect now, and say what was done. A live (or stalled) stream is
+ * replaced make-before-break, like a subscription change to the same
+ * subscription: the new stream opens and the old one closes once the new
+ * one has caught up, so nothing is lost; one that is down is restarted.
+ */
+static const char *
 client_retry(struct client *c)
 {
 	if (c->stopped || c->cur.s == NULL)
-		return;
+		return ("not connected: nothing to reconnect");
 	switch (net_stream_state(c->cur.s)) {
 	case CONN_CONNECTED:
 	case CONN_STALLED:
+		if (c->next.s != NULL)
+			return ("a new stream is already opening");
+		client_open_next(c);
+		return ("opening a new stream; the old one closes once the "
+		    "new one has caught up");
 	case CONN_CONNECTING:
-		return;
+		return ("already connecting");
 	default:
 		break;
 	}
 	net_stream_stop(c->cur.s);
 	net_stream_start(c->cur.s);
+	return ("connecting again now");
 }
 
 struct client *
@@ -985,13 +1007,15 @@ client_set_local_filter(struct client *c, const struct filter *f)
 	c->local = f != NULL && !filter_is_empty(f) ? filter_dup(f) : NULL;
 }
 
-void
+const char *
 client_retry_now(struct client *c)
 {
 	char	*cause;
 
-	if (!c->started || c->stopped || c->rep != NULL)
-		return;
+	if (c->rep != NULL)
+		return ("a replay has no stream to reconnect");
+	if (!c->started || c->stopped)
+		return ("not connected: nothing to reconnect");
 	/* The user may have fixed the token file: read it again. */
 	if (cfg_reload_token(c->cfg, &cause) != 0) {
 		log_warn("%s", cause);
@@ -999,7 +1023,7 @@ client_retry_now(struct client *c)
 	}
 	/* The scrubber holds the token itself, which may be a new one. */
 	text_set_secret(c->cfg->token);
-	client_retry(c);
+	return (client_retry(c));
 }
 
 static void

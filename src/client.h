@@ -169,8 +169,13 @@ const struct filter *client_subscription(const struct client *);
 void		 client_set_local_filter(struct client *,
 		    const struct filter *);
 
-/* Try to connect again now (after a 401 the user has fixed, or backoff). */
-void		 client_retry_now(struct client *);
+/*
+ * Connect again now, re-reading a --token-file: a stream that is down (in
+ * backoff, after a 401 the user has fixed) is restarted, a live or stalled
+ * one is replaced make-before-break (see client_set_subscription). Returns
+ * a static sentence saying what was done, for the user.
+ */
+const char	*client_retry_now(struct client *);
 
 /*
  * Poll GET /api/systemagents/ every --registry-interval seconds (never

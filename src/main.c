@@ -39,6 +39,7 @@
 #include "log.h"
 #include "loop.h"
 #include "msg.h"
+#include "net.h"
 #include "out.h"
 #include "text.h"
 #include "tui.h"
@@ -551,7 +552,8 @@ main(int argc, char **argv)
 		    strerror(errno));
 		exit(SWF_EXIT_USAGE);
 	}
-	if (cfg.replay == NULL && cfg_check(&cfg, &cause) != 0) {
+	if (cfg.replay == NULL && (cfg_check(&cfg, &cause) != 0 ||
+	    net_url_check(&cfg, &cause) != 0)) {
 		fprintf(stderr, "swf-dash: %s\n", cause);
 		exit(SWF_EXIT_USAGE);
 	}

@@ -87,8 +87,7 @@ struct history {
 	struct hreq		*cur;
 	struct net_req		 req;
 	int			 busy;		/* transfer under way */
-	char			*buf;		/* the answer, one copy */
-	size_t			 len, cap;
+	struct net_body		 body;		/* the answer, one copy */
 	int			 big;		/* over the cap */
 	struct hist_items	 items;
 	int			 merging;
@@ -368,29 +367,19 @@ history_write(char *p, size_t size, size_t nmemb, void *arg)
 	struct history	*h = arg;
 	size_t		 len = size * nmemb;
 
-	if (h->len + len > h->cfg->history_max_bytes) {
+	if (!net_body_add(&h->body, p, len)) {
 		h->big = 1;
 		return (0);
 	}
-	if (h->len + len > h->cap) {
-		h->cap = h->cap == 0 ? 65536 : h->cap;
-		while (h->cap < h->len + len)
-			h->cap *= 2;
-		if (h->cap > h->cfg->history_max_bytes)
-			h->cap = h->cfg->history_max_bytes;
-		h->buf = xreallocarray(h->buf, 1, h->cap);
-	}
-	memcpy(h->buf + h->len, p, len);
-	h->len += len;
 	return (len);
 }
 
+/* Drop the answer (up to --history-max-bytes: its memory too). */
 static void
 history_reset_buf(struct history *h)
 {
-	free(h->buf);
-	h->buf = NULL;
-	h->len = h->cap = 0;
+	net_body_free(&h->body);
+	net_body_init(&h->body, h->cfg->history_max_bytes);
 	h->big = 0;
 }
 
@@ -422,7 +411,7 @@ history_got_execs(struct history *h)
 	int			 r = 0;
 
 	jscan_keys_init(&k, names, 3);
-	if (hist_items_begin(&it, h->buf, h->len) != 0) {
+	if (hist_items_begin(&it, h->body.p, h->body.len) != 0) {
 		history_report(h, HQ_EXECS, HP_NOTLIST, history_what(h->cur),
 		    "the answer is not a JSON list (HTML or an error page?)");
 		return;
@@ -465,7 +454,7 @@ history_got_runstate(struct history *h)
 
 	jscan_keys_init(&k1, top, 1);
 	jscan_keys_init(&k2, meta, 1);
-	if (jscan_object(h->buf, h->len, 0, &k1, &v1) < 0) {
+	if (jscan_object(h->body.p, h->body.len, 0, &k1, &v1) < 0) {
 		history_report(h, HQ_RUNSTATE, HP_GARBAGE,
 		    history_what(h->cur), "the answer is not a JSON object");
 		return;
@@ -579,14 +568,14 @@ history_done(CURL *easy, CURLcode rc, void *arg)
 
 	h->busy = 0;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
-	h->st.bytes += h->len;
+	h->st.bytes += h->body.len;
 	if (h->big) {
 		snprintf(why, sizeof why, "the answer is larger than "
 		    "--history-max-bytes (%zu bytes): refused",
 		    h->cfg->history_max_bytes);
 		history_report(h, q->kind, HP_BIG, history_what(q), why);
 	} else if (rc != CURLE_OK || code != 200) {
-		net_reason(why, sizeof why, code, h->buf, h->len, rc,
+		net_reason(why, sizeof why, code, h->body.p, h->body.len, rc,
 		    h->req.errbuf);
 		history_report(h, q->kind, rc != CURLE_OK ? HP_NET : HP_HTTP,
 		    history_what(q), why);
@@ -601,7 +590,7 @@ history_done(CURL *easy, CURLcode rc, void *arg)
 			history_got_runstate(h);
 			break;
 		case HQ_MESSAGES:
-			if (hist_items_begin(&h->items, h->buf, h->len) != 0) {
+			if (hist_items_begin(&h->items, h->body.p, h->body.len) != 0) {
 				history_report(h, HQ_MESSAGES, HP_NOTLIST,
 				    history_what(q), "the answer is not a "
 				    "JSON list (HTML or an error page?)");
@@ -688,6 +677,7 @@ history_create(struct loop *l, const struct cfg *cfg,
 	h->cfg = cfg;
 	h->cb = *cb;
 	h->arg = arg;
+	net_body_init(&h->body, cfg->history_max_bytes);
 	h->mode = cfg->history;
 	if (h->mode == HIST_DEFAULT)
 		h->mode = cfg->output == OUT_TUI ? HIST_ALL : HIST_GAPS;
@@ -723,7 +713,7 @@ history_free(struct history *h)
 		TAILQ_REMOVE(&h->queue, q, entry);
 		hreq_free(q);
 	}
-	history_reset_buf(h);
+	net_body_free(&h->body);
 	for (i = 0; i < h->nlim; i++)
 		free(h->lim[i].key);
 	hist_runs_clear(&h->runs);

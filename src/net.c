@@ -123,6 +123,154 @@ net_req_free(struct net_req *r)
 	r->hdrs = NULL;
 }
 
+/*
+ * Parse url with libcurl's CURLU: scheme http or https only, a host (an
+ * IPv6 literal in brackets, checked by libcurl), a port in 1-65535 if
+ * any; no credentials, query or fragment, no spaces, control or
+ * non-ASCII bytes. Returns 0 with *https and *host (brackets removed,
+ * free it), or -1 with *why.
+ */
+static int
+net_url_parse(const char *url, int *https, char **host, const char **why)
+{
+	CURLU		*u;
+	CURLUcode	 uc;
+	char		*scheme = NULL, *h = NULL, *port = NULL, *user = NULL;
+	const char	*p, *a, *errstr = NULL;
+	size_t		 n, alen;
+	int		 rc = -1;
+
+	*host = NULL;
+	*why = "is not a valid URL";
+	for (p = url; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) {
+			*why = "must not contain spaces or control characters";
+			return (-1);
+		}
+	}
+	if (strpbrk(url, "?#") != NULL) {
+		*why = "must not contain a query or fragment";
+		return (-1);
+	}
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0) {
+		/* "https://" is stored without its trailing slashes. */
+		if (strcasecmp(url, "http:") == 0 ||
+		    strcasecmp(url, "https:") == 0)
+			*why = "has no host";
+		else
+			*why = "must start with http:// or https://";
+		return (-1);
+	}
+	if ((u = curl_url()) == NULL)
+		fatalx("curl_url failed");
+	uc = curl_url_set(u, CURLUPART_URL, url, 0);
+	if (uc == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	if (uc == CURLUE_OK && strcmp(scheme, "https") != 0 &&
+	    strcmp(scheme, "http") != 0)
+		uc = CURLUE_BAD_SCHEME;
+	n = scheme != NULL ? strlen(scheme) : 0;
+	switch (uc) {
+	case CURLUE_OK:
+		break;
+	case CURLUE_BAD_SCHEME:
+	case CURLUE_UNSUPPORTED_SCHEME:
+		*why = "must start with http:// or https://";
+		goto out;
+	case CURLUE_NO_HOST:
+		*why = "has no host";
+		goto out;
+	case CURLUE_BAD_PORT_NUMBER:
+		*why = "has a bad port";
+		goto out;
+	case CURLUE_BAD_IPV6:
+		*why = "has a bad IPv6 address";
+		goto out;
+	case CURLUE_BAD_HOSTNAME:
+		*why = "has a bad host";
+		goto out;
+	default:
+		goto out;
+	}
+	/* The authority as written: libcurl forgives "h:", "///h", "h%41". */
+	a = url + n + 3;
+	alen = strcspn(a, "/");
+	if (alen == 0) {
+		*why = "has no host";
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
+	    memchr(a, '@', alen) != NULL) {
+		*why = "must not contain credentials";
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK || *h == '\0') {
+		*why = "has no host";
+		goto out;
+	}
+	if (*h != '[' && (h[strspn(h, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")] != '\0' ||
+	    memchr(a, '%', alen) != NULL)) {
+		*why = "has a bad host";
+		goto out;
+	}
+	uc = curl_url_get(u, CURLUPART_PORT, &port, 0);
+	if (uc == CURLUE_OK)
+		strtonum(port, 1, 65535, &errstr);
+	if ((uc == CURLUE_OK && errstr != NULL) ||
+	    (uc == CURLUE_NO_PORT && a[alen - 1] == ':')) {
+		*why = "has a bad port";
+		goto out;
+	}
+	n = strlen(h);
+	if (n > 2 && h[0] == '[' && h[n - 1] == ']')
+		*host = xstrndup(h + 1, n - 2);
+	else
+		*host = xstrdup(h);
+	*https = strcmp(scheme, "https") == 0;
+	rc = 0;
+out:
+	curl_free(scheme);
+	curl_free(h);
+	curl_free(port);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return (rc);
+}
+
+int
+net_url_check(const struct cfg *cfg, char **cause)
+{
+	const char	*why;
+	char		*host, q[80];
+	int		 https, rc = 0;
+
+	*cause = NULL;
+	if (cfg->url == NULL)
+		return (0);
+	if (net_url_parse(cfg->url, &https, &host, &why) != 0) {
+		text_sanitize_buf(q, sizeof q, cfg->url, strlen(cfg->url));
+		if (cfg->url_key == NULL)
+			xasprintf(cause, "monitor URL '%s' %s", q, why);
+		else if (cfg->url_where != NULL)
+			xasprintf(cause, "%s: %s: '%s' %s", cfg->url_where,
+			    cfg->url_key, q, why);
+		else
+			xasprintf(cause, "%s: '%s' %s", cfg->url_key, q, why);
+		return (-1);
+	}
+	if (!https && !cfg->allow_http && !cfg_is_loopback(host)) {
+		text_sanitize_buf(q, sizeof q, host, strlen(host));
+		xasprintf(cause, "refusing http:// to %s, which is not a "
+		    "loopback address: the token would cross the network in "
+		    "clear text; use https:// or --allow-http", q);
+		rc = -1;
+	}
+	free(host);
+	return (rc);
+}
+
 char *
 net_url(const char *base, const char *path)
 {

@@ -86,6 +86,14 @@ void	 net_req_free(struct net_req *);
 char	*net_url(const char *base, const char *path);
 
 /*
+ * Check cfg->url (if set) with libcurl's parser: http or https with a
+ * host and no credentials, query or fragment; plain http only to
+ * loopback or with --allow-http. Returns 0 or -1 with *cause naming the
+ * key (and file:line) that set the URL.
+ */
+int	 net_url_check(const struct cfg *, char **cause);
+
+/*
  * The stream URL for a subscription: msg_types always, agents and run_ids
  * only with all; every value escaped. The caller frees.
  */

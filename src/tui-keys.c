@@ -22,7 +22,7 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	{ NULL, "Ctrl-C", "quit at once, without asking" },
 	{ NULL, "Ctrl-Z", "suspend (fg resumes)" },
 	{ NULL, "Ctrl-L", "redraw the screen" },
-	{ NULL, "r", "reconnect now (after a failure or a rejected token)" },
+	{ NULL, "r", "reconnect now (a live stream: make-before-break)" },
 	{ NULL, "t, A, R, S", "narrow the view filter to the selected "
 	    "message's type, agent, run, namespace; again: undo" },
 	{ NULL, "x", "clear the view filter" },

@@ -759,8 +759,7 @@ tui_key_global(struct tui *t, int key)
 		clearok(curscr, TRUE);
 		break;
 	case 'r':
-		client_retry_now(t->client);
-		tui_notice(t, 0, "connecting again now");
+		tui_notice(t, 0, "%s", client_retry_now(t->client));
 		break;
 	case 'y':
 		tui_copy(t);

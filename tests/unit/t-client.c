@@ -177,7 +177,8 @@ main(int argc, char **argv)
 	    cfg_set(&t.cfg, "name", "switch-recv", SRC_FLAG, &cause) != 0 ||
 	    cfg_set(&t.cfg, "message", "seq_a", SRC_FLAG, &cause) != 0 ||
 	    cfg_set(&t.cfg, "output", "json", SRC_FLAG, &cause) != 0 ||
-	    cfg_load(&t.cfg, &cause) != 0 || cfg_check(&t.cfg, &cause) != 0)
+	    cfg_load(&t.cfg, &cause) != 0 || cfg_check(&t.cfg, &cause) != 0 ||
+	    net_url_check(&t.cfg, &cause) != 0)
 		fatalx("%s", cause);
 	t.n = atoi(argv[2]);
 	t.sw1 = atoi(argv[3]);

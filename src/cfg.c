@@ -580,7 +580,7 @@ cfg_init(struct cfg *cfg)
 	cfg->output = isatty(STDOUT_FILENO) ? OUT_TUI : OUT_PLAIN;
 	cfg->idle_timeout = CFG_DEFAULT_IDLE;
 	cfg->agent_interval = CFG_DEFAULT_AGENT;
-	cfg->speed = 1.0;
+	cfg->speed = CFG_DEFAULT_SPEED;
 	cfg->max_event = SSE_DEFAULT_MAX_EVENT;
 	cfg->keep = CFG_DEFAULT_KEEP;
 	cfg->keep_bytes = CFG_DEFAULT_KEEP_BYTES;

@@ -85,4 +85,11 @@ const char	*replay_reason(const struct replay *);
 int64_t		 replay_since(const struct replay *);	/* wall us */
 uint64_t	 replay_bytes(const struct replay *);
 
+/*
+ * How much of the recording has been delivered, in percent of the file's
+ * size (-1 when it has no size: a FIFO or a pipe), and --speed.
+ */
+int		 replay_percent(const struct replay *);
+double		 replay_speed(const struct replay *);
+
 #endif

@@ -625,6 +625,9 @@ client_replay_event(struct replay *rp, const struct sse_event *ev,
 
 	c->st.bytes = replay_bytes(rp);
 	c->st.last_byte = recv_us;
+	c->st.replay_at = recv_us;
+	c->st.replay_events++;
+	c->st.replay_pct = replay_percent(rp);
 	if (c->rep_loc != NULL && strcmp(type, "connected") != 0 &&
 	    strcmp(type, "heartbeat") != 0 &&
 	    filter_count(c->rep_loc, FK_TYPE) > 0 &&
@@ -692,6 +695,8 @@ client_update(struct client *c)
 		    replay_reason(c->rep));
 		st->since = replay_since(c->rep);
 		st->retry_at = 0;
+		st->replay_pct = replay_percent(c->rep);
+		st->replay_speed = replay_speed(c->rep);
 	} else if (s != NULL) {
 		st->state = net_stream_state(s);
 		snprintf(st->reason, sizeof st->reason, "%s",
@@ -882,7 +887,8 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 void
 client_start(struct client *c)
 {
-	char	*cause;
+	char		*cause;
+	const char	*name;
 
 	if (c->started)
 		return;
@@ -896,7 +902,12 @@ client_start(struct client *c)
 			c->st.recording = 1;
 	}
 	if (c->cfg->replay != NULL) {
-		snprintf(c->st.host, sizeof c->st.host, "replay");
+		/* The file's name where a live view shows the host. */
+		name = strrchr(c->cfg->replay, '/');
+		name = name != NULL && name[1] != '\0' ? name + 1 :
+		    c->cfg->replay;
+		text_sanitize_buf(c->st.host, sizeof c->st.host, name,
+		    strlen(name));
 		c->rep_loc = filter_is_empty(c->want) ? NULL :
 		    filter_dup(c->want);
 		c->rep = replay_create(c->loop, c->cfg, &c->rcb, c);

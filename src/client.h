@@ -81,6 +81,11 @@ struct client_status {
 	int		 recording;	/* --record file open */
 	uint64_t	 rec_lost;	/* events not written to it */
 	char		 rec_error[128]; /* why, "" while writing works */
+	/* A replay's progress (zero when not replaying). */
+	int64_t		 replay_at;	/* recorded time of the newest event */
+	uint64_t	 replay_events;	/* events read from the recording */
+	int		 replay_pct;	/* of the file read, -1 unknown */
+	double		 replay_speed;	/* --speed, 0 as fast as read */
 };
 
 /*

@@ -31,6 +31,7 @@
 
 #include <curl/curl.h>
 
+#include "alert.h"
 #include "cfg.h"
 #include "check.h"
 #include "client.h"
@@ -41,6 +42,7 @@
 #include "msg.h"
 #include "net.h"
 #include "out.h"
+#include "sse.h"
 #include "text.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -109,10 +111,27 @@ static const struct option main_options[] = {
 static pid_t	 demo_pid = -1;
 static char	*demo_token_path;
 
+/* A size as the options take it: 256M, 64K, 1000. */
+static const char *
+main_size(char *buf, size_t size, unsigned long long n)
+{
+	if (n != 0 && n % (1024 * 1024 * 1024) == 0)
+		snprintf(buf, size, "%lluG", n / (1024 * 1024 * 1024));
+	else if (n != 0 && n % (1024 * 1024) == 0)
+		snprintf(buf, size, "%lluM", n / (1024 * 1024));
+	else if (n != 0 && n % 1024 == 0)
+		snprintf(buf, size, "%lluK", n / 1024);
+	else
+		snprintf(buf, size, "%llu", n);
+	return (buf);
+}
+
+/* The defaults in the text come from cfg.h (and alert.h, sse.h). */
 static void __attribute__((noreturn))
 main_usage(int status)
 {
 	FILE	*f = status == 0 ? stdout : stderr;
+	char	 keep_bytes[32], max_event[32], history_max[32];
 
 	fprintf(f,
 "usage: swf-dash [options]\n"
@@ -131,8 +150,8 @@ main_usage(int status)
 "      --cacert FILE         CA bundle (REQUESTS_CA_BUNDLE)\n"
 "  -k, --insecure            do not verify TLS certificates (dangerous)\n"
 "      --allow-http          allow plain http to a host other than loopback\n"
-"      --idle-timeout SEC    drop a stream silent this long (default 75)\n"
-"      --agent-interval SEC  registration heartbeat period (default 60)\n"
+"      --idle-timeout SEC    drop a stream silent this long (default %g)\n"
+"      --agent-interval SEC  registration heartbeat period (default %g)\n"
 "  -c, --config FILE         config file (default\n"
 "                            $XDG_CONFIG_HOME/swf-dash/config)\n"
 "\n"
@@ -150,19 +169,19 @@ main_usage(int status)
 "  -o, --output MODE         tui (default on a terminal), plain (default\n"
 "                            otherwise), json, events or alerts\n"
 "      --no-color            no colour (also NO_COLOR)\n"
-"      --keep N              messages the dashboard keeps (default 50000)\n"
-"      --keep-bytes SIZE     bytes the dashboard keeps (default 256M)\n"
-"      --max-event SIZE      largest SSE event accepted (default 1M)\n"
+"      --keep N              messages the dashboard keeps (default %zu)\n"
+"      --keep-bytes SIZE     bytes the dashboard keeps (default %s)\n"
+"      --max-event SIZE      largest SSE event accepted (default %s)\n"
 "      --history MODE        back-fill from the monitor's history: all\n"
 "                            (dashboard default: running executions at\n"
 "                            start, then holes and reconnects), gaps\n"
 "                            (headless default: holes and reconnects\n"
 "                            only) or off\n"
-"      --history-runs N      running executions read at start (default 16)\n"
-"      --history-max-bytes SIZE  largest history answer read (default 64M)\n"
+"      --history-runs N      running executions read at start (default %zu)\n"
+"      --history-max-bytes SIZE  largest history answer read (default %s)\n"
 "      --record FILE         append every event to FILE as JSON lines\n"
 "      --replay FILE         replay a recording instead of connecting\n"
-"      --speed X             replay pace (default 1; 0: as fast as possible)\n"
+"      --speed X             replay pace (default %g; 0: as fast as possible)\n"
 "      --count N             exit after printing N messages (headless)\n"
 "      --exit-on-close       exit when the server closes the stream\n"
 "                            instead of reconnecting (headless)\n"
@@ -175,24 +194,34 @@ main_usage(int status)
 "\n"
 "Alerts (the dashboard, and --output alerts):\n"
 "      --stall-after SEC     a running run, or no open stream, this long\n"
-"                            without a message (default 60)\n"
-"      --behind-files N      an agent this many files behind (default 10)\n"
+"                            without a message (default %g)\n"
+"      --behind-files N      an agent this many files behind (default %zu)\n"
 "      --behind-after SEC    or its oldest unprocessed file this old\n"
-"                            (default 120)\n"
-"      --stale-after SEC     an execution running this long (default 43200)\n"
+"                            (default %g)\n"
+"      --stale-after SEC     an execution running this long (default %g)\n"
 "      --bell                ring the terminal bell on a new alert\n"
 "      --osc52               let y copy a message to the clipboard with\n"
 "                            OSC 52 (some terminals refuse it)\n"
 "      --no-mouse            leave the mouse to the terminal (no wheel,\n"
 "                            click or double-click in the dashboard)\n"
 "      --registry-interval SEC  read the agents registry this often\n"
-"                            (default 60, at least 1)\n"
+"                            (default %g, at least 1)\n"
 "\n"
 "Exit status: 0 normal end or signal, 1 bad options or configuration,\n"
 "2 token missing or rejected (HTTP 401/403), 3 permanent failure (a\n"
 "redirect, 204, not an event stream, a 4xx other than 408 and 429, a\n"
 "certificate that fails verification), 4 stdout failed, 70 internal\n"
-"error.\n");
+"error.\n",
+	    (double)CFG_DEFAULT_IDLE, (double)CFG_DEFAULT_AGENT,
+	    (size_t)CFG_DEFAULT_KEEP,
+	    main_size(keep_bytes, sizeof keep_bytes, CFG_DEFAULT_KEEP_BYTES),
+	    main_size(max_event, sizeof max_event, SSE_DEFAULT_MAX_EVENT),
+	    (size_t)CFG_DEFAULT_HISTORY_RUNS,
+	    main_size(history_max, sizeof history_max,
+	    CFG_DEFAULT_HISTORY_MAX_BYTES),
+	    (double)CFG_DEFAULT_SPEED, (double)ALERT_DEFAULT_STALL,
+	    (size_t)ALERT_DEFAULT_BEHIND_N, (double)ALERT_DEFAULT_BEHIND,
+	    (double)ALERT_DEFAULT_STALE, (double)CFG_DEFAULT_REGISTRY);
 	exit(status);
 }
 

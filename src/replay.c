@@ -69,6 +69,10 @@ struct replay {
 	int64_t			 pause_at;
 	uint64_t		 bad;
 	uint64_t		 lineno;
+	int64_t			 fsize;		/* a regular file's size, or -1 */
+	int64_t			 foff;		/* bytes read from the file */
+	size_t			 havelen;	/* bytes of the read-ahead line */
+	int			 delivering;	/* it is being delivered */
 
 	enum conn_state		 state;
 	char			 reason[256];
@@ -186,6 +190,7 @@ replay_fill(struct replay *rp)
 	for (;;) {
 		n = read(rp->fd, rp->rbuf, sizeof rp->rbuf);
 		if (n > 0) {
+			rp->foff += n;
 			rp->roff = 0;
 			rp->rlen = n;
 			rp->slice += n;
@@ -306,6 +311,8 @@ replay_read(struct replay *rp)
 			n--;
 		if (n == 0)
 			continue;
+		/* The line and its newline, for replay_percent(). */
+		rp->havelen = (size_t)n + 1;
 		if (!replay_parse(rp, rp->line, n)) {
 			if (rp->bad++ == 0)
 				log_warn("%s:%llu: malformed line skipped",
@@ -388,8 +395,10 @@ replay_drain(struct replay *rp, int64_t until)
 		ev.datalen = rp->datalen;
 		ev.id = "";
 		rp->bytes += rp->datalen;
+		rp->delivering = 1;
 		if (rp->cb->event != NULL)
 			rp->cb->event(rp, &ev, rp->t, rp->src, rp->arg);
+		rp->delivering = 0;
 		replay_forget(rp);
 		if (now_mono_us() >= until)
 			return (1);
@@ -427,6 +436,7 @@ replay_create(struct loop *l, const struct cfg *cfg,
 		return (rp);
 	}
 	rp->fifo = S_ISFIFO(sb.st_mode);
+	rp->fsize = S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : -1;
 	loop_wake(l);
 	return (rp);
 }
@@ -497,4 +507,29 @@ uint64_t
 replay_bytes(const struct replay *rp)
 {
 	return (rp->bytes);
+}
+
+int
+replay_percent(const struct replay *rp)
+{
+	int64_t	done;
+
+	if (rp->fsize < 0)
+		return (-1);
+	if (rp->done || rp->fsize == 0)
+		return (100);
+	/* Read, less what is buffered and a line read ahead, not yet out. */
+	done = rp->foff - (int64_t)(rp->rlen - rp->roff) - (int64_t)rp->len -
+	    (rp->have && !rp->delivering ? (int64_t)rp->havelen : 0);
+	if (done < 0)
+		done = 0;
+	if (done > rp->fsize)
+		done = rp->fsize;
+	return ((int)(done * 100 / rp->fsize));
+}
+
+double
+replay_speed(const struct replay *rp)
+{
+	return (rp->speed);
 }

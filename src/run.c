@@ -505,6 +505,19 @@ run_merged(const struct run *r)
 	return (r->merged);
 }
 
+uint64_t
+runs_missing_known(const struct runs *rs)
+{
+	const struct run	*r;
+	uint64_t		 n = 0;
+
+	TAILQ_FOREACH(r, &rs->run_lru, lru) {
+		if (run_merged(r))
+			n += run_missing(r);
+	}
+	return (n);
+}
+
 void
 runs_set_merged(struct runs *rs, const char *id)
 {

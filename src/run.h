@@ -186,6 +186,12 @@ int		 run_midway(const struct run *);
  */
 int		 run_merged(const struct run *);
 
+/*
+ * Messages known to be missing across every run: run_missing() of the
+ * runs whose history is merged (the holes the history could not fill).
+ */
+uint64_t	 runs_missing_known(const struct runs *);
+
 /* Mark a run's history merged (by the front end, when the engine says). */
 void		 runs_set_merged(struct runs *, const char *id);
 

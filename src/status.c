@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "cfg.h"
 #include "client.h"
 #include "filter.h"
+#include "run.h"
 #include "store.h"
 #include "text.h"
 #include "tui-int.h"
@@ -72,6 +74,36 @@ status_age(char *buf, size_t size, int64_t us)
 	return (buf);
 }
 
+/*
+ * A replay in words, said once: "replay 13:47:07 117 events 43% 10x",
+ * with the recorded time of the newest event instead of a lag, how far
+ * into the file, and the speed ("max" for --speed 0).
+ */
+static void
+status_replay_words(const struct client_status *st, char *buf, size_t size)
+{
+	const char	*what = st->state == CONN_REPLAY_DONE ? "replay finished" :
+			    st->state == CONN_REPLAY_PAUSED ? "replay paused" :
+			    "replay";
+	char		 at[16] = "", pct[16] = "", speed[32];
+	struct tm	 tm;
+	time_t		 t;
+
+	if (st->replay_events > 0) {
+		t = (time_t)(st->replay_at / 1000000);
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(at, sizeof at, " %H:%M:%S", &tm);
+	}
+	if (st->replay_pct >= 0)
+		snprintf(pct, sizeof pct, " %d%%", st->replay_pct);
+	if (st->replay_speed > 0)
+		snprintf(speed, sizeof speed, "%gx", st->replay_speed);
+	else
+		snprintf(speed, sizeof speed, "max");
+	snprintf(buf, size, "%s%s %llu events%s %s", what, at,
+	    (unsigned long long)st->replay_events, pct, speed);
+}
+
 /* The connection state in words: "connected 12m", "stalled", ... */
 const char *
 status_conn_words(struct tui *t, char *buf, size_t size)
@@ -110,13 +142,9 @@ status_conn_words(struct tui *t, char *buf, size_t size)
 		snprintf(buf, size, "failed: %s", st->reason);
 		break;
 	case CONN_REPLAY:
-		snprintf(buf, size, "replay");
-		break;
 	case CONN_REPLAY_DONE:
-		snprintf(buf, size, "replay finished");
-		break;
 	case CONN_REPLAY_PAUSED:
-		snprintf(buf, size, "replay paused");
+		status_replay_words(st, buf, size);
 		break;
 	default:
 		snprintf(buf, size, "?");
@@ -252,7 +280,8 @@ status_draw(struct tui *t)
 	char				 buf[512], conn[300], a[32], b[32];
 	char				*d;
 	unsigned			 bar = tui_attr(COL_BAR);
-	int				 wide = t->cols >= 120;
+	int				 wide = t->cols >= 120, replay;
+	uint64_t			 missing;
 
 	tui_fill(0, 0, t->cols, bar);
 	s.x = 1;
@@ -281,8 +310,12 @@ status_draw(struct tui *t)
 		    st->client_id);
 		seg_put(&s, buf, bar);
 	}
-	seg_put(&s, status_reg_words(st, buf, sizeof buf, wide),
-	    st->reg == REG_FAILED ? tui_attr(COL_BAR_WARN) : bar);
+	/* A replay neither registers nor lags: its words say where it is. */
+	replay = st->state == CONN_REPLAY || st->state == CONN_REPLAY_DONE ||
+	    st->state == CONN_REPLAY_PAUSED;
+	if (!replay)
+		seg_put(&s, status_reg_words(st, buf, sizeof buf, wide),
+		    st->reg == REG_FAILED ? tui_attr(COL_BAR_WARN) : bar);
 
 	s.y = 1;
 	s.x = 1;
@@ -302,7 +335,14 @@ status_draw(struct tui *t)
 		seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) :
 		    A_NORMAL);
 	}
-	seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
+	/* What the monitor lost and its history could not give back. */
+	if ((missing = runs_missing_known(t->runs)) > 0) {
+		snprintf(buf, sizeof buf, "missing %s",
+		    tui_fmt_count(a, sizeof a, missing));
+		seg_put(&s, buf, tui_attr(COL_ERROR));
+	}
+	if (!replay)
+		seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
 	if (wide) {
 		snprintf(buf, sizeof buf, "kept %s/%s",
 		    tui_fmt_count(a, sizeof a, store_count(t->store)),

@@ -79,6 +79,8 @@ const struct tui_keyhelp tui_keyhelp[] = {
 	    "minus sent_at of the newest message; after 10 s of quiet: "
 	    "last msg 11s ago" },
 	{ NULL, "dropped N oversize", "events over --max-event, not shown" },
+	{ NULL, "missing N", "messages the monitor lost for us that its "
+	    "history could not give back (see the Runs view's MISSING)" },
 	{ NULL, "dup N", "messages received twice while a new subscription "
 	    "opened before the old one closed, shown once" },
 	{ NULL, NULL, NULL }

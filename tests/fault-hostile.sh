@@ -145,8 +145,12 @@ grep -q '^Max core file size  *0  *0 ' "/proc/$DASH_PID/limits" ||
 stop_dash H4
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	chmod 755 "$T"
+	# A copy nobody can run, wherever the build tree is (CI may build
+	# under a home that only root can enter).
+	cp "$SWF_DASH" "$T/swf-dash-h4"
+	chmod 755 "$T/swf-dash-h4"
 	bg_start setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    env SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h4 "$SWF_DASH" \
+	    env SWF_API_TOKEN=t SWF_SSE_RECEIVER_NAME=h4 "$T/swf-dash-h4" \
 	    --url "$SIM_URL" --output json >/dev/null 2>&1
 	_p=$BG_PID
 	wait_for 10 grep -q '^Uid:.*65534' "/proc/$_p/status" ||

@@ -32,3 +32,27 @@ for prog in swf-dash swf-sim; do
 	[ -z "$extra" ] || fail "$prog: in the man page but not in --help: $extra"
 	ok "$prog --help and man page list the same options"
 done
+
+# The numeric defaults --help shows (formatted from cfg.h's macros, so
+# they follow the code) are the ones the man page states for that option.
+"$SWF_DASH" --help >"$T/help" 2>&1 || fail "swf-dash --help failed"
+awk '
+	/^  (-[a-zA-Z], )?--[a-z]/ || /^      --[a-z]/ {
+		match($0, /--[a-z][a-z0-9-]+/)
+		opt = substr($0, RSTART, RLENGTH)
+	}
+	match($0, /\(default [0-9][0-9.]*[KMG]?[,;)]/) {
+		v = substr($0, RSTART + 9, RLENGTH - 10)
+		print opt, v
+	}' "$T/help" >"$T/defaults"
+n=$(wc -l <"$T/defaults")
+[ "$n" -ge 12 ] || fail "only $n numeric defaults found in --help"
+while read -r opt v; do
+	awk -v it=".It Fl -${opt#--} " '
+		index($0, it) == 1 { on = 1; next }
+		on && /^\.It / { exit }
+		on' "$top_srcdir/man/swf-dash.1" | tr '\n' ' ' |
+	    grep -q -E -- "default $v([,;). ]|\$)" ||
+	    fail "man page: $opt does not say (default $v) as --help does"
+done <"$T/defaults"
+ok "$n numeric defaults of --help are the man page's"

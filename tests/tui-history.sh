@@ -107,7 +107,9 @@ tui_expect gap 'RUN .*MISSING'
 tmux_screen gap | grep -q '^702 .* 3/0 of 6 *3 ' ||
     { tmux_screen gap >&2; fail "run 702's row"; }
 tmux_screen gap >"$T/gap-runs.screen"
-ok "unfillable hole: marker row, STF 3/0 of 6, 3 missing"
+tmux_screen gap | sed -n 2p | grep -q ' missing 3 ' ||
+    { tmux_screen gap >&2; fail "no \"missing 3\" on the status bar"; }
+ok "unfillable hole: marker row, STF 3/0 of 6, 3 missing (status bar too)"
 tui_quit gap
 tui_wait_dead gap
 sim_stop

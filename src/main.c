@@ -356,7 +356,7 @@ main_demo_start(struct loop *l, struct cfg *cfg)
 	loop_watch(l, out[0], main_demo_drain, l);
 	if (cfg_set(cfg, "url", url, SRC_FLAG, &cause) != 0 ||
 	    cfg_set(cfg, "token-file", demo_token_path, SRC_FLAG,
-	    &cause) != 0) {
+	    &cause) != 0 || net_url_check(cfg, &cause) != 0) {
 		fprintf(stderr, "swf-dash: --demo: %s\n", cause);
 		exit(SWF_EXIT_USAGE);
 	}

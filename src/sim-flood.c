@@ -44,7 +44,7 @@ flood_message(void)
 	    "msg_type", "stf_ready",
 	    "filename", "swf.100001.@@SEQ6@@.stf",
 	    "run_id", "100001",
-	    "file_url", "root://dcintdoor.sdcc.bnl.gov:1094/pnfs/sdcc.bnl.gov/"
+	    "file_url", "root://xrootd.example.org:1094/pnfs/example.org/"
 	    "eic/epic/disk/swfdaq/run100001/swf.100001.@@SEQ6@@.stf",
 	    "checksum", "ad:8fe2d4c1",
 	    "size_bytes", (json_int_t)104857600,

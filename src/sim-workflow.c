@@ -270,8 +270,8 @@ wf_followup(const struct wf_item *it)
 	wf_filename(file, sizeof file, it->run, it->seq, "stf");
 	switch (it->what) {
 	case W_STF_READY:
-		snprintf(url, sizeof url, "root://dcintdoor.sdcc.bnl.gov:1094/"
-		    "pnfs/sdcc.bnl.gov/eic/epic/disk/swfdaq/run%ld/%s",
+		snprintf(url, sizeof url, "root://xrootd.example.org:1094/"
+		    "pnfs/example.org/eic/epic/disk/swfdaq/run%ld/%s",
 		    it->run, file);
 		m = json_pack("{s:s,s:s,s:o,s:s,s:o,s:I,s:i,s:s,s:s,s:s}",
 		    "msg_type", "stf_ready", "filename", file,

@@ -175,6 +175,46 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
 	return (0);
 }
 
+/*
+ * Whether data holds "execution_id" (quotes included) anywhere, as
+ * memmem() would say: found with memchr() on its 'x', a byte rare in
+ * JSON text, so that a message without one (most of a flood) costs one
+ * memchr() pass rather than memmem()'s.
+ */
+int
+hist_has_execution(const char *data, size_t len)
+{
+	static const char	 key[] = "\"execution_id\"";
+	const char		*p = data, *end = data + len;
+
+	while (p < end && (p = memchr(p, 'x', end - p)) != NULL) {
+		if (p - data >= 2 && (size_t)(end - p) >= sizeof key - 3 &&
+		    memcmp(p - 2, key, sizeof key - 1) == 0)
+			return (1);
+		p++;
+	}
+	return (0);
+}
+
+/*
+ * Where key (n bytes, the first a quote) first is in data, as memmem()
+ * says, looking at quotes only: a key near the start, as msg_type
+ * usually is, costs a few bytes rather than memmem()'s set-up.
+ */
+const char *
+hist_find_quoted(const char *data, size_t len, const char *key, size_t n)
+{
+	const char	*p = data, *end = data + len;
+
+	while ((size_t)(end - p) >= n &&
+	    (p = memchr(p, '"', end - p)) != NULL) {
+		if ((size_t)(end - p) >= n && memcmp(p, key, n) == 0)
+			return (p);
+		p++;
+	}
+	return (NULL);
+}
+
 /* ---- the seen-set ---- */
 
 #define HS_LIVE		0x1

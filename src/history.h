@@ -65,6 +65,11 @@ struct hist_key {
  * -1 when the data is not a JSON object (k->id then hashes the bytes).
  */
 int		 hist_key_of(const char *data, size_t len, struct hist_key *k);
+/* Whether data has the text "execution_id" (quoted): as memmem() says. */
+int		 hist_has_execution(const char *data, size_t len);
+/* Where key (n bytes, starting with '"') first is: as memmem() says. */
+const char	*hist_find_quoted(const char *data, size_t len, const char *key,
+		    size_t n);
 
 /*
  * The seen-set: identities delivered recently, at most max of them (the

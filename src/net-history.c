@@ -778,23 +778,28 @@ history_connected(struct history *h)
 static int
 history_steps(const char *data, size_t len)
 {
-	static const char *const types[] = {
-		"stf_gen\"", "run_imminent\"", "start_run\"", "pause_run\"",
-		"resume_run\"", "end_run\""
+	static const struct {
+		const char	*s;
+		size_t		 n;
+	} types[] = {
+#define HT(s)	{ s, sizeof s - 1 }
+		HT("stf_gen"), HT("run_imminent"), HT("start_run"),
+		HT("pause_run"), HT("resume_run"), HT("end_run")
+#undef HT
 	};
-	const char	*p, *end = data + len;
+	const char	*p, *q, *end = data + len;
 	size_t		 i, n;
 
-	if ((p = memmem(data, len, "\"msg_type\"", 10)) == NULL)
+	if ((p = hist_find_quoted(data, len, "\"msg_type\"", 10)) == NULL)
 		return (0);
 	for (p += 10; p < end && (*p == ' ' || *p == ':' || *p == '\t' ||
 	    *p == '\r' || *p == '\n'); p++)
 		;
-	if (p >= end || *p++ != '"')
+	if (p >= end || *p++ != '"' || (q = memchr(p, '"', end - p)) == NULL)
 		return (0);
+	n = q - p;
 	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
-		n = strlen(types[i]);
-		if ((size_t)(end - p) >= n && memcmp(p, types[i], n) == 0)
+		if (n == types[i].n && memcmp(p, types[i].s, n) == 0)
 			return (1);
 	}
 	return (0);
@@ -813,7 +818,7 @@ history_pass(struct history *h, const char *data, size_t len,
 	 * and only stf_gen and the lifecycle make holes: anything else (most
 	 * of a flood: stf_ready, tf_file_registered) passes unscanned.
 	 */
-	if (memmem(data, len, "\"execution_id\"", 14) == NULL &&
+	if (!hist_has_execution(data, len) &&
 	    !history_steps(data, len)) {
 		h->st.unscanned++;
 		return (1);

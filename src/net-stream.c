@@ -78,8 +78,9 @@ struct stream {
 	struct sse_parser	*sse;
 	int64_t			 recv_us;	/* of the newest queued bytes */
 
-	char			*q;		/* received, not parsed yet */
-	size_t			 qlen;
+	char			*q;		/* received: parsed up to qoff */
+	size_t			 qlen;		/* 0 when all is parsed */
+	size_t			 qoff;		/* < qlen, or 0 */
 	size_t			 qsize;
 	int			 paused;	/* the transfer waits for room */
 	int			 ended;		/* done once the queue is parsed */
@@ -137,7 +138,7 @@ stream_close(struct stream *s)
 	net_req_free(&s->req);
 	s->phase = PH_NONE;
 	s->accepted = 0;
-	s->qlen = 0;
+	s->qlen = s->qoff = 0;
 	s->paused = 0;
 	s->ended = 0;
 	timer_cancel(s->loop, &s->t_watch);
@@ -264,9 +265,15 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 			return (0);
 		return (len);
 	}
-	if (s->qlen > 0 && len > STREAM_QUEUE - s->qlen) {
+	if (s->qlen > 0 && len > STREAM_QUEUE - (s->qlen - s->qoff)) {
 		s->paused = 1;
 		return (CURL_WRITEFUNC_PAUSE);
+	}
+	if (s->qoff > 0 && s->qlen + len > s->qsize) {
+		/* No room after the unparsed bytes: move them first. */
+		memmove(s->q, s->q + s->qoff, s->qlen - s->qoff);
+		s->qlen -= s->qoff;
+		s->qoff = 0;
 	}
 	if ((want = s->qlen + len) > s->qsize) {
 		want = want > STREAM_QUEUE ? want : STREAM_QUEUE;
@@ -288,7 +295,7 @@ static void	stream_ended(struct stream *, CURLcode);
 int
 net_stream_drain(struct stream *s, int64_t until)
 {
-	size_t		 off = 0, n;
+	size_t		 off = s->qoff, n;
 	uint64_t	 dropped, ids;
 
 	if (s->qlen == 0 && !s->ended)
@@ -313,9 +320,21 @@ net_stream_drain(struct stream *s, int64_t until)
 		log_warn("dropped an event larger than --max-event (%zu "
 		    "bytes); %llu so far", s->cfg->max_event,
 		    (unsigned long long)sse_dropped(s->sse));
-	memmove(s->q, s->q + off, s->qlen - off);
-	s->qlen -= off;
-	if (s->paused && s->qlen <= STREAM_QUEUE / 2) {
+	/*
+	 * What a slice left is not moved now (under load a slice may end
+	 * after one piece, and moving the rest of a full queue each time cost
+	 * more than the parsing): only once it is past half the queue, or
+	 * when stream_write() needs the room.
+	 */
+	if (off >= s->qlen)
+		s->qlen = s->qoff = 0;
+	else if (off >= s->qsize / 2) {
+		memmove(s->q, s->q + off, s->qlen - off);
+		s->qlen -= off;
+		s->qoff = 0;
+	} else
+		s->qoff = off;
+	if (s->paused && s->qlen - s->qoff <= STREAM_QUEUE / 2) {
 		/* libcurl may hand the held bytes over at once, here. */
 		s->paused = 0;
 		curl_easy_pause(s->req.easy, CURLPAUSE_CONT);
@@ -579,7 +598,7 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	s->fail = SF_NONE;
 	s->code = 0;
 	net_body_reset(&s->body);
-	s->qlen = 0;
+	s->qlen = s->qoff = 0;
 	s->paused = 0;
 	s->ended = 0;
 	if (phase == PH_CHECK) {

@@ -201,6 +201,31 @@ for _mode in json events; do
 	[ "$_m" = "$(printf 'a\177b\302\205c\302\23331md\342\200\250e\342\200\251f')" ] ||
 	    bad "H5 $_mode: the escaped JSON means something else: $_m"
 done
+# The same bytes after runs of plain text of every length up to 33, so
+# that each one falls at every place of out_json_write's word-at-a-time
+# skipping and in its byte-by-byte tail.
+_w="" _pad=""
+for _i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 \
+    24 25 26 27 28 29 30 31 32 33; do
+	_w="$_w$_pad\177$_pad\302\233$_pad\342\200\251$_pad\302\205"
+	_pad="${_pad}x"
+done
+printf "event: wide\ndata: {\"msg_type\": \"wide\", \"message\": \"$_w\"}\n\n" \
+    >"$T/wide"
+raw_fault "$T/wide"
+dash_start --output json
+wait_for 10 grep -q 'wide' "$DASH_OUT" || bad "H5 wide: no message"
+stop_dash "H5 wide"
+if LC_ALL=C grep -q -e "$(printf '\177')" \
+    -e "$(printf '\302[\200-\237]')" \
+    -e "$(printf '\342\200[\250\251]')" "$DASH_OUT"; then
+	cat -v "$DASH_OUT" >&2
+	bad "H5 wide: DEL, C1 or U+2028/9 written raw"
+fi
+[ "$(grep wide "$DASH_OUT" | jq -r .message)" = "$(printf "$_w")" ] ||
+    bad "H5 wide: the escaped JSON means something else"
+[ "$(grep -o '\\u00[0-9a-f][0-9a-f]\|\\u202[89]' "$DASH_OUT" | wc -l)" -eq 136 ] ||
+    bad "H5 wide: not 136 escapes"
 case_ok "H5: json and events escape DEL, C1, U+2028, U+2029"
 
 # H6: the pre-check never answers.

@@ -379,6 +379,40 @@ t_runs(void)
 	CHECK_INT(rs.n, 0);
 }
 
+/* hist_has_execution() says what memmem() would, at every place. */
+static void
+t_has_execution(void)
+{
+	static const char	*key = "\"execution_id\"";
+	char			 buf[64];
+	size_t			 at, cut;
+
+	CHECK_INT(hist_has_execution("", 0), 0);
+	CHECK_INT(hist_has_execution("xxxx", 4), 0);
+	CHECK_INT(hist_has_execution("{\"execution_id\":1}", 18), 1);
+	/* Without its quotes, or cut short, it is not there. */
+	CHECK_INT(hist_has_execution("{execution_id:1}", 16), 0);
+	CHECK_INT(hist_has_execution("\"execution_id\"", 13), 0);
+	CHECK_INT(hist_has_execution("x\"execution_id", 15), 0);
+	for (at = 0; at + 14 <= 40; at++) {
+		memset(buf, 'x', sizeof buf);
+		memcpy(buf + at, key, 14);
+		for (cut = 0; cut <= 40; cut++)
+			CHECK_INT(hist_has_execution(buf, cut),
+			    memmem(buf, cut, key, 14) != NULL);
+	}
+	/* hist_find_quoted() finds the first, as memmem() does. */
+	for (at = 0; at + 14 <= 40; at++) {
+		memset(buf, '"', sizeof buf);
+		memcpy(buf + at, key, 14);
+		memcpy(buf + 40, key, 14);
+		for (cut = 0; cut <= 54; cut++)
+			CHECK(hist_find_quoted(buf, cut, key, 14) ==
+			    memmem(buf, cut, key, 14));
+	}
+	CHECK(hist_find_quoted("{\"a\":1}", 7, "\"msg_type\"", 10) == NULL);
+}
+
 int
 main(void)
 {
@@ -388,6 +422,7 @@ main(void)
 	CHECK_INT(hist_mode_parse("some"), -1);
 	CHECK_STR(hist_mode_name(HIST_GAPS), "gaps");
 	t_identity();
+	t_has_execution();
 	t_seen();
 	t_items();
 	t_seqs();

@@ -77,8 +77,8 @@ struct aexec {
 	struct alert	*stale;
 };
 
-RB_HEAD(arun_tree, arun);
-RB_HEAD(aagent_tree, aagent);
+RB_HEAD(alert_run_tree, arun);
+RB_HEAD(alert_agent_tree, aagent);
 TAILQ_HEAD(arun_lru, arun);
 TAILQ_HEAD(aagent_lru, aagent);
 
@@ -95,11 +95,11 @@ struct alerts {
 	uint64_t		 suppressed;
 	uint64_t		 generation;
 
-	struct arun_tree	 runs;
+	struct alert_run_tree	 runs;
 	struct arun_lru		 run_lru;
 	size_t			 nruns;
 	struct arun		*last_run;
-	struct aagent_tree	 agents;
+	struct alert_agent_tree	 agents;
 	struct aagent_lru	 agent_lru;
 	size_t			 nagents;
 	struct aagent		*last_agent;
@@ -130,10 +130,10 @@ aagent_cmp(struct aagent *a, struct aagent *b)
 	return (strcmp(a->name, b->name));
 }
 
-RB_PROTOTYPE(arun_tree, arun, entry, arun_cmp);
-RB_PROTOTYPE(aagent_tree, aagent, entry, aagent_cmp);
-RB_GENERATE(arun_tree, arun, entry, arun_cmp);
-RB_GENERATE(aagent_tree, aagent, entry, aagent_cmp);
+RB_PROTOTYPE(alert_run_tree, arun, entry, arun_cmp);
+RB_PROTOTYPE(alert_agent_tree, aagent, entry, aagent_cmp);
+RB_GENERATE(alert_run_tree, arun, entry, arun_cmp);
+RB_GENERATE(alert_agent_tree, aagent, entry, aagent_cmp);
 
 static const char *const alert_names[ALERT_NKINDS] = {
 	"run_stalled", "stf_gap", "agent_behind", "agent_silent",
@@ -208,7 +208,7 @@ alert_raise(struct alerts *as, enum alert_kind k, const char *run,
 }
 
 static void
-alert_free(struct alert *a)
+alert_free_one(struct alert *a)
 {
 	free(a->subject);
 	free(a->run);
@@ -238,7 +238,7 @@ alert_clear(struct alerts *as, struct alert **ap, int64_t now)
 		old = TAILQ_LAST(&as->cleared, alert_list);
 		TAILQ_REMOVE(&as->cleared, old, entry);
 		as->ncleared--;
-		alert_free(old);
+		alert_free_one(old);
 	}
 }
 
@@ -254,7 +254,7 @@ alert_retext(struct alerts *as, struct alert *a, const char *text)
 }
 
 struct alerts *
-alerts_create(const struct alert_cfg *cfg, alert_fn *fn, void *arg)
+alert_create(const struct alert_cfg *cfg, alert_fn *fn, void *arg)
 {
 	struct alerts	*as;
 
@@ -313,7 +313,7 @@ arun_remove(struct alerts *as, struct arun *r, int64_t now)
 	alert_clear(as, &r->gap, now);
 	for (i = 0; i < r->nag; i++)
 		alert_clear(as, &r->ag[i].behind, now);
-	RB_REMOVE(arun_tree, &as->runs, r);
+	RB_REMOVE(alert_run_tree, &as->runs, r);
 	TAILQ_REMOVE(&as->run_lru, r, lru);
 	as->nruns--;
 	if (as->last_run == r)
@@ -325,7 +325,7 @@ static void
 aagent_remove(struct alerts *as, struct aagent *g, int64_t now)
 {
 	alert_clear(as, &g->silent, now);
-	RB_REMOVE(aagent_tree, &as->agents, g);
+	RB_REMOVE(alert_agent_tree, &as->agents, g);
 	TAILQ_REMOVE(&as->agent_lru, g, lru);
 	as->nagents--;
 	if (as->last_agent == g)
@@ -335,7 +335,7 @@ aagent_remove(struct alerts *as, struct aagent *g, int64_t now)
 }
 
 void
-alerts_free(struct alerts *as)
+alert_free(struct alerts *as)
 {
 	struct alert	*a;
 	struct arun	*r;
@@ -357,11 +357,11 @@ alerts_free(struct alerts *as)
 	free(as->told);
 	while ((a = TAILQ_FIRST(&as->active)) != NULL) {
 		TAILQ_REMOVE(&as->active, a, entry);
-		alert_free(a);
+		alert_free_one(a);
 	}
 	while ((a = TAILQ_FIRST(&as->cleared)) != NULL) {
 		TAILQ_REMOVE(&as->cleared, a, entry);
-		alert_free(a);
+		alert_free_one(a);
 	}
 	free(as);
 }
@@ -374,7 +374,7 @@ arun_find(struct alerts *as, const char *id)
 	if (as->last_run != NULL && strcmp(as->last_run->id, id) == 0)
 		return (as->last_run);
 	key.id = (char *)id;
-	return (RB_FIND(arun_tree, &as->runs, &key));
+	return (RB_FIND(alert_run_tree, &as->runs, &key));
 }
 
 /* Find or create a run, most recently seen. */
@@ -389,7 +389,7 @@ arun_get(struct alerts *as, const char *id, int64_t now)
 		r = xcalloc(1, sizeof *r);
 		r->id = xstrdup(id);
 		r->last = now;
-		RB_INSERT(arun_tree, &as->runs, r);
+		RB_INSERT(alert_run_tree, &as->runs, r);
 		TAILQ_INSERT_TAIL(&as->run_lru, r, lru);
 		as->nruns++;
 	} else if (r != TAILQ_LAST(&as->run_lru, arun_lru)) {
@@ -408,7 +408,7 @@ aagent_find(struct alerts *as, const char *name)
 	if (as->last_agent != NULL && strcmp(as->last_agent->name, name) == 0)
 		return (as->last_agent);
 	key.name = (char *)name;
-	return (RB_FIND(aagent_tree, &as->agents, &key));
+	return (RB_FIND(alert_agent_tree, &as->agents, &key));
 }
 
 static struct aagent *
@@ -421,7 +421,7 @@ aagent_get(struct alerts *as, const char *name, int64_t now)
 			aagent_remove(as, TAILQ_FIRST(&as->agent_lru), now);
 		g = xcalloc(1, sizeof *g);
 		g->name = xstrdup(name);
-		RB_INSERT(aagent_tree, &as->agents, g);
+		RB_INSERT(alert_agent_tree, &as->agents, g);
 		TAILQ_INSERT_TAIL(&as->agent_lru, g, lru);
 		as->nagents++;
 	} else if (g != TAILQ_LAST(&as->agent_lru, aagent_lru)) {
@@ -493,7 +493,7 @@ arun_lifecycle(struct alerts *as, struct arun *r, const char *type,
 }
 
 void
-alerts_message(struct alerts *as, const struct msg *m)
+alert_message(struct alerts *as, const struct msg *m)
 {
 	const char		*type = msg_get(m, MF_TYPE);
 	const char		*id = msg_get(m, MF_RUN);
@@ -532,7 +532,7 @@ alerts_message(struct alerts *as, const struct msg *m)
 }
 
 void
-alerts_stream(struct alerts *as, int open, const char *why, int64_t now)
+alert_stream(struct alerts *as, int open, const char *why, int64_t now)
 {
 	open = open != 0;
 	if (why != NULL && !open)
@@ -541,7 +541,7 @@ alerts_stream(struct alerts *as, int open, const char *why, int64_t now)
 		return;
 	as->open = open;
 	as->since = now;
-	alerts_tick(as, now);
+	alert_tick(as, now);
 }
 
 /* Whether an agent appears in a run that is running now. */
@@ -610,13 +610,13 @@ alerts_eval_agent(struct alerts *as, struct aagent *g, int64_t now)
 }
 
 void
-alerts_registry(struct alerts *as, const struct alert_reg *v, size_t n,
+alert_registry(struct alerts *as, const struct alert_reg *v, size_t n,
     int64_t now)
 {
 	struct aagent	*g;
 	size_t		 i;
 
-	RB_FOREACH(g, aagent_tree, &as->agents)
+	RB_FOREACH(g, alert_agent_tree, &as->agents)
 		g->in_reg = 0;
 	for (i = 0; i < n; i++) {
 		/* Only agents that worked in the stream. */
@@ -628,12 +628,12 @@ alerts_registry(struct alerts *as, const struct alert_reg *v, size_t n,
 		    v[i].status != NULL ? v[i].status : "");
 		g->heartbeat = v[i].heartbeat;
 	}
-	RB_FOREACH(g, aagent_tree, &as->agents)
+	RB_FOREACH(g, alert_agent_tree, &as->agents)
 		alerts_eval_agent(as, g, now);
 }
 
 void
-alerts_gaps(struct alerts *as, const char *run, size_t total,
+alert_gaps(struct alerts *as, const char *run, size_t total,
     const uint64_t *seq, size_t nseq, int64_t now)
 {
 	struct arun	*r;
@@ -667,7 +667,7 @@ alerts_gaps(struct alerts *as, const char *run, size_t total,
 }
 
 void
-alerts_gaps_runs(struct alerts *as, struct runs *rs, int64_t now)
+alert_gaps_runs(struct alerts *as, struct runs *rs, int64_t now)
 {
 	struct run	*r;
 	struct alert	*a, *next;
@@ -681,16 +681,16 @@ alerts_gaps_runs(struct alerts *as, struct runs *rs, int64_t now)
 		n = run_missing_list(r, 1, miss, ALERT_GAP_LIST);
 		for (i = 0; i < n; i++)
 			seq[i] = miss[i];
-		alerts_gaps(as, r->id, total, seq, n, now);
+		alert_gaps(as, r->id, total, seq, n, now);
 	}
 	/* Holes filled since, or runs no longer tracked. */
 	for (a = TAILQ_FIRST(&as->active); a != NULL; a = next) {
 		next = TAILQ_NEXT(a, entry);
 		if (a->kind != ALERT_STF_GAP)
 			continue;
-		if ((r = runs_find(rs, a->run)) == NULL || !run_merged(r) ||
+		if ((r = run_find(rs, a->run)) == NULL || !run_merged(r) ||
 		    run_missing(r) == 0)
-			alerts_gaps(as, a->run, 0, NULL, 0, now);
+			alert_gaps(as, a->run, 0, NULL, 0, now);
 	}
 }
 
@@ -709,7 +709,7 @@ alerts_eval_exec(struct alerts *as, struct aexec *e, int64_t now)
 }
 
 void
-alerts_executions(struct alerts *as, const struct alert_exec *v, size_t n,
+alert_executions(struct alerts *as, const struct alert_exec *v, size_t n,
     int64_t now)
 {
 	struct aexec	*ne;
@@ -748,7 +748,7 @@ alerts_executions(struct alerts *as, const struct alert_exec *v, size_t n,
 }
 
 void
-alerts_exec_told(struct alerts *as, const char *id, const char *start)
+alert_exec_told(struct alerts *as, const char *id, const char *start)
 {
 	struct aexec	*e;
 	int64_t		 t;
@@ -764,7 +764,7 @@ alerts_exec_told(struct alerts *as, const char *id, const char *start)
 }
 
 void
-alerts_exec_end(struct alerts *as, int64_t now)
+alert_exec_end(struct alerts *as, int64_t now)
 {
 	struct alert_exec	*v;
 	size_t			 i;
@@ -774,7 +774,7 @@ alerts_exec_end(struct alerts *as, int64_t now)
 		v[i].id = as->told[i].id;
 		v[i].start = as->told[i].start;
 	}
-	alerts_executions(as, v, as->ntold, now);
+	alert_executions(as, v, as->ntold, now);
 	for (i = 0; i < as->ntold; i++)
 		free(as->told[i].id);
 	as->ntold = 0;
@@ -841,7 +841,7 @@ alerts_eval_run(struct alerts *as, struct arun *r, int64_t now)
 }
 
 void
-alerts_tick(struct alerts *as, int64_t now)
+alert_tick(struct alerts *as, int64_t now)
 {
 	struct arun	*r;
 	struct aagent	*g;
@@ -868,43 +868,43 @@ alerts_tick(struct alerts *as, int64_t now)
 }
 
 const struct alert_list *
-alerts_active(const struct alerts *as)
+alert_active(const struct alerts *as)
 {
 	return (&as->active);
 }
 
 const struct alert_list *
-alerts_cleared(const struct alerts *as)
+alert_cleared(const struct alerts *as)
 {
 	return (&as->cleared);
 }
 
 size_t
-alerts_nactive(const struct alerts *as)
+alert_nactive(const struct alerts *as)
 {
 	return (as->nactive);
 }
 
 size_t
-alerts_ncleared(const struct alerts *as)
+alert_ncleared(const struct alerts *as)
 {
 	return (as->ncleared);
 }
 
 uint64_t
-alerts_suppressed(const struct alerts *as)
+alert_suppressed(const struct alerts *as)
 {
 	return (as->suppressed);
 }
 
 uint64_t
-alerts_generation(const struct alerts *as)
+alert_generation(const struct alerts *as)
 {
 	return (as->generation);
 }
 
 int
-alerts_on_run(const struct alerts *as, const char *run)
+alert_on_run(const struct alerts *as, const char *run)
 {
 	const struct alert	*a;
 
@@ -918,7 +918,7 @@ alerts_on_run(const struct alerts *as, const char *run)
 }
 
 int
-alerts_on_agent(const struct alerts *as, const char *agent)
+alert_on_agent(const struct alerts *as, const char *agent)
 {
 	const struct alert	*a;
 
@@ -955,7 +955,7 @@ alert_json_str(json_t *o, const char *key, char *buf, size_t size)
 }
 
 void
-alerts_registry_json(struct alerts *as, json_t *arr, int64_t now)
+alert_registry_json(struct alerts *as, json_t *arr, int64_t now)
 {
 	struct alert_reg	*v;
 	json_t			*o;
@@ -983,7 +983,7 @@ alerts_registry_json(struct alerts *as, json_t *arr, int64_t now)
 			v[n].heartbeat = 0;
 		n++;
 	}
-	alerts_registry(as, v, n, now);
+	alert_registry(as, v, n, now);
 	free(st);
 	free(names);
 	free(v);

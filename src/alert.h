@@ -2,7 +2,7 @@
  * alert.h: the alert engine. Pure: no curses, no curl, no clock of its
  * own. The front ends feed it what they learn (messages, the stream's
  * state, the agents registry, known-missing STF sequences, running
- * executions) with the time it happened, and call alerts_tick() on the
+ * executions) with the time it happened, and call alert_tick() on the
  * loop's clock; it raises and clears alerts, each once per condition,
  * and tells a callback about every transition.
  *
@@ -93,21 +93,21 @@ struct alert_exec {
 typedef void	alert_fn(const struct alert *, int raised, void *);
 
 /* Create an engine with cfg (copied; NULL for defaults). Never NULL. */
-struct alerts	*alerts_create(const struct alert_cfg *, alert_fn *, void *);
-void		 alerts_free(struct alerts *);
+struct alerts	*alert_create(const struct alert_cfg *, alert_fn *, void *);
+void		 alert_free(struct alerts *);
 
 /* Account one message (borrowed), at its m->recv_us. */
-void		 alerts_message(struct alerts *, const struct msg *);
+void		 alert_message(struct alerts *, const struct msg *);
 
 /*
  * The stream is open (1) or not (0) since now; why says why not (may be
  * NULL; copied). Call it on every change; repeating a state is harmless.
  */
-void		 alerts_stream(struct alerts *, int open, const char *why,
+void		 alert_stream(struct alerts *, int open, const char *why,
 		    int64_t now);
 
 /* The registry as read at now: n records (borrowed for the call). */
-void		 alerts_registry(struct alerts *, const struct alert_reg *,
+void		 alert_registry(struct alerts *, const struct alert_reg *,
 		    size_t n, int64_t now);
 
 /*
@@ -115,48 +115,48 @@ void		 alerts_registry(struct alerts *, const struct alert_reg *,
  * could not fill them): total of them (0: none, which clears the alert),
  * the first nseq listed in seq.
  */
-void		 alerts_gaps(struct alerts *, const char *run, size_t total,
+void		 alert_gaps(struct alerts *, const char *run, size_t total,
 		    const uint64_t *seq, size_t nseq, int64_t now);
 
 /*
  * The same facts from the run aggregates (run.h): the holes of every run
  * whose history has been merged (run_merged(), run_missing()).
  */
-void		 alerts_gaps_runs(struct alerts *, struct runs *, int64_t now);
+void		 alert_gaps_runs(struct alerts *, struct runs *, int64_t now);
 
 /* The running executions, as last read (borrowed for the call). */
-void		 alerts_executions(struct alerts *, const struct alert_exec *,
+void		 alert_executions(struct alerts *, const struct alert_exec *,
 		    size_t n, int64_t now);
 
 /*
  * The same list told one execution at a time, as the history reads it:
  * its id and start_time (ISO 8601 text, as the monitor sends it; "" if
- * none), then alerts_exec_end() once the list is complete.
+ * none), then alert_exec_end() once the list is complete.
  */
-void		 alerts_exec_told(struct alerts *, const char *id,
+void		 alert_exec_told(struct alerts *, const char *id,
 		    const char *start);
-void		 alerts_exec_end(struct alerts *, int64_t now);
+void		 alert_exec_end(struct alerts *, int64_t now);
 
 /* Evaluate the time rules at now. Cheap: call it every second. */
-void		 alerts_tick(struct alerts *, int64_t now);
+void		 alert_tick(struct alerts *, int64_t now);
 
 /*
  * The active alerts (newest first) and the cleared ones (most recently
  * cleared first). Read-only; valid until the next call that feeds the
  * engine.
  */
-const struct alert_list *alerts_active(const struct alerts *);
-const struct alert_list *alerts_cleared(const struct alerts *);
-size_t		 alerts_nactive(const struct alerts *);
-size_t		 alerts_ncleared(const struct alerts *);
+const struct alert_list *alert_active(const struct alerts *);
+const struct alert_list *alert_cleared(const struct alerts *);
+size_t		 alert_nactive(const struct alerts *);
+size_t		 alert_ncleared(const struct alerts *);
 /* Raises refused because max_active were active. */
-uint64_t	 alerts_suppressed(const struct alerts *);
+uint64_t	 alert_suppressed(const struct alerts *);
 /* A counter that changes whenever an alert is raised or cleared. */
-uint64_t	 alerts_generation(const struct alerts *);
+uint64_t	 alert_generation(const struct alerts *);
 
 /* Whether an alert is active on this run, on this agent. */
-int		 alerts_on_run(const struct alerts *, const char *run);
-int		 alerts_on_agent(const struct alerts *, const char *agent);
+int		 alert_on_run(const struct alerts *, const char *run);
+int		 alert_on_agent(const struct alerts *, const char *agent);
 
 /* Thresholds from the configuration (--stall-after and the others). */
 void		 alert_cfg_init(struct alert_cfg *, const struct cfg *);
@@ -166,7 +166,7 @@ void		 alert_cfg_init(struct alert_cfg *, const struct cfg *);
  * array of records, or an object with "results". Anything else is
  * ignored (the last good read stands).
  */
-void		 alerts_registry_json(struct alerts *, json_t *, int64_t now);
+void		 alert_registry_json(struct alerts *, json_t *, int64_t now);
 
 /*
  * The --output alerts line of a transition, without a newline: {"time",

@@ -449,7 +449,7 @@ cfg_set_number(struct cfg *cfg, const struct cfg_entry *e, const char *value,
 		return (cfg_bad(e, value, "is not tui, plain, json, events or "
 		    "alerts", cause));
 	case T_HISTORY:
-		if ((b = hist_mode_parse(value)) == -1)
+		if ((b = history_mode_parse(value)) == -1)
 			return (cfg_bad(e, value, "is not off, gaps or all",
 			    cause));
 		cfg->history = b;

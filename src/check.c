@@ -262,7 +262,7 @@ check_connect(const struct addrinfo *ai, double *ms)
 {
 	struct pollfd	 pfd;
 	socklen_t	 len = sizeof(int);
-	int64_t		 t0 = now_mono_us();
+	int64_t		 t0 = loop_now_mono_us();
 	int		 fd, err = 0;
 
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
@@ -283,7 +283,7 @@ check_connect(const struct addrinfo *ai, double *ms)
 		}
 	}
 	close(fd);
-	*ms = (now_mono_us() - t0) / 1000.0;
+	*ms = (loop_now_mono_us() - t0) / 1000.0;
 	return (err);
 }
 
@@ -591,7 +591,7 @@ check_sse_event(const struct sse_event *ev, void *arg)
 	if (s->t_connected == 0) {
 		if (strcmp(ev->type, "connected") != 0)
 			return;
-		s->t_connected = now_mono_us();
+		s->t_connected = loop_now_mono_us();
 		if ((j = json_loadb(ev->data, ev->datalen, 0, &err)) != NULL) {
 			id = json_object_get(j, "client_id");
 			if (json_is_string(id))
@@ -603,7 +603,7 @@ check_sse_event(const struct sse_event *ev, void *arg)
 		return;
 	}
 	if (s->t_next == 0) {
-		s->t_next = now_mono_us();
+		s->t_next = loop_now_mono_us();
 		text_sanitize_buf(s->next_type, sizeof s->next_type, ev->type,
 		    strlen(ev->type));
 	}
@@ -651,7 +651,7 @@ check_stream_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     curl_off_t un)
 {
 	struct check_stream	*s = arg;
-	int64_t			 now = now_mono_us();
+	int64_t			 now = loop_now_mono_us();
 
 	if (!s->headers)
 		return (0);
@@ -759,7 +759,7 @@ check_stream(struct check *c)
 	/* Nothing at all (not even headers): give up as a request would. */
 	curl_easy_setopt(r.easy, CURLOPT_TIMEOUT, (long)(CHECK_HTTP_S +
 	    CHECK_CONNECTED_S + s.quiet + 1));
-	s.t0 = now_mono_us();
+	s.t0 = loop_now_mono_us();
 	rc = curl_easy_perform(r.easy);
 	check_stream_result(c, &s, rc, r.errbuf);
 	net_req_free(&r);

@@ -163,7 +163,7 @@ client_describe(struct client *c)
 	d = filter_describe(c->want);
 	xasprintf(&s, "swf-dash %s SSE receiver; filters: %s",
 	    PACKAGE_VERSION, d);
-	agent_set_description(c->agent, s);
+	net_agent_set_description(c->agent, s);
 	free(s);
 	free(d);
 }
@@ -266,7 +266,7 @@ client_promote(struct client *c)
 	c->cur = c->next;
 	memset(&c->next, 0, sizeof c->next);
 	c->next_ready = c->common = 0;
-	timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
+	loop_timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
 	d = filter_describe(c->cur.sub);
 	log_info("subscription changed: %s", d);
 	free(d);
@@ -312,7 +312,7 @@ client_connected(struct client *c, struct csub *cs,
 		if (c->common || !client_overlap(c, c->cur.sub, c->next.sub))
 			c->switch_now = 1;
 		else
-			timer_arm(c->loop, &c->t_switch, CLIENT_SWITCH_LINGER);
+			loop_timer_arm(c->loop, &c->t_switch, CLIENT_SWITCH_LINGER);
 	} else
 		log_info("stream open at %s (client id %s)", c->st.host,
 		    c->st.client_id[0] != '\0' ? c->st.client_id : "none");
@@ -384,7 +384,7 @@ client_hold(struct client *c, const struct sse_event *ev, int64_t recv_us,
 	TAILQ_INSERT_TAIL(&c->held, h, entry);
 	c->heldbytes += ev->datalen;
 	if (c->nheld++ == 0)
-		timer_arm(c->loop, &c->t_hold, CLIENT_HOLD_MAX);
+		loop_timer_arm(c->loop, &c->t_hold, CLIENT_HOLD_MAX);
 }
 
 static void	client_finish(struct client *, const struct sse_event *,
@@ -399,7 +399,7 @@ client_holding(struct client *c)
 		return (0);
 	if (c->nheld >= CLIENT_HOLD_COUNT || c->heldbytes >= CLIENT_HOLD_BYTES)
 		return (0);
-	return (c->nheld > 0 || history_busy(c->hist));
+	return (c->nheld > 0 || net_history_busy(c->hist));
 }
 
 /* Deliver what was held, in the order it came. */
@@ -409,7 +409,7 @@ client_release(struct client *c)
 	struct held		*h;
 	struct sse_event	 ev;
 
-	timer_cancel(c->loop, &c->t_hold);
+	loop_timer_cancel(c->loop, &c->t_hold);
 	c->releasing = 1;
 	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
 		TAILQ_REMOVE(&c->held, h, entry);
@@ -466,7 +466,7 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 			return (0);
 		}
 		if (c->hist != NULL &&
-		    (r = history_pass(c->hist, ev->data, ev->datalen,
+		    (r = net_history_pass(c->hist, ev->data, ev->datalen,
 		    src)) != 1) {
 			/* Counted by the history, not as a switch's dup. */
 			if (r == 0)
@@ -476,7 +476,7 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 			 * then itself (from the history if it is there).
 			 */
 			if (src == HSRC_LIVE && client_holding(c)) {
-				history_forget(c->hist, ev->data, ev->datalen);
+				net_history_forget(c->hist, ev->data, ev->datalen);
 				client_hold(c, ev, recv_us, slot);
 				return (0);
 			}
@@ -560,7 +560,7 @@ client_hist_deliver(const char *type, const char *data, size_t len,
 	ev.data = data;
 	ev.datalen = len;
 	ev.id = "";
-	return (client_deliver(c, &ev, now_wall_us(), c->cur.loc, -1,
+	return (client_deliver(c, &ev, loop_now_wall_us(), c->cur.loc, -1,
 	    HSRC_HISTORY));
 }
 
@@ -577,7 +577,7 @@ client_hist_event(enum history_event e, const char *text, const char *run,
 const struct history_stats *
 client_history_stats(const struct client *c)
 {
-	return (c->hist != NULL ? history_stats(c->hist) : NULL);
+	return (c->hist != NULL ? net_history_stats(c->hist) : NULL);
 }
 
 static void
@@ -608,7 +608,7 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 	/* After "connected" everything relayed reaches us: back-fill now. */
 	if (cs == &c->cur && c->hist != NULL &&
 	    strcmp(ev->type, "connected") == 0)
-		history_connected(c->hist);
+		net_history_connected(c->hist);
 }
 
 /*
@@ -658,13 +658,13 @@ client_stream_state(struct stream *s, void *arg)
 			filter_free(c->want);
 			c->want = filter_dup(c->cur.sub);
 			client_describe(c);
-			timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
+			loop_timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
 		} else if (state == CONN_CONNECTED && !c->t_switch.armed)
-			timer_arm(c->loop, &c->t_switch,
+			loop_timer_arm(c->loop, &c->t_switch,
 			    CLIENT_SWITCH_FALLBACK);
 		else if (state != CONN_CONNECTED && state != CONN_STALLED) {
 			/* It dropped before taking over: wait for it again. */
-			timer_cancel(c->loop, &c->t_switch);
+			loop_timer_cancel(c->loop, &c->t_switch);
 			c->next_ready = 0;
 		}
 		client_update(c);
@@ -708,16 +708,16 @@ client_update(struct client *c)
 		st->oversize = c->base_oversize + net_stream_oversize(s);
 	}
 	if (c->agent != NULL) {
-		st->reg = agent_state(c->agent);
+		st->reg = net_agent_state(c->agent);
 		snprintf(st->reg_reason, sizeof st->reg_reason, "%s",
-		    agent_reason(c->agent));
+		    net_agent_reason(c->agent));
 		up = st->state == CONN_CONNECTED;
 		if (c->hist != NULL)
-			history_stream(c->hist, up ||
+			net_history_stream(c->hist, up ||
 			    st->state == CONN_STALLED);
 		if (up != c->was_up) {
 			c->was_up = up;
-			agent_set_up(c->agent, up);
+			net_agent_set_up(c->agent, up);
 		}
 	}
 	if (c->sink.on_status != NULL)
@@ -768,7 +768,7 @@ client_open_next(struct client *c)
 {
 	if (c->dd == NULL)
 		c->dd = dedup_create();
-	timer_cancel(c->loop, &c->t_dd_end);
+	loop_timer_cancel(c->loop, &c->t_dd_end);
 	dedup_generation(c->dd);
 	c->next_ready = c->common = 0;
 	client_open(c, &c->next, c->want, !c->cur.slot, 0,
@@ -796,10 +796,10 @@ client_apply(struct client *c)
 		if (filter_equal(c->next.sub, c->want))
 			return;
 		client_drop(c, &c->next);
-		timer_cancel(c->loop, &c->t_switch);
+		loop_timer_cancel(c->loop, &c->t_switch);
 	}
 	if (c->cur.s != NULL && filter_equal(c->cur.sub, c->want)) {
-		timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
+		loop_timer_arm(c->loop, &c->t_dd_end, CLIENT_DEDUP_LINGER);
 		client_update(c);
 		return;
 	}
@@ -872,15 +872,15 @@ client_create(struct loop *l, struct cfg *cfg, const struct client_sink *sink,
 	c->rcb.state = client_replay_state;
 	c->want = filter_dup(cfg->filter);
 	c->st.state = CONN_IDLE;
-	c->st.since = now_wall_us();
+	c->st.since = loop_now_wall_us();
 	if (cfg->url != NULL) {
 		c->check_url = net_url(cfg->url, "api/messages/stream/status/");
 		net_host(cfg->url, c->st.host, sizeof c->st.host);
 	}
-	timer_init(&c->t_switch, client_switch, c);
-	timer_init(&c->t_hold, client_hold_timeout, c);
+	loop_timer_init(&c->t_switch, client_switch, c);
+	loop_timer_init(&c->t_hold, client_hold_timeout, c);
 	TAILQ_INIT(&c->held);
-	timer_init(&c->t_dd_end, client_dedup_end, c);
+	loop_timer_init(&c->t_dd_end, client_dedup_end, c);
 	return (c);
 }
 
@@ -923,11 +923,11 @@ client_start(struct client *c)
 		c->hcb.deliver = client_hist_deliver;
 		c->hcb.event = client_hist_event;
 		c->hcb.idle = client_hist_idle;
-		c->hist = history_create(c->loop, c->cfg, &c->hcb, c);
+		c->hist = net_history_create(c->loop, c->cfg, &c->hcb, c);
 	}
-	c->agent = agent_create(c->loop, c->cfg, client_agent_changed, c);
+	c->agent = net_agent_create(c->loop, c->cfg, client_agent_changed, c);
 	client_describe(c);
-	agent_start(c->agent);
+	net_agent_start(c->agent);
 	loop_work(c->loop, client_work, c);
 	c->working = 1;
 	client_open(c, &c->cur, c->want, 0, 1, NULL);
@@ -944,23 +944,23 @@ client_stop(struct client *c)
 		loop_unwork(c->loop, client_work, c);
 		c->working = 0;
 	}
-	timer_cancel(c->loop, &c->t_switch);
-	timer_cancel(c->loop, &c->t_dd_end);
+	loop_timer_cancel(c->loop, &c->t_switch);
+	loop_timer_cancel(c->loop, &c->t_dd_end);
 	client_poll_registry(c, 0);
 	client_drop(c, &c->next);
 	client_drop(c, &c->cur);
-	timer_cancel(c->loop, &c->t_hold);
+	loop_timer_cancel(c->loop, &c->t_hold);
 	client_held_free(c);
-	history_free(c->hist);
+	net_history_free(c->hist);
 	c->hist = NULL;
 	replay_free(c->rep);
 	c->rep = NULL;
 	if (c->agent != NULL) {
-		agent_exit(c->agent);
+		net_agent_exit(c->agent);
 		if (loop_drain(c->loop, CLIENT_STOP_WAIT) != 0)
 			log_warn("the last heartbeat (EXITED) timed out");
-		c->st.reg = agent_state(c->agent);
-		agent_free(c->agent);
+		c->st.reg = net_agent_state(c->agent);
+		net_agent_free(c->agent);
 		c->agent = NULL;
 	}
 	record_close(c->rec);

@@ -26,7 +26,7 @@
 static const char *const hist_mode_names[] = { "off", "gaps", "all" };
 
 int
-hist_mode_parse(const char *s)
+history_mode_parse(const char *s)
 {
 	int	i;
 
@@ -38,7 +38,7 @@ hist_mode_parse(const char *s)
 }
 
 const char *
-hist_mode_name(enum hist_mode m)
+history_mode_name(enum hist_mode m)
 {
 	if (m < HIST_OFF || m > HIST_ALL)
 		return ("default");
@@ -104,7 +104,7 @@ hist_text_cb(const char *p, size_t len, void *arg)
 }
 
 char *
-hist_val_text(const struct jscan_val *v, char *buf, size_t size)
+history_val_text(const struct jscan_val *v, char *buf, size_t size)
 {
 	struct hist_textbuf	tb = { buf, size };
 
@@ -134,7 +134,7 @@ hist_val_int(const struct jscan_val *v)
 }
 
 int
-hist_key_of(const char *data, size_t len, struct hist_key *k)
+history_key_of(const char *data, size_t len, struct hist_key *k)
 {
 	struct jscan_val	v[KK_COUNT];
 	uint64_t		h = TEXT_HASH_INIT;
@@ -167,9 +167,9 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
 		h = text_hash(h, "\377", 1);
 	}
 	k->id = h != 0 ? h : 1;
-	hist_val_text(&v[KK_TYPE], k->type, sizeof k->type);
-	hist_val_text(&v[KK_RUN], k->run, sizeof k->run);
-	hist_val_text(&v[KK_EXEC], k->exec, sizeof k->exec);
+	history_val_text(&v[KK_TYPE], k->type, sizeof k->type);
+	history_val_text(&v[KK_RUN], k->run, sizeof k->run);
+	history_val_text(&v[KK_EXEC], k->exec, sizeof k->exec);
 	k->seq = hist_val_int(&v[KK_SEQ]);
 	k->total = hist_val_int(&v[KK_TOTAL]);
 	return (0);
@@ -182,7 +182,7 @@ hist_key_of(const char *data, size_t len, struct hist_key *k)
  * memchr() pass rather than memmem()'s.
  */
 int
-hist_has_execution(const char *data, size_t len)
+history_has_execution(const char *data, size_t len)
 {
 	static const char	 key[] = "\"execution_id\"";
 	const char		*p = data, *end = data + len;
@@ -202,7 +202,7 @@ hist_has_execution(const char *data, size_t len)
  * usually is, costs a few bytes rather than memmem()'s set-up.
  */
 const char *
-hist_find_quoted(const char *data, size_t len, const char *key, size_t n)
+history_find_quoted(const char *data, size_t len, const char *key, size_t n)
 {
 	const char	*p = data, *end = data + len;
 
@@ -235,7 +235,7 @@ struct hist_seen {
 };
 
 struct hist_seen *
-hist_seen_create(size_t max)
+history_seen_create(size_t max)
 {
 	struct hist_seen	*s;
 
@@ -249,7 +249,7 @@ hist_seen_create(size_t max)
 }
 
 void
-hist_seen_free(struct hist_seen *s)
+history_seen_free(struct hist_seen *s)
 {
 	if (s == NULL)
 		return;
@@ -259,13 +259,13 @@ hist_seen_free(struct hist_seen *s)
 }
 
 size_t
-hist_seen_count(const struct hist_seen *s)
+history_seen_count(const struct hist_seen *s)
 {
 	return (s->n);
 }
 
 uint64_t
-hist_seen_forgotten(const struct hist_seen *s)
+history_seen_forgotten(const struct hist_seen *s)
 {
 	return (s->forgotten);
 }
@@ -330,7 +330,7 @@ hist_seen_remove(struct hist_seen *s, uint64_t id)
 }
 
 void
-hist_seen_forget(struct hist_seen *s, uint64_t id)
+history_seen_forget(struct hist_seen *s, uint64_t id)
 {
 	hist_seen_remove(s, id != 0 ? id : 1);
 }
@@ -355,7 +355,7 @@ hist_seen_insert(struct hist_seen *s, uint64_t id, uint8_t flags)
 }
 
 int
-hist_seen_check(struct hist_seen *s, uint64_t id, enum hist_source src)
+history_seen_check(struct hist_seen *s, uint64_t id, enum hist_source src)
 {
 	struct hist_slot	*e;
 
@@ -391,7 +391,7 @@ hist_ws(const char *p, size_t off, size_t len)
 }
 
 int
-hist_items_begin(struct hist_items *it, const char *buf, size_t len)
+history_items_begin(struct hist_items *it, const char *buf, size_t len)
 {
 	memset(it, 0, sizeof *it);
 	it->buf = buf;
@@ -441,7 +441,7 @@ hist_object_end(const char *p, size_t off, size_t len)
 }
 
 int
-hist_items_next(struct hist_items *it, const struct jscan_keys *keys,
+history_items_next(struct hist_items *it, const struct jscan_keys *keys,
     struct jscan_val *vals, const char **item, size_t *itemlen)
 {
 	size_t	end;
@@ -485,7 +485,7 @@ static struct jscan_keys hist_ikeys;
 static int hist_ikeys_ready;
 
 const struct jscan_keys *
-hist_item_keys(void)
+history_item_keys(void)
 {
 	if (!hist_ikeys_ready) {
 		jscan_keys_init(&hist_ikeys, hist_item_names, HK_COUNT);
@@ -624,7 +624,7 @@ hist_item_splice(const struct jscan_val *v, size_t *len)
 }
 
 char *
-hist_item_message(const struct jscan_val *v, size_t *len)
+history_item_message(const struct jscan_val *v, size_t *len)
 {
 	const struct jscan_val	*c = &v[HK_CONTENT];
 	json_t			*o = NULL, *s;
@@ -671,7 +671,7 @@ hist_item_message(const struct jscan_val *v, size_t *len)
 /* ---- sequences ---- */
 
 int
-hist_seqs_has(const struct hist_seqs *s, uint32_t seq)
+history_seqs_has(const struct hist_seqs *s, uint32_t seq)
 {
 	if (seq == 0 || seq >= s->cap)
 		return (0);
@@ -679,7 +679,7 @@ hist_seqs_has(const struct hist_seqs *s, uint32_t seq)
 }
 
 int
-hist_seqs_add(struct hist_seqs *s, int64_t seq)
+history_seqs_add(struct hist_seqs *s, int64_t seq)
 {
 	uint32_t	ncap;
 
@@ -692,7 +692,7 @@ hist_seqs_add(struct hist_seqs *s, int64_t seq)
 		memset(s->bits + s->cap / 8, 0, (ncap - s->cap) / 8);
 		s->cap = ncap;
 	}
-	if (hist_seqs_has(s, seq))
+	if (history_seqs_has(s, seq))
 		return (0);
 	s->bits[seq / 8] |= 1U << (seq % 8);
 	s->seen++;
@@ -702,7 +702,7 @@ hist_seqs_add(struct hist_seqs *s, int64_t seq)
 }
 
 uint32_t
-hist_seqs_last(const struct hist_seqs *s)
+history_seqs_last(const struct hist_seqs *s)
 {
 	uint32_t	last = s->max;
 
@@ -712,50 +712,50 @@ hist_seqs_last(const struct hist_seqs *s)
 }
 
 uint32_t
-hist_seqs_missing(const struct hist_seqs *s)
+history_seqs_missing(const struct hist_seqs *s)
 {
-	return (hist_seqs_last(s) - s->seen);
+	return (history_seqs_last(s) - s->seen);
 }
 
 uint32_t
-hist_seqs_missing_from(const struct hist_seqs *s, uint32_t from)
+history_seqs_missing_from(const struct hist_seqs *s, uint32_t from)
 {
-	uint32_t	n = hist_seqs_missing(s), q;
+	uint32_t	n = history_seqs_missing(s), q;
 
-	for (q = 1; q < from && q <= hist_seqs_last(s); q++) {
-		if (!hist_seqs_has(s, q))
+	for (q = 1; q < from && q <= history_seqs_last(s); q++) {
+		if (!history_seqs_has(s, q))
 			n--;
 	}
 	return (n);
 }
 
 size_t
-hist_seqs_list(const struct hist_seqs *s, uint32_t from, uint32_t *out,
+history_seqs_list(const struct hist_seqs *s, uint32_t from, uint32_t *out,
     size_t n)
 {
-	uint32_t	last = hist_seqs_last(s), q;
+	uint32_t	last = history_seqs_last(s), q;
 	size_t		k = 0;
 
 	for (q = from < 1 ? 1 : from; q <= last && k < n; q++) {
-		if (!hist_seqs_has(s, q))
+		if (!history_seqs_has(s, q))
 			out[k++] = q;
 	}
 	return (k);
 }
 
 char *
-hist_seqs_ranges(const struct hist_seqs *s, uint32_t from, char *buf,
+history_seqs_ranges(const struct hist_seqs *s, uint32_t from, char *buf,
     size_t size)
 {
-	uint32_t	last = hist_seqs_last(s), q, a;
+	uint32_t	last = history_seqs_last(s), q, a;
 	size_t		used = 0;
 	int		n;
 
 	*buf = '\0';
 	for (q = from < 1 ? 1 : from; q <= last; q++) {
-		if (hist_seqs_has(s, q))
+		if (history_seqs_has(s, q))
 			continue;
-		for (a = q; q < last && !hist_seqs_has(s, q + 1); q++)
+		for (a = q; q < last && !history_seqs_has(s, q + 1); q++)
 			;
 		if (a == q)
 			n = snprintf(buf + used, size - used, "%s%u",
@@ -776,7 +776,7 @@ hist_seqs_ranges(const struct hist_seqs *s, uint32_t from, char *buf,
 }
 
 void
-hist_seqs_free(struct hist_seqs *s)
+history_seqs_free(struct hist_seqs *s)
 {
 	free(s->bits);
 	memset(s, 0, sizeof *s);
@@ -789,10 +789,10 @@ hist_run_cmp(struct hist_run *a, struct hist_run *b)
 {
 	return (strcmp(a->id, b->id));
 }
-RB_GENERATE(hist_run_tree, hist_run, entry, hist_run_cmp);
+RB_GENERATE(history_run_tree, hist_run, entry, hist_run_cmp);
 
 void
-hist_runs_init(struct hist_runs *rs, size_t max)
+history_runs_init(struct hist_runs *rs, size_t max)
 {
 	RB_INIT(&rs->tree);
 	TAILQ_INIT(&rs->lru);
@@ -803,17 +803,17 @@ hist_runs_init(struct hist_runs *rs, size_t max)
 static void
 hist_run_remove(struct hist_runs *rs, struct hist_run *r)
 {
-	RB_REMOVE(hist_run_tree, &rs->tree, r);
+	RB_REMOVE(history_run_tree, &rs->tree, r);
 	TAILQ_REMOVE(&rs->lru, r, lru);
 	rs->n--;
-	hist_seqs_free(&r->seqs);
+	history_seqs_free(&r->seqs);
 	free(r->id);
 	free(r->exec);
 	free(r);
 }
 
 void
-hist_runs_clear(struct hist_runs *rs)
+history_runs_clear(struct hist_runs *rs)
 {
 	struct hist_run	*r;
 
@@ -822,12 +822,12 @@ hist_runs_clear(struct hist_runs *rs)
 }
 
 struct hist_run *
-hist_runs_find(struct hist_runs *rs, const char *id)
+history_runs_find(struct hist_runs *rs, const char *id)
 {
 	struct hist_run	key;
 
 	key.id = (char *)id;
-	return (RB_FIND(hist_run_tree, &rs->tree, &key));
+	return (RB_FIND(history_run_tree, &rs->tree, &key));
 }
 
 static struct hist_run *
@@ -836,7 +836,7 @@ hist_runs_get(struct hist_runs *rs, const char *id, int *isnew)
 	struct hist_run	*r;
 
 	*isnew = 0;
-	if ((r = hist_runs_find(rs, id)) != NULL) {
+	if ((r = history_runs_find(rs, id)) != NULL) {
 		TAILQ_REMOVE(&rs->lru, r, lru);
 		TAILQ_INSERT_TAIL(&rs->lru, r, lru);
 		return (r);
@@ -845,7 +845,7 @@ hist_runs_get(struct hist_runs *rs, const char *id, int *isnew)
 	r = xcalloc(1, sizeof *r);
 	r->id = xstrdup(id);
 	r->exec = xstrdup("");
-	RB_INSERT(hist_run_tree, &rs->tree, r);
+	RB_INSERT(history_run_tree, &rs->tree, r);
 	TAILQ_INSERT_TAIL(&rs->lru, r, lru);
 	if (++rs->n > rs->max)
 		hist_run_remove(rs, TAILQ_FIRST(&rs->lru));
@@ -853,7 +853,7 @@ hist_runs_get(struct hist_runs *rs, const char *id, int *isnew)
 }
 
 int
-hist_runs_add(struct hist_runs *rs, const struct hist_key *k,
+history_runs_add(struct hist_runs *rs, const struct hist_key *k,
     enum hist_source src, int midway_is_hole, struct hist_run **rp)
 {
 	struct hist_run	*r;
@@ -889,13 +889,13 @@ hist_runs_add(struct hist_runs *rs, const struct hist_key *k,
 			r->first = k->seq;
 		if (!isnew && (uint64_t)k->seq > (uint64_t)r->seqs.max + 1)
 			hole = 1;
-		hist_seqs_add(&r->seqs, k->seq);
+		history_seqs_add(&r->seqs, k->seq);
 	} else if (strcmp(t, "end_run") == 0) {
 		r->steps |= HRUN_END;
 		if (k->total > 0) {
 			r->seqs.expect = k->total > HIST_SEQ_MAX ?
 			    HIST_SEQ_MAX : k->total;
-			if (hist_seqs_missing(&r->seqs) > 0 && !isnew)
+			if (history_seqs_missing(&r->seqs) > 0 && !isnew)
 				hole = 1;
 		}
 	}

@@ -38,8 +38,8 @@ enum hist_mode {
 #define HIST_SEEN_MIN	65536	/* smallest seen-set */
 
 /* The words of a mode ("off", "gaps", "all"); -1 for other words. */
-int		 hist_mode_parse(const char *);
-const char	*hist_mode_name(enum hist_mode);
+int		 history_mode_parse(const char *);
+const char	*history_mode_name(enum hist_mode);
 
 /*
  * What one message says about itself. id is the identity: a 64-bit hash
@@ -64,34 +64,34 @@ struct hist_key {
  * Fill k from a message's JSON data (len bytes, untrusted). Returns 0, or
  * -1 when the data is not a JSON object (k->id then hashes the bytes).
  */
-int		 hist_key_of(const char *data, size_t len, struct hist_key *k);
+int		 history_key_of(const char *data, size_t len, struct hist_key *k);
 /* Whether data has the text "execution_id" (quoted): as memmem() says. */
-int		 hist_has_execution(const char *data, size_t len);
+int		 history_has_execution(const char *data, size_t len);
 /* Where key (n bytes, starting with '"') first is: as memmem() says. */
-const char	*hist_find_quoted(const char *data, size_t len, const char *key,
+const char	*history_find_quoted(const char *data, size_t len, const char *key,
 		    size_t n);
 
 /*
  * The seen-set: identities delivered recently, at most max of them (the
- * oldest forgotten first). hist_seen_check() says whether to deliver a
+ * oldest forgotten first). history_seen_check() says whether to deliver a
  * message from src: a history item is delivered unless its identity was
  * seen at all; a live message is dropped only when history delivered it
  * first (once: a second identical live message is a real one).
  */
 struct hist_seen;
 
-struct hist_seen *hist_seen_create(size_t max);
-void		 hist_seen_free(struct hist_seen *);
-int		 hist_seen_check(struct hist_seen *, uint64_t id,
+struct hist_seen *history_seen_create(size_t max);
+void		 history_seen_free(struct hist_seen *);
+int		 history_seen_check(struct hist_seen *, uint64_t id,
 		    enum hist_source);
 /* Forget an identity (its slot in the FIFO ages out as usual). */
-void		 hist_seen_forget(struct hist_seen *, uint64_t id);
-size_t		 hist_seen_count(const struct hist_seen *);
-uint64_t	 hist_seen_forgotten(const struct hist_seen *);
+void		 history_seen_forget(struct hist_seen *, uint64_t id);
+size_t		 history_seen_count(const struct hist_seen *);
+uint64_t	 history_seen_forgotten(const struct hist_seen *);
 
 /*
- * Reading a JSON array of objects item by item: hist_items_begin() on
- * the whole answer (len bytes, untrusted), then hist_items_next() until
+ * Reading a JSON array of objects item by item: history_items_begin() on
+ * the whole answer (len bytes, untrusted), then history_items_next() until
  * it returns 0 (end) or -1 (malformed: the items before stay good).
  * Each item is validated by jscan and the wanted keys found in it; vals
  * (keys->n of them) point into buf. Nothing is copied.
@@ -103,9 +103,9 @@ struct hist_items {
 	int		 state;		/* 0 first, 1 after an item, 2 done */
 };
 
-int		 hist_items_begin(struct hist_items *, const char *buf,
+int		 history_items_begin(struct hist_items *, const char *buf,
 		    size_t len);
-int		 hist_items_next(struct hist_items *,
+int		 history_items_next(struct hist_items *,
 		    const struct jscan_keys *, struct jscan_val *,
 		    const char **item, size_t *itemlen);
 
@@ -114,7 +114,7 @@ enum hist_item_key {
 	HK_CONTENT, HK_TYPE, HK_SENT_AT, HK_NAMESPACE, HK_SENDER_AGENT,
 	HK_RECIPIENT_AGENT, HK_EXEC, HK_RUN, HK_COUNT
 };
-const struct jscan_keys *hist_item_keys(void);
+const struct jscan_keys *history_item_keys(void);
 
 /*
  * The message of one workflow-messages item as the stream would carry
@@ -124,13 +124,13 @@ const struct jscan_keys *hist_item_keys(void);
  * caller frees) and its length in *len, or NULL when the item has no
  * usable message_content.
  */
-char		*hist_item_message(const struct jscan_val *vals, size_t *len);
+char		*history_item_message(const struct jscan_val *vals, size_t *len);
 
 /*
  * A string value (JT_STRING or a number) as sanitized text into buf;
  * "" for anything else. Returns buf.
  */
-char		*hist_val_text(const struct jscan_val *, char *buf,
+char		*history_val_text(const struct jscan_val *, char *buf,
 		    size_t size);
 
 /*
@@ -146,26 +146,26 @@ struct hist_seqs {
 };
 
 /* Mark seq seen: 1 if new, 0 if seen before or out of range. */
-int		 hist_seqs_add(struct hist_seqs *, int64_t seq);
-int		 hist_seqs_has(const struct hist_seqs *, uint32_t seq);
+int		 history_seqs_add(struct hist_seqs *, int64_t seq);
+int		 history_seqs_has(const struct hist_seqs *, uint32_t seq);
 /* The last sequence expected: max seen or end_run's total. */
-uint32_t	 hist_seqs_last(const struct hist_seqs *);
-/* Sequences from 1 to hist_seqs_last() not seen. */
-uint32_t	 hist_seqs_missing(const struct hist_seqs *);
-/* Those from from (at least 1) to hist_seqs_last() not seen. */
-uint32_t	 hist_seqs_missing_from(const struct hist_seqs *, uint32_t from);
+uint32_t	 history_seqs_last(const struct hist_seqs *);
+/* Sequences from 1 to history_seqs_last() not seen. */
+uint32_t	 history_seqs_missing(const struct hist_seqs *);
+/* Those from from (at least 1) to history_seqs_last() not seen. */
+uint32_t	 history_seqs_missing_from(const struct hist_seqs *, uint32_t from);
 /*
  * Up to n missing sequences from from upwards into out; returns how many.
  */
-size_t		 hist_seqs_list(const struct hist_seqs *, uint32_t from,
+size_t		 history_seqs_list(const struct hist_seqs *, uint32_t from,
 		    uint32_t *out, size_t n);
 /*
  * The missing ones from from upwards as ranges, "16-18, 21" (en dashes)
  * into buf.
  */
-char		*hist_seqs_ranges(const struct hist_seqs *, uint32_t from,
+char		*history_seqs_ranges(const struct hist_seqs *, uint32_t from,
 		    char *buf, size_t size);
-void		 hist_seqs_free(struct hist_seqs *);
+void		 history_seqs_free(struct hist_seqs *);
 
 /*
  * Per-run tracking for the engine: which execution a run belongs to,
@@ -189,19 +189,19 @@ struct hist_run {
 	uint32_t		 first;		/* first sequence seen live */
 	uint64_t		 reported;	/* missing last reported */
 };
-RB_HEAD(hist_run_tree, hist_run);
+RB_HEAD(history_run_tree, hist_run);
 TAILQ_HEAD(hist_run_lru, hist_run);
-RB_PROTOTYPE(hist_run_tree, hist_run, entry, hist_run_cmp);
+RB_PROTOTYPE(history_run_tree, hist_run, entry, hist_run_cmp);
 
 struct hist_runs {
-	struct hist_run_tree	 tree;
+	struct history_run_tree	 tree;
 	struct hist_run_lru	 lru;
 	size_t			 n, max;
 };
 
-void		 hist_runs_init(struct hist_runs *, size_t max);
-void		 hist_runs_clear(struct hist_runs *);
-struct hist_run	*hist_runs_find(struct hist_runs *, const char *id);
+void		 history_runs_init(struct hist_runs *, size_t max);
+void		 history_runs_clear(struct hist_runs *);
+struct hist_run	*history_runs_find(struct hist_runs *, const char *id);
 
 /*
  * Account one message. Returns 1 when, from a live message, a hole
@@ -209,7 +209,7 @@ struct hist_run	*hist_runs_find(struct hist_runs *, const char *id);
  * files than end_run's total, or (when midway_is_hole) a run first seen
  * after its start. *rp gets the run (NULL if the message has none).
  */
-int		 hist_runs_add(struct hist_runs *, const struct hist_key *,
+int		 history_runs_add(struct hist_runs *, const struct hist_key *,
 		    enum hist_source, int midway_is_hole,
 		    struct hist_run **rp);
 

@@ -102,7 +102,7 @@ struct loop {
 static volatile sig_atomic_t	loop_sigfd = -1;
 
 int64_t
-now_mono_us(void)
+loop_now_mono_us(void)
 {
 	struct timespec	ts;
 
@@ -112,7 +112,7 @@ now_mono_us(void)
 }
 
 int64_t
-now_wall_us(void)
+loop_now_wall_us(void)
 {
 	struct timespec	ts;
 
@@ -122,7 +122,7 @@ now_wall_us(void)
 }
 
 void
-timer_init(struct timer *t, void (*fn)(void *), void *arg)
+loop_timer_init(struct timer *t, void (*fn)(void *), void *arg)
 {
 	memset(t, 0, sizeof *t);
 	t->fn = fn;
@@ -130,7 +130,7 @@ timer_init(struct timer *t, void (*fn)(void *), void *arg)
 }
 
 void
-timer_name(struct timer *t, const char *name)
+loop_timer_name(struct timer *t, const char *name)
 {
 	t->name = name;
 }
@@ -203,7 +203,7 @@ loop_stats_write(struct loop *l)
 }
 
 void
-timer_cancel(struct loop *l, struct timer *t)
+loop_timer_cancel(struct loop *l, struct timer *t)
 {
 	struct timer	**pp;
 
@@ -220,16 +220,16 @@ timer_cancel(struct loop *l, struct timer *t)
 }
 
 void
-timer_arm(struct loop *l, struct timer *t, double seconds)
+loop_timer_arm(struct loop *l, struct timer *t, double seconds)
 {
 	struct timer	**pp;
 
-	timer_cancel(l, t);
+	loop_timer_cancel(l, t);
 	if (seconds < 0)
 		seconds = 0;
 	if (seconds > 86400.0 * 365)
 		seconds = 86400.0 * 365;
-	t->at = now_mono_us() + (int64_t)(seconds * 1e6);
+	t->at = loop_now_mono_us() + (int64_t)(seconds * 1e6);
 	for (pp = &l->timers; *pp != NULL; pp = &(*pp)->next) {
 		if ((*pp)->at > t->at)
 			break;
@@ -504,11 +504,11 @@ static void
 loop_timers(struct loop *l)
 {
 	struct timer	*t;
-	int64_t		 now = now_mono_us();
+	int64_t		 now = loop_now_mono_us();
 
 	while ((t = l->timers) != NULL && t->at <= now && !l->done) {
 		if (t->name != NULL)
-			loop_stat(l, t, now_mono_us());
+			loop_stat(l, t, loop_now_mono_us());
 		l->timers = t->next;
 		t->next = NULL;
 		t->armed = 0;
@@ -526,7 +526,7 @@ loop_timeout(struct loop *l)
 		return (0);
 	if (l->timers == NULL)
 		return (60000);
-	d = l->timers->at - now_mono_us();
+	d = l->timers->at - loop_now_mono_us();
 	if (d <= 0)
 		return (0);
 	if (d > 60000000)
@@ -579,7 +579,7 @@ loop_slice(struct loop *l)
 	l->more = 0;
 	if (n == 0)
 		return;
-	until = now_mono_us() + LOOP_SLICE_US;
+	until = loop_now_mono_us() + LOOP_SLICE_US;
 	first = l->work_first++ % n;
 	for (i = 0; i < n; i++)
 		more |= l->work[(first + i) % n].fn(l->work[(first + i) % n].arg,
@@ -616,7 +616,7 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 	if (mc != CURLM_OK)
 		fatalx("curl_multi_poll: %s", curl_multi_strerror(mc));
 	if (l->stats_on) {
-		l->round_at = now_mono_us();
+		l->round_at = loop_now_mono_us();
 		l->round_cpu_at = loop_cpu_us();
 	}
 
@@ -656,7 +656,7 @@ loop_once(struct loop *l, int timeout_ms, int only_net)
 static void
 loop_round_stat(struct loop *l)
 {
-	int64_t	wall = now_mono_us() - l->round_at;
+	int64_t	wall = loop_now_mono_us() - l->round_at;
 	int64_t	cpu = loop_cpu_us() - l->round_cpu_at;
 
 	l->rounds++;
@@ -694,9 +694,9 @@ loop_drain(struct loop *l, double seconds)
 {
 	int64_t	end, left;
 
-	end = now_mono_us() + (int64_t)(seconds * 1e6);
+	end = loop_now_mono_us() + (int64_t)(seconds * 1e6);
 	while (l->nxfers > 0) {
-		if ((left = end - now_mono_us()) <= 0)
+		if ((left = end - loop_now_mono_us()) <= 0)
 			return (-1);
 		loop_once(l, (int)((left + 999) / 1000), 1);
 	}

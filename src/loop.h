@@ -17,12 +17,12 @@ struct loop;
 #define LOOP_SLICE_US	5000
 
 /* Monotonic and wall clocks in microseconds. */
-int64_t	 now_mono_us(void);
-int64_t	 now_wall_us(void);
+int64_t	 loop_now_mono_us(void);
+int64_t	 loop_now_wall_us(void);
 
 /*
  * A timer owned (embedded) by its user; the loop only links it. Initialise
- * once with timer_init(); arming an armed timer moves it.
+ * once with loop_timer_init(); arming an armed timer moves it.
  */
 struct timer {
 	int64_t		  at;		/* monotonic us deadline */
@@ -33,15 +33,15 @@ struct timer {
 	struct timer	 *next;		/* loop's list, private */
 };
 
-void	 timer_init(struct timer *, void (*)(void *), void *);
+void	 loop_timer_init(struct timer *, void (*)(void *), void *);
 /*
  * Name a timer (a static string) for the lateness report: with
  * SWF_DASH_TIMER_STATS=FILE in the environment, loop_free() writes to FILE
  * how often each named timer fired and how late (worst and mean, us).
  */
-void	 timer_name(struct timer *, const char *);
-void	 timer_arm(struct loop *, struct timer *, double seconds);
-void	 timer_cancel(struct loop *, struct timer *);
+void	 loop_timer_name(struct timer *, const char *);
+void	 loop_timer_arm(struct loop *, struct timer *, double seconds);
+void	 loop_timer_cancel(struct loop *, struct timer *);
 
 /*
  * Create the loop and its CURLM (transfers are run with loop_transfer(),
@@ -66,7 +66,7 @@ void	 loop_signal(struct loop *, int sig, void (*)(int, void *), void *);
 
 /*
  * Register a worker: fn(arg, until) does some of its work, stopping soon
- * after the monotonic clock (now_mono_us()) passes until, and returns 1
+ * after the monotonic clock (loop_now_mono_us()) passes until, and returns 1
  * if work is left, 0 if it is idle. Each round of the loop runs every
  * worker once, after the network has been read; a worker with work left
  * keeps the loop from sleeping. fn may arm timers and start or cancel

@@ -599,7 +599,7 @@ main(int argc, char **argv)
 		exit(SWF_EXIT_USAGE);
 	}
 
-	if (cfg.output == OUT_TUI && !tui_usable(&why)) {
+	if (cfg.output == OUT_TUI && !tui_term_usable(&why)) {
 		log_warn("%s: writing plain output instead of the dashboard",
 		    why);
 		cfg.output = OUT_PLAIN;

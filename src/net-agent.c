@@ -172,7 +172,7 @@ agent_send(struct agent *a)
 		a->pending = 1;
 		return;
 	}
-	timer_cancel(a->loop, &a->t_soon);
+	loop_timer_cancel(a->loop, &a->t_soon);
 	body = agent_body(a, &status);
 	log_debug("heartbeat %s", status);
 	net_req_init(&a->req, a->cfg, a->url, "application/json");
@@ -190,7 +190,7 @@ agent_send(struct agent *a)
 	free(body);
 	net_body_reset(&a->body);
 	a->busy = 1;
-	a->last_mono = now_mono_us();
+	a->last_mono = loop_now_mono_us();
 	loop_transfer(a->loop, a->req.easy, agent_done, a);
 }
 
@@ -202,7 +202,7 @@ agent_beat(void *arg)
 	if (a->exiting)
 		return;
 	agent_send(a);
-	timer_arm(a->loop, &a->t_beat, a->cfg->agent_interval);
+	loop_timer_arm(a->loop, &a->t_beat, a->cfg->agent_interval);
 }
 
 static void
@@ -215,7 +215,7 @@ agent_soon(void *arg)
 }
 
 struct agent *
-agent_create(struct loop *l, const struct cfg *cfg, void (*changed)(void *),
+net_agent_create(struct loop *l, const struct cfg *cfg, void (*changed)(void *),
     void *arg)
 {
 	struct agent	*a;
@@ -230,19 +230,19 @@ agent_create(struct loop *l, const struct cfg *cfg, void (*changed)(void *),
 		snprintf(a->hostname, sizeof a->hostname, "unknown");
 	a->hostname[sizeof a->hostname - 1] = '\0';
 	net_body_init(&a->body, NET_BODY_MAX);
-	timer_init(&a->t_beat, agent_beat, a);
-	timer_name(&a->t_beat, "heartbeat");
-	timer_init(&a->t_soon, agent_soon, a);
+	loop_timer_init(&a->t_beat, agent_beat, a);
+	loop_timer_name(&a->t_beat, "heartbeat");
+	loop_timer_init(&a->t_soon, agent_soon, a);
 	return (a);
 }
 
 void
-agent_free(struct agent *a)
+net_agent_free(struct agent *a)
 {
 	if (a == NULL)
 		return;
-	timer_cancel(a->loop, &a->t_beat);
-	timer_cancel(a->loop, &a->t_soon);
+	loop_timer_cancel(a->loop, &a->t_beat);
+	loop_timer_cancel(a->loop, &a->t_soon);
 	if (a->busy)
 		loop_cancel(a->loop, a->req.easy);
 	net_req_free(&a->req);
@@ -253,18 +253,18 @@ agent_free(struct agent *a)
 }
 
 void
-agent_start(struct agent *a)
+net_agent_start(struct agent *a)
 {
 	if (a->started)
 		return;
 	a->started = 1;
 	agent_send(a);
 	a->started = 2;
-	timer_arm(a->loop, &a->t_beat, a->cfg->agent_interval);
+	loop_timer_arm(a->loop, &a->t_beat, a->cfg->agent_interval);
 }
 
 void
-agent_set_up(struct agent *a, int up)
+net_agent_set_up(struct agent *a, int up)
 {
 	double	gap;
 
@@ -279,28 +279,28 @@ agent_set_up(struct agent *a, int up)
 	gap = AGENT_MIN_GAP;
 	if (gap > a->cfg->agent_interval)
 		gap = a->cfg->agent_interval;
-	gap -= (now_mono_us() - a->last_mono) / 1e6;
+	gap -= (loop_now_mono_us() - a->last_mono) / 1e6;
 	if (gap <= 0)
 		agent_send(a);
 	else
-		timer_arm(a->loop, &a->t_soon, gap);
+		loop_timer_arm(a->loop, &a->t_soon, gap);
 }
 
 void
-agent_set_description(struct agent *a, const char *d)
+net_agent_set_description(struct agent *a, const char *d)
 {
 	free(a->description);
 	a->description = xstrdup(d);
 }
 
 void
-agent_exit(struct agent *a)
+net_agent_exit(struct agent *a)
 {
 	if (a->exiting || !a->started)
 		return;
 	a->exiting = 1;
-	timer_cancel(a->loop, &a->t_beat);
-	timer_cancel(a->loop, &a->t_soon);
+	loop_timer_cancel(a->loop, &a->t_beat);
+	loop_timer_cancel(a->loop, &a->t_soon);
 	if (a->busy) {
 		loop_cancel(a->loop, a->req.easy);
 		net_req_free(&a->req);
@@ -311,13 +311,13 @@ agent_exit(struct agent *a)
 }
 
 enum reg_state
-agent_state(const struct agent *a)
+net_agent_state(const struct agent *a)
 {
 	return (a->state);
 }
 
 const char *
-agent_reason(const struct agent *a)
+net_agent_reason(const struct agent *a)
 {
 	return (a->reason);
 }

@@ -13,7 +13,7 @@
  * item by item in time-bounded slices, so the live stream, keys and
  * timers keep flowing while a large history is merged.
  *
- * The engine (client.c) passes every message through history_pass(),
+ * The engine (client.c) passes every message through net_history_pass(),
  * which keeps the seen-set (each message delivered once, whichever of
  * history and stream brings it first) and the per-run hole tracking.
  */
@@ -196,7 +196,7 @@ static void
 history_hole(struct history *h, struct hist_run *r)
 {
 	struct hlimit	*l;
-	int64_t		 now = now_mono_us(), next;
+	int64_t		 now = loop_now_mono_us(), next;
 	const char	*key = r->exec[0] != '\0' ? r->exec : r->id;
 
 	l = history_limit(h, key);
@@ -205,7 +205,7 @@ history_hole(struct history *h, struct hist_run *r)
 		if (!l->pending) {
 			l->pending = 1;
 			if (!h->t_holes.armed)
-				timer_arm(h->loop, &h->t_holes,
+				loop_timer_arm(h->loop, &h->t_holes,
 				    (next - now) / 1e6);
 		}
 		return;
@@ -220,7 +220,7 @@ history_holes(void *arg)
 	struct history	*h = arg;
 	struct hist_run	*r;
 	struct hlimit	*l;
-	int64_t		 now = now_mono_us(), wait = 0, next;
+	int64_t		 now = loop_now_mono_us(), wait = 0, next;
 	size_t		 i;
 
 	for (i = 0; i < h->nlim; i++) {
@@ -244,7 +244,7 @@ history_holes(void *arg)
 		}
 	}
 	if (wait > 0)
-		timer_arm(h->loop, &h->t_holes, wait / 1e6 + 0.01);
+		loop_timer_arm(h->loop, &h->t_holes, wait / 1e6 + 0.01);
 }
 
 /* ---- reports ---- */
@@ -319,7 +319,7 @@ history_batch_done(struct history *h)
 		    "bytes read in %.2f s)", (unsigned long long)h->batch_msgs,
 		    h->batch_msgs == 1 ? "" : "s",
 		    (unsigned long long)(h->st.bytes - h->batch_bytes),
-		    (now_mono_us() - h->batch_t0) / 1e6);
+		    (loop_now_mono_us() - h->batch_t0) / 1e6);
 	log_info("%s", text);
 	if (h->cb.event != NULL)
 		h->cb.event(h->batch == HB_RECONNECT ? HE_RECONNECT :
@@ -342,14 +342,14 @@ history_exec_done(struct history *h, const char *exec)
 		r->hole = 0;
 		/* gaps: what came before a run was first seen is not ours. */
 		from = h->mode == HIST_GAPS && r->midway ? r->first : 1;
-		missing = hist_seqs_missing_from(&r->seqs, from);
+		missing = history_seqs_missing_from(&r->seqs, from);
 		if (h->cb.event != NULL)
 			h->cb.event(HE_MERGED, "", r->id, h->arg);
 		if (missing == 0 || missing == r->reported)
 			continue;
 		r->reported = missing;
 		h->st.missing += missing;
-		hist_seqs_ranges(&r->seqs, from, ranges, sizeof ranges);
+		history_seqs_ranges(&r->seqs, from, ranges, sizeof ranges);
 		snprintf(text, sizeof text, "%u message%s missing from run "
 		    "%s: sequence%s %s", missing, missing == 1 ? "" : "s",
 		    r->id, missing == 1 ? "" : "s", ranges);
@@ -411,19 +411,19 @@ history_got_execs(struct history *h)
 	int			 r = 0;
 
 	jscan_keys_init(&k, names, 3);
-	if (hist_items_begin(&it, h->body.p, h->body.len) != 0) {
+	if (history_items_begin(&it, h->body.p, h->body.len) != 0) {
 		history_report(h, HQ_EXECS, HP_NOTLIST, history_what(h->cur),
 		    "the answer is not a JSON list (HTML or an error page?)");
 		return;
 	}
 	/* Every running execution (to HISTORY_EXECS_TOLD) for the alerts. */
 	while ((n < h->cfg->history_runs || told < HISTORY_EXECS_TOLD) &&
-	    (r = hist_items_next(&it, &k, v, NULL, NULL)) == 1) {
-		hist_val_text(&v[0], id, sizeof id);
+	    (r = history_items_next(&it, &k, v, NULL, NULL)) == 1) {
+		history_val_text(&v[0], id, sizeof id);
 		if (*id == '\0')
 			continue;
 		if (told < HISTORY_EXECS_TOLD && h->cb.event != NULL) {
-			hist_val_text(&v[2], start, sizeof start);
+			history_val_text(&v[2], start, sizeof start);
 			h->cb.event(HE_EXEC, start, id, h->arg);
 			told++;
 		}
@@ -462,13 +462,13 @@ history_got_runstate(struct history *h)
 	*id = '\0';
 	if (v1.type == JT_OBJECT &&
 	    jscan_object(v1.p, v1.len, 0, &k2, &v2) >= 0)
-		hist_val_text(&v2, id, sizeof id);
+		history_val_text(&v2, id, sizeof id);
 	if (*id == '\0') {
 		log_info("history: run %s has no execution: its messages "
 		    "cannot be read back", h->cur->key);
 		return;
 	}
-	if ((r = hist_runs_find(&h->runs, h->cur->key)) != NULL &&
+	if ((r = history_runs_find(&h->runs, h->cur->key)) != NULL &&
 	    r->exec[0] == '\0') {
 		free(r->exec);
 		r->exec = xstrdup(id);
@@ -484,7 +484,7 @@ history_finish(struct history *h)
 
 	h->cur = NULL;
 	h->merging = 0;
-	timer_cancel(h->loop, &h->t_merge);
+	loop_timer_cancel(h->loop, &h->t_merge);
 	history_reset_buf(h);
 	if (q != NULL && q->kind == HQ_MESSAGES)
 		history_exec_done(h, q->key);
@@ -510,7 +510,7 @@ history_before(struct history *h, const struct jscan_val *v)
 
 	if (h->mode != HIST_GAPS || v[HK_SENT_AT].type != JT_STRING)
 		return (0);
-	hist_val_text(&v[HK_SENT_AT], buf, sizeof buf);
+	history_val_text(&v[HK_SENT_AT], buf, sizeof buf);
 	if ((us = msg_parse_time(buf)) <= 0)
 		return (0);
 	if (us >= h->first_at - HISTORY_SKEW_US)
@@ -524,19 +524,19 @@ static void
 history_merge(void *arg)
 {
 	struct history		*h = arg;
-	const struct jscan_keys	*k = hist_item_keys();
+	const struct jscan_keys	*k = history_item_keys();
 	struct jscan_val	 v[HK_COUNT];
 	char			*data, type[64];
 	size_t			 len;
-	int64_t			 start = now_mono_us();
+	int64_t			 start = loop_now_mono_us();
 	int			 r, n = 0;
 
-	while ((r = hist_items_next(&h->items, k, v, NULL, NULL)) == 1) {
+	while ((r = history_items_next(&h->items, k, v, NULL, NULL)) == 1) {
 		h->st.items++;
 		if (history_before(h, v))
 			continue;
-		if ((data = hist_item_message(v, &len)) != NULL) {
-			hist_val_text(&v[HK_TYPE], type, sizeof type);
+		if ((data = history_item_message(v, &len)) != NULL) {
+			history_val_text(&v[HK_TYPE], type, sizeof type);
 			if (h->cb.deliver(*type != '\0' ? type : "message",
 			    data, len, h->arg)) {
 				h->st.backfilled++;
@@ -545,9 +545,9 @@ history_merge(void *arg)
 			}
 			free(data);
 		}
-		if ((++n & 15) == 0 && now_mono_us() - start >=
+		if ((++n & 15) == 0 && loop_now_mono_us() - start >=
 		    HISTORY_SLICE_US) {
-			timer_arm(h->loop, &h->t_merge, 0);
+			loop_timer_arm(h->loop, &h->t_merge, 0);
 			return;
 		}
 	}
@@ -590,14 +590,14 @@ history_done(CURL *easy, CURLcode rc, void *arg)
 			history_got_runstate(h);
 			break;
 		case HQ_MESSAGES:
-			if (hist_items_begin(&h->items, h->body.p, h->body.len) != 0) {
+			if (history_items_begin(&h->items, h->body.p, h->body.len) != 0) {
 				history_report(h, HQ_MESSAGES, HP_NOTLIST,
 				    history_what(q), "the answer is not a "
 				    "JSON list (HTML or an error page?)");
 				break;
 			}
 			h->merging = 1;
-			timer_arm(h->loop, &h->t_merge, 0);
+			loop_timer_arm(h->loop, &h->t_merge, 0);
 			return;
 		}
 		history_finish(h);
@@ -642,7 +642,7 @@ history_next(void *arg)
 	}
 	curl_free(esc);
 	if (q->kind != HQ_EXECS)
-		history_limit(h, q->key)->at = now_mono_us();
+		history_limit(h, q->key)->at = loop_now_mono_us();
 	url = net_url(h->cfg->url, path);
 	log_debug("history: GET %s", path);
 	free(path);
@@ -660,13 +660,13 @@ static void
 history_kick(struct history *h)
 {
 	if (h->cur == NULL && !TAILQ_EMPTY(&h->queue))
-		timer_arm(h->loop, &h->t_next, 0);
+		loop_timer_arm(h->loop, &h->t_next, 0);
 }
 
 /* ---- the engine's side ---- */
 
 struct history *
-history_create(struct loop *l, const struct cfg *cfg,
+net_history_create(struct loop *l, const struct cfg *cfg,
     const struct history_cb *cb, void *arg)
 {
 	struct history	*h;
@@ -683,28 +683,28 @@ history_create(struct loop *l, const struct cfg *cfg,
 		h->mode = cfg->output == OUT_TUI ? HIST_ALL : HIST_GAPS;
 	/* Bounded by --keep: four times the messages the dashboard keeps. */
 	max = cfg->keep > SIZE_MAX / 4 ? SIZE_MAX : cfg->keep * 4;
-	h->seen = hist_seen_create(max < HIST_SEEN_MIN ? HIST_SEEN_MIN : max);
-	hist_runs_init(&h->runs, HISTORY_MAX_RUNS);
+	h->seen = history_seen_create(max < HIST_SEEN_MIN ? HIST_SEEN_MIN : max);
+	history_runs_init(&h->runs, HISTORY_MAX_RUNS);
 	TAILQ_INIT(&h->queue);
-	timer_init(&h->t_merge, history_merge, h);
-	timer_name(&h->t_merge, "history_merge");
-	timer_init(&h->t_next, history_next, h);
-	timer_init(&h->t_holes, history_holes, h);
-	log_debug("history: %s", hist_mode_name(h->mode));
+	loop_timer_init(&h->t_merge, history_merge, h);
+	loop_timer_name(&h->t_merge, "history_merge");
+	loop_timer_init(&h->t_next, history_next, h);
+	loop_timer_init(&h->t_holes, history_holes, h);
+	log_debug("history: %s", history_mode_name(h->mode));
 	return (h);
 }
 
 void
-history_free(struct history *h)
+net_history_free(struct history *h)
 {
 	struct hreq	*q;
 	size_t		 i;
 
 	if (h == NULL)
 		return;
-	timer_cancel(h->loop, &h->t_merge);
-	timer_cancel(h->loop, &h->t_next);
-	timer_cancel(h->loop, &h->t_holes);
+	loop_timer_cancel(h->loop, &h->t_merge);
+	loop_timer_cancel(h->loop, &h->t_next);
+	loop_timer_cancel(h->loop, &h->t_holes);
 	if (h->busy)
 		loop_cancel(h->loop, h->req.easy);
 	net_req_free(&h->req);
@@ -716,54 +716,54 @@ history_free(struct history *h)
 	net_body_free(&h->body);
 	for (i = 0; i < h->nlim; i++)
 		free(h->lim[i].key);
-	hist_runs_clear(&h->runs);
-	hist_seen_free(h->seen);
+	history_runs_clear(&h->runs);
+	history_seen_free(h->seen);
 	free(h);
 }
 
 enum hist_mode
-history_mode(const struct history *h)
+net_history_mode(const struct history *h)
 {
 	return (h->mode);
 }
 
 const struct history_stats *
-history_stats(const struct history *h)
+net_history_stats(const struct history *h)
 {
 	return (&h->st);
 }
 
 void
-history_stream(struct history *h, int up)
+net_history_stream(struct history *h, int up)
 {
 	if (h->up && !up)
-		h->lost_at = now_wall_us();
+		h->lost_at = loop_now_wall_us();
 	h->up = up;
 }
 
 void
-history_connected(struct history *h)
+net_history_connected(struct history *h)
 {
 	struct hist_run	*r;
 
 	if (h->mode == HIST_OFF)
 		return;
 	if (h->connects++ == 0) {
-		h->first_at = now_wall_us();
+		h->first_at = loop_now_wall_us();
 		if (h->mode != HIST_ALL)
 			return;
 		h->batch = HB_START;
 		h->batch_msgs = 0;
 		h->batch_bytes = h->st.bytes;
-		h->batch_t0 = now_mono_us();
+		h->batch_t0 = loop_now_mono_us();
 		history_enqueue(h, HQ_EXECS, "running", 1);
 		return;
 	}
 	/* A reconnect: every run that was active, and what runs now. */
 	h->batch = HB_RECONNECT;
 	h->batch_msgs = 0;
-	h->batch_from = h->lost_at != 0 ? h->lost_at : now_wall_us();
-	h->batch_to = now_wall_us();
+	h->batch_from = h->lost_at != 0 ? h->lost_at : loop_now_wall_us();
+	h->batch_to = loop_now_wall_us();
 	h->st.lost_from = h->batch_from;
 	h->st.lost_to = h->batch_to;
 	history_lost(h);
@@ -790,7 +790,7 @@ history_steps(const char *data, size_t len)
 	const char	*p, *q, *end = data + len;
 	size_t		 i, n;
 
-	if ((p = hist_find_quoted(data, len, "\"msg_type\"", 10)) == NULL)
+	if ((p = history_find_quoted(data, len, "\"msg_type\"", 10)) == NULL)
 		return (0);
 	for (p += 10; p < end && (*p == ' ' || *p == ':' || *p == '\t' ||
 	    *p == '\r' || *p == '\n'); p++)
@@ -806,7 +806,7 @@ history_steps(const char *data, size_t len)
 }
 
 int
-history_pass(struct history *h, const char *data, size_t len,
+net_history_pass(struct history *h, const char *data, size_t len,
     enum hist_source src)
 {
 	struct hist_key	 k;
@@ -818,39 +818,39 @@ history_pass(struct history *h, const char *data, size_t len,
 	 * and only stf_gen and the lifecycle make holes: anything else (most
 	 * of a flood: stf_ready, tf_file_registered) passes unscanned.
 	 */
-	if (!hist_has_execution(data, len) &&
+	if (!history_has_execution(data, len) &&
 	    !history_steps(data, len)) {
 		h->st.unscanned++;
 		return (1);
 	}
 	/* Without an identity, nothing can be matched: deliver it. */
-	if (hist_key_of(data, len, &k) != 0 || k.weak)
+	if (history_key_of(data, len, &k) != 0 || k.weak)
 		return (1);
-	if (!hist_seen_check(h->seen, k.id, src)) {
+	if (!history_seen_check(h->seen, k.id, src)) {
 		h->st.dup++;
 		return (0);
 	}
-	hole = hist_runs_add(&h->runs, &k, src,
+	hole = history_runs_add(&h->runs, &k, src,
 	    h->mode == HIST_ALL || h->connects > 1, &r);
 	if (hole && r != NULL && h->mode != HIST_OFF) {
 		h->st.holes++;
 		history_hole(h, r);
-		return (history_busy(h) ? 2 : 1);
+		return (net_history_busy(h) ? 2 : 1);
 	}
 	return (1);
 }
 
 void
-history_forget(struct history *h, const char *data, size_t len)
+net_history_forget(struct history *h, const char *data, size_t len)
 {
 	struct hist_key	k;
 
-	if (hist_key_of(data, len, &k) == 0 && !k.weak)
-		hist_seen_forget(h->seen, k.id);
+	if (history_key_of(data, len, &k) == 0 && !k.weak)
+		history_seen_forget(h->seen, k.id);
 }
 
 int
-history_busy(const struct history *h)
+net_history_busy(const struct history *h)
 {
 	return (h->cur != NULL || !TAILQ_EMPTY(&h->queue));
 }

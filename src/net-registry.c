@@ -297,7 +297,7 @@ net_registry_done(CURL *easy, CURLcode rc, void *arg)
 	net_body_init(&r->body, NET_REGISTRY_MAX);
 	text_sanitize_buf(r->reason, sizeof r->reason, why, strlen(why));
 	if (why[0] == '\0')
-		r->at = now_wall_us();
+		r->at = loop_now_wall_us();
 	else
 		log_debug("%s", r->reason);
 	if (r->on && r->done != NULL)
@@ -312,7 +312,7 @@ net_registry_tick(void *arg)
 
 	if (!r->on || r->cfg->url == NULL)
 		return;
-	timer_arm(r->loop, &r->t_poll, r->cfg->registry_interval >= 1 ?
+	loop_timer_arm(r->loop, &r->t_poll, r->cfg->registry_interval >= 1 ?
 	    r->cfg->registry_interval : 1);
 	if (r->busy)
 		return;
@@ -339,7 +339,7 @@ net_registry_create(struct loop *l, const struct cfg *cfg,
 	r->done = done;
 	r->arg = arg;
 	net_body_init(&r->body, NET_REGISTRY_MAX);
-	timer_init(&r->t_poll, net_registry_tick, r);
+	loop_timer_init(&r->t_poll, net_registry_tick, r);
 	return (r);
 }
 
@@ -351,9 +351,9 @@ net_registry_poll(struct net_registry *r, int on)
 		return;
 	r->on = on;
 	if (on)
-		timer_arm(r->loop, &r->t_poll, 0);
+		loop_timer_arm(r->loop, &r->t_poll, 0);
 	else {
-		timer_cancel(r->loop, &r->t_poll);
+		loop_timer_cancel(r->loop, &r->t_poll);
 		net_registry_abort(r);
 	}
 }

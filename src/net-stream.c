@@ -113,11 +113,11 @@ stream_set(struct stream *s, enum conn_state state, const char *reason)
 {
 	if (state != s->state) {
 		s->state = state;
-		s->since = now_wall_us();
+		s->since = loop_now_wall_us();
 	}
 	if (reason != NULL)
 		snprintf(s->reason, sizeof s->reason, "%s", reason);
-	timer_arm(s->loop, &s->t_notify, 0);
+	loop_timer_arm(s->loop, &s->t_notify, 0);
 }
 
 static void
@@ -141,8 +141,8 @@ stream_close(struct stream *s)
 	s->qlen = s->qoff = 0;
 	s->paused = 0;
 	s->ended = 0;
-	timer_cancel(s->loop, &s->t_watch);
-	timer_cancel(s->loop, &s->t_stable);
+	loop_timer_cancel(s->loop, &s->t_watch);
+	loop_timer_cancel(s->loop, &s->t_stable);
 }
 
 /* Wait and connect again, logging the delay and why. */
@@ -164,9 +164,9 @@ stream_backoff(struct stream *s, const char *why)
 	if (delay > STREAM_RETRY_MAX)
 		delay = STREAM_RETRY_MAX;
 	s->attempts++;
-	s->retry_at = now_wall_us() + (int64_t)(delay * 1e6);
+	s->retry_at = loop_now_wall_us() + (int64_t)(delay * 1e6);
 	log_warn("reconnecting in %.1fs (%s)", delay, why);
-	timer_arm(s->loop, &s->t_retry, delay);
+	loop_timer_arm(s->loop, &s->t_retry, delay);
 	stream_set(s, CONN_BACKOFF, why);
 }
 
@@ -199,8 +199,8 @@ stream_watch(void *arg)
 		return;
 	/* Bytes waiting to be parsed are no silence of the server's. */
 	if (s->qlen > 0 || s->paused)
-		s->last_mono = now_mono_us();
-	idle = (now_mono_us() - s->last_mono) / 1e6;
+		s->last_mono = loop_now_mono_us();
+	idle = (loop_now_mono_us() - s->last_mono) / 1e6;
 	stall = limit * STREAM_STALL_FRACTION;
 	if (idle >= limit && s->phase == PH_CHECK) {
 		/* A pre-check that never answers must not keep the stream
@@ -227,9 +227,9 @@ stream_watch(void *arg)
 		stream_set(s, CONN_STALLED, why);
 	}
 	if (s->accepted && s->state == CONN_CONNECTED)
-		timer_arm(s->loop, &s->t_watch, stall - idle);
+		loop_timer_arm(s->loop, &s->t_watch, stall - idle);
 	else
-		timer_arm(s->loop, &s->t_watch, limit - idle);
+		loop_timer_arm(s->loop, &s->t_watch, limit - idle);
 }
 
 static void
@@ -258,7 +258,7 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 	 * does not keep a connection alive.
 	 */
 	if (memchr(p, '\n', len) != NULL || memchr(p, '\r', len) != NULL)
-		s->last_mono = now_mono_us();
+		s->last_mono = loop_now_mono_us();
 	if (!s->accepted) {
 		/* An error body: keep its start; a pre-check's may be long. */
 		if (!net_body_add(&s->body, p, len) && s->phase == PH_STREAM)
@@ -283,7 +283,7 @@ stream_write(char *p, size_t size, size_t nmemb, void *arg)
 	memcpy(s->q + s->qlen, p, len);
 	s->qlen += len;
 	s->bytes += len;
-	s->recv_us = s->last_wall = now_wall_us();
+	s->recv_us = s->last_wall = loop_now_wall_us();
 	if (s->state == CONN_STALLED)
 		stream_set(s, CONN_CONNECTED, "");
 	loop_wake(s->loop);
@@ -309,7 +309,7 @@ net_stream_drain(struct stream *s, int64_t until)
 			n = STREAM_PIECE;
 		sse_feed(s->sse, s->q + off, n);
 		off += n;
-		if (now_mono_us() >= until)
+		if (loop_now_mono_us() >= until)
 			break;
 	}
 	if (sse_ids_dropped(s->sse) != ids)
@@ -386,7 +386,7 @@ stream_classify(struct stream *s)
 		s->ever_open = 1;
 		s->http_code = code;
 		sse_reset(s->sse);
-		timer_arm(s->loop, &s->t_stable, s->bo.stable);
+		loop_timer_arm(s->loop, &s->t_stable, s->bo.stable);
 		stream_set(s, CONN_CONNECTED, "");
 		return (1);
 	}
@@ -520,8 +520,8 @@ stream_done(CURL *easy, CURLcode rc, void *arg)
 {
 	struct stream	*s = arg;
 
-	timer_cancel(s->loop, &s->t_watch);
-	timer_cancel(s->loop, &s->t_stable);
+	loop_timer_cancel(s->loop, &s->t_watch);
+	loop_timer_cancel(s->loop, &s->t_stable);
 	if (s->qlen > 0) {
 		s->ended = 1;
 		s->end_rc = rc;
@@ -628,10 +628,10 @@ stream_begin(struct stream *s, enum stream_phase phase)
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, stream_header);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, s);
-	s->last_mono = now_mono_us();
+	s->last_mono = loop_now_mono_us();
 	/* First look at the stall point, so that "stalled" is seen before
 	 * the drop even when the stream goes silent at once. */
-	timer_arm(s->loop, &s->t_watch,
+	loop_timer_arm(s->loop, &s->t_watch,
 	    s->cfg->idle_timeout * STREAM_STALL_FRACTION);
 	loop_transfer(s->loop, r->easy, stream_done, s);
 }
@@ -701,18 +701,18 @@ net_stream_create(struct loop *l, const struct cfg *cfg, const char *url,
 	s->sse = sse_create(cfg->max_event, stream_sse_event, s);
 	net_body_init(&s->body, NET_BODY_MAX);
 	s->state = CONN_IDLE;
-	s->since = now_wall_us();
-	timer_init(&s->t_retry, stream_retry, s);
-	timer_init(&s->t_watch, stream_watch, s);
-	timer_init(&s->t_stable, stream_stable, s);
-	timer_init(&s->t_notify, stream_notify, s);
+	s->since = loop_now_wall_us();
+	loop_timer_init(&s->t_retry, stream_retry, s);
+	loop_timer_init(&s->t_watch, stream_watch, s);
+	loop_timer_init(&s->t_stable, stream_stable, s);
+	loop_timer_init(&s->t_notify, stream_notify, s);
 	return (s);
 }
 
 void
 net_stream_start(struct stream *s)
 {
-	timer_cancel(s->loop, &s->t_retry);
+	loop_timer_cancel(s->loop, &s->t_retry);
 	if (s->phase != PH_NONE)
 		return;
 	s->started = 1;
@@ -724,11 +724,11 @@ net_stream_start(struct stream *s)
 void
 net_stream_stop(struct stream *s)
 {
-	timer_cancel(s->loop, &s->t_retry);
+	loop_timer_cancel(s->loop, &s->t_retry);
 	stream_close(s);
 	if (s->state != CONN_IDLE)
 		stream_set(s, CONN_IDLE, NULL);
-	timer_cancel(s->loop, &s->t_notify);
+	loop_timer_cancel(s->loop, &s->t_notify);
 }
 
 void
@@ -737,7 +737,7 @@ net_stream_free(struct stream *s)
 	if (s == NULL)
 		return;
 	net_stream_stop(s);
-	timer_cancel(s->loop, &s->t_notify);
+	loop_timer_cancel(s->loop, &s->t_notify);
 	sse_free(s->sse);
 	net_body_free(&s->body);
 	free(s->q);

@@ -218,30 +218,30 @@ void		 net_registry_free(struct net_registry *);
 struct agent;
 
 /* Create; changed(arg) runs whenever the registration state changes. */
-struct agent	*agent_create(struct loop *, const struct cfg *,
+struct agent	*net_agent_create(struct loop *, const struct cfg *,
 		    void (*changed)(void *), void *);
-void		 agent_free(struct agent *);
+void		 net_agent_free(struct agent *);
 
 /* Send STARTING now and start the periodic heartbeat. */
-void		 agent_start(struct agent *);
+void		 net_agent_start(struct agent *);
 
 /*
  * Tell the agent whether the stream is up; a change is sent soon (not
  * more than once every few seconds), else at the next period.
  */
-void		 agent_set_up(struct agent *, int up);
+void		 net_agent_set_up(struct agent *, int up);
 
 /* The description sent with each heartbeat (copied). */
-void		 agent_set_description(struct agent *, const char *);
+void		 net_agent_set_description(struct agent *, const char *);
 
 /*
  * Cancel whatever is in flight and send EXITED with a short timeout. The
  * caller runs loop_drain() to let it finish.
  */
-void		 agent_exit(struct agent *);
+void		 net_agent_exit(struct agent *);
 
-enum reg_state	 agent_state(const struct agent *);
-const char	*agent_reason(const struct agent *);
+enum reg_state	 net_agent_state(const struct agent *);
+const char	*net_agent_reason(const struct agent *);
 
 /*
  * Back-fill from the monitor's REST history (net-history.c): the reads,
@@ -253,7 +253,7 @@ struct history;
 struct history_cb {
 	/*
 	 * Deliver one message of type (data, len: JSON, borrowed) from the
-	 * history through history_pass() and the filters; return 1 if it
+	 * history through net_history_pass() and the filters; return 1 if it
 	 * reached the sink.
 	 */
 	int	(*deliver)(const char *type, const char *data, size_t len,
@@ -287,23 +287,23 @@ struct history_stats {
  * Create for cfg (its history mode resolved: all for the dashboard, gaps
  * headless). cfg and cb must outlive it. Never NULL.
  */
-struct history	*history_create(struct loop *, const struct cfg *,
+struct history	*net_history_create(struct loop *, const struct cfg *,
 		    const struct history_cb *, void *);
-void		 history_free(struct history *);
-enum hist_mode	 history_mode(const struct history *);
-const struct history_stats *history_stats(const struct history *);
+void		 net_history_free(struct history *);
+enum hist_mode	 net_history_mode(const struct history *);
+const struct history_stats *net_history_stats(const struct history *);
 
 /* The stream went up or down (for the outage's start). */
-void		 history_stream(struct history *, int up);
+void		 net_history_stream(struct history *, int up);
 
 /* The stream's "connected": the start-up read, or a reconnect's. */
-void		 history_connected(struct history *);
+void		 net_history_connected(struct history *);
 
 /* Whether a read or merge is under way or waiting. */
-int		 history_busy(const struct history *);
+int		 net_history_busy(const struct history *);
 
 /* Forget that a message (JSON data) was delivered: it is held back. */
-void		 history_forget(struct history *, const char *data,
+void		 net_history_forget(struct history *, const char *data,
 		    size_t len);
 
 /*
@@ -311,7 +311,7 @@ void		 history_forget(struct history *, const char *data,
  * (drop it), 2 if it is new and shows a hole (a read is queued), else 1;
  * tracks its run.
  */
-int		 history_pass(struct history *, const char *data, size_t len,
+int		 net_history_pass(struct history *, const char *data, size_t len,
 		    enum hist_source);
 
 #endif

@@ -139,7 +139,7 @@ out_hup(void *arg)
 		loop_exit(o->loop, SWF_EXIT_OK);
 		return;
 	}
-	timer_arm(o->loop, &o->t_hup, OUT_HUP_EVERY);
+	loop_timer_arm(o->loop, &o->t_hup, OUT_HUP_EVERY);
 }
 
 static void
@@ -416,10 +416,10 @@ out_alert_msg(struct msg *m, void *arg)
 {
 	struct out	*o = arg;
 
-	runs_add(o->runs, m);
+	run_add(o->runs, m);
 	if (o->cfg->replay != NULL)
-		o->skew = now_wall_us() - m->recv_us;
-	alerts_message(o->alerts, m);
+		o->skew = loop_now_wall_us() - m->recv_us;
+	alert_message(o->alerts, m);
 	free(m);
 }
 
@@ -427,11 +427,11 @@ static void
 out_alert_tick(void *arg)
 {
 	struct out	*o = arg;
-	int64_t		 now = now_wall_us() - o->skew;
+	int64_t		 now = loop_now_wall_us() - o->skew;
 
-	alerts_gaps_runs(o->alerts, o->runs, now);
-	alerts_tick(o->alerts, now);
-	timer_arm(o->loop, &o->t_alerts, 1.0);
+	alert_gaps_runs(o->alerts, o->runs, now);
+	alert_tick(o->alerts, now);
+	loop_timer_arm(o->loop, &o->t_alerts, 1.0);
 }
 
 /* The client read the registry (a failed read is logged by it). */
@@ -454,7 +454,7 @@ out_alert_registry(void *arg)
 		v[i].status = reg[i].status;
 		v[i].heartbeat = reg[i].heartbeat;
 	}
-	alerts_registry(o->alerts, v, n, at);
+	alert_registry(o->alerts, v, n, at);
 	free(v);
 }
 
@@ -468,13 +468,13 @@ out_alert_history(int e, const char *text, const char *run, void *arg)
 		return;
 	switch (e) {
 	case HE_MERGED:
-		runs_set_merged(o->runs, run);
+		run_set_merged(o->runs, run);
 		break;
 	case HE_EXEC:
-		alerts_exec_told(o->alerts, run, text);
+		alert_exec_told(o->alerts, run, text);
 		break;
 	case HE_EXECS_END:
-		alerts_exec_end(o->alerts, now_wall_us() - o->skew);
+		alert_exec_end(o->alerts, loop_now_wall_us() - o->skew);
 		break;
 	default:
 		break;
@@ -503,8 +503,8 @@ out_status(const struct client_status *st, void *arg)
 	struct out	*o = arg;
 
 	if (o->alerts != NULL)
-		alerts_stream(o->alerts, out_stream_open(st), st->reason,
-		    now_wall_us() - o->skew);
+		alert_stream(o->alerts, out_stream_open(st), st->reason,
+		    loop_now_wall_us() - o->skew);
 	if (st->state == o->laststate && strcmp(st->reason, o->lastwhy) == 0)
 		return;
 	o->laststate = st->state;
@@ -594,10 +594,10 @@ out_run(struct loop *l, struct cfg *cfg)
 		sink.on_history = out_alert_history;
 		sink.on_registry = out_alert_registry;
 		alert_cfg_init(&acfg, cfg);
-		o.alerts = alerts_create(&acfg, out_alert, &o);
-		o.runs = runs_create(0, 0, 0);
-		timer_init(&o.t_alerts, out_alert_tick, &o);
-		timer_arm(l, &o.t_alerts, 1.0);
+		o.alerts = alert_create(&acfg, out_alert, &o);
+		o.runs = run_create(0, 0, 0);
+		loop_timer_init(&o.t_alerts, out_alert_tick, &o);
+		loop_timer_arm(l, &o.t_alerts, 1.0);
 		break;
 	default:
 		sink.on_message = out_plain;
@@ -609,22 +609,22 @@ out_run(struct loop *l, struct cfg *cfg)
 	loop_signal(l, SIGHUP, out_signal, &o);
 	loop_signal(l, SIGUSR1, out_usr1, &o);
 	loop_idle(l, out_flush, &o);
-	timer_init(&o.t_hup, out_hup, &o);
+	loop_timer_init(&o.t_hup, out_hup, &o);
 	if (fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
 	    S_ISSOCK(sb.st_mode)))
-		timer_arm(l, &o.t_hup, OUT_HUP_EVERY);
+		loop_timer_arm(l, &o.t_hup, OUT_HUP_EVERY);
 
 	client_start(o.client);
 	if (o.alerts != NULL)
 		client_poll_registry(o.client, 1);
 	code = loop_run(l);
-	timer_cancel(l, &o.t_hup);
+	loop_timer_cancel(l, &o.t_hup);
 	if (o.alerts != NULL) {
 		/* No transitions from the shutdown itself. */
-		timer_cancel(l, &o.t_alerts);
-		alerts_free(o.alerts);
+		loop_timer_cancel(l, &o.t_alerts);
+		alert_free(o.alerts);
 		o.alerts = NULL;
-		runs_free(o.runs);
+		run_free(o.runs);
 		o.runs = NULL;
 	}
 	if (o.code != 0)

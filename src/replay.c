@@ -93,7 +93,7 @@ static void
 replay_set(struct replay *rp, enum conn_state state)
 {
 	rp->state = state;
-	rp->since = now_wall_us();
+	rp->since = loop_now_wall_us();
 	if (rp->cb->state != NULL)
 		rp->cb->state(rp, rp->arg);
 }
@@ -378,13 +378,13 @@ replay_drain(struct replay *rp, int64_t until)
 		if (!rp->timed) {
 			rp->timed = 1;
 			rp->t0 = rp->t;
-			rp->start = now_mono_us();
+			rp->start = loop_now_mono_us();
 		}
 		if (rp->speed > 0) {
-			pos = rp->t0 + (int64_t)((now_mono_us() - rp->start) *
+			pos = rp->t0 + (int64_t)((loop_now_mono_us() - rp->start) *
 			    rp->speed);
 			if (rp->t > pos) {
-				timer_arm(rp->loop, &rp->timer,
+				loop_timer_arm(rp->loop, &rp->timer,
 				    (rp->t - pos) / 1e6 / rp->speed);
 				return (0);
 			}
@@ -400,7 +400,7 @@ replay_drain(struct replay *rp, int64_t until)
 			rp->cb->event(rp, &ev, rp->t, rp->src, rp->arg);
 		rp->delivering = 0;
 		replay_forget(rp);
-		if (now_mono_us() >= until)
+		if (loop_now_mono_us() >= until)
 			return (1);
 	}
 	if (r == REPLAY_AGAIN)
@@ -423,9 +423,9 @@ replay_create(struct loop *l, const struct cfg *cfg,
 	rp->cb = cb;
 	rp->arg = arg;
 	rp->speed = cfg->speed;
-	timer_init(&rp->timer, replay_due, rp);
+	loop_timer_init(&rp->timer, replay_due, rp);
 	rp->state = CONN_REPLAY;
-	rp->since = now_wall_us();
+	rp->since = loop_now_wall_us();
 	if ((rp->fd = open(cfg->replay, O_RDONLY | O_CLOEXEC |
 	    O_NONBLOCK)) == -1 || fstat(rp->fd, &sb) == -1) {
 		snprintf(rp->reason, sizeof rp->reason, "%s: %s",
@@ -449,11 +449,11 @@ replay_pause(struct replay *rp, int paused)
 		return;
 	rp->paused = paused;
 	if (paused) {
-		rp->pause_at = now_mono_us();
-		timer_cancel(rp->loop, &rp->timer);
+		rp->pause_at = loop_now_mono_us();
+		loop_timer_cancel(rp->loop, &rp->timer);
 		replay_set(rp, CONN_REPLAY_PAUSED);
 	} else {
-		rp->start += now_mono_us() - rp->pause_at;
+		rp->start += loop_now_mono_us() - rp->pause_at;
 		loop_wake(rp->loop);
 		replay_set(rp, CONN_REPLAY);
 	}
@@ -466,7 +466,7 @@ replay_skip(struct replay *rp, double seconds)
 		return;
 	/* Move the start back: the recording's clock jumps ahead. */
 	rp->start -= (int64_t)(seconds * 1e6 / rp->speed);
-	timer_cancel(rp->loop, &rp->timer);
+	loop_timer_cancel(rp->loop, &rp->timer);
 	loop_wake(rp->loop);
 }
 
@@ -475,7 +475,7 @@ replay_free(struct replay *rp)
 {
 	if (rp == NULL)
 		return;
-	timer_cancel(rp->loop, &rp->timer);
+	loop_timer_cancel(rp->loop, &rp->timer);
 	replay_forget(rp);
 	if (rp->watched)
 		loop_unwatch(rp->loop, rp->fd);

@@ -16,8 +16,8 @@ static int	agent_cmp(struct agent *, struct agent *);
 static int	mtype_cmp(struct mtype *, struct mtype *);
 
 RB_GENERATE(run_tree, run, entry, run_cmp);
-RB_GENERATE(agent_tree, agent, entry, agent_cmp);
-RB_GENERATE(mtype_tree, mtype, entry, mtype_cmp);
+RB_GENERATE(run_agent_tree, agent, entry, agent_cmp);
+RB_GENERATE(run_mtype_tree, mtype, entry, mtype_cmp);
 
 /* Whether s is a non-empty string of ASCII digits. */
 static int
@@ -131,7 +131,7 @@ tally_free(struct tally *t)
 }
 
 struct runs *
-runs_create(size_t max_runs, size_t max_agents, size_t max_types)
+run_create(size_t max_runs, size_t max_agents, size_t max_types)
 {
 	struct runs	*rs;
 
@@ -151,7 +151,7 @@ runs_create(size_t max_runs, size_t max_agents, size_t max_types)
 }
 
 static void
-run_free(struct run *r)
+run_free_one(struct run *r)
 {
 	size_t	i, n;
 
@@ -164,7 +164,7 @@ run_free(struct run *r)
 	free(r->hist);
 	tally_free(&r->types);
 	tally_free(&r->agents);
-	hist_seqs_free(&r->seqs);
+	history_seqs_free(&r->seqs);
 	free(r->id);
 	free(r->ns);
 	free(r->state);
@@ -174,7 +174,7 @@ run_free(struct run *r)
 }
 
 static void
-agent_free(struct agent *a)
+net_agent_free(struct agent *a)
 {
 	tally_free(&a->types);
 	free(a->name);
@@ -190,25 +190,25 @@ runs_remove_run(struct runs *rs, struct run *r)
 	rs->nruns--;
 	if (rs->last_run == r)
 		rs->last_run = NULL;
-	run_free(r);
+	run_free_one(r);
 }
 
 static void
 runs_remove_agent(struct runs *rs, struct agent *a)
 {
-	RB_REMOVE(agent_tree, &rs->agents, a);
+	RB_REMOVE(run_agent_tree, &rs->agents, a);
 	TAILQ_REMOVE(&rs->agent_lru, a, lru);
 	rs->nagents--;
 	if (rs->last_agent == a)
 		rs->last_agent = NULL;
-	agent_free(a);
+	net_agent_free(a);
 }
 
 static void
-runs_remove_name(struct mtype_tree *tree, struct mtype_lru *lru, size_t *n,
+runs_remove_name(struct run_mtype_tree *tree, struct mtype_lru *lru, size_t *n,
     struct mtype *t)
 {
-	RB_REMOVE(mtype_tree, tree, t);
+	RB_REMOVE(run_mtype_tree, tree, t);
 	TAILQ_REMOVE(lru, t, lru);
 	(*n)--;
 	free(t->name);
@@ -222,7 +222,7 @@ runs_remove_type(struct runs *rs, struct mtype *t)
 }
 
 void
-runs_free(struct runs *rs)
+run_free(struct runs *rs)
 {
 	struct run	*r;
 	struct agent	*a;
@@ -242,7 +242,7 @@ runs_free(struct runs *rs)
 }
 
 struct run *
-runs_find(struct runs *rs, const char *id)
+run_find(struct runs *rs, const char *id)
 {
 	struct run	key;
 
@@ -253,14 +253,14 @@ runs_find(struct runs *rs, const char *id)
 }
 
 struct agent *
-runs_find_agent(struct runs *rs, const char *name)
+run_find_agent(struct runs *rs, const char *name)
 {
 	struct agent	key;
 
 	if (rs->last_agent != NULL && strcmp(rs->last_agent->name, name) == 0)
 		return (rs->last_agent);
 	key.name = (char *)name;
-	return (RB_FIND(agent_tree, &rs->agents, &key));
+	return (RB_FIND(run_agent_tree, &rs->agents, &key));
 }
 
 /* Find or create a run and make it the most recently seen. */
@@ -269,7 +269,7 @@ runs_get_run(struct runs *rs, const char *id, int64_t now)
 {
 	struct run	*r;
 
-	if ((r = runs_find(rs, id)) == NULL) {
+	if ((r = run_find(rs, id)) == NULL) {
 		r = xcalloc(1, sizeof *r);
 		r->serial = ++rs->serial;
 		r->id = xstrdup(id);
@@ -299,13 +299,13 @@ runs_get_agent(struct runs *rs, const char *name, int64_t now)
 {
 	struct agent	*a;
 
-	if ((a = runs_find_agent(rs, name)) == NULL) {
+	if ((a = run_find_agent(rs, name)) == NULL) {
 		a = xcalloc(1, sizeof *a);
 		a->serial = ++rs->serial;
 		a->name = xstrdup(name);
 		a->last_run = xstrdup("");
 		a->first_us = now;
-		RB_INSERT(agent_tree, &rs->agents, a);
+		RB_INSERT(run_agent_tree, &rs->agents, a);
 		TAILQ_INSERT_TAIL(&rs->agent_lru, a, lru);
 		rs->nagents++;
 		while (rs->nagents > rs->max_agents) {
@@ -322,16 +322,16 @@ runs_get_agent(struct runs *rs, const char *name, int64_t now)
 
 /* Count a name in a bounded table of names (types or namespaces). */
 static void
-runs_count_name(struct mtype_tree *tree, struct mtype_lru *lru, size_t *n,
+runs_count_name(struct run_mtype_tree *tree, struct mtype_lru *lru, size_t *n,
     size_t max, uint64_t *evicted, const char *name)
 {
 	struct mtype	*t, key;
 
 	key.name = (char *)name;
-	if ((t = RB_FIND(mtype_tree, tree, &key)) == NULL) {
+	if ((t = RB_FIND(run_mtype_tree, tree, &key)) == NULL) {
 		t = xcalloc(1, sizeof *t);
 		t->name = xstrdup(name);
-		RB_INSERT(mtype_tree, tree, t);
+		RB_INSERT(run_mtype_tree, tree, t);
 		TAILQ_INSERT_TAIL(lru, t, lru);
 		(*n)++;
 		while (*n > max) {
@@ -411,12 +411,12 @@ run_account_seq(struct run *r, const struct msg *m, const char *type)
 		r->midway = 1;
 	if (!stf && strcmp(type, "end_run") != 0)
 		return;
-	if (!m->is_json || hist_key_of(msg_json(m), m->jsonlen, &k) != 0)
+	if (!m->is_json || history_key_of(msg_json(m), m->jsonlen, &k) != 0)
 		return;
 	if (stf && k.seq >= 1) {
 		if ((uint64_t)k.seq > (uint64_t)r->seqs.max + 1 && r->merged)
 			r->merged = 0;	/* a new hole */
-		hist_seqs_add(&r->seqs, k.seq);
+		history_seqs_add(&r->seqs, k.seq);
 	} else if (!stf && k.total > 0)
 		r->seqs.expect = k.total > HIST_SEQ_MAX ? HIST_SEQ_MAX :
 		    (uint32_t)k.total;
@@ -472,25 +472,25 @@ run_account(struct run *r, const struct msg *m, const char *type)
 uint32_t
 run_missing(const struct run *r)
 {
-	return (hist_seqs_missing(&r->seqs));
+	return (history_seqs_missing(&r->seqs));
 }
 
 size_t
 run_missing_list(const struct run *r, uint32_t from, uint32_t *out, size_t n)
 {
-	return (hist_seqs_list(&r->seqs, from, out, n));
+	return (history_seqs_list(&r->seqs, from, out, n));
 }
 
 char *
 run_missing_text(const struct run *r, char *buf, size_t size)
 {
-	return (hist_seqs_ranges(&r->seqs, 1, buf, size));
+	return (history_seqs_ranges(&r->seqs, 1, buf, size));
 }
 
 uint32_t
 run_stf_expected(const struct run *r)
 {
-	return (hist_seqs_last(&r->seqs));
+	return (history_seqs_last(&r->seqs));
 }
 
 int
@@ -506,7 +506,7 @@ run_merged(const struct run *r)
 }
 
 uint64_t
-runs_missing_known(const struct runs *rs)
+run_missing_known(const struct runs *rs)
 {
 	const struct run	*r;
 	uint64_t		 n = 0;
@@ -519,16 +519,16 @@ runs_missing_known(const struct runs *rs)
 }
 
 void
-runs_set_merged(struct runs *rs, const char *id)
+run_set_merged(struct runs *rs, const char *id)
 {
 	struct run	*r;
 
-	if ((r = runs_find(rs, id)) != NULL)
+	if ((r = run_find(rs, id)) != NULL)
 		r->merged = 1;
 }
 
 void
-runs_add(struct runs *rs, const struct msg *m)
+run_add(struct runs *rs, const struct msg *m)
 {
 	const char	*type = msg_get(m, MF_TYPE);
 	const char	*id = msg_get(m, MF_RUN);

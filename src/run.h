@@ -105,11 +105,11 @@ struct mtype {
 };
 
 RB_HEAD(run_tree, run);
-RB_HEAD(agent_tree, agent);
-RB_HEAD(mtype_tree, mtype);
+RB_HEAD(run_agent_tree, agent);
+RB_HEAD(run_mtype_tree, mtype);
 RB_PROTOTYPE(run_tree, run, entry, run_cmp);
-RB_PROTOTYPE(agent_tree, agent, entry, agent_cmp);
-RB_PROTOTYPE(mtype_tree, mtype, entry, mtype_cmp);
+RB_PROTOTYPE(run_agent_tree, agent, entry, agent_cmp);
+RB_PROTOTYPE(run_mtype_tree, mtype, entry, mtype_cmp);
 TAILQ_HEAD(run_lru, run);
 TAILQ_HEAD(agent_lru, agent);
 TAILQ_HEAD(mtype_lru, mtype);
@@ -119,16 +119,16 @@ TAILQ_HEAD(mtype_lru, mtype);
  * &runs->runs) (ordered by run id, numbers numerically) or
  * TAILQ_FOREACH_REVERSE(r, &runs->run_lru, run_lru, lru) (most recently
  * seen first). Entries are owned by the table and live until evicted by a
- * later runs_add(); hold a serial or a name across calls, not a pointer.
+ * later run_add(); hold a serial or a name across calls, not a pointer.
  */
 struct runs {
 	struct run_tree	  runs;
 	struct run_lru	  run_lru;
-	struct agent_tree agents;
+	struct run_agent_tree agents;
 	struct agent_lru  agent_lru;
-	struct mtype_tree types;
+	struct run_mtype_tree types;
 	struct mtype_lru  type_lru;
-	struct mtype_tree nss;		/* namespaces, bounded as types */
+	struct run_mtype_tree nss;		/* namespaces, bounded as types */
 	struct mtype_lru  ns_lru;
 	size_t		  nns;
 	size_t		  nruns, max_runs;
@@ -143,17 +143,17 @@ struct runs {
 };
 
 /* Create tables with these caps (0: the defaults). Never NULL. */
-struct runs	*runs_create(size_t max_runs, size_t max_agents,
+struct runs	*run_create(size_t max_runs, size_t max_agents,
 		    size_t max_types);
-void		 runs_free(struct runs *);
+void		 run_free(struct runs *);
 
 /* Account one message (borrowed) in every table. */
-void		 runs_add(struct runs *, const struct msg *);
+void		 run_add(struct runs *, const struct msg *);
 
 /* Lookups; NULL if not (or no longer) known. Owned by the table. */
-struct run	*runs_find(struct runs *, const char *id);
+struct run	*run_find(struct runs *, const char *id);
 struct run	*runs_find_serial(struct runs *, uint64_t serial);
-struct agent	*runs_find_agent(struct runs *, const char *name);
+struct agent	*run_find_agent(struct runs *, const char *name);
 
 /* The i-th change of a run's retained history, oldest first. */
 size_t		 run_hist_len(const struct run *);
@@ -190,10 +190,10 @@ int		 run_merged(const struct run *);
  * Messages known to be missing across every run: run_missing() of the
  * runs whose history is merged (the holes the history could not fill).
  */
-uint64_t	 runs_missing_known(const struct runs *);
+uint64_t	 run_missing_known(const struct runs *);
 
 /* Mark a run's history merged (by the front end, when the engine says). */
-void		 runs_set_merged(struct runs *, const char *id);
+void		 run_set_merged(struct runs *, const char *id);
 
 /* Order of run ids: all-digit ids numerically and first, then bytes. */
 int		 run_id_cmp(const char *, const char *);

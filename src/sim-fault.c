@@ -33,14 +33,14 @@ static const char *const ep_names[] = {
 
 /* The name of a fault kind, as POST /sim/fault spells it. */
 const char *
-fault_name(enum fault_kind kind)
+sim_fault_name(enum fault_kind kind)
 {
 	return (kind_names[kind]);
 }
 
 /* Prepare the fault queue. */
 void
-fault_init(void)
+sim_fault_init(void)
 {
 	TAILQ_INIT(&faults);
 }
@@ -49,7 +49,7 @@ fault_init(void)
 static void
 fault_entry_free(struct fault_entry *fe)
 {
-	fault_clear(&fe->f);
+	sim_fault_clear(&fe->f);
 	json_decref(fe->spec);
 	free(fe);
 }
@@ -68,7 +68,7 @@ fault_drop_locked(void)
 
 /* Free everything at exit. */
 void
-fault_free_all(void)
+sim_fault_free_all(void)
 {
 	pthread_mutex_lock(&fault_lock);
 	fault_drop_locked();
@@ -77,7 +77,7 @@ fault_free_all(void)
 
 /* Free the strings a taken fault owns. */
 void
-fault_clear(struct sim_fault *f)
+sim_fault_clear(struct sim_fault *f)
 {
 	free(f->content_type);
 	free(f->location);
@@ -371,13 +371,13 @@ fault_action_apply(json_t *o, char **cause)
 	case 0:
 		v = json_object_get(o, "count");
 		s = json_string_value(json_object_get(o, "client_id"));
-		return (stream_channel_drop(s, v == NULL || json_is_null(v) ?
+		return (sim_stream_channel_drop(s, v == NULL || json_is_null(v) ?
 		    1 : (uint64_t)json_integer_value(v), cause));
 	case 1:
-		return (workflow_stall_run(json_string_value(json_object_get(o,
+		return (sim_workflow_stall_run(json_string_value(json_object_get(o,
 		    "namespace")), cause));
 	default:
-		return (workflow_agent_silent(json_string_value(
+		return (sim_workflow_agent_silent(json_string_value(
 		    json_object_get(o, "agent")), cause));
 	}
 }
@@ -391,7 +391,7 @@ fault_action_apply(json_t *o, char **cause)
  * then nothing changes.
  */
 int
-fault_post(json_t *body, int append, char **cause)
+sim_fault_post(json_t *body, int append, char **cause)
 {
 	struct fault_list	 add = TAILQ_HEAD_INITIALIZER(add);
 	struct fault_entry	*fe;
@@ -459,11 +459,11 @@ fault_copy(struct sim_fault *dst, const struct sim_fault *src)
 
 /*
  * Take the first queued fault for an endpoint into *out (the caller
- * clears it with fault_clear()), spending one of its count. Returns 1
+ * clears it with sim_fault_clear()), spending one of its count. Returns 1
  * when there was one, else 0 and *out is FAULT_NONE.
  */
 int
-fault_take(enum fault_endpoint ep, struct sim_fault *out)
+sim_fault_take(enum fault_endpoint ep, struct sim_fault *out)
 {
 	struct fault_entry	*fe;
 
@@ -488,7 +488,7 @@ fault_take(enum fault_endpoint ep, struct sim_fault *out)
 
 /* The queue as a JSON array of the posted specs with remaining counts. */
 json_t *
-fault_list(void)
+sim_fault_list(void)
 {
 	struct fault_entry	*fe;
 	json_t			*a, *o;

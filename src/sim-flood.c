@@ -88,7 +88,7 @@ flood_next_mark(const char *s, enum seg_kind *kind, size_t *marklen)
 
 /* Render the template once and cut it at the placeholders. */
 void
-flood_init(void)
+sim_flood_init(void)
 {
 	json_t		*msg;
 	char		*data, *ev;
@@ -97,7 +97,7 @@ flood_init(void)
 	size_t		 marklen;
 
 	msg = flood_message();
-	data = pyjson_dump(msg, PYJSON_ASCII);
+	data = sim_msg_pyjson_dump(msg, PYJSON_ASCII);
 	xasprintf(&ev, "event: stf_ready\ndata: %s\n\n", data);
 	keys.msg_type = xstrdup("stf_ready");
 	keys.run_id = xstrdup("100001");
@@ -128,7 +128,7 @@ flood_init(void)
 
 /* Free the template. */
 void
-flood_free(void)
+sim_flood_free(void)
 {
 	size_t	i;
 
@@ -144,14 +144,14 @@ flood_free(void)
 
 /* See sim.h. */
 const struct sim_event *
-flood_keys(void)
+sim_flood_keys(void)
 {
 	return (&keys);
 }
 
 /* The longest a rendered flood event can be. */
 size_t
-flood_max_len(void)
+sim_flood_max_len(void)
 {
 	return (fixed_len + (nseq + nseq6) * 20 + ntime * 40);
 }
@@ -176,12 +176,12 @@ flood_digits(char *out, uint64_t v, int width)
 
 /* See sim.h: whole messages only, with one timestamp per call. */
 size_t
-flood_fill(char *buf, size_t max, uint64_t *next, uint64_t end)
+sim_flood_fill(char *buf, size_t max, uint64_t *next, uint64_t end)
 {
 	char	 now[64], *p = buf;
 	size_t	 nowlen, i, need;
 
-	sim_iso_now(now, sizeof now, ISO_DJANGO);
+	sim_msg_iso_now(now, sizeof now, ISO_DJANGO);
 	nowlen = strlen(now);
 	for (; *next < end; (*next)++) {
 		need = fixed_len + (nseq + nseq6) * 20 + ntime * nowlen;
@@ -234,48 +234,48 @@ flood_main(void *arg)
 	double			 t0, now;
 	size_t			 n;
 
-	tmp = xmalloc(flood_max_len());
-	t0 = sim_mono();
-	while (!atomic_load(&sim_quit)) {
-		if (sim_cfg.count != 0 && sent >= sim_cfg.count)
+	tmp = xmalloc(sim_flood_max_len());
+	t0 = sim_msg_mono();
+	while (!atomic_load(&sim_main_quit)) {
+		if (sim_main_cfg.count != 0 && sent >= sim_main_cfg.count)
 			break;
-		now = sim_mono();
-		target = (uint64_t)((now - t0) * sim_cfg.rate) + 1;
-		if (sim_cfg.count != 0 && target > sim_cfg.count)
-			target = sim_cfg.count;
-		while (sent < target && !atomic_load(&sim_quit)) {
+		now = sim_msg_mono();
+		target = (uint64_t)((now - t0) * sim_main_cfg.rate) + 1;
+		if (sim_main_cfg.count != 0 && target > sim_main_cfg.count)
+			target = sim_main_cfg.count;
+		while (sent < target && !atomic_load(&sim_main_quit)) {
 			seq = sent + 1;
-			n = flood_fill(tmp, flood_max_len(), &seq, seq + 1);
-			ev = event_raw(tmp, n);
+			n = sim_flood_fill(tmp, sim_flood_max_len(), &seq, seq + 1);
+			ev = sim_msg_event_raw(tmp, n);
 			ev->msg_type = xstrdup(keys.msg_type);
 			ev->processed_by = xstrdup(keys.processed_by);
 			ev->run_id = xstrdup(keys.run_id);
-			stream_broadcast(ev);
-			event_unref(ev);
+			sim_stream_broadcast(ev);
+			sim_msg_event_unref(ev);
 			sent++;
 		}
-		flood_nap(t0 + (sent + 1) / sim_cfg.rate - sim_mono());
+		flood_nap(t0 + (sent + 1) / sim_main_cfg.rate - sim_msg_mono());
 	}
 	free(tmp);
-	if (sim_cfg.count != 0 && sent >= sim_cfg.count)
+	if (sim_main_cfg.count != 0 && sent >= sim_main_cfg.count)
 		log_info("flood done: %llu messages", (unsigned long long)sent);
 	return (NULL);
 }
 
 /* Start the paced flood thread (a rate of 0 floods per client instead). */
 void
-flood_start(void)
+sim_flood_start(void)
 {
-	if (!sim_cfg.flood || sim_cfg.rate == 0)
+	if (!sim_main_cfg.flood || sim_main_cfg.rate == 0)
 		return;
 	if (pthread_create(&flood_thread, NULL, flood_main, NULL) != 0)
 		fatalx("pthread_create failed");
 	flood_running = 1;
 }
 
-/* Join the flood thread; sim_quit must be set. */
+/* Join the flood thread; sim_main_quit must be set. */
 void
-flood_stop(void)
+sim_flood_stop(void)
 {
 	if (flood_running)
 		pthread_join(flood_thread, NULL);

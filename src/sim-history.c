@@ -62,7 +62,7 @@ struct hist_exec {
 	struct hist_msgs	 msgs;
 	size_t			 nmsgs;
 };
-RB_HEAD(hist_execs, hist_exec);
+RB_HEAD(sim_history_execs, hist_exec);
 TAILQ_HEAD(hist_exec_order, hist_exec);
 
 /* One STF file row, kept small: rendered when asked for. */
@@ -92,26 +92,26 @@ struct hist_run {
 	json_t			*state;		/* NULL: no RunState row */
 	struct hist_files	 files;
 };
-RB_HEAD(hist_runs, hist_run);
+RB_HEAD(sim_history_runs, hist_run);
 TAILQ_HEAD(hist_run_order, hist_run);
 
 static int	hist_exec_cmp(struct hist_exec *, struct hist_exec *);
 static int	hist_run_cmp(struct hist_run *, struct hist_run *);
-RB_PROTOTYPE(hist_execs, hist_exec, entry, hist_exec_cmp);
-RB_PROTOTYPE(hist_runs, hist_run, entry, hist_run_cmp);
-RB_GENERATE(hist_execs, hist_exec, entry, hist_exec_cmp);
-RB_GENERATE(hist_runs, hist_run, entry, hist_run_cmp);
+RB_PROTOTYPE(sim_history_execs, hist_exec, entry, hist_exec_cmp);
+RB_PROTOTYPE(sim_history_runs, hist_run, entry, hist_run_cmp);
+RB_GENERATE(sim_history_execs, hist_exec, entry, hist_exec_cmp);
+RB_GENERATE(sim_history_runs, hist_run, entry, hist_run_cmp);
 
 static pthread_mutex_t		 history_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hist_msgs		 msgs = TAILQ_HEAD_INITIALIZER(msgs);
 static size_t			 nmsgs;
 static size_t			 nbytes;
 static uint64_t			 nrecorded, nevicted;
-static struct hist_execs	 execs = RB_INITIALIZER(&execs);
+static struct sim_history_execs	 execs = RB_INITIALIZER(&execs);
 static struct hist_exec_order	 exec_order =
 				    TAILQ_HEAD_INITIALIZER(exec_order);
 static size_t			 nexecs;
-static struct hist_runs		 runs = RB_INITIALIZER(&runs);
+static struct sim_history_runs		 runs = RB_INITIALIZER(&runs);
 static struct hist_run_order	 run_order = TAILQ_HEAD_INITIALIZER(run_order);
 static size_t			 nruns;
 static json_int_t		 next_run_pk = 1;
@@ -133,7 +133,7 @@ hist_run_cmp(struct hist_run *a, struct hist_run *b)
 
 /* Prepare the history. */
 void
-history_init(void)
+sim_history_init(void)
 {
 	TAILQ_INIT(&msgs);
 	TAILQ_INIT(&exec_order);
@@ -148,7 +148,7 @@ hist_exec_gc(struct hist_exec *e)
 {
 	if (e->rec != NULL || e->nmsgs != 0)
 		return;
-	RB_REMOVE(hist_execs, &execs, e);
+	RB_REMOVE(sim_history_execs, &execs, e);
 	free(e->id);
 	free(e);
 }
@@ -205,7 +205,7 @@ hist_run_remove(struct hist_run *r)
 {
 	while (!TAILQ_EMPTY(&r->files))
 		hist_file_remove(TAILQ_FIRST(&r->files));
-	RB_REMOVE(hist_runs, &runs, r);
+	RB_REMOVE(sim_history_runs, &runs, r);
 	TAILQ_REMOVE(&run_order, r, order);
 	nruns--;
 	json_decref(r->state);
@@ -214,7 +214,7 @@ hist_run_remove(struct hist_run *r)
 
 /* Free everything at exit. */
 void
-history_free(void)
+sim_history_free(void)
 {
 	struct hist_exec	*e;
 
@@ -245,7 +245,7 @@ hist_str(const json_t *v)
 		return (xstrdup("True"));
 	if (json_is_false(v))
 		return (xstrdup("False"));
-	s = pyjson_dump(v, 0);
+	s = sim_msg_pyjson_dump(v, 0);
 	return (s);
 }
 
@@ -292,12 +292,12 @@ hist_exec_get(const char *id)
 	struct hist_exec	 key, *e;
 
 	key.id = (char *)id;
-	if ((e = RB_FIND(hist_execs, &execs, &key)) != NULL)
+	if ((e = RB_FIND(sim_history_execs, &execs, &key)) != NULL)
 		return (e);
 	e = xcalloc(1, sizeof *e);
 	e->id = xstrdup(id);
 	TAILQ_INIT(&e->msgs);
-	RB_INSERT(hist_execs, &execs, e);
+	RB_INSERT(sim_history_execs, &execs, e);
 	return (e);
 }
 
@@ -308,13 +308,13 @@ hist_run_get(long long number)
 	struct hist_run	 key, *r;
 
 	key.number = number;
-	if ((r = RB_FIND(hist_runs, &runs, &key)) != NULL)
+	if ((r = RB_FIND(sim_history_runs, &runs, &key)) != NULL)
 		return (r);
 	r = xcalloc(1, sizeof *r);
 	r->number = number;
 	r->pk = next_run_pk++;
 	TAILQ_INIT(&r->files);
-	RB_INSERT(hist_runs, &runs, r);
+	RB_INSERT(sim_history_runs, &runs, r);
 	TAILQ_INSERT_TAIL(&run_order, r, order);
 	if (++nruns > HISTORY_RUN_MAX)
 		hist_run_remove(TAILQ_FIRST(&run_order));
@@ -472,7 +472,7 @@ hist_stf(const json_t *msg, const char *type, const char *now)
 	if ((f = hist_file_find(r, name)) == NULL) {
 		f = xcalloc(1, sizeof *f);
 		f->run = r;
-		sim_uuid4(f->file_id);
+		sim_msg_uuid4(f->file_id);
 		strlcpy(f->created, now, sizeof f->created);
 		f->name = xstrdup(name);
 		f->state = hist_str(json_object_get(msg, "state"));
@@ -484,7 +484,7 @@ hist_stf(const json_t *msg, const char *type, const char *now)
 		f->tick = json_is_integer(v) ? json_integer_value(v) : -1;
 		TAILQ_INSERT_TAIL(&r->files, f, same);
 		TAILQ_INSERT_TAIL(&files, f, all);
-		if (++nfiles > sim_cfg.history_max)
+		if (++nfiles > sim_main_cfg.history_max)
 			hist_file_remove(TAILQ_FIRST(&files));
 	}
 	if (!gen) {
@@ -565,8 +565,8 @@ hist_item(const json_t *msg, const char *type, const char *now)
 {
 	char	uuid[37], utc[64];
 
-	sim_uuid4(uuid);
-	sim_iso_now(utc, sizeof utc, ISO_DJANGO);	/* isoformat(), UTC */
+	sim_msg_uuid4(uuid);
+	sim_msg_iso_now(utc, sizeof utc, ISO_DJANGO);	/* isoformat(), UTC */
 	return (json_pack("{s:s,s:n,s:n,s:s,s:n,s:o,s:n,s:o,s:n,s:o,s:o,"
 	    "s:o,s:o,s:{s:s,s:I,s:s,s:s},s:s,s:n,s:n,s:b,s:n,s:s,s:n}",
 	    "message_id", uuid,
@@ -598,7 +598,7 @@ hist_item(const json_t *msg, const char *type, const char *now)
 
 /* See sim.h. */
 void
-history_record(const json_t *msg)
+sim_history_record(const json_t *msg)
 {
 	struct hist_msg	*m;
 	json_t		*item;
@@ -610,11 +610,11 @@ history_record(const json_t *msg)
 		return;
 	if ((type = hist_str(json_object_get(msg, "msg_type"))) == NULL)
 		return;
-	sim_iso_ny(sim_usec_now(), now, sizeof now);
+	sim_tz_iso_ny(sim_tz_usec_now(), now, sizeof now);
 	if ((item = hist_item(msg, type, now)) == NULL)
 		fatalx("history: cannot build a message item");
 	m = xcalloc(1, sizeof *m);
-	m->text = pyjson_dump(item, PYJSON_COMPACT);
+	m->text = sim_msg_pyjson_dump(item, PYJSON_COMPACT);
 	m->len = strlen(m->text);
 	exec = json_string_value(json_object_get(item, "execution_id"));
 
@@ -630,7 +630,7 @@ history_record(const json_t *msg)
 	}
 	hist_lifecycle(msg, type, now);
 	hist_stf(msg, type, now);
-	while (nmsgs > sim_cfg.history_max ||
+	while (nmsgs > sim_main_cfg.history_max ||
 	    (nbytes > HISTORY_BYTES_MAX && nmsgs > 1))
 		hist_evict_msg();
 	pthread_mutex_unlock(&history_lock);
@@ -662,7 +662,7 @@ hist_match(const json_t *rec, const char *key, const char *want)
 
 /* See sim.h: GET /api/workflow-executions/, newest first. */
 int
-history_executions(struct MHD_Connection *conn, json_t **out)
+sim_history_executions(struct MHD_Connection *conn, json_t **out)
 {
 	struct hist_exec	*e;
 	const char		*status, *ns, *by;
@@ -686,7 +686,7 @@ history_executions(struct MHD_Connection *conn, json_t **out)
 
 /* See sim.h: GET /api/run-states/<n>/; 404 unless a known run number. */
 int
-history_run_state(const char *pk, json_t **out)
+sim_history_run_state(const char *pk, json_t **out)
 {
 	struct hist_run	 key, *r;
 	const char	*err;
@@ -695,7 +695,7 @@ history_run_state(const char *pk, json_t **out)
 	key.number = strtonum(pk, 0, 1LL << 53, &err);
 	if (err == NULL) {
 		pthread_mutex_lock(&history_lock);
-		r = RB_FIND(hist_runs, &runs, &key);
+		r = RB_FIND(sim_history_runs, &runs, &key);
 		if (r != NULL && r->state != NULL)
 			*out = json_deep_copy(r->state);
 		pthread_mutex_unlock(&history_lock);
@@ -708,13 +708,13 @@ history_run_state(const char *pk, json_t **out)
 
 /* See sim.h: GET /api/run-states/, every row by run number. */
 int
-history_run_states(json_t **out)
+sim_history_run_states(json_t **out)
 {
 	struct hist_run	*r;
 
 	*out = json_array();
 	pthread_mutex_lock(&history_lock);
-	RB_FOREACH(r, hist_runs, &runs) {
+	RB_FOREACH(r, sim_history_runs, &runs) {
 		if (r->state != NULL)
 			json_array_append_new(*out, json_deep_copy(r->state));
 	}
@@ -739,7 +739,7 @@ hist_append(char *buf, size_t *off, const struct hist_msg *m)
  * under the lock (a copy: eviction may free them right after).
  */
 int
-history_messages(struct MHD_Connection *conn, char **out, size_t *outlen)
+sim_history_messages(struct MHD_Connection *conn, char **out, size_t *outlen)
 {
 	struct hist_exec	 key, *e = NULL;
 	struct hist_msg		*m;
@@ -750,7 +750,7 @@ history_messages(struct MHD_Connection *conn, char **out, size_t *outlen)
 	pthread_mutex_lock(&history_lock);
 	if (exec != NULL) {
 		key.id = (char *)exec;
-		if ((e = RB_FIND(hist_execs, &execs, &key)) != NULL) {
+		if ((e = RB_FIND(sim_history_execs, &execs, &key)) != NULL) {
 			TAILQ_FOREACH(m, &e->msgs, same)
 				size += m->len + 1;
 		}
@@ -882,7 +882,7 @@ hist_page_url(struct MHD_Connection *conn, const char *path,
 		q.v[q.n++].value = xstrdup(num);
 	}
 	hist_qsort(&q);
-	xasprintf(&url, "%s://%s%s", sim_cfg.tls_cert != NULL ? "https" :
+	xasprintf(&url, "%s://%s%s", sim_main_cfg.tls_cert != NULL ? "https" :
 	    "http", host != NULL ? host : "localhost", path);
 	len = strlen(url);
 	for (i = 0; i < q.n; i++) {
@@ -908,7 +908,7 @@ hist_page_url(struct MHD_Connection *conn, const char *path,
 
 /* See sim.h: GET /api/stf-files/, paged only when ?limit= is given. */
 int
-history_stf_files(struct MHD_Connection *conn, const char *path,
+sim_history_stf_files(struct MHD_Connection *conn, const char *path,
     json_t **out)
 {
 	struct hist_query	 q = { NULL, 0 };
@@ -933,7 +933,7 @@ history_stf_files(struct MHD_Connection *conn, const char *path,
 	all = json_array();
 	pthread_mutex_lock(&history_lock);
 	if (run != NULL) {
-		if ((r = RB_FIND(hist_runs, &runs, &key)) != NULL) {
+		if ((r = RB_FIND(sim_history_runs, &runs, &key)) != NULL) {
 			TAILQ_FOREACH(f, &r->files, same) {
 				if (hist_file_match(f, name, status))
 					json_array_append_new(all,
@@ -981,7 +981,7 @@ history_stf_files(struct MHD_Connection *conn, const char *path,
 
 /* See sim.h: counters for GET /sim/stats. */
 json_t *
-history_stats(void)
+sim_history_stats(void)
 {
 	json_t	*o;
 
@@ -991,7 +991,7 @@ history_stats(void)
 	    "bytes", (json_int_t)nbytes,
 	    "recorded", (json_int_t)nrecorded,
 	    "evicted", (json_int_t)nevicted,
-	    "max", (json_int_t)sim_cfg.history_max,
+	    "max", (json_int_t)sim_main_cfg.history_max,
 	    "executions", (json_int_t)nexecs,
 	    "runs", (json_int_t)nruns,
 	    "stf_files", (json_int_t)nfiles);
@@ -1001,14 +1001,14 @@ history_stats(void)
 
 /* See sim.h: GET /api/workflow-executions/<execution_id>/. */
 json_t *
-history_execution(const char *pk)
+sim_history_execution(const char *pk)
 {
 	struct hist_exec	 key, *e;
 	json_t			*out = NULL;
 
 	key.id = (char *)pk;
 	pthread_mutex_lock(&history_lock);
-	if ((e = RB_FIND(hist_execs, &execs, &key)) != NULL && e->rec != NULL)
+	if ((e = RB_FIND(sim_history_execs, &execs, &key)) != NULL && e->rec != NULL)
 		out = json_deep_copy(e->rec);
 	pthread_mutex_unlock(&history_lock);
 	return (out);
@@ -1019,7 +1019,7 @@ history_execution(const char *pk)
  * starts with its message_id, so a scan compares a prefix of each.
  */
 json_t *
-history_message(const char *pk)
+sim_history_message(const char *pk)
 {
 	static const char	 head[] = "{\"message_id\":\"";
 	struct hist_msg		*m;
@@ -1042,7 +1042,7 @@ history_message(const char *pk)
 
 /* See sim.h: GET /api/stf-files/<file_id>/. */
 json_t *
-history_stf_file(const char *pk)
+sim_history_stf_file(const char *pk)
 {
 	struct hist_file	*f;
 	json_t			*out = NULL;

@@ -128,7 +128,7 @@ http_json(struct MHD_Connection *conn, int code, json_t *v, int flags)
 	enum MHD_Result	 ret;
 	char		*text;
 
-	text = pyjson_dump(v, flags);
+	text = sim_msg_pyjson_dump(v, flags);
 	json_decref(v);
 	ret = http_send(conn, code, "application/json", text, strlen(text));
 	free(text);
@@ -158,11 +158,11 @@ http_token_ok(const char *key, size_t len)
 {
 	size_t	i;
 
-	if (sim_cfg.ntokens == 0)
+	if (sim_main_cfg.ntokens == 0)
 		return (len > 0);
-	for (i = 0; i < sim_cfg.ntokens; i++) {
-		if (strlen(sim_cfg.tokens[i]) == len &&
-		    memcmp(sim_cfg.tokens[i], key, len) == 0)
+	for (i = 0; i < sim_main_cfg.ntokens; i++) {
+		if (strlen(sim_main_cfg.tokens[i]) == len &&
+		    memcmp(sim_main_cfg.tokens[i], key, len) == 0)
 			return (1);
 	}
 	return (0);
@@ -232,7 +232,7 @@ http_delay(unsigned int ms)
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR &&
-	    !atomic_load(&sim_quit))
+	    !atomic_load(&sim_main_quit))
 		;
 }
 
@@ -356,7 +356,7 @@ http_stream(struct MHD_Connection *conn, struct sim_fault *f)
 		log_info("stream request without a valid token: 401");
 		return (http_unauthorized(conn));
 	}
-	if ((r = stream_open(conn, f, &code)) == NULL)
+	if ((r = sim_stream_open(conn, f, &code)) == NULL)
 		return (http_json(conn, code, json_pack("{s:s}", "detail",
 		    "Too many clients."), PYJSON_ASCII));
 	ret = MHD_queue_response(conn, code, r);
@@ -378,7 +378,7 @@ http_heartbeat(struct MHD_Connection *conn, struct http_req *req)
 		free(cause);
 		return (ret);
 	}
-	code = registry_heartbeat(body, &out);
+	code = sim_registry_heartbeat(body, &out);
 	json_decref(body);
 	return (http_json(conn, code, out, PYJSON_COMPACT));
 }
@@ -407,7 +407,7 @@ http_publish(struct MHD_Connection *conn, struct http_req *req)
 		}
 	}
 	for (i = 0; i < n; i++)
-		stream_publish(json_is_array(body) ? json_array_get(body, i) :
+		sim_stream_publish(json_is_array(body) ? json_array_get(body, i) :
 		    body);
 	json_decref(body);
 	return (http_json(conn, 202, json_pack("{s:I}", "published",
@@ -426,7 +426,7 @@ http_fault_post(struct MHD_Connection *conn, const char *method,
 
 	if (strcmp(method, "POST") == 0) {
 		if ((body = http_body_json(req, &cause)) == NULL ||
-		    fault_post(body, (append = MHD_lookup_connection_value(conn,
+		    sim_fault_post(body, (append = MHD_lookup_connection_value(conn,
 		    MHD_GET_ARGUMENT_KIND, "append")) != NULL &&
 		    strcmp(append, "0") != 0, &cause) != 0) {
 			json_decref(body);
@@ -437,7 +437,7 @@ http_fault_post(struct MHD_Connection *conn, const char *method,
 		json_decref(body);
 	}
 	return (http_json(conn, 200, json_pack("{s:o}", "faults",
-	    fault_list()), PYJSON_ASCII));
+	    sim_fault_list()), PYJSON_ASCII));
 }
 
 /* GET /sim/stats. */
@@ -446,9 +446,9 @@ http_stats(struct MHD_Connection *conn)
 {
 	json_t	*o;
 
-	o = stream_stats();
-	json_object_set_new(o, "faults", fault_list());
-	json_object_set_new(o, "history", history_stats());
+	o = sim_stream_stats();
+	json_object_set_new(o, "faults", sim_fault_list());
+	json_object_set_new(o, "history", sim_history_stats());
 	return (http_json(conn, 200, o, PYJSON_ASCII));
 }
 
@@ -561,40 +561,40 @@ http_reads(struct MHD_Connection *conn, const char *url,
 
 	switch (req->route) {
 	case R_SUBSCRIBERS:
-		out = subscriber_list();
+		out = sim_registry_subscriber_list();
 		break;
 	case R_EXECUTIONS:
-		code = history_executions(conn, &out);
+		code = sim_history_executions(conn, &out);
 		break;
 	case R_MESSAGES:
-		code = history_messages(conn, &text, &len);
+		code = sim_history_messages(conn, &text, &len);
 		return (http_send_owned(conn, code, text, len));
 	case R_RUN_STATES:
-		code = history_run_states(&out);
+		code = sim_history_run_states(&out);
 		break;
 	case R_STF_FILES:
-		code = history_stf_files(conn, url, &out);
+		code = sim_history_stf_files(conn, url, &out);
 		break;
 	case R_AGENT:
-		out = registry_get(req->pk);
+		out = sim_registry_get(req->pk);
 		break;
 	case R_SUBSCRIBER:
-		out = subscriber_get(req->pk);
+		out = sim_registry_subscriber_get(req->pk);
 		break;
 	case R_EXECUTION:
-		out = history_execution(req->pk);
+		out = sim_history_execution(req->pk);
 		break;
 	case R_MESSAGE:
-		out = history_message(req->pk);
+		out = sim_history_message(req->pk);
 		break;
 	case R_RUN_STATE:
-		code = history_run_state(req->pk, &out);
+		code = sim_history_run_state(req->pk, &out);
 		break;
 	case R_STF_FILE:
-		out = history_stf_file(req->pk);
+		out = sim_history_stf_file(req->pk);
 		break;
 	default:
-		out = registry_list();
+		out = sim_registry_list();
 		break;
 	}
 	if (out == NULL) {
@@ -769,8 +769,8 @@ http_dispatch(struct MHD_Connection *conn, const char *url,
 		return (http_sim(conn, method, req));
 	memset(&f, 0, sizeof f);
 	if ((ep = http_endpoint(req->route)) != EP_COUNT &&
-	    fault_take(ep, &f)) {
-		log_info("%s %s: fault %s", method, url, fault_name(f.kind));
+	    sim_fault_take(ep, &f)) {
+		log_info("%s %s: fault %s", method, url, sim_fault_name(f.kind));
 		if (f.delay_ms != 0)
 			http_delay(f.delay_ms);
 		if (req->route == R_STREAM && (f.kind == FAULT_CLOSE_AFTER ||
@@ -781,7 +781,7 @@ http_dispatch(struct MHD_Connection *conn, const char *url,
 			ret = http_big(conn, &f);
 		else
 			ret = http_fault(conn, &f);
-		fault_clear(&f);
+		sim_fault_clear(&f);
 		return (ret);
 	}
 	if (req->route == R_STREAM)
@@ -934,10 +934,10 @@ http_listen(char **url, int *v6, char **cause)
 	int			 fd = -1, one = 1, error;
 	unsigned int		 portnum;
 
-	host = xstrdup(sim_cfg.listen);
+	host = xstrdup(sim_main_cfg.listen);
 	if (host[0] == '[') {
 		if ((p = strchr(host, ']')) == NULL || p[1] != ':') {
-			xasprintf(cause, "bad listen address %s", sim_cfg.listen);
+			xasprintf(cause, "bad listen address %s", sim_main_cfg.listen);
 			goto out;
 		}
 		*p = '\0';
@@ -945,7 +945,7 @@ http_listen(char **url, int *v6, char **cause)
 		memmove(host, host + 1, strlen(host + 1) + 1);
 	} else {
 		if ((p = strrchr(host, ':')) == NULL) {
-			xasprintf(cause, "bad listen address %s", sim_cfg.listen);
+			xasprintf(cause, "bad listen address %s", sim_main_cfg.listen);
 			goto out;
 		}
 		*p = '\0';
@@ -955,7 +955,7 @@ http_listen(char **url, int *v6, char **cause)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
 	if ((error = getaddrinfo(host, port, &hints, &res)) != 0) {
-		xasprintf(cause, "%s: %s", sim_cfg.listen, gai_strerror(error));
+		xasprintf(cause, "%s: %s", sim_main_cfg.listen, gai_strerror(error));
 		goto out;
 	}
 	if ((fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
@@ -964,7 +964,7 @@ http_listen(char **url, int *v6, char **cause)
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    listen(fd, 128) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
-		xasprintf(cause, "%s: %s", sim_cfg.listen, strerror(errno));
+		xasprintf(cause, "%s: %s", sim_main_cfg.listen, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -973,7 +973,7 @@ http_listen(char **url, int *v6, char **cause)
 	*v6 = ss.ss_family == AF_INET6;
 	portnum = ntohs(*v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
 	    ((struct sockaddr_in *)&ss)->sin_port);
-	xasprintf(url, "%s://%s%s%s:%u", sim_cfg.tls_cert != NULL ? "https" :
+	xasprintf(url, "%s://%s%s%s:%u", sim_main_cfg.tls_cert != NULL ? "https" :
 	    "http", *v6 ? "[" : "", host, *v6 ? "]" : "", portnum);
 out:
 	if (res != NULL)
@@ -984,7 +984,7 @@ out:
 
 /* See sim.h. */
 int
-http_start(char **url, char **cause)
+sim_http_start(char **url, char **cause)
 {
 	struct MHD_OptionItem	tls[3];
 	unsigned int		flags;
@@ -996,7 +996,7 @@ http_start(char **url, char **cause)
 	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	if (sim_cfg.tls_cert != NULL) {
+	if (sim_main_cfg.tls_cert != NULL) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			xasprintf(cause, "libmicrohttpd was built without TLS");
 			goto fail;
@@ -1005,17 +1005,17 @@ http_start(char **url, char **cause)
 	}
 	memset(tls, 0, sizeof tls);
 	tls[0].option = MHD_OPTION_END;
-	if (sim_cfg.tls_cert != NULL) {
+	if (sim_main_cfg.tls_cert != NULL) {
 		tls[0].option = MHD_OPTION_HTTPS_MEM_CERT;
-		tls[0].ptr_value = sim_cfg.tls_cert;
+		tls[0].ptr_value = sim_main_cfg.tls_cert;
 		tls[1].option = MHD_OPTION_HTTPS_MEM_KEY;
-		tls[1].ptr_value = sim_cfg.tls_key;
+		tls[1].ptr_value = sim_main_cfg.tls_key;
 		tls[2].option = MHD_OPTION_END;
 	}
 	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, http_access, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, sim_cfg.max_clients + 64,
+	    MHD_OPTION_CONNECTION_LIMIT, sim_main_cfg.max_clients + 64,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)512 * 1024,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 300U,
 	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
@@ -1025,7 +1025,7 @@ http_start(char **url, char **cause)
 	    MHD_OPTION_END);
 	if (daemon_ == NULL) {
 		xasprintf(cause, "cannot start the HTTP server%s",
-		    sim_cfg.tls_cert != NULL ? " (check the TLS certificate "
+		    sim_main_cfg.tls_cert != NULL ? " (check the TLS certificate "
 		    "and key)" : "");
 		goto fail;
 	}
@@ -1041,7 +1041,7 @@ fail:
 
 /* Stop the daemon: closes every connection and joins their threads. */
 void
-http_stop(void)
+sim_http_stop(void)
 {
 	if (daemon_ != NULL)
 		MHD_stop_daemon(daemon_);

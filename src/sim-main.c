@@ -16,8 +16,8 @@
 #include "sim.h"
 #include "xmalloc.h"
 
-struct sim_config	sim_cfg;
-atomic_int		sim_quit;
+struct sim_config	sim_main_cfg;
+atomic_int		sim_main_quit;
 
 static json_t		*initial_faults;
 
@@ -160,9 +160,9 @@ sim_integer(const char *opt, const char *s, long long lo, long long hi)
 static void
 sim_add_token(const char *t)
 {
-	sim_cfg.tokens = xreallocarray(sim_cfg.tokens, sim_cfg.ntokens + 1,
-	    sizeof *sim_cfg.tokens);
-	sim_cfg.tokens[sim_cfg.ntokens++] = xstrdup(t);
+	sim_main_cfg.tokens = xreallocarray(sim_main_cfg.tokens, sim_main_cfg.ntokens + 1,
+	    sizeof *sim_main_cfg.tokens);
+	sim_main_cfg.tokens[sim_main_cfg.ntokens++] = xstrdup(t);
 }
 
 /* Read a whole file into a string; NULL and *cause on error. */
@@ -229,19 +229,19 @@ sim_namespaces(const char *list)
 	char	*copy, *p, *tok;
 	size_t	 i;
 
-	for (i = 0; i < sim_cfg.nnamespaces; i++)
-		free(sim_cfg.namespaces[i]);
-	sim_cfg.nnamespaces = 0;
+	for (i = 0; i < sim_main_cfg.nnamespaces; i++)
+		free(sim_main_cfg.namespaces[i]);
+	sim_main_cfg.nnamespaces = 0;
 	copy = xstrdup(list);
 	for (p = copy; (tok = strsep(&p, ",")) != NULL;) {
 		if (*tok == '\0')
 			continue;
-		sim_cfg.namespaces = xreallocarray(sim_cfg.namespaces,
-		    sim_cfg.nnamespaces + 1, sizeof *sim_cfg.namespaces);
-		sim_cfg.namespaces[sim_cfg.nnamespaces++] = xstrdup(tok);
+		sim_main_cfg.namespaces = xreallocarray(sim_main_cfg.namespaces,
+		    sim_main_cfg.nnamespaces + 1, sizeof *sim_main_cfg.namespaces);
+		sim_main_cfg.namespaces[sim_main_cfg.nnamespaces++] = xstrdup(tok);
 	}
 	free(copy);
-	if (sim_cfg.nnamespaces == 0) {
+	if (sim_main_cfg.nnamespaces == 0) {
 		fprintf(stderr, "swf-sim: --namespaces: empty list\n");
 		exit(2);
 	}
@@ -273,62 +273,62 @@ sim_option(int ch, const char *arg, char **cert, char **key)
 {
 	switch (ch) {
 	case OPT_AGENT_STALE:
-		sim_cfg.agent_stale = sim_number("agent-stale", arg, 0.01, 1e7);
+		sim_main_cfg.agent_stale = sim_number("agent-stale", arg, 0.01, 1e7);
 		break;
 	case OPT_CHANNEL_EXPIRY:
-		sim_cfg.channel_expiry = sim_number("channel-expiry", arg, 0.01,
+		sim_main_cfg.channel_expiry = sim_number("channel-expiry", arg, 0.01,
 		    1e7);
 		break;
 	case OPT_CLIENT_QUEUE:
-		sim_cfg.client_queue = sim_integer("client-queue", arg, 1,
+		sim_main_cfg.client_queue = sim_integer("client-queue", arg, 1,
 		    10000000);
 		break;
 	case OPT_COUNT:
-		sim_cfg.count = sim_integer("count", arg, 0, LLONG_MAX - 1);
+		sim_main_cfg.count = sim_integer("count", arg, 0, LLONG_MAX - 1);
 		break;
 	case OPT_FAULT:
 		sim_fault_opt(arg);
 		break;
 	case OPT_HEARTBEAT:
-		sim_cfg.heartbeat = sim_number("heartbeat-interval", arg, 0.01,
+		sim_main_cfg.heartbeat = sim_number("heartbeat-interval", arg, 0.01,
 		    86400);
 		break;
 	case OPT_HISTORY_MAX:
-		sim_cfg.history_max = sim_integer("history-max", arg, 1,
+		sim_main_cfg.history_max = sim_integer("history-max", arg, 1,
 		    100000000);
 		break;
 	case OPT_LISTEN:
-		free(sim_cfg.listen);
-		sim_cfg.listen = xstrdup(arg);
+		free(sim_main_cfg.listen);
+		sim_main_cfg.listen = xstrdup(arg);
 		break;
 	case OPT_MAX_CLIENTS:
-		sim_cfg.max_clients = sim_integer("max-clients", arg, 1, 10000);
+		sim_main_cfg.max_clients = sim_integer("max-clients", arg, 1, 10000);
 		break;
 	case OPT_NAMESPACES:
 		sim_namespaces(arg);
 		break;
 	case OPT_NO_WORKFLOW:
-		sim_cfg.workflow = 0;
+		sim_main_cfg.workflow = 0;
 		break;
 	case OPT_NUMERIC_RUN_IDS:
-		sim_cfg.numeric_run_ids = 1;
+		sim_main_cfg.numeric_run_ids = 1;
 		break;
 	case OPT_PRODOPS:
-		sim_cfg.prodops = 1;
+		sim_main_cfg.prodops = 1;
 		break;
 	case OPT_RATE:
-		sim_cfg.flood = 1;
-		sim_cfg.rate = sim_number("rate", arg, 0, 1e9);
+		sim_main_cfg.flood = 1;
+		sim_main_cfg.rate = sim_number("rate", arg, 0, 1e9);
 		break;
 	case OPT_REGISTRY_DUMP:
-		free(sim_cfg.registry_dump);
-		sim_cfg.registry_dump = xstrdup(arg);
+		free(sim_main_cfg.registry_dump);
+		sim_main_cfg.registry_dump = xstrdup(arg);
 		break;
 	case OPT_SEED:
-		sim_cfg.seed = (uint64_t)sim_integer("seed", arg, 0, LLONG_MAX);
+		sim_main_cfg.seed = (uint64_t)sim_integer("seed", arg, 0, LLONG_MAX);
 		break;
 	case OPT_SPEED:
-		sim_cfg.speed = sim_number("speed", arg, 0.001, 1e6);
+		sim_main_cfg.speed = sim_number("speed", arg, 0.001, 1e6);
 		break;
 	case OPT_TLS_CERT:
 		free(*cert);
@@ -371,16 +371,16 @@ sim_configure(int argc, char **argv)
 	char	*cert = NULL, *key = NULL, *cause = NULL;
 	int	 ch;
 
-	sim_cfg.listen = xstrdup("127.0.0.1:8080");
-	sim_cfg.heartbeat = 30;
-	sim_cfg.client_queue = 100;
-	sim_cfg.channel_expiry = 60;
-	sim_cfg.history_max = 200000;
-	sim_cfg.max_clients = 256;
-	sim_cfg.agent_stale = 180;
-	sim_cfg.workflow = 1;
-	sim_cfg.speed = 1;
-	arc4random_buf(&sim_cfg.seed, sizeof sim_cfg.seed);
+	sim_main_cfg.listen = xstrdup("127.0.0.1:8080");
+	sim_main_cfg.heartbeat = 30;
+	sim_main_cfg.client_queue = 100;
+	sim_main_cfg.channel_expiry = 60;
+	sim_main_cfg.history_max = 200000;
+	sim_main_cfg.max_clients = 256;
+	sim_main_cfg.agent_stale = 180;
+	sim_main_cfg.workflow = 1;
+	sim_main_cfg.speed = 1;
+	arc4random_buf(&sim_main_cfg.seed, sizeof sim_main_cfg.seed);
 	sim_namespaces("swf-alpha,swf-beta");
 	while ((ch = getopt_long(argc, argv, "hqvV", longopts, NULL)) != -1)
 		sim_option(ch, optarg, &cert, &key);
@@ -392,8 +392,8 @@ sim_configure(int argc, char **argv)
 		exit(2);
 	}
 	if (cert != NULL) {
-		if ((sim_cfg.tls_cert = sim_read_file(cert, &cause)) == NULL ||
-		    (sim_cfg.tls_key = sim_read_file(key, &cause)) == NULL) {
+		if ((sim_main_cfg.tls_cert = sim_read_file(cert, &cause)) == NULL ||
+		    (sim_main_cfg.tls_key = sim_read_file(key, &cause)) == NULL) {
 			fprintf(stderr, "swf-sim: %s\n", cause);
 			exit(2);
 		}
@@ -408,19 +408,19 @@ sim_unconfigure(void)
 {
 	size_t	i;
 
-	for (i = 0; i < sim_cfg.ntokens; i++)
-		free(sim_cfg.tokens[i]);
-	free(sim_cfg.tokens);
-	for (i = 0; i < sim_cfg.nnamespaces; i++)
-		free(sim_cfg.namespaces[i]);
-	free(sim_cfg.namespaces);
-	free(sim_cfg.listen);
-	free(sim_cfg.registry_dump);
-	if (sim_cfg.tls_key != NULL)
-		explicit_bzero(sim_cfg.tls_key, strlen(sim_cfg.tls_key));
-	free(sim_cfg.tls_key);
-	free(sim_cfg.tls_cert);
-	memset(&sim_cfg, 0, sizeof sim_cfg);
+	for (i = 0; i < sim_main_cfg.ntokens; i++)
+		free(sim_main_cfg.tokens[i]);
+	free(sim_main_cfg.tokens);
+	for (i = 0; i < sim_main_cfg.nnamespaces; i++)
+		free(sim_main_cfg.namespaces[i]);
+	free(sim_main_cfg.namespaces);
+	free(sim_main_cfg.listen);
+	free(sim_main_cfg.registry_dump);
+	if (sim_main_cfg.tls_key != NULL)
+		explicit_bzero(sim_main_cfg.tls_key, strlen(sim_main_cfg.tls_key));
+	free(sim_main_cfg.tls_key);
+	free(sim_main_cfg.tls_cert);
+	memset(&sim_main_cfg, 0, sizeof sim_main_cfg);
 }
 
 /* Wait for SIGINT or SIGTERM, ageing the registry meanwhile. */
@@ -436,7 +436,7 @@ sim_wait(const sigset_t *set)
 			log_info("signal %d: shutting down", sig);
 			return;
 		}
-		registry_tick();
+		sim_registry_tick();
 	}
 }
 
@@ -454,21 +454,21 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	fault_init();
-	stream_init();
-	registry_init();
-	history_init();
-	flood_init();
+	sim_fault_init();
+	sim_stream_init();
+	sim_registry_init();
+	sim_history_init();
+	sim_flood_init();
 	if (initial_faults != NULL) {
-		if (fault_post(initial_faults, 1, &cause) != 0) {
+		if (sim_fault_post(initial_faults, 1, &cause) != 0) {
 			fprintf(stderr, "swf-sim: --fault: %s\n", cause);
 			exit(2);
 		}
 		json_decref(initial_faults);
 	}
-	if (sim_cfg.ntokens == 0)
+	if (sim_main_cfg.ntokens == 0)
 		log_warn("no --token given: any non-empty token is accepted");
-	if (http_start(&url, &cause) != 0) {
+	if (sim_http_start(&url, &cause) != 0) {
 		fprintf(stderr, "swf-sim: %s\n", cause);
 		exit(1);
 	}
@@ -476,24 +476,24 @@ main(int argc, char **argv)
 	fflush(stdout);
 	log_info("listening on %s", url);
 	free(url);
-	workflow_start();
-	flood_start();
+	sim_workflow_start();
+	sim_flood_start();
 
 	sim_wait(&set);
 
-	atomic_store(&sim_quit, 1);
-	stream_wake_all();
-	workflow_stop();
-	flood_stop();
-	http_stop();
+	atomic_store(&sim_main_quit, 1);
+	sim_stream_wake_all();
+	sim_workflow_stop();
+	sim_flood_stop();
+	sim_http_stop();
 	log_info("%llu messages dropped from full client queues",
-	    (unsigned long long)stream_dropped_total());
-	stream_free();
-	flood_free();
-	registry_free();
-	subscriber_free();
-	history_free();
-	fault_free_all();
+	    (unsigned long long)sim_stream_dropped_total());
+	sim_stream_free();
+	sim_flood_free();
+	sim_registry_free();
+	sim_registry_subscriber_free();
+	sim_history_free();
+	sim_fault_free_all();
 	sim_unconfigure();
 	return (0);
 }

@@ -21,7 +21,7 @@ static void	pyjson_value(struct pybuf *, const json_t *, int);
 
 /* Seconds since the epoch, as a float. */
 double
-sim_wall(void)
+sim_msg_wall(void)
 {
 	struct timespec	ts;
 
@@ -31,7 +31,7 @@ sim_wall(void)
 
 /* Seconds on the monotonic clock. */
 double
-sim_mono(void)
+sim_msg_mono(void)
 {
 	struct timespec	ts;
 
@@ -47,7 +47,7 @@ sim_mono(void)
  * the agents' datetime.now().isoformat().
  */
 void
-sim_iso_now(char *buf, size_t len, int style)
+sim_msg_iso_now(char *buf, size_t len, int style)
 {
 	struct timespec	ts;
 	struct tm	tm;
@@ -71,7 +71,7 @@ sim_iso_now(char *buf, size_t len, int style)
 
 /* A random (version 4) UUID in canonical lower-case form. */
 void
-sim_uuid4(char out[37])
+sim_msg_uuid4(char out[37])
 {
 	unsigned char	b[16];
 
@@ -89,7 +89,7 @@ sim_uuid4(char out[37])
  * msg_type (the key, whatever its value) is not a workflow message.
  */
 int
-msg_relayable(const json_t *msg)
+sim_msg_relayable(const json_t *msg)
 {
 	if (!json_is_object(msg))
 		return (0);
@@ -120,7 +120,7 @@ msg_default(json_t *msg, const char *key, const char *from)
  * UTC time. Nothing is guessed from the message type any more.
  */
 void
-msg_enrich(json_t *msg)
+sim_msg_enrich(json_t *msg)
 {
 	char	now[64];
 
@@ -132,7 +132,7 @@ msg_enrich(json_t *msg)
 	if (json_object_get(msg, "queue_name") == NULL)
 		json_object_set_new(msg, "queue_name", json_string("epictopic"));
 	if (json_object_get(msg, "sent_at") == NULL) {
-		sim_iso_now(now, sizeof now, ISO_DJANGO);
+		sim_msg_iso_now(now, sizeof now, ISO_DJANGO);
 		json_object_set_new(msg, "sent_at", json_string(now));
 	}
 }
@@ -351,7 +351,7 @@ pyjson_value(struct pybuf *b, const json_t *v, int flags)
  * PYJSON_ASCII the default ensure_ascii) or DRF's compact renderer.
  */
 char *
-pyjson_dump(const json_t *v, int flags)
+sim_msg_pyjson_dump(const json_t *v, int flags)
 {
 	struct pybuf	b = { NULL, 0, 0 };
 
@@ -378,7 +378,7 @@ event_name(const json_t *msg)
 	case JSON_FALSE:
 		return (xstrdup("False"));
 	default:
-		return (pyjson_dump(t, 0));
+		return (sim_msg_pyjson_dump(t, 0));
 	}
 }
 
@@ -396,7 +396,7 @@ event_build(const char *name, const char *data)
 
 /* See sim.h. */
 struct sim_event *
-event_new(const char *name, const char *data)
+sim_msg_event_new(const char *name, const char *data)
 {
 	struct sim_event	*ev;
 
@@ -407,7 +407,7 @@ event_new(const char *name, const char *data)
 
 /* See sim.h. */
 struct sim_event *
-event_raw(const void *bytes, size_t len)
+sim_msg_event_raw(const void *bytes, size_t len)
 {
 	struct sim_event	*ev;
 
@@ -422,14 +422,14 @@ event_raw(const void *bytes, size_t len)
 
 /* See sim.h. */
 struct sim_event *
-event_from_msg(json_t *msg)
+sim_msg_event_from_msg(json_t *msg)
 {
 	struct sim_event	*ev;
 	char			*name, *data;
 	json_t			*v;
 
 	name = event_name(msg);
-	data = pyjson_dump(msg, PYJSON_ASCII);
+	data = sim_msg_pyjson_dump(msg, PYJSON_ASCII);
 	ev = event_build(name, data);
 	free(name);
 	free(data);
@@ -447,14 +447,14 @@ event_from_msg(json_t *msg)
 
 /* Take another reference. */
 void
-event_ref(struct sim_event *ev)
+sim_msg_event_ref(struct sim_event *ev)
 {
 	atomic_fetch_add(&ev->refs, 1);
 }
 
 /* Drop a reference, freeing the event with the last one. */
 void
-event_unref(struct sim_event *ev)
+sim_msg_event_unref(struct sim_event *ev)
 {
 	if (ev == NULL || atomic_fetch_sub(&ev->refs, 1) != 1)
 		return;

@@ -32,13 +32,13 @@ static pthread_mutex_t	 registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Prepare the registry. */
 void
-registry_init(void)
+sim_registry_init(void)
 {
 }
 
 /* Free every record. */
 void
-registry_free(void)
+sim_registry_free(void)
 {
 	size_t	i;
 
@@ -74,12 +74,12 @@ registry_dump(void)
 	FILE	*f;
 	int	 ok;
 
-	if (sim_cfg.registry_dump == NULL)
+	if (sim_main_cfg.registry_dump == NULL)
 		return;
 	a = registry_array();
 	text = json_dumps(a, JSON_INDENT(2));
 	json_decref(a);
-	xasprintf(&tmp, "%s.tmp.%ld", sim_cfg.registry_dump, (long)getpid());
+	xasprintf(&tmp, "%s.tmp.%ld", sim_main_cfg.registry_dump, (long)getpid());
 	if ((f = fopen(tmp, "w")) == NULL) {
 		log_warn("%s: %s", tmp, strerror(errno));
 		goto out;
@@ -90,8 +90,8 @@ registry_dump(void)
 		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp, sim_cfg.registry_dump) != 0) {
-		log_warn("%s: %s", sim_cfg.registry_dump, strerror(errno));
+	if (rename(tmp, sim_main_cfg.registry_dump) != 0) {
+		log_warn("%s: %s", sim_main_cfg.registry_dump, strerror(errno));
 		unlink(tmp);
 	}
 out:
@@ -218,7 +218,7 @@ registry_name(json_t *body, json_t **err)
 		return (NULL);
 	}
 	name = json_is_string(v) ? xstrdup(json_string_value(v)) :
-	    pyjson_dump(v, 0);
+	    sim_msg_pyjson_dump(v, 0);
 	if (registry_chars(name) > 100) {
 		free(name);
 		*err = registry_error("instance_name",
@@ -276,7 +276,7 @@ registry_limits(json_t *body, json_t **err)
  * with the error body in *out.
  */
 int
-registry_heartbeat(json_t *body, json_t **out)
+sim_registry_heartbeat(json_t *body, json_t **out)
 {
 	struct agent	*a;
 	json_t		*rec;
@@ -290,7 +290,7 @@ registry_heartbeat(json_t *body, json_t **out)
 	}
 	if (name == NULL)
 		return (400);
-	sim_iso_ny(sim_usec_now(), now, sizeof now);	/* TIME_ZONE */
+	sim_tz_iso_ny(sim_tz_usec_now(), now, sizeof now);	/* TIME_ZONE */
 	pthread_mutex_lock(&registry_lock);
 	if ((a = registry_find(name)) == NULL) {
 		agents = xreallocarray(agents, nagents + 1, sizeof *agents);
@@ -299,7 +299,7 @@ registry_heartbeat(json_t *body, json_t **out)
 		created = 1;
 	}
 	rec = a->rec;
-	a->seen = sim_mono();
+	a->seen = sim_msg_mono();
 	registry_field(rec, body, "agent_type", json_string("other"));
 	registry_field(rec, body, "description", json_string(""));
 	registry_field(rec, body, "status", json_string("OK"));
@@ -320,11 +320,11 @@ registry_heartbeat(json_t *body, json_t **out)
 
 /* GET /api/systemagents/: every record. */
 json_t *
-registry_list(void)
+sim_registry_list(void)
 {
 	json_t	*a;
 
-	registry_tick();
+	sim_registry_tick();
 	pthread_mutex_lock(&registry_lock);
 	a = registry_array();
 	pthread_mutex_unlock(&registry_lock);
@@ -333,21 +333,21 @@ registry_list(void)
 
 /* Mark agents silent for longer than --agent-stale as EXITED. */
 void
-registry_tick(void)
+sim_registry_tick(void)
 {
 	const char	*status;
 	double		 now;
 	size_t		 i;
 	int		 changed = 0;
 
-	now = sim_mono();
+	now = sim_msg_mono();
 	pthread_mutex_lock(&registry_lock);
 	for (i = 0; i < nagents; i++) {
 		status = json_string_value(json_object_get(agents[i].rec,
 		    "status"));
 		if (status != NULL && strcmp(status, "EXITED") == 0)
 			continue;
-		if (now - agents[i].seen < sim_cfg.agent_stale)
+		if (now - agents[i].seen < sim_main_cfg.agent_stale)
 			continue;
 		json_object_set_new(agents[i].rec, "status",
 		    json_string("EXITED"));
@@ -368,7 +368,7 @@ registry_tick(void)
  * opened (the monitor's Subscriber model), active while it lasts. Rows
  * of closed streams are kept up to SUBSCRIBER_MAX, the oldest closed
  * evicted first; an open row is never evicted, so its stream's pointer
- * stays valid until subscriber_close().
+ * stays valid until sim_registry_subscriber_close().
  */
 #define SUBSCRIBER_MAX	1000
 #define SUBSCRIBER_LOCATION_MAX	255	/* client_location's max_length */
@@ -472,7 +472,7 @@ subscriber_destroy(struct sim_subscriber *s)
 
 /* See sim.h. */
 struct sim_subscriber *
-subscriber_open(struct MHD_Connection *conn, const char *client_id,
+sim_registry_subscriber_open(struct MHD_Connection *conn, const char *client_id,
     const json_t *filters)
 {
 	struct sim_subscriber	*s, *old;
@@ -483,7 +483,7 @@ subscriber_open(struct MHD_Connection *conn, const char *client_id,
 	s->location = subscriber_location(conn, s->ip);
 	s->filters = filters != NULL ? json_deep_copy(filters) :
 	    json_object();
-	s->created = s->connected = sim_usec_now();
+	s->created = s->connected = sim_tz_usec_now();
 	atomic_store(&s->last_activity, s->connected);
 	s->active = 1;
 	pthread_mutex_lock(&subscriber_lock);
@@ -507,23 +507,23 @@ subscriber_open(struct MHD_Connection *conn, const char *client_id,
 
 /* See sim.h. */
 void
-subscriber_sent(struct sim_subscriber *s, uint64_t n)
+sim_registry_subscriber_sent(struct sim_subscriber *s, uint64_t n)
 {
 	if (s == NULL || n == 0)
 		return;
 	atomic_fetch_add(&s->sent, n);
-	atomic_store(&s->last_activity, sim_usec_now());
+	atomic_store(&s->last_activity, sim_tz_usec_now());
 }
 
 /* See sim.h. */
 void
-subscriber_close(struct sim_subscriber *s)
+sim_registry_subscriber_close(struct sim_subscriber *s)
 {
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&subscriber_lock);
 	s->active = 0;
-	s->disconnected = sim_usec_now();
+	s->disconnected = sim_tz_usec_now();
 	pthread_mutex_unlock(&subscriber_lock);
 }
 
@@ -535,7 +535,7 @@ subscriber_time(int64_t usec)
 
 	if (usec == 0)
 		return (json_null());
-	sim_iso_ny(usec, buf, sizeof buf);
+	sim_tz_iso_ny(usec, buf, sizeof buf);
 	return (json_string(buf));
 }
 
@@ -574,7 +574,7 @@ subscriber_row(struct sim_subscriber *s)
 
 /* See sim.h: GET /api/subscribers/, in creation order. */
 json_t *
-subscriber_list(void)
+sim_registry_subscriber_list(void)
 {
 	struct sim_subscriber	*s;
 	json_t			*a;
@@ -589,7 +589,7 @@ subscriber_list(void)
 
 /* See sim.h: free every row at exit (the streams are gone). */
 void
-subscriber_free(void)
+sim_registry_subscriber_free(void)
 {
 	struct sim_subscriber	*s;
 
@@ -604,7 +604,7 @@ subscriber_free(void)
 
 /* See sim.h: GET /api/systemagents/<id>/. */
 json_t *
-registry_get(const char *pk)
+sim_registry_get(const char *pk)
 {
 	const char	*err;
 	json_t		*out = NULL;
@@ -614,7 +614,7 @@ registry_get(const char *pk)
 	id = strtonum(pk, 1, 1LL << 53, &err);
 	if (err != NULL)
 		return (NULL);
-	registry_tick();
+	sim_registry_tick();
 	pthread_mutex_lock(&registry_lock);
 	for (i = 0; i < nagents; i++) {
 		if (json_integer_value(json_object_get(agents[i].rec, "id")) ==
@@ -629,7 +629,7 @@ registry_get(const char *pk)
 
 /* See sim.h: GET /api/subscribers/<subscriber_id>/. */
 json_t *
-subscriber_get(const char *pk)
+sim_registry_subscriber_get(const char *pk)
 {
 	struct sim_subscriber	*s;
 	const char		*err;

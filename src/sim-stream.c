@@ -83,14 +83,14 @@ static uint64_t			 drop_next;	/* channel_drop, no client */
 
 /* Prepare the client list. */
 void
-stream_init(void)
+sim_stream_init(void)
 {
 	TAILQ_INIT(&clients);
 }
 
 /* Nothing is left at exit: the daemon freed every client. */
 void
-stream_free(void)
+sim_stream_free(void)
 {
 	if (!TAILQ_EMPTY(&clients))
 		log_warn("%u clients left at exit", nclients);
@@ -98,7 +98,7 @@ stream_free(void)
 
 /* Messages dropped from full queues, over all clients so far. */
 uint64_t
-stream_dropped_total(void)
+sim_stream_dropped_total(void)
 {
 	uint64_t	 n;
 	struct sim_client *c;
@@ -126,7 +126,7 @@ client_wake(struct sim_client *c)
 
 /* Wake every client (at shutdown). */
 void
-stream_wake_all(void)
+sim_stream_wake_all(void)
 {
 	struct sim_client	*c;
 
@@ -172,8 +172,8 @@ static void
 client_expire(struct sim_client *c, double now)
 {
 	while (c->len > 0 &&
-	    now - c->ring[c->head].t >= sim_cfg.channel_expiry) {
-		event_unref(c->ring[c->head].ev);
+	    now - c->ring[c->head].t >= sim_main_cfg.channel_expiry) {
+		sim_msg_event_unref(c->ring[c->head].ev);
 		c->head = (c->head + 1) % c->cap;
 		c->len--;
 		c->expired++;
@@ -192,7 +192,7 @@ client_push(struct sim_client *c, struct sim_event *ev)
 	int	was_empty;
 
 	pthread_mutex_lock(&c->lock);
-	client_expire(c, sim_mono());
+	client_expire(c, sim_msg_mono());
 	if (c->fault_drop > 0) {
 		c->fault_drop--;
 		c->fault_dropped++;
@@ -205,9 +205,9 @@ client_push(struct sim_client *c, struct sim_event *ev)
 		return;
 	}
 	was_empty = c->len == 0;
-	event_ref(ev);
+	sim_msg_event_ref(ev);
 	c->ring[(c->head + c->len) % c->cap].ev = ev;
-	c->ring[(c->head + c->len) % c->cap].t = sim_mono();
+	c->ring[(c->head + c->len) % c->cap].t = sim_msg_mono();
 	c->len++;
 	pthread_mutex_unlock(&c->lock);
 	if (was_empty)
@@ -221,7 +221,7 @@ client_pop(struct sim_client *c)
 	struct sim_event	*ev = NULL;
 
 	pthread_mutex_lock(&c->lock);
-	client_expire(c, sim_mono());
+	client_expire(c, sim_msg_mono());
 	if (c->len > 0) {
 		ev = c->ring[c->head].ev;
 		c->head = (c->head + 1) % c->cap;
@@ -237,7 +237,7 @@ client_drain(struct sim_client *c)
 {
 	pthread_mutex_lock(&c->lock);
 	while (c->len > 0) {
-		event_unref(c->ring[c->head].ev);
+		sim_msg_event_unref(c->ring[c->head].ev);
 		c->head = (c->head + 1) % c->cap;
 		c->len--;
 	}
@@ -250,7 +250,7 @@ client_drain(struct sim_client *c)
  * that connected last, or with none connected the next to connect.
  */
 int
-stream_channel_drop(const char *id, uint64_t n, char **cause)
+sim_stream_channel_drop(const char *id, uint64_t n, char **cause)
 {
 	struct sim_client	*c;
 
@@ -282,7 +282,7 @@ stream_channel_drop(const char *id, uint64_t n, char **cause)
 
 /* See sim.h. */
 void
-stream_broadcast(struct sim_event *ev)
+sim_stream_broadcast(struct sim_event *ev)
 {
 	struct sim_client	*c;
 
@@ -301,17 +301,17 @@ stream_broadcast(struct sim_event *ev)
  * is enriched and broadcast.
  */
 void
-stream_publish(json_t *msg)
+sim_stream_publish(json_t *msg)
 {
 	struct sim_event	*ev;
 
-	if (!msg_relayable(msg))
+	if (!sim_msg_relayable(msg))
 		return;
-	history_record(msg);
-	msg_enrich(msg);
-	ev = event_from_msg(msg);
-	stream_broadcast(ev);
-	event_unref(ev);
+	sim_history_record(msg);
+	sim_msg_enrich(msg);
+	ev = sim_msg_event_from_msg(msg);
+	sim_stream_broadcast(ev);
+	sim_msg_event_unref(ev);
 }
 
 /* Python's str.strip() for ASCII whitespace. */
@@ -433,9 +433,9 @@ client_heartbeat(void)
 	json_t			*o;
 	char			*data;
 
-	o = json_pack("{s:f}", "timestamp", sim_wall());
-	data = pyjson_dump(o, PYJSON_ASCII);
-	ev = event_new("heartbeat", data);
+	o = json_pack("{s:f}", "timestamp", sim_msg_wall());
+	data = sim_msg_pyjson_dump(o, PYJSON_ASCII);
+	ev = sim_msg_event_new("heartbeat", data);
 	free(data);
 	json_decref(o);
 	return (ev);
@@ -445,7 +445,7 @@ client_heartbeat(void)
 static double
 client_next_hb(double now)
 {
-	return (now + sim_cfg.heartbeat * (1.0 + arc4random_uniform(1000001) /
+	return (now + sim_main_cfg.heartbeat * (1.0 + arc4random_uniform(1000001) /
 	    6e6));
 }
 
@@ -462,19 +462,19 @@ client_next(struct sim_client *c)
 		c->greeted = 1;
 		o = json_pack("{s:s,s:s}", "client_id", c->id, "status",
 		    "connected");
-		data = pyjson_dump(o, PYJSON_ASCII);
-		ev = event_new("connected", data);
+		data = sim_msg_pyjson_dump(o, PYJSON_ASCII);
+		ev = sim_msg_event_new("connected", data);
 		free(data);
 		json_decref(o);
 		return (ev);
 	}
-	now = sim_mono();
+	now = sim_msg_mono();
 	if (now >= c->next_hb) {
 		c->next_hb = client_next_hb(now);
 		return (client_heartbeat());
 	}
 	if ((ev = client_pop(c)) != NULL)
-		subscriber_sent(c->sub, 1);
+		sim_registry_subscriber_sent(c->sub, 1);
 	return (ev);
 }
 
@@ -500,20 +500,20 @@ client_flood(struct sim_client *c, char *buf, size_t max)
 	if (client_room(c) < end - c->flood_next)
 		end = c->flood_next + client_room(c);
 	before = c->flood_next;
-	n = flood_fill(buf, max, &c->flood_next, end);
+	n = sim_flood_fill(buf, max, &c->flood_next, end);
 	if (n == 0 && c->flood_next < end) {
 		/* Too little room for a whole message: go through cur. */
-		tmp = xmalloc(flood_max_len());
-		n = flood_fill(tmp, flood_max_len(), &c->flood_next,
+		tmp = xmalloc(sim_flood_max_len());
+		n = sim_flood_fill(tmp, sim_flood_max_len(), &c->flood_next,
 		    c->flood_next + 1);
-		ev = event_raw(tmp, n);
+		ev = sim_msg_event_raw(tmp, n);
 		free(tmp);
 		c->cur = ev;
 		c->off = 0;
 		n = 0;
 	}
 	c->events += c->flood_next - before;
-	subscriber_sent(c->sub, c->flood_next - before);
+	sim_registry_subscriber_sent(c->sub, c->flood_next - before);
 	if (c->flood_end != 0 && c->flood_next >= c->flood_end)
 		c->flood = 0;
 	return (n);
@@ -534,7 +534,7 @@ client_fill(struct sim_client *c, char *buf, size_t max)
 			n += k;
 			c->off += k;
 			if (c->off == c->cur->len) {
-				event_unref(c->cur);
+				sim_msg_event_unref(c->cur);
 				c->cur = NULL;
 				c->off = 0;
 			}
@@ -571,7 +571,7 @@ client_timeout(struct sim_client *c)
 
 	if (c->stalled || c->ending || !c->greeted)
 		return (1000);
-	ms = (c->next_hb - sim_mono()) * 1000.0 + 1;
+	ms = (c->next_hb - sim_msg_mono()) * 1000.0 + 1;
 	if (ms < 0)
 		return (0);
 	return (ms > 1000 ? 1000 : (int)ms);
@@ -585,7 +585,7 @@ client_read(void *cls, uint64_t pos, char *buf, size_t max)
 	size_t			 n;
 
 	for (;;) {
-		if (atomic_load(&sim_quit))
+		if (atomic_load(&sim_main_quit))
 			return (MHD_CONTENT_READER_END_OF_STREAM);
 		if (c->fault.kind == FAULT_DRIP) {
 			if (client_wait(c, c->fault.interval_ms) == -1)
@@ -621,14 +621,14 @@ client_free(void *cls)
 		    (unsigned long long)c->expired,
 		    (unsigned long long)c->fault_dropped);
 		atomic_fetch_add(&dropped_total, c->dropped);
-		subscriber_close(c->sub);
+		sim_registry_subscriber_close(c->sub);
 	}
 	client_drain(c);
-	event_unref(c->cur);
+	sim_msg_event_unref(c->cur);
 	free(c->ring);
 	filter_free(&c->filter);
 	json_decref(c->filter_json);
-	fault_clear(&c->fault);
+	sim_fault_clear(&c->fault);
 	close(c->wakefd);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -658,7 +658,7 @@ client_log(struct sim_client *c)
 {
 	char	*f;
 
-	f = pyjson_dump(c->filter_json, 0);
+	f = sim_msg_pyjson_dump(c->filter_json, 0);
 	log_info("client %s connected from %s, filters %s%s", c->id,
 	    c->addr, f, c->flood ? ", flood" : "");
 	free(f);
@@ -675,7 +675,7 @@ client_fault(struct sim_client *c)
 		c->limit = c->fault.events;
 		break;
 	case FAULT_RAW:
-		c->cur = event_raw(c->fault.body, c->fault.bodylen);
+		c->cur = sim_msg_event_raw(c->fault.body, c->fault.bodylen);
 		c->greeted = 1;
 		if (c->fault.close)
 			c->ending = 1;
@@ -689,7 +689,7 @@ client_fault(struct sim_client *c)
 
 /* See sim.h. */
 struct MHD_Response *
-stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
+sim_stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 {
 	struct sim_client		*c;
 	struct MHD_Response		*r;
@@ -702,21 +702,21 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 	if ((c->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1)
 		fatal("eventfd");
 	pthread_mutex_init(&c->lock, NULL);
-	c->cap = sim_cfg.client_queue;
+	c->cap = sim_main_cfg.client_queue;
 	c->ring = xreallocarray(NULL, c->cap, sizeof *c->ring);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	c->connfd = ci != NULL ? ci->connect_fd : -1;
 	client_addr(conn, c->addr, sizeof c->addr);
-	sim_uuid4(c->id);
+	sim_msg_uuid4(c->id);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, filter_arg,
 	    &c->filter);
 	c->filter_json = filter_json(&c->filter);
-	c->next_hb = client_next_hb(sim_mono());
-	if (sim_cfg.flood && sim_cfg.rate == 0 &&
-	    filter_match(&c->filter, flood_keys())) {
+	c->next_hb = client_next_hb(sim_msg_mono());
+	if (sim_main_cfg.flood && sim_main_cfg.rate == 0 &&
+	    filter_match(&c->filter, sim_flood_keys())) {
 		c->flood = 1;
 		c->flood_next = 1;
-		c->flood_end = sim_cfg.count == 0 ? 0 : sim_cfg.count + 1;
+		c->flood_end = sim_main_cfg.count == 0 ? 0 : sim_main_cfg.count + 1;
 	}
 	client_fault(c);
 	if (c->fault.kind == FAULT_RAW && c->fault.content_type != NULL)
@@ -724,7 +724,7 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 
 	if (c->fault.kind != FAULT_RAW) {
 		pthread_mutex_lock(&clients_lock);
-		if (nclients >= sim_cfg.max_clients) {
+		if (nclients >= sim_main_cfg.max_clients) {
 			pthread_mutex_unlock(&clients_lock);
 			log_warn("refusing a client: %u connected", nclients);
 			client_free(c);
@@ -737,7 +737,7 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 		TAILQ_INSERT_TAIL(&clients, c, entry);
 		nclients++;
 		pthread_mutex_unlock(&clients_lock);
-		c->sub = subscriber_open(conn, c->id, c->filter_json);
+		c->sub = sim_registry_subscriber_open(conn, c->id, c->filter_json);
 		client_log(c);
 	}
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
@@ -755,7 +755,7 @@ stream_open(struct MHD_Connection *conn, struct sim_fault *fault, int *code)
 
 /* See sim.h: the body of GET /api/messages/stream/status/. */
 json_t *
-stream_status(void)
+sim_stream_status(void)
 {
 	struct sim_client	*c;
 	json_t			*o, *ids, *filters;
@@ -777,7 +777,7 @@ stream_status(void)
 
 /* See sim.h: per-client counters for GET /sim/stats. */
 json_t *
-stream_stats(void)
+sim_stream_stats(void)
 {
 	struct sim_client	*c;
 	json_t			*o, *a;

@@ -41,7 +41,7 @@ tz_sunday(int64_t y, unsigned int m, int n)
 
 /* See sim.h. */
 int
-sim_ny_offset(time_t t)
+sim_tz_ny_offset(time_t t)
 {
 	struct tm	tm;
 	int64_t		y, start, end;
@@ -58,7 +58,7 @@ sim_ny_offset(time_t t)
 
 /* See sim.h. */
 int64_t
-sim_usec_now(void)
+sim_tz_usec_now(void)
 {
 	struct timespec	ts;
 
@@ -68,7 +68,7 @@ sim_usec_now(void)
 
 /* See sim.h. */
 void
-sim_iso_ny(int64_t usec, char *buf, size_t len)
+sim_tz_iso_ny(int64_t usec, char *buf, size_t len)
 {
 	struct tm	tm;
 	time_t		sec, local;
@@ -82,7 +82,7 @@ sim_iso_ny(int64_t usec, char *buf, size_t len)
 		frac += 1000000;
 		sec--;
 	}
-	off = sim_ny_offset(sec);
+	off = sim_tz_ny_offset(sec);
 	local = sec + off;
 	gmtime_r(&local, &tm);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);

@@ -169,7 +169,7 @@ wf_timestamp(void)
 {
 	char	now[64];
 
-	sim_iso_now(now, sizeof now, ISO_LOCAL);
+	sim_msg_iso_now(now, sizeof now, ISO_LOCAL);
 	return (json_string(now));
 }
 
@@ -177,14 +177,14 @@ wf_timestamp(void)
 static json_t *
 wf_run_id(long run)
 {
-	if (sim_cfg.numeric_run_ids)
+	if (sim_main_cfg.numeric_run_ids)
 		return (json_integer(run));
 	return (json_sprintf("%ld", run));
 }
 
 /*
  * Send a message as the agent base class does (it injects sender and,
- * where missing, namespace) through the monitor: stream_publish().
+ * where missing, namespace) through the monitor: sim_stream_publish().
  */
 static void
 wf_send(json_t *msg, const char *sender, struct wf_ns *ns)
@@ -192,7 +192,7 @@ wf_send(json_t *msg, const char *sender, struct wf_ns *ns)
 	json_object_set_new(msg, "sender", json_string(sender));
 	if (json_object_get(msg, "namespace") == NULL)
 		json_object_set_new(msg, "namespace", json_string(ns->name));
-	stream_publish(msg);
+	sim_stream_publish(msg);
 	json_decref(msg);
 }
 
@@ -445,7 +445,7 @@ wf_register(const char *status)
 			    strcmp(status, "OK") == 0 ? "PROCESSING" : status,
 			    "pid", (int)getpid(), "hostname", "swf-sim",
 			    "namespace", nss[i].name);
-			registry_heartbeat(hb, &out);
+			sim_registry_heartbeat(hb, &out);
 			json_decref(hb);
 			json_decref(out);
 		}
@@ -500,13 +500,13 @@ wf_main(void *arg)
 	struct wf_item	it;
 	double		t0, now, due, next_reg, reg_every;
 
-	reg_every = sim_cfg.agent_stale / 3;
+	reg_every = sim_main_cfg.agent_stale / 3;
 	if (reg_every > 60)
 		reg_every = 60;
-	t0 = sim_mono();
+	t0 = sim_msg_mono();
 	next_reg = t0 + reg_every;
-	while (!atomic_load(&sim_quit)) {
-		now = sim_mono();
+	while (!atomic_load(&sim_main_quit)) {
+		now = sim_msg_mono();
 		if (now >= next_reg) {
 			wf_register("OK");
 			next_reg = now + reg_every;
@@ -515,7 +515,7 @@ wf_main(void *arg)
 			wf_nap(0.05);
 			continue;
 		}
-		due = t0 + heap[0].t / sim_cfg.speed;
+		due = t0 + heap[0].t / sim_main_cfg.speed;
 		if (now < due) {
 			wf_nap(due - now);
 			continue;
@@ -557,25 +557,25 @@ wf_ns_init(struct wf_ns *ns, const char *spec, size_t *nagent)
 
 /* Set up the namespaces and start the workflow thread. */
 void
-workflow_start(void)
+sim_workflow_start(void)
 {
 	size_t	i, k, nagent = 0;
 	int	found;
 
-	if (!sim_cfg.workflow)
+	if (!sim_main_cfg.workflow)
 		return;
-	rng = sim_cfg.seed;
+	rng = sim_main_cfg.seed;
 	next_run = 100001 + (long)(wf_rand() % 900) * 100;
 	next_exec = 1 + (int)(wf_rand() % 50);
-	nns = sim_cfg.nnamespaces + (sim_cfg.prodops ? 1 : 0);
+	nns = sim_main_cfg.nnamespaces + (sim_main_cfg.prodops ? 1 : 0);
 	nss = xcalloc(nns, sizeof *nss);
 	now_sim = 0;
-	for (i = 0; i < sim_cfg.nnamespaces; i++) {
-		wf_ns_init(&nss[i], sim_cfg.namespaces[i], &nagent);
+	for (i = 0; i < sim_main_cfg.nnamespaces; i++) {
+		wf_ns_init(&nss[i], sim_main_cfg.namespaces[i], &nagent);
 		wf_schedule(i == 0 ? 0.5 : wf_uniform(5.0, 12.0) * (double)i,
 		    W_STEP, &nss[i], 0);
 	}
-	if (sim_cfg.prodops) {
+	if (sim_main_cfg.prodops) {
 		nss[i].name = xstrdup("prodops");
 		nss[i].prod = 1;
 		strlcpy(nss[i].user, "prodops", sizeof nss[i].user);
@@ -600,9 +600,9 @@ workflow_start(void)
 	wf_running = 1;
 }
 
-/* Join the workflow thread (sim_quit must be set) and free it. */
+/* Join the workflow thread (sim_main_quit must be set) and free it. */
 void
-workflow_stop(void)
+sim_workflow_stop(void)
 {
 	size_t	i;
 
@@ -637,12 +637,12 @@ workflow_stop(void)
  * more messages of it and no end_run; heartbeats go on.
  */
 int
-workflow_stall_run(const char *ns, char **cause)
+sim_workflow_stall_run(const char *ns, char **cause)
 {
 	size_t	i;
 	int	found = ns == NULL;
 
-	if (!sim_cfg.workflow) {
+	if (!sim_main_cfg.workflow) {
 		xasprintf(cause, "stall_run needs the workflow");
 		return (-1);
 	}
@@ -652,11 +652,11 @@ workflow_stall_run(const char *ns, char **cause)
 			found |= !nss[i].prod && strcmp(nss[i].name, ns) == 0;
 	}
 	if (ns != NULL && !wf_ready) {
-		for (i = 0; i < sim_cfg.nnamespaces; i++) {
-			found |= strncmp(sim_cfg.namespaces[i], ns,
+		for (i = 0; i < sim_main_cfg.nnamespaces; i++) {
+			found |= strncmp(sim_main_cfg.namespaces[i], ns,
 			    strlen(ns)) == 0 &&
-			    (sim_cfg.namespaces[i][strlen(ns)] == '\0' ||
-			    sim_cfg.namespaces[i][strlen(ns)] == ':');
+			    (sim_main_cfg.namespaces[i][strlen(ns)] == '\0' ||
+			    sim_main_cfg.namespaces[i][strlen(ns)] == ':');
 		}
 	}
 	if (!found) {
@@ -676,12 +676,12 @@ workflow_stall_run(const char *ns, char **cause)
  * the registry (its messages go on), so the registry ages it to EXITED.
  */
 int
-workflow_agent_silent(const char *name, char **cause)
+sim_workflow_agent_silent(const char *name, char **cause)
 {
 	size_t	i;
 	int	found = 0;
 
-	if (!sim_cfg.workflow) {
+	if (!sim_main_cfg.workflow) {
 		xasprintf(cause, "agent_silent needs the workflow");
 		return (-1);
 	}

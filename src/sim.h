@@ -37,10 +37,10 @@ struct sim_config {
 	double		  channel_expiry; /* seconds a queued message lives */
 	size_t		  history_max;	/* messages kept for the REST history */
 };
-extern struct sim_config sim_cfg;
+extern struct sim_config sim_main_cfg;
 
 /* Set once on SIGINT/SIGTERM; every thread polls it. */
-extern atomic_int sim_quit;
+extern atomic_int sim_main_quit;
 
 /*
  * A rendered SSE event ("event: ...\ndata: ...\n\n"), shared by reference
@@ -58,29 +58,29 @@ struct sim_event {
 };
 
 /* sim-msg.c */
-double		 sim_wall(void);
-double		 sim_mono(void);
+double		 sim_msg_wall(void);
+double		 sim_msg_mono(void);
 #define ISO_DJANGO	0
 #define ISO_DRF		1
 #define ISO_NAIVE	2
 #define ISO_LOCAL	3
-void		 sim_iso_now(char *, size_t, int);
-void		 sim_uuid4(char [37]);
+void		 sim_msg_iso_now(char *, size_t, int);
+void		 sim_msg_uuid4(char [37]);
 /* Whether the monitor relays a message (not a heartbeat, has msg_type). */
-int		 msg_relayable(const json_t *);
-void		 msg_enrich(json_t *);
+int		 sim_msg_relayable(const json_t *);
+void		 sim_msg_enrich(json_t *);
 /* New event from a message (borrowed); the caller owns one reference. */
-struct sim_event *event_from_msg(json_t *);
+struct sim_event *sim_msg_event_from_msg(json_t *);
 /* New event with a literal name and data line; one reference. */
-struct sim_event *event_new(const char *, const char *);
+struct sim_event *sim_msg_event_new(const char *, const char *);
 /* New event holding raw bytes as they are; one reference. */
-struct sim_event *event_raw(const void *, size_t);
-void		 event_ref(struct sim_event *);
-void		 event_unref(struct sim_event *);
+struct sim_event *sim_msg_event_raw(const void *, size_t);
+void		 sim_msg_event_ref(struct sim_event *);
+void		 sim_msg_event_unref(struct sim_event *);
 /* Python-compatible JSON text; flags are PYJSON_*; the caller frees. */
 #define PYJSON_COMPACT	0x1	/* "," and ":" separators (DRF) */
 #define PYJSON_ASCII	0x2	/* escape non-ASCII (json.dumps default) */
-char		*pyjson_dump(const json_t *, int);
+char		*sim_msg_pyjson_dump(const json_t *, int);
 
 /* sim-fault.c */
 enum fault_kind {
@@ -117,111 +117,111 @@ struct sim_fault {
 	unsigned int	 delay_ms;	/* any: wait before answering */
 	uint64_t	 size;		/* history: pad the answer to bytes */
 };
-void		 fault_init(void);
-void		 fault_free_all(void);
+void		 sim_fault_init(void);
+void		 sim_fault_free_all(void);
 /* Add faults from a JSON object or array; -1 and *cause on error. */
-int		 fault_post(json_t *, int, char **);
+int		 sim_fault_post(json_t *, int, char **);
 /* Take the fault for a new request to an endpoint; 0 if none. */
-int		 fault_take(enum fault_endpoint, struct sim_fault *);
-void		 fault_clear(struct sim_fault *);
-const char	*fault_name(enum fault_kind);
-json_t		*fault_list(void);
+int		 sim_fault_take(enum fault_endpoint, struct sim_fault *);
+void		 sim_fault_clear(struct sim_fault *);
+const char	*sim_fault_name(enum fault_kind);
+json_t		*sim_fault_list(void);
 
 /* sim-stream.c */
-void		 stream_init(void);
-void		 stream_wake_all(void);
-void		 stream_free(void);
+void		 sim_stream_init(void);
+void		 sim_stream_wake_all(void);
+void		 sim_stream_free(void);
 /* Enrich and broadcast a message (borrowed). */
-void		 stream_publish(json_t *);
+void		 sim_stream_publish(json_t *);
 /* Broadcast an event to every matching client (borrowed reference). */
-void		 stream_broadcast(struct sim_event *);
+void		 sim_stream_broadcast(struct sim_event *);
 /*
  * The streaming response for a new client, with the connection's query
  * filters and an optional fault (whose strings it takes). NULL and *code
  * set when no stream can be opened.
  */
-struct MHD_Response *stream_open(struct MHD_Connection *, struct sim_fault *,
+struct MHD_Response *sim_stream_open(struct MHD_Connection *, struct sim_fault *,
 		    int *);
-json_t		*stream_status(void);
-json_t		*stream_stats(void);
-uint64_t	 stream_dropped_total(void);
+json_t		*sim_stream_status(void);
+json_t		*sim_stream_stats(void);
+uint64_t	 sim_stream_dropped_total(void);
 /* Fault channel_drop: the next N messages of one client (id or NULL). */
-int		 stream_channel_drop(const char *, uint64_t, char **);
+int		 sim_stream_channel_drop(const char *, uint64_t, char **);
 
 /* sim-flood.c */
-void		 flood_init(void);
-void		 flood_free(void);
+void		 sim_flood_init(void);
+void		 sim_flood_free(void);
 /* Render whole flood messages for sequences [*next, end) into buf. */
-size_t		 flood_fill(char *, size_t, uint64_t *, uint64_t);
+size_t		 sim_flood_fill(char *, size_t, uint64_t *, uint64_t);
 /* The template's filter keys, for one check per client. */
-const struct sim_event *flood_keys(void);
-size_t		 flood_max_len(void);
-void		 flood_start(void);
-void		 flood_stop(void);
+const struct sim_event *sim_flood_keys(void);
+size_t		 sim_flood_max_len(void);
+void		 sim_flood_start(void);
+void		 sim_flood_stop(void);
 
 /* sim-registry.c */
-void		 registry_init(void);
-void		 registry_free(void);
+void		 sim_registry_init(void);
+void		 sim_registry_free(void);
 /* Register or refresh; 201/200 with *out, or 400 with *out the error. */
-int		 registry_heartbeat(json_t *, json_t **);
-json_t		*registry_list(void);
-void		 registry_tick(void);
+int		 sim_registry_heartbeat(json_t *, json_t **);
+json_t		*sim_registry_list(void);
+void		 sim_registry_tick(void);
 /*
- * The SSE subscriber rows of GET /api/subscribers/. subscriber_open()
+ * The SSE subscriber rows of GET /api/subscribers/. sim_registry_subscriber_open()
  * adds an active row for a new stream (client_id and filters borrowed);
- * the row stays valid until subscriber_close(), after which the registry
- * may evict it. subscriber_sent() counts messages delivered (lock-free).
+ * the row stays valid until sim_registry_subscriber_close(), after which the registry
+ * may evict it. sim_registry_subscriber_sent() counts messages delivered (lock-free).
  */
 struct sim_subscriber;
-struct sim_subscriber *subscriber_open(struct MHD_Connection *, const char *,
+struct sim_subscriber *sim_registry_subscriber_open(struct MHD_Connection *, const char *,
 		    const json_t *);
-void		 subscriber_sent(struct sim_subscriber *, uint64_t);
-void		 subscriber_close(struct sim_subscriber *);
-json_t		*subscriber_list(void);
+void		 sim_registry_subscriber_sent(struct sim_subscriber *, uint64_t);
+void		 sim_registry_subscriber_close(struct sim_subscriber *);
+json_t		*sim_registry_subscriber_list(void);
 /* Detail views: a copy of the record with that key, or NULL. */
-json_t		*registry_get(const char *);
-json_t		*subscriber_get(const char *);
-void		 subscriber_free(void);
+json_t		*sim_registry_get(const char *);
+json_t		*sim_registry_subscriber_get(const char *);
+void		 sim_registry_subscriber_free(void);
 
 /* sim-workflow.c */
-void		 workflow_start(void);
-void		 workflow_stop(void);
+void		 sim_workflow_start(void);
+void		 sim_workflow_stop(void);
 /* Faults: 0, or -1 and *cause (the caller frees) when they cannot apply. */
-int		 workflow_stall_run(const char *, char **);
-int		 workflow_agent_silent(const char *, char **);
+int		 sim_workflow_stall_run(const char *, char **);
+int		 sim_workflow_agent_silent(const char *, char **);
 
 /* sim-tz.c */
 /* UTC offset of America/New_York at a time, in seconds (US rule). */
-int		 sim_ny_offset(time_t);
-int64_t		 sim_usec_now(void);
+int		 sim_tz_ny_offset(time_t);
+int64_t		 sim_tz_usec_now(void);
 /* A time (microseconds since the epoch) as DRF renders it in New York. */
-void		 sim_iso_ny(int64_t, char *, size_t);
+void		 sim_tz_iso_ny(int64_t, char *, size_t);
 
 /* sim-history.c */
-void		 history_init(void);
-void		 history_free(void);
+void		 sim_history_init(void);
+void		 sim_history_free(void);
 /*
  * Record a message (borrowed, copied) as the monitor stores it, before
  * enrichment; messages without msg_type and agent heartbeats are not.
  */
-void		 history_record(const json_t *);
+void		 sim_history_record(const json_t *);
 /* GET views; each returns the status code and the body in *out. */
-int		 history_executions(struct MHD_Connection *, json_t **);
-int		 history_run_state(const char *, json_t **);
-int		 history_run_states(json_t **);
+int		 sim_history_executions(struct MHD_Connection *, json_t **);
+int		 sim_history_run_state(const char *, json_t **);
+int		 sim_history_run_states(json_t **);
 /* GET /api/workflow-messages/: the JSON text in *out, which the caller frees. */
-int		 history_messages(struct MHD_Connection *, char **, size_t *);
-int		 history_stf_files(struct MHD_Connection *, const char *,
+int		 sim_history_messages(struct MHD_Connection *, char **, size_t *);
+int		 sim_history_stf_files(struct MHD_Connection *, const char *,
 		    json_t **);
-json_t		*history_stats(void);
+json_t		*sim_history_stats(void);
 /* Detail views: a copy of the row with that key, or NULL. */
-json_t		*history_execution(const char *);
-json_t		*history_message(const char *);
-json_t		*history_stf_file(const char *);
+json_t		*sim_history_execution(const char *);
+json_t		*sim_history_message(const char *);
+json_t		*sim_history_stf_file(const char *);
 
 /* sim-http.c */
 /* Start the daemon; -1 and *cause on error. *url gets the base URL. */
-int		 http_start(char **, char **);
-void		 http_stop(void);
+int		 sim_http_start(char **, char **);
+void		 sim_http_stop(void);
 
 #endif

@@ -37,7 +37,7 @@ seg_put(struct seg *s, const char *text, unsigned attr)
 		return;
 	if (w > s->w - s->x)
 		w = s->w - s->x;
-	tui_put(s->y, s->x, w, text, attr);
+	tui_util_put(s->y, s->x, w, text, attr);
 	s->x += w + 2;
 }
 
@@ -45,7 +45,7 @@ void
 status_tick(struct tui *t)
 {
 	size_t	i = t->rate_i, old;
-	int64_t	now = now_mono_us(), dt;
+	int64_t	now = loop_now_mono_us(), dt;
 
 	t->rate_n[i] = t->received;
 	t->rate_at[i] = now;
@@ -70,7 +70,7 @@ status_age(char *buf, size_t size, int64_t us)
 	else if (s < 3600)
 		snprintf(buf, size, "%dm", (int)(s / 60));
 	else
-		tui_fmt_dur(buf, size, us);
+		tui_util_fmt_dur(buf, size, us);
 	return (buf);
 }
 
@@ -109,7 +109,7 @@ const char *
 status_conn_words(struct tui *t, char *buf, size_t size)
 {
 	const struct client_status	*st = client_status(t->client);
-	int64_t				 now = now_wall_us();
+	int64_t				 now = loop_now_wall_us();
 	char				 d[32];
 
 	switch (st->state) {
@@ -206,7 +206,7 @@ status_reg_words(const struct client_status *st, char *buf, size_t size,
 static void
 status_problems(struct tui *t, struct seg *s)
 {
-	size_t	n = alerts_nactive(t->alerts);
+	size_t	n = alert_nactive(t->alerts);
 	char	buf[64];
 
 	if (n == 0)
@@ -227,7 +227,7 @@ status_spark(struct tui *t, struct seg *s)
 	size_t		per = SPARK_SLOTS / ncells;
 	char		buf[SPARK_SLOTS * 3 + 1];
 
-	spark_ring_get(&t->msg_rate, now_wall_us() - t->alert_skew, v,
+	spark_ring_get(&t->msg_rate, loop_now_wall_us() - t->alert_skew, v,
 	    SPARK_SLOTS);
 	memset(cell, 0, sizeof cell);
 	for (i = 0; i < SPARK_SLOTS; i++)
@@ -250,7 +250,7 @@ status_lag(struct tui *t, char *buf, size_t size)
 		snprintf(buf, size, "lag -");
 		return (buf);
 	}
-	quiet = now_wall_us() - t->last_recv;
+	quiet = loop_now_wall_us() - t->last_recv;
 	if (quiet >= STATUS_QUIET_US) {
 		snprintf(buf, size, "last msg %s ago", status_age(d, sizeof d,
 		    quiet));
@@ -266,7 +266,7 @@ status_lag(struct tui *t, char *buf, size_t size)
 		snprintf(buf, size, "lag %.1fs", lag / 1e6);
 	else {
 		snprintf(buf, size, "lag ");
-		tui_fmt_dur(buf + 4, size - 4, lag);
+		tui_util_fmt_dur(buf + 4, size - 4, lag);
 	}
 	return (buf);
 }
@@ -283,7 +283,7 @@ status_draw(struct tui *t)
 	int				 wide = t->cols >= 120, replay;
 	uint64_t			 missing;
 
-	tui_fill(0, 0, t->cols, bar);
+	tui_util_fill(0, 0, t->cols, bar);
 	s.x = 1;
 	seg_put(&s, "swf-dash", bar | A_BOLD);
 	status_problems(t, &s);
@@ -319,34 +319,34 @@ status_draw(struct tui *t)
 
 	s.y = 1;
 	s.x = 1;
-	tui_fill(1, 0, t->cols, A_NORMAL);
+	tui_util_fill(1, 0, t->cols, A_NORMAL);
 	snprintf(buf, sizeof buf, "%.0f msg/s", t->rate);
 	seg_put(&s, buf, A_BOLD);
 	/* Beside the rate when there is room, else last (cut first). */
 	if (t->cols >= 100)
 		status_spark(t, &s);
-	snprintf(buf, sizeof buf, "total %s", tui_fmt_count(a, sizeof a,
+	snprintf(buf, sizeof buf, "total %s", tui_util_fmt_count(a, sizeof a,
 	    t->received));
 	seg_put(&s, buf, A_NORMAL);
 	/* What the size cap dropped: always when wide, else once it did. */
 	if (wide || st->oversize > 0) {
 		snprintf(buf, sizeof buf, "dropped %s oversize",
-		    tui_fmt_count(a, sizeof a, st->oversize));
+		    tui_util_fmt_count(a, sizeof a, st->oversize));
 		seg_put(&s, buf, st->oversize > 0 ? tui_attr(COL_ERROR) :
 		    A_NORMAL);
 	}
 	/* What the monitor lost and its history could not give back. */
-	if ((missing = runs_missing_known(t->runs)) > 0) {
+	if ((missing = run_missing_known(t->runs)) > 0) {
 		snprintf(buf, sizeof buf, "missing %s",
-		    tui_fmt_count(a, sizeof a, missing));
+		    tui_util_fmt_count(a, sizeof a, missing));
 		seg_put(&s, buf, tui_attr(COL_ERROR));
 	}
 	if (!replay)
 		seg_put(&s, status_lag(t, buf, sizeof buf), A_NORMAL);
 	if (wide) {
 		snprintf(buf, sizeof buf, "kept %s/%s",
-		    tui_fmt_count(a, sizeof a, store_count(t->store)),
-		    tui_fmt_count(b, sizeof b, store_capacity(t->store)));
+		    tui_util_fmt_count(a, sizeof a, store_count(t->store)),
+		    tui_util_fmt_count(b, sizeof b, store_capacity(t->store)));
 		seg_put(&s, buf, A_NORMAL);
 		if (st->dup > 0) {
 			snprintf(buf, sizeof buf, "dup %llu",
@@ -376,7 +376,7 @@ status_hint(struct tui *t, const char *hints, const char *info)
 	struct seg	s = { t->rows - 1, 0, t->cols };
 	unsigned	attr;
 
-	tui_fill(s.y, 0, t->cols, A_NORMAL);
+	tui_util_fill(s.y, 0, t->cols, A_NORMAL);
 	if (t->quit_ask) {
 		/* The question alone, whatever the width. */
 		seg_put(&s, "quit swf-dash? the stream is live: q or y quits, "
@@ -390,7 +390,7 @@ status_hint(struct tui *t, const char *hints, const char *info)
 	}
 	if (t->away[0] != '\0')
 		seg_put(&s, t->away, tui_attr(COL_NOTICE) | A_REVERSE);
-	else if (t->notice[0] != '\0' && now_mono_us() < t->notice_until)
+	else if (t->notice[0] != '\0' && loop_now_mono_us() < t->notice_until)
 		seg_put(&s, t->notice, tui_attr(t->notice_bad ? COL_ERROR :
 		    COL_NOTICE));
 	else

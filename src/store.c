@@ -136,26 +136,26 @@ store_evicted(const struct store *st)
 }
 
 void
-seqidx_init(struct seqidx *x)
+store_seqidx_init(struct seqidx *x)
 {
 	memset(x, 0, sizeof *x);
 }
 
 void
-seqidx_free(struct seqidx *x)
+store_seqidx_free(struct seqidx *x)
 {
 	free(x->v);
-	seqidx_init(x);
+	store_seqidx_init(x);
 }
 
 void
-seqidx_clear(struct seqidx *x)
+store_seqidx_clear(struct seqidx *x)
 {
 	x->off = x->len = 0;
 }
 
 void
-seqidx_push(struct seqidx *x, uint64_t seq)
+store_seqidx_push(struct seqidx *x, uint64_t seq)
 {
 	if (x->off + x->len == x->cap) {
 		if (x->off > 0 && x->off >= x->len) {
@@ -171,7 +171,7 @@ seqidx_push(struct seqidx *x, uint64_t seq)
 }
 
 size_t
-seqidx_lower(const struct seqidx *x, uint64_t seq)
+store_seqidx_lower(const struct seqidx *x, uint64_t seq)
 {
 	size_t	lo = 0, hi = x->len, mid;
 
@@ -186,13 +186,13 @@ seqidx_lower(const struct seqidx *x, uint64_t seq)
 }
 
 void
-seqidx_trim(struct seqidx *x, uint64_t first)
+store_seqidx_trim(struct seqidx *x, uint64_t first)
 {
 	size_t	n;
 
 	if (x->len == 0 || seqidx_at(x, 0) >= first)
 		return;
-	n = seqidx_lower(x, first);
+	n = store_seqidx_lower(x, first);
 	x->off += n;
 	x->len -= n;
 	if (x->len == 0)

@@ -53,7 +53,7 @@ uint64_t	 store_evicted(const struct store *);
 
 /*
  * A growing, ascending array of sequence numbers: a filtered view of the
- * store. Embedded by its owner; zero-initialised or seqidx_init().
+ * store. Embedded by its owner; zero-initialised or store_seqidx_init().
  */
 struct seqidx {
 	uint64_t	*v;
@@ -62,13 +62,13 @@ struct seqidx {
 	size_t		 cap;
 };
 
-void		 seqidx_init(struct seqidx *);
-void		 seqidx_free(struct seqidx *);
-void		 seqidx_clear(struct seqidx *);
+void		 store_seqidx_init(struct seqidx *);
+void		 store_seqidx_free(struct seqidx *);
+void		 store_seqidx_clear(struct seqidx *);
 /* Append seq, which must be greater than the last one. */
-void		 seqidx_push(struct seqidx *, uint64_t seq);
+void		 store_seqidx_push(struct seqidx *, uint64_t seq);
 /* Drop the leading numbers below first (evicted messages). */
-void		 seqidx_trim(struct seqidx *, uint64_t first);
+void		 store_seqidx_trim(struct seqidx *, uint64_t first);
 static inline size_t
 seqidx_len(const struct seqidx *x)
 {
@@ -80,6 +80,6 @@ seqidx_at(const struct seqidx *x, size_t i)
 	return (x->v[x->off + i]);
 }
 /* Index of the first number >= seq (seqidx_len() if none). */
-size_t		 seqidx_lower(const struct seqidx *, uint64_t seq);
+size_t		 store_seqidx_lower(const struct seqidx *, uint64_t seq);
 
 #endif

@@ -99,7 +99,7 @@ cmd_candidates(struct tui *t, enum cmd_arg a, const char *prefix,
 			cands_add(c, r->id, prefix);
 		return;
 	case CA_AGENT:
-		RB_FOREACH(ag, agent_tree, &rs->agents)
+		RB_FOREACH(ag, run_agent_tree, &rs->agents)
 			cands_add(c, ag->name, prefix);
 		if (t->client != NULL) {
 			reg = client_registry(t->client, &n, NULL, NULL);
@@ -108,11 +108,11 @@ cmd_candidates(struct tui *t, enum cmd_arg a, const char *prefix,
 		}
 		break;
 	case CA_NS:
-		RB_FOREACH(m, mtype_tree, &rs->nss)
+		RB_FOREACH(m, run_mtype_tree, &rs->nss)
 			cands_add(c, m->name, prefix);
 		break;
 	case CA_TYPE:
-		RB_FOREACH(m, mtype_tree, &rs->types)
+		RB_FOREACH(m, run_mtype_tree, &rs->types)
 			cands_add(c, m->name, prefix);
 		break;
 	case CA_PRESET:
@@ -295,7 +295,7 @@ cmd_done(struct tui *t, void *arg, const char *text)
 	case CA_RUN:
 		if (*v == '\0')
 			tui_notice(t, 1, "usage: :%s", tui_cmds[k].usage);
-		else if (runs_find(t->runs, v) == NULL)
+		else if (run_find(t->runs, v) == NULL)
 			tui_notice(t, 1, ":run %s: no such run seen", v);
 		else
 			tui_push(t, &view_run, v);

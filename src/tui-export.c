@@ -147,7 +147,7 @@ export_done(struct tui *t, void *arg, const char *name)
 	for (seq = store_first(t->store); seq < store_end(t->store); seq++) {
 		if ((m = store_get(t->store, seq)) == NULL ||
 		    m->family == FAM_MARKER || (ml != NULL ?
-		    !msglist_wants(ml, m) : !filter_match(t->vf, m)))
+		    !view_messages_wants(ml, m) : !filter_match(t->vf, m)))
 			continue;
 		if (csv)
 			export_csv(f, m);

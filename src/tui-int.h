@@ -229,23 +229,23 @@ void		 status_tick(struct tui *);
 const char	*status_conn_words(struct tui *, char *, size_t);
 
 /* tui-util.c: formatting and drawing helpers. */
-void		 tui_put(int y, int x, int w, const char *, unsigned attr);
-int		 tui_put_hl(int y, int x, int w, const char *, unsigned attr,
+void		 tui_util_put(int y, int x, int w, const char *, unsigned attr);
+int		 tui_util_put_hl(int y, int x, int w, const char *, unsigned attr,
 		    const char *pat, unsigned hlattr);
-void		 tui_fill(int y, int x, int w, unsigned attr);
-size_t		 tui_wrap_next(const char *, int w, size_t *skip);
-int		 tui_put_wrap(int y, int x, int w, int rows, const char *,
+void		 tui_util_fill(int y, int x, int w, unsigned attr);
+size_t		 tui_util_wrap_next(const char *, int w, size_t *skip);
+int		 tui_util_put_wrap(int y, int x, int w, int rows, const char *,
 		    unsigned attr);
-char		*tui_fit_mid(char *, size_t, const char *, int cols);
-char		*tui_fmt_clock(char *, size_t, int64_t us, int ms);
-char		*tui_fmt_stamp(char *, size_t, int64_t us);
-char		*tui_fmt_dur(char *, size_t, int64_t us);
-char		*tui_fmt_count(char *, size_t, uint64_t);
-const char	*tui_strcasestr(const char *, const char *);
-uint64_t	 tui_hash(int kind, const char *);
-size_t		 tui_utf8_back(const char *, size_t);
+char		*tui_util_fit_mid(char *, size_t, const char *, int cols);
+char		*tui_util_fmt_clock(char *, size_t, int64_t us, int ms);
+char		*tui_util_fmt_stamp(char *, size_t, int64_t us);
+char		*tui_util_fmt_dur(char *, size_t, int64_t us);
+char		*tui_util_fmt_count(char *, size_t, uint64_t);
+const char	*tui_util_strcasestr(const char *, const char *);
+uint64_t	 tui_util_hash(int kind, const char *);
+size_t		 tui_util_utf8_back(const char *, size_t);
 
-/* A table column; tui_cols_layout() places them in a width. */
+/* A table column; tui_util_cols_layout() places them in a width. */
 struct tui_col {
 	const char	*title;
 	int		 w;		/* width, or minimum when flex */
@@ -256,10 +256,10 @@ struct tui_col {
 	int		 x;		/* placed by layout; -1 hidden */
 	int		 cw;		/* width given by layout */
 };
-void		 tui_cols_layout(struct tui_col *, size_t, int width);
-void		 tui_cols_header(const struct tui_col *, size_t, int y,
+void		 tui_util_cols_layout(struct tui_col *, size_t, int width);
+void		 tui_util_cols_header(const struct tui_col *, size_t, int y,
 		    int width, unsigned attr);
-void		 tui_cols_put(const struct tui_col *, size_t i, int y,
+void		 tui_util_cols_put(const struct tui_col *, size_t i, int y,
 		    const char *, unsigned attr);
 
 /* tui-list.c: the one list engine (scroll, select, follow, search). */
@@ -324,16 +324,16 @@ struct msglist {
 	struct seqidx	 idx;
 	struct tui_list	 list;
 };
-void		 msglist_init(struct msglist *, struct tui *, const char *);
-void		 msglist_only_agent(struct msglist *, const char *);
-void		 msglist_free(struct msglist *);
-void		 msglist_rebuild(struct msglist *);
-void		 msglist_ingest(struct msglist *, const struct msg *);
-void		 msglist_draw(struct msglist *, int y, int h);
-int		 msglist_key(struct msglist *, int key);
-const struct msg *msglist_selected(struct msglist *);
+void		 view_messages_init(struct msglist *, struct tui *, const char *);
+void		 view_messages_only_agent(struct msglist *, const char *);
+void		 view_messages_free(struct msglist *);
+void		 view_messages_rebuild(struct msglist *);
+void		 view_messages_ingest(struct msglist *, const struct msg *);
+void		 view_messages_draw(struct msglist *, int y, int h);
+int		 view_messages_key(struct msglist *, int key);
+const struct msg *view_messages_selected(struct msglist *);
 /* Whether the list shows the message (markers aside). */
-int		 msglist_wants(struct msglist *, const struct msg *);
+int		 view_messages_wants(struct msglist *, const struct msg *);
 /* The message list of the visible view, or NULL. */
 struct msglist	*tui_current_msglist(struct tui *);
 
@@ -343,6 +343,6 @@ struct tui_keyhelp {
 	const char	*keys;
 	const char	*what;
 };
-extern const struct tui_keyhelp tui_keyhelp[];
+extern const struct tui_keyhelp tui_keys_help[];
 
 #endif

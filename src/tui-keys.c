@@ -9,7 +9,7 @@
 
 #include "tui-int.h"
 
-const struct tui_keyhelp tui_keyhelp[] = {
+const struct tui_keyhelp tui_keys_help[] = {
 	{ "Everywhere", "1 2 3 4 5", "show Messages, Runs, Agents, Filters, "
 	    "Alerts" },
 	{ NULL, "Tab, Shift-Tab", "next, previous of those views" },

@@ -104,7 +104,7 @@ tui_list_draw(struct tui_list *l, int y, int h, int w)
 	for (r = 0; r < h; r++) {
 		i = l->top + r;
 		if (i >= l->n) {
-			tui_fill(y + r, 0, w, tui_attr(COL_NORMAL));
+			tui_util_fill(y + r, 0, w, tui_attr(COL_NORMAL));
 			continue;
 		}
 		flags = i == l->sel ? LIST_SEL : 0;

@@ -64,9 +64,9 @@ report_alerts(FILE *f, const struct alert_list *al, const char *run)
 	TAILQ_FOREACH(a, al, entry) {
 		if (strcmp(a->run, run) != 0)
 			continue;
-		tui_fmt_stamp(r, sizeof r, a->raised);
+		tui_util_fmt_stamp(r, sizeof r, a->raised);
 		if (a->cleared != 0)
-			tui_fmt_stamp(c, sizeof c, a->cleared);
+			tui_util_fmt_stamp(c, sizeof c, a->cleared);
 		fprintf(f, "  %-8s %-16s raised %s%s%s\n    %s\n",
 		    a->cleared != 0 ? "cleared" : "ACTIVE",
 		    alert_kind_name(a->kind), r,
@@ -87,8 +87,8 @@ report_write(struct tui *t, FILE *f, const struct run *r)
 
 	fprintf(f, "swf-dash %s: report of run %s\n", PACKAGE_VERSION,
 	    report_s(r->id));
-	fprintf(f, "written         %s\n\n", tui_fmt_stamp(a, sizeof a,
-	    now_wall_us()));
+	fprintf(f, "written         %s\n\n", tui_util_fmt_stamp(a, sizeof a,
+	    loop_now_wall_us()));
 	fprintf(f, "namespace       %s\n", report_s(r->ns));
 	if (r->ended)
 		fprintf(f, "state           ended (last stamp %s%s%s)\n",
@@ -98,14 +98,14 @@ report_write(struct tui *t, FILE *f, const struct run *r)
 		fprintf(f, "state           %s%s%s\n", report_s(r->state),
 		    *r->substate != '\0' ? "/" : "",
 		    *r->substate != '\0' ? report_s(r->substate) : "");
-	fprintf(f, "first seen      %s%s\n", tui_fmt_stamp(a, sizeof a,
+	fprintf(f, "first seen      %s%s\n", tui_util_fmt_stamp(a, sizeof a,
 	    r->first_us), run_midway(r) ? " (joined after its start)" : "");
-	fprintf(f, "last message    %s\n", tui_fmt_stamp(a, sizeof a,
+	fprintf(f, "last message    %s\n", tui_util_fmt_stamp(a, sizeof a,
 	    r->last_us));
 	if (r->ended)
-		fprintf(f, "ended           %s\n", tui_fmt_stamp(a, sizeof a,
+		fprintf(f, "ended           %s\n", tui_util_fmt_stamp(a, sizeof a,
 		    r->end_us));
-	fprintf(f, "duration        %s\n", tui_fmt_dur(b, sizeof b,
+	fprintf(f, "duration        %s\n", tui_util_fmt_dur(b, sizeof b,
 	    (r->ended ? r->end_us : r->last_us) - r->first_us));
 
 	fprintf(f, "\nmessages        %llu\n", (unsigned long long)r->total);
@@ -135,7 +135,7 @@ report_write(struct tui *t, FILE *f, const struct run *r)
 	    r->nhist > n ? " (the latest below)" : "");
 	for (i = 0; i < n; i++) {
 		c = run_hist_at(r, i);
-		fprintf(f, "  %s  %-13s %s%s%s\n", tui_fmt_stamp(a, sizeof a,
+		fprintf(f, "  %s  %-13s %s%s%s\n", tui_util_fmt_stamp(a, sizeof a,
 		    c->at), report_s(c->type), report_s(c->state),
 		    *c->substate != '\0' ? "/" : "", *c->substate != '\0' ?
 		    report_s(c->substate) : "");
@@ -144,8 +144,8 @@ report_write(struct tui *t, FILE *f, const struct run *r)
 	fputs("\nalerts\n", f);
 	n = 0;
 	if (t->alerts != NULL) {
-		n += report_alerts(f, alerts_active(t->alerts), r->id);
-		n += report_alerts(f, alerts_cleared(t->alerts), r->id);
+		n += report_alerts(f, alert_active(t->alerts), r->id);
+		n += report_alerts(f, alert_cleared(t->alerts), r->id);
 	}
 	if (n == 0)
 		fputs("  none\n", f);
@@ -164,7 +164,7 @@ report_done(struct tui *t, void *arg, const char *name)
 		tui_notice(t, 0, "no report written");
 		return;
 	}
-	if ((r = runs_find(t->runs, report_run)) == NULL) {
+	if ((r = run_find(t->runs, report_run)) == NULL) {
 		tui_notice(t, 1, "run %s is no longer tracked: no report",
 		    report_s(report_run));
 		return;
@@ -202,7 +202,7 @@ tui_report_start(struct tui *t, const char *run)
 	char	init[128];
 	size_t	i, n;
 
-	if (runs_find(t->runs, run) == NULL) {
+	if (run_find(t->runs, run) == NULL) {
 		tui_notice(t, 1, ":report %s: no such run seen",
 		    report_s(run));
 		return;

@@ -14,7 +14,7 @@
 
 /* Whether the terminal can show the dashboard; else why not in *why. */
 int
-tui_usable(const char **why)
+tui_term_usable(const char **why)
 {
 	const char	*term = getenv("TERM");
 	int		 err = 0;

@@ -18,7 +18,7 @@
 #define TUI_LINE_MAX	8192
 
 void
-tui_put(int y, int x, int w, const char *s, unsigned attr)
+tui_util_put(int y, int x, int w, const char *s, unsigned attr)
 {
 	char	buf[TUI_LINE_MAX];
 
@@ -31,7 +31,7 @@ tui_put(int y, int x, int w, const char *s, unsigned attr)
 }
 
 void
-tui_fill(int y, int x, int w, unsigned attr)
+tui_util_fill(int y, int x, int w, unsigned attr)
 {
 	if (w <= 0 || x < 0)
 		return;
@@ -59,7 +59,7 @@ tui_width_n(const char *s, size_t n)
  * drawn.
  */
 int
-tui_put_hl(int y, int x, int w, const char *s, unsigned attr,
+tui_util_put_hl(int y, int x, int w, const char *s, unsigned attr,
     const char *pat, unsigned hlattr)
 {
 	char		 buf[TUI_LINE_MAX], part[TUI_LINE_MAX];
@@ -74,7 +74,7 @@ tui_put_hl(int y, int x, int w, const char *s, unsigned attr,
 	mvaddstr(y, x, buf);
 	if (pat != NULL && (plen = strlen(pat)) > 0) {
 		attrset(hlattr);
-		for (p = buf; (at = tui_strcasestr(p, pat)) != NULL;
+		for (p = buf; (at = tui_util_strcasestr(p, pat)) != NULL;
 		    p = at + plen) {
 			memcpy(part, at, plen);
 			part[plen] = '\0';
@@ -92,7 +92,7 @@ tui_put_hl(int y, int x, int w, const char *s, unsigned attr,
  * distinct). Returns dst.
  */
 char *
-tui_fit_mid(char *dst, size_t dstsz, const char *s, int cols)
+tui_util_fit_mid(char *dst, size_t dstsz, const char *s, int cols)
 {
 	char		 one[8], head[TUI_LINE_MAX];
 	const char	*p, *end;
@@ -127,7 +127,7 @@ tui_fit_mid(char *dst, size_t dstsz, const char *s, int cols)
  * *skip is set to the bytes to skip after it (the spaces at the break).
  */
 size_t
-tui_wrap_next(const char *s, int w, size_t *skip)
+tui_util_wrap_next(const char *s, int w, size_t *skip)
 {
 	char	buf[TUI_LINE_MAX];
 	size_t	n, i;
@@ -157,19 +157,19 @@ tui_wrap_next(const char *s, int w, size_t *skip)
 
 /* Draw s word-wrapped over at most rows lines; returns the lines used. */
 int
-tui_put_wrap(int y, int x, int w, int rows, const char *s, unsigned attr)
+tui_util_put_wrap(int y, int x, int w, int rows, const char *s, unsigned attr)
 {
 	char	line[TUI_LINE_MAX];
 	size_t	n, skip;
 	int	used = 0;
 
 	while (used < rows && (used == 0 || *s != '\0')) {
-		n = tui_wrap_next(s, w, &skip);
+		n = tui_util_wrap_next(s, w, &skip);
 		if (n >= sizeof line)
 			n = sizeof line - 1;
 		memcpy(line, s, n);
 		line[n] = '\0';
-		tui_put(y + used, x, w, line, attr);
+		tui_util_put(y + used, x, w, line, attr);
 		used++;
 		s += n + skip;
 		if (n + skip == 0)
@@ -180,7 +180,7 @@ tui_put_wrap(int y, int x, int w, int rows, const char *s, unsigned attr)
 
 /* Case-insensitive (ASCII) substring search. */
 const char *
-tui_strcasestr(const char *s, const char *pat)
+tui_util_strcasestr(const char *s, const char *pat)
 {
 	size_t	n = strlen(pat);
 
@@ -195,7 +195,7 @@ tui_strcasestr(const char *s, const char *pat)
 
 /* Local HH:MM:SS, with .mmm if ms. */
 char *
-tui_fmt_clock(char *buf, size_t size, int64_t us, int ms)
+tui_util_fmt_clock(char *buf, size_t size, int64_t us, int ms)
 {
 	struct tm	tm;
 	time_t		t;
@@ -217,7 +217,7 @@ tui_fmt_clock(char *buf, size_t size, int64_t us, int ms)
 
 /* Local date and time with microseconds and the zone. */
 char *
-tui_fmt_stamp(char *buf, size_t size, int64_t us)
+tui_util_fmt_stamp(char *buf, size_t size, int64_t us)
 {
 	struct tm	tm;
 	time_t		t;
@@ -238,7 +238,7 @@ tui_fmt_stamp(char *buf, size_t size, int64_t us)
 
 /* A short duration: 850ms, 12s, 4m05s, 3h12m, 2d04h. */
 char *
-tui_fmt_dur(char *buf, size_t size, int64_t us)
+tui_util_fmt_dur(char *buf, size_t size, int64_t us)
 {
 	int64_t	s;
 
@@ -266,7 +266,7 @@ tui_fmt_dur(char *buf, size_t size, int64_t us)
 
 /* A count in at most 6 characters: 123456, 1.23M, 12.3G. */
 char *
-tui_fmt_count(char *buf, size_t size, uint64_t n)
+tui_util_fmt_count(char *buf, size_t size, uint64_t n)
 {
 	if (n < 1000000)
 		snprintf(buf, size, "%llu", (unsigned long long)n);
@@ -281,7 +281,7 @@ tui_fmt_count(char *buf, size_t size, uint64_t n)
 
 /* FNV-1a of a kind and a name: a stable row key. */
 uint64_t
-tui_hash(int kind, const char *s)
+tui_util_hash(int kind, const char *s)
 {
 	unsigned char	k = (unsigned char)kind;
 
@@ -290,7 +290,7 @@ tui_hash(int kind, const char *s)
 
 /* Offset of the UTF-8 character before offset len of s. */
 size_t
-tui_utf8_back(const char *s, size_t len)
+tui_util_utf8_back(const char *s, size_t len)
 {
 	if (len == 0)
 		return (0);
@@ -301,7 +301,7 @@ tui_utf8_back(const char *s, size_t len)
 }
 
 void
-tui_cols_layout(struct tui_col *c, size_t n, int width)
+tui_util_cols_layout(struct tui_col *c, size_t n, int width)
 {
 	size_t	i, worst;
 	int	sum, flex = -1;
@@ -352,7 +352,7 @@ tui_cols_layout(struct tui_col *c, size_t n, int width)
 }
 
 void
-tui_cols_put(const struct tui_col *c, size_t i, int y, const char *s,
+tui_util_cols_put(const struct tui_col *c, size_t i, int y, const char *s,
     unsigned attr)
 {
 	char	buf[TUI_LINE_MAX];
@@ -365,25 +365,25 @@ tui_cols_put(const struct tui_col *c, size_t i, int y, const char *s,
 	    text_count_fit(buf, sizeof buf, s, c[i].cw) != NULL)
 		s = buf;
 	if (c[i].right && (w = (int)text_width(s)) <= c[i].cw) {
-		tui_fill(y, c[i].x, c[i].cw - w, attr);
-		tui_put(y, c[i].x + c[i].cw - w, w, s, attr);
+		tui_util_fill(y, c[i].x, c[i].cw - w, attr);
+		tui_util_put(y, c[i].x + c[i].cw - w, w, s, attr);
 		return;
 	}
 	if (c[i].mid)
-		tui_fit_mid(buf, sizeof buf, s, c[i].cw);
+		tui_util_fit_mid(buf, sizeof buf, s, c[i].cw);
 	else
 		text_fit(buf, sizeof buf, s, c[i].cw, 1);
-	tui_put(y, c[i].x, c[i].cw, buf, attr);
+	tui_util_put(y, c[i].x, c[i].cw, buf, attr);
 }
 
 void
-tui_cols_header(const struct tui_col *c, size_t n, int y, int width,
+tui_util_cols_header(const struct tui_col *c, size_t n, int y, int width,
     unsigned attr)
 {
 	size_t	i;
 
-	tui_fill(y, 0, width, attr);
+	tui_util_fill(y, 0, width, attr);
 	for (i = 0; i < n; i++)
-		tui_cols_put(c, i, y, c[i].title, attr);
+		tui_util_cols_put(c, i, y, c[i].title, attr);
 }
 

@@ -313,8 +313,8 @@ tui_dirty(struct tui *t)
 	t->dirty = 1;
 	if (t->redraw.armed || t->quit)
 		return;
-	wait = t->last_draw + TUI_FRAME_US - now_mono_us();
-	timer_arm(t->loop, &t->redraw, wait > 0 ? wait / 1e6 : 0);
+	wait = t->last_draw + TUI_FRAME_US - loop_now_mono_us();
+	loop_timer_arm(t->loop, &t->redraw, wait > 0 ? wait / 1e6 : 0);
 }
 
 void
@@ -327,7 +327,7 @@ tui_notice(struct tui *t, int bad, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	text_sanitize_buf(t->notice, sizeof t->notice, buf, strlen(buf));
-	t->notice_until = now_mono_us() + TUI_NOTICE_US;
+	t->notice_until = loop_now_mono_us() + TUI_NOTICE_US;
 	t->notice_bad = bad;
 	tui_dirty(t);
 }
@@ -507,7 +507,7 @@ tui_prompt_key(struct tui *t, int key)
 				p->done(t, p->arg, NULL);
 			return;
 		}
-		p->len = tui_utf8_back(p->buf, p->len);
+		p->len = tui_util_utf8_back(p->buf, p->len);
 		break;
 	case TK_CTRL('u'):
 		p->len = 0;
@@ -623,7 +623,7 @@ tui_on_registry(void *arg)
 			v[i].status = reg[i].status;
 			v[i].heartbeat = reg[i].heartbeat;
 		}
-		alerts_registry(t->alerts, v, n, at);
+		alert_registry(t->alerts, v, n, at);
 		free(v);
 	}
 	tui_dirty(t);
@@ -852,7 +852,7 @@ tui_mouse(struct tui *t, struct view_inst *vi)
 	if (l->can_follow && row + 1 < l->n)
 		tui_list_set_follow(l, 0);	/* as moving up does */
 	tui_list_select(l, row);
-	now = now_mono_us();
+	now = loop_now_mono_us();
 	if (t->click_at != 0 && now - t->click_at < TUI_DOUBLE_US &&
 	    ev.y == t->click_y) {
 		t->click_at = 0;
@@ -1072,7 +1072,7 @@ tui_marker(const char *text, const char *run)
 	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL)
 		fatalx("%s: json", __func__);
 	json_decref(j);
-	m = msg_decode("history", s, strlen(s), now_wall_us());
+	m = msg_decode("history", s, strlen(s), loop_now_wall_us());
 	free(s);
 	m->family = FAM_MARKER;
 	return (m);
@@ -1087,13 +1087,13 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 
 	switch (e) {
 	case HE_MERGED:
-		runs_set_merged(t->runs, run);
+		run_set_merged(t->runs, run);
 		break;
 	case HE_EXEC:
-		alerts_exec_told(t->alerts, run, text);
+		alert_exec_told(t->alerts, run, text);
 		break;
 	case HE_EXECS_END:
-		alerts_exec_end(t->alerts, now_wall_us() - t->alert_skew);
+		alert_exec_end(t->alerts, loop_now_wall_us() - t->alert_skew);
 		break;
 	case HE_LOST:
 		m = tui_marker(text, NULL);
@@ -1139,10 +1139,10 @@ tui_on_message(struct msg *m, void *arg)
 	} else if (client_source(t->client) == HSRC_LIVE)
 		t->lag_us = INT64_MIN;
 	spark_ring_add(&t->msg_rate, m->recv_us, 1);
-	runs_add(t->runs, m);
+	run_add(t->runs, m);
 	if (t->cfg->replay != NULL)
-		t->alert_skew = now_wall_us() - m->recv_us;
-	alerts_message(t->alerts, m);
+		t->alert_skew = loop_now_wall_us() - m->recv_us;
+	alert_message(t->alerts, m);
 	tui_ingest(t, m);
 	tui_dirty(t);
 }
@@ -1166,8 +1166,8 @@ tui_on_status(const struct client_status *st, void *arg)
 		break;
 	}
 	if (t->alerts != NULL)
-		alerts_stream(t->alerts, open, st->reason,
-		    now_wall_us() - t->alert_skew);
+		alert_stream(t->alerts, open, st->reason,
+		    loop_now_wall_us() - t->alert_skew);
 	tui_dirty(t);
 }
 
@@ -1199,12 +1199,12 @@ static void
 tui_tick_timer(void *arg)
 {
 	struct tui	*t = arg;
-	int64_t		 now = now_wall_us() - t->alert_skew;
+	int64_t		 now = loop_now_wall_us() - t->alert_skew;
 
 	status_tick(t);
-	alerts_gaps_runs(t->alerts, t->runs, now);
-	alerts_tick(t->alerts, now);
-	timer_arm(t->loop, &t->tick, 1.0);
+	alert_gaps_runs(t->alerts, t->runs, now);
+	alert_tick(t->alerts, now);
+	loop_timer_arm(t->loop, &t->tick, 1.0);
 	tui_dirty(t);
 }
 
@@ -1216,11 +1216,11 @@ tui_draw_tabs(struct tui *t, int y)
 	char	buf[512];
 	int	i, x = 0, w;
 
-	tui_fill(y, 0, t->cols, tui_attr(COL_NORMAL));
+	tui_util_fill(y, 0, t->cols, tui_attr(COL_NORMAL));
 	for (i = 0; i < TOP_COUNT && x < t->cols; i++) {
 		snprintf(buf, sizeof buf, " %s ", names[i]);
 		w = (int)text_width(buf);
-		tui_put(y, x, w < t->cols - x ? w : t->cols - x, buf,
+		tui_util_put(y, x, w < t->cols - x ? w : t->cols - x, buf,
 		    i == t->top ? tui_attr(COL_BAR) | A_BOLD :
 		    tui_attr(COL_HEADER));
 		x += w + 1;
@@ -1231,7 +1231,7 @@ tui_draw_tabs(struct tui *t, int y)
 		strlcat(buf, t->stack[i].view->name, sizeof buf);
 	}
 	if (x < t->cols)
-		tui_put(y, x, t->cols - x, buf, tui_attr(COL_BAR) | A_BOLD);
+		tui_util_put(y, x, t->cols - x, buf, tui_attr(COL_BAR) | A_BOLD);
 }
 
 /* What to fix, over the view, when the stream cannot work. */
@@ -1273,14 +1273,14 @@ tui_draw_trouble(struct tui *t, int y, int h)
 	w = t->cols - 4;
 	x = 2;
 	top = y + (h > 8 ? h / 2 - 3 : 0);
-	tui_fill(top, x, w, tui_attr(COL_BAR_BAD));
+	tui_util_fill(top, x, w, tui_attr(COL_BAR_BAD));
 	for (i = 0; i < 4 && top + 1 + i < y + h; i++) {
-		tui_fill(top + 1 + i, x, w, tui_attr(COL_BAR_BAD));
-		tui_put(top + 1 + i, x + 2, w - 4, l[i],
+		tui_util_fill(top + 1 + i, x, w, tui_attr(COL_BAR_BAD));
+		tui_util_put(top + 1 + i, x + 2, w - 4, l[i],
 		    tui_attr(COL_BAR_BAD));
 	}
 	if (top + 5 < y + h)
-		tui_fill(top + 5, x, w, tui_attr(COL_BAR_BAD));
+		tui_util_fill(top + 5, x, w, tui_attr(COL_BAR_BAD));
 }
 
 static void
@@ -1289,9 +1289,9 @@ tui_draw_prompt(struct tui *t, int y)
 	struct tui_prompt	*p = &t->prompt;
 	int			 lw, bw;
 
-	tui_fill(y, 0, t->cols, tui_attr(COL_NORMAL));
+	tui_util_fill(y, 0, t->cols, tui_attr(COL_NORMAL));
 	lw = (int)text_width(p->label);
-	tui_put(y, 0, lw, p->label, tui_attr(COL_NOTICE));
+	tui_util_put(y, 0, lw, p->label, tui_attr(COL_NOTICE));
 	bw = (int)text_width(p->buf);
 	/* Keep the end of a long entry in view. */
 	if (bw > t->cols - lw - 1) {
@@ -1300,12 +1300,12 @@ tui_draw_prompt(struct tui *t, int y)
 			s++;
 		while (((unsigned char)*s & 0xc0) == 0x80)
 			s++;
-		tui_put(y, lw, t->cols - lw, s, A_NORMAL);
+		tui_util_put(y, lw, t->cols - lw, s, A_NORMAL);
 		bw = (int)text_width(s);
 	} else
-		tui_put(y, lw, t->cols - lw, p->buf, A_NORMAL);
+		tui_util_put(y, lw, t->cols - lw, p->buf, A_NORMAL);
 	if (p->aside[0] != '\0' && lw + bw + 2 < t->cols)
-		tui_put(y, lw + bw + 2, t->cols - lw - bw - 2, p->aside,
+		tui_util_put(y, lw + bw + 2, t->cols - lw - bw - 2, p->aside,
 		    tui_attr(COL_HINT));
 	move(y, lw + bw);
 }
@@ -1318,17 +1318,17 @@ tui_draw(struct tui *t)
 	int			 body;
 
 	t->dirty = 0;
-	t->last_draw = now_mono_us();
+	t->last_draw = loop_now_mono_us();
 	tui_size(t);
 	erase();
 	tui_list_forget();	/* the view's draw names its list again */
 	if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
-		tui_put(0, 0, t->cols, "terminal too small",
+		tui_util_put(0, 0, t->cols, "terminal too small",
 		    tui_attr(COL_NOTICE));
 		snprintf(info, sizeof info, "%dx%d, need %dx%d", t->cols,
 		    t->rows, TUI_MIN_COLS, TUI_MIN_ROWS);
 		if (t->rows > 1)
-			tui_put(1, 0, t->cols, info, tui_attr(COL_NOTICE));
+			tui_util_put(1, 0, t->cols, info, tui_attr(COL_NOTICE));
 		refresh();
 		return;
 	}
@@ -1367,8 +1367,8 @@ tui_free(struct tui *t)
 		filter_free(t->quick_saved[i]);
 	filter_free(t->sub_pending);
 	filter_free(t->vf);
-	alerts_free(t->alerts);
-	runs_free(t->runs);
+	alert_free(t->alerts);
+	run_free(t->runs);
 	store_free(t->store);
 	free(t);
 }
@@ -1393,14 +1393,14 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	t->utf8 = tui_locale();
 	t->bell = cfg->bell;
 	t->store = store_create(cfg->keep, cfg->keep_bytes);
-	t->runs = runs_create(0, 0, 0);
+	t->runs = run_create(0, 0, 0);
 	alert_cfg_init(&acfg, cfg);
-	t->alerts = alerts_create(&acfg, tui_on_alert, t);
+	t->alerts = alert_create(&acfg, tui_on_alert, t);
 	spark_ring_init(&t->msg_rate, 1000000);
 	t->vf = filter_create();
-	timer_init(&t->redraw, tui_redraw_timer, t);
-	timer_name(&t->redraw, "redraw");
-	timer_init(&t->tick, tui_tick_timer, t);
+	loop_timer_init(&t->redraw, tui_redraw_timer, t);
+	loop_timer_name(&t->redraw, "redraw");
+	loop_timer_init(&t->tick, tui_tick_timer, t);
 
 	/*
 	 * What the client delivers is the subscription (-m/-a/-r, then the
@@ -1424,7 +1424,7 @@ tui_run(struct loop *loop, struct cfg *cfg)
 		loop_signal(loop, tui_signals[i], tui_signal, t);
 	tui_enter(t, tui_current(t));
 	status_tick(t);
-	timer_arm(loop, &t->tick, 1.0);
+	loop_timer_arm(loop, &t->tick, 1.0);
 	client_start(t->client);
 	/* The alerts want the registry all the time. */
 	tui_want_registry(t, 1);
@@ -1433,8 +1433,8 @@ tui_run(struct loop *loop, struct cfg *cfg)
 	code = loop_run(loop);
 
 	/* Give the terminal back first, then say goodbye to the monitor. */
-	timer_cancel(loop, &t->redraw);
-	timer_cancel(loop, &t->tick);
+	loop_timer_cancel(loop, &t->redraw);
+	loop_timer_cancel(loop, &t->tick);
 	tui_leave(t, tui_current(t));
 	tui_want_registry(t, 0);
 	loop_unwatch(loop, STDIN_FILENO);

@@ -17,6 +17,6 @@ int	tui_run(struct loop *, struct cfg *);
  * terminfo, not "dumb", with cursor addressing); if not, *why says why
  * (static).
  */
-int	tui_usable(const char **why);
+int	tui_term_usable(const char **why);
 
 #endif

@@ -32,8 +32,8 @@ agentview_create(struct tui *t, const void *arg)
 
 	v->t = t;
 	v->name = xstrdup(arg);
-	msglist_init(&v->ml, t, NULL);
-	msglist_only_agent(&v->ml, v->name);
+	view_messages_init(&v->ml, t, NULL);
+	view_messages_only_agent(&v->ml, v->name);
 	return (v);
 }
 
@@ -42,7 +42,7 @@ agentview_destroy(struct tui *t, void *arg)
 {
 	struct agentview	*v = arg;
 
-	msglist_free(&v->ml);
+	view_messages_free(&v->ml);
 	free(v->name);
 	free(v);
 }
@@ -69,7 +69,7 @@ static int
 agentview_summary(struct agentview *v, int y)
 {
 	struct tui		*t = v->t;
-	struct agent		*a = runs_find_agent(t->runs, v->name);
+	struct agent		*a = run_find_agent(t->runs, v->name);
 	const struct reg_entry	*r = agentview_reg(t, v->name);
 	char			 buf[1024], d[32];
 	size_t			 i, len;
@@ -80,10 +80,10 @@ agentview_summary(struct agentview *v, int y)
 	else
 		snprintf(buf, sizeof buf, "agent %s  %llu messages  last %s "
 		    "ago  last run %s", v->name, (unsigned long long)a->count,
-		    tui_fmt_dur(d, sizeof d, (now_wall_us() - a->last_us) /
+		    tui_util_fmt_dur(d, sizeof d, (loop_now_wall_us() - a->last_us) /
 		    1000000 * 1000000), a->last_run != NULL &&
 		    *a->last_run != '\0' ? a->last_run : "-");
-	used += tui_put_wrap(y + used, 0, w, 2, buf, tui_attr(COL_HEADER));
+	used += tui_util_put_wrap(y + used, 0, w, 2, buf, tui_attr(COL_HEADER));
 	if (a != NULL) {
 		len = strlcpy(buf, "types:", sizeof buf);
 		for (i = 0; i < a->types.len && len < sizeof buf; i++)
@@ -93,7 +93,7 @@ agentview_summary(struct agentview *v, int y)
 		if (a->types.other > 0 && len < sizeof buf)
 			snprintf(buf + len, sizeof buf - len, "  other=%llu",
 			    (unsigned long long)a->types.other);
-		used += tui_put_wrap(y + used, 0, w, 2, buf, A_NORMAL);
+		used += tui_util_put_wrap(y + used, 0, w, 2, buf, A_NORMAL);
 	}
 	if (r != NULL) {
 		snprintf(buf, sizeof buf, "registry: %s  %s  %s  host %s",
@@ -101,7 +101,7 @@ agentview_summary(struct agentview *v, int y)
 		    *r->opstate != '\0' ? r->opstate : "-",
 		    *r->type != '\0' ? r->type : "-",
 		    *r->host != '\0' ? r->host : "-");
-		used += tui_put_wrap(y + used, 0, w, 1, buf,
+		used += tui_util_put_wrap(y + used, 0, w, 1, buf,
 		    strcasecmp(r->status, "EXITED") == 0 ?
 		    tui_attr(COL_ERROR) : A_NORMAL);
 	}
@@ -116,7 +116,7 @@ agentview_draw(struct tui *t, void *arg, int y, int h)
 
 	used = agentview_summary(v, y);
 	if (h - used > 2)
-		msglist_draw(&v->ml, y + used, h - used);
+		view_messages_draw(&v->ml, y + used, h - used);
 }
 
 static int
@@ -124,7 +124,7 @@ agentview_key(struct tui *t, void *arg, int key)
 {
 	struct agentview	*v = arg;
 
-	return (msglist_key(&v->ml, key));
+	return (view_messages_key(&v->ml, key));
 }
 
 static void
@@ -132,7 +132,7 @@ agentview_ingest(struct tui *t, void *arg, const struct msg *m)
 {
 	struct agentview	*v = arg;
 
-	msglist_ingest(&v->ml, m);
+	view_messages_ingest(&v->ml, m);
 }
 
 static void
@@ -140,7 +140,7 @@ agentview_refilter(struct tui *t, void *arg)
 {
 	struct agentview	*v = arg;
 
-	msglist_rebuild(&v->ml);
+	view_messages_rebuild(&v->ml);
 }
 
 static const struct msg *
@@ -148,7 +148,7 @@ agentview_selected(struct tui *t, void *arg)
 {
 	struct agentview	*v = arg;
 
-	return (msglist_selected(&v->ml));
+	return (view_messages_selected(&v->ml));
 }
 
 static void

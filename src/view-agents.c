@@ -58,7 +58,7 @@ view_agents_select(struct tui *t, const char *name)
 
 	tui_show_top(t, TOP_AGENTS);
 	av = t->tops[TOP_AGENTS].state;
-	av->list.sel_key = tui_hash(0, name);
+	av->list.sel_key = tui_util_hash(0, name);
 	av->list.have_sel = 1;
 	tui_list_set_follow(&av->list, 0);
 	tui_dirty(t);
@@ -123,7 +123,7 @@ agents_add_row(struct agentsview *av, const char *name, struct agent *a,
 	w->name = name;
 	w->a = a;
 	w->r = r;
-	w->key = tui_hash(0, name);
+	w->key = tui_util_hash(0, name);
 	w->seen = a != NULL ? a->last_us : 0;
 	if (r != NULL && r->heartbeat > w->seen)
 		w->seen = r->heartbeat;
@@ -142,7 +142,7 @@ agents_count(void *arg)
 
 	reg = client_registry(t->client, &nreg, NULL, NULL);
 	av->nrows = 0;
-	a = RB_MIN(agent_tree, &t->runs->agents);
+	a = RB_MIN(run_agent_tree, &t->runs->agents);
 	while (a != NULL || i < nreg) {
 		if (a == NULL)
 			c = 1;
@@ -152,13 +152,13 @@ agents_count(void *arg)
 			c = strcmp(a->name, reg[i].name);
 		if (c < 0) {
 			agents_add_row(av, a->name, a, NULL);
-			a = RB_NEXT(agent_tree, &t->runs->agents, a);
+			a = RB_NEXT(run_agent_tree, &t->runs->agents, a);
 		} else if (c > 0) {
 			agents_add_row(av, reg[i].name, NULL, &reg[i]);
 			i++;
 		} else {
 			agents_add_row(av, a->name, a, &reg[i]);
-			a = RB_NEXT(agent_tree, &t->runs->agents, a);
+			a = RB_NEXT(run_agent_tree, &t->runs->agents, a);
 			i++;
 		}
 	}
@@ -199,16 +199,16 @@ agents_match(void *arg, size_t i, const char *pat)
 	size_t			 k;
 
 	/* Every text column: name, types, status, state, host, kind. */
-	if (tui_strcasestr(w->name, pat) != NULL)
+	if (tui_util_strcasestr(w->name, pat) != NULL)
 		return (1);
 	for (k = 0; w->a != NULL && k < w->a->types.len; k++) {
-		if (tui_strcasestr(w->a->types.v[k].name, pat) != NULL)
+		if (tui_util_strcasestr(w->a->types.v[k].name, pat) != NULL)
 			return (1);
 	}
-	return (w->r != NULL && (tui_strcasestr(w->r->host, pat) != NULL ||
-	    tui_strcasestr(w->r->status, pat) != NULL ||
-	    tui_strcasestr(w->r->opstate, pat) != NULL ||
-	    tui_strcasestr(w->r->type, pat) != NULL));
+	return (w->r != NULL && (tui_util_strcasestr(w->r->host, pat) != NULL ||
+	    tui_util_strcasestr(w->r->status, pat) != NULL ||
+	    tui_util_strcasestr(w->r->opstate, pat) != NULL ||
+	    tui_util_strcasestr(w->r->type, pat) != NULL));
 }
 
 /*
@@ -241,7 +241,7 @@ agents_layout(struct agentsview *av, struct tui_col *c, int w)
 	    .mid = 1 };
 	c[AC_KIND] = (struct tui_col){ .title = "AGENT TYPE", .w = 14,
 	    .drop = 3 };
-	tui_cols_layout(c, AC_COUNT, w);
+	tui_util_cols_layout(c, AC_COUNT, w);
 }
 
 static enum tui_colour
@@ -267,12 +267,12 @@ agents_draw_row(void *arg, size_t i, int y, int w, int flags,
 	struct tui_col		*c = av->cols;
 	char			 buf[1024];
 	size_t			 k, len;
-	int64_t			 now = now_wall_us();
+	int64_t			 now = loop_now_wall_us();
 	unsigned		 a;
 	int			 mine;
 
 	a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
-	    alerts_on_agent(av->t->alerts, ar->name) ? tui_attr(COL_ERROR) :
+	    alert_on_agent(av->t->alerts, ar->name) ? tui_attr(COL_ERROR) :
 	    A_NORMAL;
 	mine = own != NULL && strcmp(ar->name, own) == 0;
 	/* Laid out once a frame (agentsview_draw), not once a row: the
@@ -281,47 +281,47 @@ agents_draw_row(void *arg, size_t i, int y, int w, int flags,
 		agents_layout(av, av->cols, w);
 		av->cols_w = w;
 	}
-	tui_fill(y, 0, w, a);
-	tui_cols_put(c, AC_MARK, y, mine ? "*" : "", a |
+	tui_util_fill(y, 0, w, a);
+	tui_util_cols_put(c, AC_MARK, y, mine ? "*" : "", a |
 	    tui_attr(COL_MARK));
-	tui_cols_put(c, AC_NAME, y, ar->name, mine && !(flags & LIST_SEL) ?
+	tui_util_cols_put(c, AC_NAME, y, ar->name, mine && !(flags & LIST_SEL) ?
 	    tui_attr(COL_MARK) : a | A_BOLD);
 	if (ar->a != NULL) {
-		tui_cols_put(c, AC_MSGS, y, tui_fmt_count(buf, sizeof buf,
+		tui_util_cols_put(c, AC_MSGS, y, tui_util_fmt_count(buf, sizeof buf,
 		    ar->a->count), a);
-		tui_cols_put(c, AC_LAST, y, tui_fmt_dur(buf, sizeof buf,
+		tui_util_cols_put(c, AC_LAST, y, tui_util_fmt_dur(buf, sizeof buf,
 		    (now - ar->a->last_us) / 1000000 * 1000000), a);
 		buf[0] = '\0';
 		for (k = 0, len = 0; k < ar->a->types.len &&
 		    len < sizeof buf; k++)
 			len += snprintf(buf + len, sizeof buf - len, "%s%s",
 			    k > 0 ? "," : "", ar->a->types.v[k].name);
-		tui_cols_put(c, AC_TYPES, y, buf, a);
+		tui_util_cols_put(c, AC_TYPES, y, buf, a);
 	} else {
-		tui_cols_put(c, AC_MSGS, y, "-", a);
-		tui_cols_put(c, AC_LAST, y, "-", a);
-		tui_cols_put(c, AC_TYPES, y, mine ? "(this dashboard)" :
+		tui_util_cols_put(c, AC_MSGS, y, "-", a);
+		tui_util_cols_put(c, AC_LAST, y, "-", a);
+		tui_util_cols_put(c, AC_TYPES, y, mine ? "(this dashboard)" :
 		    "(no message seen)", (flags & LIST_SEL) ? a :
 		    tui_attr(COL_HINT));
 	}
 	if (ar->r != NULL) {
-		tui_cols_put(c, AC_STATUS, y, ar->r->status, (flags &
+		tui_util_cols_put(c, AC_STATUS, y, ar->r->status, (flags &
 		    LIST_SEL) ? a : tui_attr(agents_status_colour(
 		    ar->r->status)));
-		tui_cols_put(c, AC_STATE, y, ar->r->opstate, a);
-		tui_cols_put(c, AC_HB, y, ar->r->heartbeat > 0 ?
-		    tui_fmt_dur(buf, sizeof buf, (now - ar->r->heartbeat) /
+		tui_util_cols_put(c, AC_STATE, y, ar->r->opstate, a);
+		tui_util_cols_put(c, AC_HB, y, ar->r->heartbeat > 0 ?
+		    tui_util_fmt_dur(buf, sizeof buf, (now - ar->r->heartbeat) /
 		    1000000 * 1000000) : "-", a);
-		tui_cols_put(c, AC_HOST, y, ar->r->host, a);
-		tui_cols_put(c, AC_KIND, y, ar->r->type, a);
+		tui_util_cols_put(c, AC_HOST, y, ar->r->host, a);
+		tui_util_cols_put(c, AC_KIND, y, ar->r->type, a);
 	} else {
-		tui_cols_put(c, AC_STATUS, y, "-", a);
-		tui_cols_put(c, AC_STATE, y, "-", a);
-		tui_cols_put(c, AC_HB, y, "-", a);
+		tui_util_cols_put(c, AC_STATUS, y, "-", a);
+		tui_util_cols_put(c, AC_STATE, y, "-", a);
+		tui_util_cols_put(c, AC_HB, y, "-", a);
 	}
 	if (pat != NULL && (flags & LIST_MATCH)) {
-		tui_fit_mid(buf, sizeof buf, ar->name, c[AC_NAME].cw);
-		tui_put_hl(y, c[AC_NAME].x, c[AC_NAME].cw, buf, a | A_BOLD,
+		tui_util_fit_mid(buf, sizeof buf, ar->name, c[AC_NAME].cw);
+		tui_util_put_hl(y, c[AC_NAME].x, c[AC_NAME].cw, buf, a | A_BOLD,
 		    pat, tui_attr(COL_MATCH));
 	}
 }
@@ -365,11 +365,11 @@ agentsview_draw(struct tui *t, void *arg, int y, int h)
 	agents_layout(av, c, t->cols);
 	memcpy(av->cols, c, sizeof av->cols);
 	av->cols_w = t->cols;
-	tui_cols_header(c, AC_COUNT, y, t->cols,
+	tui_util_cols_header(c, AC_COUNT, y, t->cols,
 	    tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&av->list, y + 1, h - 1, t->cols);
 	if (av->nrows == 0 && h > 3)
-		tui_put(y + 2, 2, t->cols - 4, "no agent seen yet",
+		tui_util_put(y + 2, 2, t->cols - 4, "no agent seen yet",
 		    tui_attr(COL_HINT));
 }
 
@@ -484,7 +484,7 @@ agentsview_info(struct tui *t, void *arg, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%zu agents seen; registry: %zu, "
 		    "fetched %s ago (every %.0fs; F5 now)", t->runs->nagents,
-		    nreg, tui_fmt_dur(age, sizeof age, (now_wall_us() - at) /
+		    nreg, tui_util_fmt_dur(age, sizeof age, (loop_now_wall_us() - at) /
 		    1000000 * 1000000), t->cfg->registry_interval);
 	len = strlen(buf);
 	if (len < size)

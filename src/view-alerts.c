@@ -34,15 +34,15 @@ alertsv_count(void *arg)
 	const struct alert	*a;
 	size_t			 n;
 
-	n = alerts_nactive(as) + alerts_ncleared(as);
+	n = alert_nactive(as) + alert_ncleared(as);
 	if (av->cap < n) {
 		av->cap = n;
 		av->rows = xreallocarray(av->rows, av->cap, sizeof *av->rows);
 	}
 	av->nrows = 0;
-	TAILQ_FOREACH(a, alerts_active(as), entry)
+	TAILQ_FOREACH(a, alert_active(as), entry)
 		av->rows[av->nrows++] = a;
-	TAILQ_FOREACH(a, alerts_cleared(as), entry)
+	TAILQ_FOREACH(a, alert_cleared(as), entry)
 		av->rows[av->nrows++] = a;
 	return (av->nrows);
 }
@@ -74,8 +74,8 @@ alertsv_match(void *arg, size_t i, const char *pat)
 	struct alertsview	*av = arg;
 	const struct alert	*a = av->rows[i];
 
-	return (tui_strcasestr(a->subject, pat) != NULL ||
-	    tui_strcasestr(a->text, pat) != NULL);
+	return (tui_util_strcasestr(a->subject, pat) != NULL ||
+	    tui_util_strcasestr(a->text, pat) != NULL);
 }
 
 static void
@@ -89,7 +89,7 @@ alertsv_layout(struct tui_col *c, int w)
 	c[LC_CLEARED] = (struct tui_col){ .title = "CLEARED", .w = 8,
 	    .drop = 2 };
 	c[LC_TEXT] = (struct tui_col){ .title = "WHAT", .w = 10, .flex = 1 };
-	tui_cols_layout(c, LC_COUNT, w);
+	tui_util_cols_layout(c, LC_COUNT, w);
 }
 
 static void
@@ -107,20 +107,20 @@ alertsv_draw_row(void *arg, size_t i, int y, int w, int flags,
 		attr = tui_attr(COL_SELECT);
 	else
 		attr = a->cleared == 0 ? tui_attr(COL_ERROR) : A_NORMAL;
-	tui_fill(y, 0, w, attr);
-	tui_cols_put(c, LC_STATE, y, a->cleared == 0 ? "RAISED" : "cleared",
+	tui_util_fill(y, 0, w, attr);
+	tui_util_cols_put(c, LC_STATE, y, a->cleared == 0 ? "RAISED" : "cleared",
 	    attr | (a->cleared == 0 ? A_BOLD : 0));
-	tui_cols_put(c, LC_KIND, y, alert_kind_name(a->kind), attr);
+	tui_util_cols_put(c, LC_KIND, y, alert_kind_name(a->kind), attr);
 	snprintf(buf, sizeof buf, "%s%s%s", a->run, *a->run != '\0' &&
 	    *a->agent != '\0' ? " " : "", a->agent);
-	tui_cols_put(c, LC_ON, y, *buf != '\0' ? buf : "-", attr);
-	tui_cols_put(c, LC_RAISED, y, tui_fmt_clock(buf, sizeof buf,
+	tui_util_cols_put(c, LC_ON, y, *buf != '\0' ? buf : "-", attr);
+	tui_util_cols_put(c, LC_RAISED, y, tui_util_fmt_clock(buf, sizeof buf,
 	    a->raised, 0), attr);
-	tui_cols_put(c, LC_CLEARED, y, a->cleared != 0 ?
-	    tui_fmt_clock(buf, sizeof buf, a->cleared, 0) : "-", attr);
-	tui_cols_put(c, LC_TEXT, y, a->text, attr);
+	tui_util_cols_put(c, LC_CLEARED, y, a->cleared != 0 ?
+	    tui_util_fmt_clock(buf, sizeof buf, a->cleared, 0) : "-", attr);
+	tui_util_cols_put(c, LC_TEXT, y, a->text, attr);
 	if (pat != NULL && (flags & LIST_MATCH) && c[LC_TEXT].x >= 0)
-		tui_put_hl(y, c[LC_TEXT].x, c[LC_TEXT].cw, a->text, attr, pat,
+		tui_util_put_hl(y, c[LC_TEXT].x, c[LC_TEXT].cw, a->text, attr, pat,
 		    tui_attr(COL_MATCH));
 }
 
@@ -157,11 +157,11 @@ alertsv_draw(struct tui *t, void *arg, int y, int h)
 	if (h < 2)
 		return;
 	alertsv_layout(c, t->cols);
-	tui_cols_header(c, LC_COUNT, y, t->cols,
+	tui_util_cols_header(c, LC_COUNT, y, t->cols,
 	    tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&av->list, y + 1, h - 1, t->cols);
 	if (av->nrows == 0 && h > 3)
-		tui_put(y + 2, 2, t->cols - 4, "no alert raised yet",
+		tui_util_put(y + 2, 2, t->cols - 4, "no alert raised yet",
 		    tui_attr(COL_HINT));
 }
 
@@ -232,8 +232,8 @@ alertsv_info(struct tui *t, void *arg, char *buf, size_t size)
 {
 	struct alerts	*as = t->alerts;
 
-	snprintf(buf, size, "%zu active, %zu cleared%s", alerts_nactive(as),
-	    alerts_ncleared(as), alerts_suppressed(as) > 0 ?
+	snprintf(buf, size, "%zu active, %zu cleared%s", alert_nactive(as),
+	    alert_ncleared(as), alert_suppressed(as) > 0 ?
 	    " (some held back: too many active)" : "");
 }
 

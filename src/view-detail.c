@@ -200,13 +200,13 @@ detail_load(struct detail *d, const struct msg *m)
 	size_t		 i;
 
 	memset(&err, 0, sizeof err);
-	tui_fmt_stamp(tm, sizeof tm, m->recv_us);
+	tui_util_fmt_stamp(tm, sizeof tm, m->recv_us);
 	xasprintf(&d->head[0], "message #%llu  %s  from %s  run %s",
 	    (unsigned long long)m->seq, msg_get(m, MF_TYPE),
 	    *msg_get(m, MF_AGENT) != '\0' ? msg_get(m, MF_AGENT) : "-",
 	    *msg_get(m, MF_RUN) != '\0' ? msg_get(m, MF_RUN) : "-");
 	if (m->sent_us > 0) {
-		tui_fmt_dur(lag, sizeof lag, m->recv_us - m->sent_us);
+		tui_util_fmt_dur(lag, sizeof lag, m->recv_us - m->sent_us);
 		snprintf(sent, sizeof sent, "%s", msg_get(m, MF_SENT_AT));
 	} else {
 		snprintf(lag, sizeof lag, "-");
@@ -301,7 +301,7 @@ detail_draw_row(struct detail *d, const struct drow *r, int y, int w)
 	size_t		 n;
 	int		 kw;
 
-	tui_put(y, 0, w, s + r->off, A_NORMAL);
+	tui_util_put(y, 0, w, s + r->off, A_NORMAL);
 	if (r->off != 0)
 		return;
 	for (p = s; *p == ' '; p++)
@@ -314,7 +314,7 @@ detail_draw_row(struct detail *d, const struct drow *r, int y, int w)
 	memcpy(key, s, n);
 	key[n] = '\0';
 	kw = (int)text_width(key);
-	tui_put(y, 0, kw < w ? kw : w, key, tui_attr(COL_HEADER));
+	tui_util_put(y, 0, kw < w ? kw : w, key, tui_attr(COL_HEADER));
 }
 
 static void
@@ -325,11 +325,11 @@ detail_draw(struct tui *t, void *arg, int y, int h)
 	size_t		 r;
 
 	for (i = 0; i < DETAIL_HEAD && i < h; i++)
-		tui_put(y + i, 0, w, d->head[i] != NULL ? d->head[i] : "",
+		tui_util_put(y + i, 0, w, d->head[i] != NULL ? d->head[i] : "",
 		    i == 0 ? tui_attr(COL_HEADER) : A_NORMAL);
 	if (h <= DETAIL_HEAD + 1)
 		return;
-	tui_fill(y + DETAIL_HEAD, 0, w, A_NORMAL);
+	tui_util_fill(y + DETAIL_HEAD, 0, w, A_NORMAL);
 	mvhline(y + DETAIL_HEAD, 0, ACS_HLINE, w);
 	body = h - DETAIL_HEAD - 1;
 	d->h = body;

@@ -109,7 +109,7 @@ filters_add_row(struct filtersview *fv, int kind, int hdr, int add,
 	r->add = add;
 	r->name = name;
 	r->seen = seen;
-	r->key = tui_hash(kind * 3 + hdr * 2 + add, name);
+	r->key = tui_util_hash(kind * 3 + hdr * 2 + add, name);
 }
 
 /* Messages seen of a name of a kind. */
@@ -123,17 +123,17 @@ filters_seen(struct tui *t, int kind, const char *name)
 	switch (kind) {
 	case FK_TYPE:
 		key.name = (char *)name;
-		mt = RB_FIND(mtype_tree, &t->runs->types, &key);
+		mt = RB_FIND(run_mtype_tree, &t->runs->types, &key);
 		return (mt != NULL ? mt->count : 0);
 	case FK_AGENT:
-		a = runs_find_agent(t->runs, name);
+		a = run_find_agent(t->runs, name);
 		return (a != NULL ? a->count : 0);
 	case FK_NS:
 		key.name = (char *)name;
-		mt = RB_FIND(mtype_tree, &t->runs->nss, &key);
+		mt = RB_FIND(run_mtype_tree, &t->runs->nss, &key);
 		return (mt != NULL ? mt->count : 0);
 	default:
-		r = runs_find(t->runs, name);
+		r = run_find(t->runs, name);
 		return (r != NULL ? r->total : 0);
 	}
 }
@@ -154,13 +154,13 @@ filters_collect(struct filtersview *fv, int kind)
 		for (i = 0; i < sizeof filters_vocabulary /
 		    sizeof filters_vocabulary[0]; i++)
 			filters_name(fv, filters_vocabulary[i]);
-		RB_FOREACH(mt, mtype_tree, &t->runs->types)
+		RB_FOREACH(mt, run_mtype_tree, &t->runs->types)
 			filters_name(fv, mt->name);
 	} else if (kind == FK_AGENT) {
-		RB_FOREACH(a, agent_tree, &t->runs->agents)
+		RB_FOREACH(a, run_agent_tree, &t->runs->agents)
 			filters_name(fv, a->name);
 	} else if (kind == FK_NS) {
-		RB_FOREACH(mt, mtype_tree, &t->runs->nss)
+		RB_FOREACH(mt, run_mtype_tree, &t->runs->nss)
 			filters_name(fv, mt->name);
 	} else {
 		RB_FOREACH(r, run_tree, &t->runs->runs)
@@ -199,7 +199,7 @@ filters_count(void *arg)
 		exact = 0;
 		for (i = 0; i < fv->nnames; i++) {
 			if (fv->narrow[0] != '\0' &&
-			    tui_strcasestr(fv->names[i], fv->narrow) == NULL)
+			    tui_util_strcasestr(fv->names[i], fv->narrow) == NULL)
 				continue;
 			if (strcmp(fv->names[i], fv->narrow) == 0)
 				exact = 1;
@@ -255,30 +255,30 @@ filters_draw_row(void *arg, size_t i, int y, int w, int flags,
 	int			 sel = flags & LIST_SEL;
 
 	a = sel ? tui_attr(COL_SELECT) : A_NORMAL;
-	tui_fill(y, 0, w, a);
+	tui_util_fill(y, 0, w, a);
 	if (r->hdr) {
 		snprintf(buf, sizeof buf, "%s   view: %s   subscription: %s%s",
 		    r->name, filter_count(t->vf, r->kind) == 0 ? "any" :
 		    "selected", filter_count(pend, r->kind) == 0 ? "any" :
 		    "selected", r->kind != FK_TYPE ? " (checked here)" : "");
-		tui_put(y, 0, w, buf, sel ? a : tui_attr(COL_HEADER));
+		tui_util_put(y, 0, w, buf, sel ? a : tui_attr(COL_HEADER));
 		return;
 	}
-	tui_put(y, 2, 3, filters_box(t->vf, r->kind, r->name),
+	tui_util_put(y, 2, 3, filters_box(t->vf, r->kind, r->name),
 	    fv->column == COLUMN_VIEW && sel ? a | A_BOLD : a);
-	tui_put(y, 8, 3, filters_box(pend, r->kind, r->name),
+	tui_util_put(y, 8, 3, filters_box(pend, r->kind, r->name),
 	    fv->column == COLUMN_SUB && sel ? a | A_BOLD : a);
 	if (r->add)
 		snprintf(buf, sizeof buf, "add \"%s\" (not seen yet)",
 		    r->name);
 	else
 		snprintf(buf, sizeof buf, "%s", r->name);
-	tui_put_hl(y, 14, w > 24 ? w - 24 : 1, buf, r->add && !sel ?
+	tui_util_put_hl(y, 14, w > 24 ? w - 24 : 1, buf, r->add && !sel ?
 	    tui_attr(COL_NOTICE) : a, fv->narrow[0] != '\0' ? fv->narrow :
 	    NULL, tui_attr(COL_MATCH));
 	if (r->seen > 0) {
-		tui_fmt_count(buf, sizeof buf, r->seen);
-		tui_put(y, w - 1 - (int)strlen(buf), (int)strlen(buf), buf, a);
+		tui_util_fmt_count(buf, sizeof buf, r->seen);
+		tui_util_put(y, w - 1 - (int)strlen(buf), (int)strlen(buf), buf, a);
 	}
 }
 
@@ -322,7 +322,7 @@ filtersview_draw(struct tui *t, void *arg, int y, int h)
 	snprintf(buf, sizeof buf, "view filter (client side, applies at "
 	    "once): %s", d);
 	free(d);
-	tui_put(y, 0, w, buf, filter_is_empty(t->vf) ? A_NORMAL :
+	tui_util_put(y, 0, w, buf, filter_is_empty(t->vf) ? A_NORMAL :
 	    tui_attr(COL_NOTICE));
 	d = sub != NULL && !filter_is_empty(sub) ? filter_describe(sub) :
 	    xstrdup("any");
@@ -332,23 +332,23 @@ filtersview_draw(struct tui *t, void *arg, int y, int h)
 		snprintf(buf, sizeof buf, "subscription (what is received): %s"
 		    "  ->  edited: %s  (Enter applies, u undoes)", d, p);
 		free(p);
-		tui_put(y + 1, 0, w, buf, tui_attr(COL_NOTICE));
+		tui_util_put(y + 1, 0, w, buf, tui_attr(COL_NOTICE));
 	} else {
 		snprintf(buf, sizeof buf, "subscription (what is received): "
 		    "%s%s", d, t->cfg->server_filters_all ? "" :
 		    "   (the server gets the types)");
-		tui_put(y + 1, 0, w, buf, A_NORMAL);
+		tui_util_put(y + 1, 0, w, buf, A_NORMAL);
 	}
 	free(d);
-	tui_fill(y + 2, 0, w, tui_attr(COL_HEADER) | A_REVERSE);
-	tui_put(y + 2, 1, 6, "VIEW", tui_attr(COL_HEADER) |
+	tui_util_fill(y + 2, 0, w, tui_attr(COL_HEADER) | A_REVERSE);
+	tui_util_put(y + 2, 1, 6, "VIEW", tui_attr(COL_HEADER) |
 	    (fv->column == COLUMN_VIEW ? A_BOLD | A_UNDERLINE : A_REVERSE));
-	tui_put(y + 2, 7, 6, "SUB", tui_attr(COL_HEADER) |
+	tui_util_put(y + 2, 7, 6, "SUB", tui_attr(COL_HEADER) |
 	    (fv->column == COLUMN_SUB ? A_BOLD | A_UNDERLINE : A_REVERSE));
-	tui_put(y + 2, 14, w - 24, fv->narrow[0] != '\0' ?
+	tui_util_put(y + 2, 14, w - 24, fv->narrow[0] != '\0' ?
 	    "NAME (narrowed; Esc shows all)" : "NAME", tui_attr(COL_HEADER) |
 	    A_REVERSE);
-	tui_put(y + 2, w - 9, 8, "    SEEN", tui_attr(COL_HEADER) |
+	tui_util_put(y + 2, w - 9, 8, "    SEEN", tui_attr(COL_HEADER) |
 	    A_REVERSE);
 	tui_list_draw(&fv->list, y + 3, h - 3, w);
 }

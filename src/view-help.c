@@ -40,26 +40,26 @@ help_draw(struct tui *t, void *arg, int y, int h)
 
 	hp->h = h;
 	dw = t->cols - 2 - kw;
-	for (k = tui_keyhelp; k->keys != NULL; k++) {
+	for (k = tui_keys_help; k->keys != NULL; k++) {
 		if (k->section != NULL) {
 			if (line > 0)
 				line++;
 			r = line - hp->top;
 			if (r >= 0 && r < h)
-				tui_put(y + r, 0, t->cols, k->section,
+				tui_util_put(y + r, 0, t->cols, k->section,
 				    tui_attr(COL_HEADER));
 			line++;
 		}
 		r = line - hp->top;
 		if (r >= 0 && r < h)
-			tui_put(y + r, 2, kw, k->keys, A_BOLD);
+			tui_util_put(y + r, 2, kw, k->keys, A_BOLD);
 		/* The description, wrapped under itself. */
 		for (s = k->what; *s != '\0'; s += n + skip) {
-			n = tui_wrap_next(s, dw, &skip);
+			n = tui_util_wrap_next(s, dw, &skip);
 			snprintf(buf, sizeof buf, "%.*s", (int)n, s);
 			r = line - hp->top;
 			if (r >= 0 && r < h)
-				tui_put(y + r, 2 + kw, dw, buf, A_NORMAL);
+				tui_util_put(y + r, 2 + kw, dw, buf, A_NORMAL);
 			line++;
 			if (n + skip == 0)
 				break;

@@ -36,7 +36,7 @@ msglist_match(struct msglist *ml, const struct msg *m)
 }
 
 int
-msglist_wants(struct msglist *ml, const struct msg *m)
+view_messages_wants(struct msglist *ml, const struct msg *m)
 {
 	return (m->family != FAM_MARKER && msglist_match(ml, m));
 }
@@ -48,7 +48,7 @@ msglist_count(void *arg)
 
 	if (!ml->indexed)
 		return (store_count(ml->t->store));
-	seqidx_trim(&ml->idx, store_first(ml->t->store));
+	store_seqidx_trim(&ml->idx, store_first(ml->t->store));
 	return (seqidx_len(&ml->idx));
 }
 
@@ -69,7 +69,7 @@ msglist_find(void *arg, uint64_t seq)
 	uint64_t	 first = store_first(ml->t->store);
 
 	if (ml->indexed)
-		return (seqidx_lower(&ml->idx, seq));
+		return (store_seqidx_lower(&ml->idx, seq));
 	return (seq < first ? 0 : seq - first);
 }
 
@@ -89,7 +89,7 @@ msglist_has(const struct msg *m, const char *pat)
 	size_t	i;
 
 	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		if (tui_strcasestr(msg_get(m, fields[i]), pat) != NULL)
+		if (tui_util_strcasestr(msg_get(m, fields[i]), pat) != NULL)
 			return (1);
 	}
 	return (0);
@@ -118,7 +118,7 @@ msglist_layout(struct tui_col *c, int w)
 	    .w = w >= 120 ? 14 : 9, .drop = 1, .mid = 1 };
 	c[MC_TEXT] = (struct tui_col){ .title = "FILE / TEXT", .w = 10,
 	    .flex = 1 };
-	tui_cols_layout(c, MC_COUNT, w);
+	tui_util_cols_layout(c, MC_COUNT, w);
 }
 
 /* A marker row: its time, then its text across the row. */
@@ -132,12 +132,12 @@ msglist_draw_marker(const struct msg *m, const char *tm,
 	int		x = c[MC_TYPE].x;
 
 	if (c[MC_TIME].x >= 0)
-		tui_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, a);
+		tui_util_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, a);
 	if (x < 0 || x >= w)
 		return;
 	snprintf(line, sizeof line, "\xe2\x94\x80\xe2\x94\x80 %s "
 	    "\xe2\x94\x80\xe2\x94\x80", msg_get(m, MF_TEXT));
-	tui_put_hl(y, x, w - x, line, a | A_BOLD, pat, tui_attr(COL_MATCH));
+	tui_util_put_hl(y, x, w - x, line, a | A_BOLD, pat, tui_attr(COL_MATCH));
 }
 
 static void
@@ -155,10 +155,10 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	msglist_layout(c, w);
 	base = (flags & LIST_SEL) ? tui_attr(COL_SELECT) : A_NORMAL;
 	hl = tui_attr(COL_MATCH);
-	tui_fill(y, 0, w, base);
+	tui_util_fill(y, 0, w, base);
 	if (m == NULL)
 		return;
-	tui_fmt_clock(tm, sizeof tm, m->recv_us, c[MC_TIME].cw >= 12);
+	tui_util_fmt_clock(tm, sizeof tm, m->recv_us, c[MC_TIME].cw >= 12);
 	if (m->family == FAM_MARKER) {
 		msglist_draw_marker(m, tm, c, y, w, flags, pat);
 		return;
@@ -172,25 +172,25 @@ msglist_draw_row(void *arg, size_t i, int y, int w, int flags,
 	k = (flags & LIST_SEL) ? base :
 	    tui_attr(tui_family_colour(m->family));
 	if (c[MC_TIME].x >= 0)
-		tui_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, base);
-	n += tui_put_hl(y, c[MC_TYPE].x, c[MC_TYPE].cw, msg_get(m, MF_TYPE),
+		tui_util_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, base);
+	n += tui_util_put_hl(y, c[MC_TYPE].x, c[MC_TYPE].cw, msg_get(m, MF_TYPE),
 	    k, pat, hl);
-	tui_fit_mid(mid, sizeof mid, msg_get(m, MF_AGENT), c[MC_AGENT].cw);
-	n += tui_put_hl(y, c[MC_AGENT].x, c[MC_AGENT].cw, mid, base, pat, hl);
-	tui_fit_mid(mid, sizeof mid, msg_get(m, MF_RUN), c[MC_RUN].cw);
-	n += tui_put_hl(y, c[MC_RUN].x, c[MC_RUN].cw, mid, base, pat, hl);
+	tui_util_fit_mid(mid, sizeof mid, msg_get(m, MF_AGENT), c[MC_AGENT].cw);
+	n += tui_util_put_hl(y, c[MC_AGENT].x, c[MC_AGENT].cw, mid, base, pat, hl);
+	tui_util_fit_mid(mid, sizeof mid, msg_get(m, MF_RUN), c[MC_RUN].cw);
+	n += tui_util_put_hl(y, c[MC_RUN].x, c[MC_RUN].cw, mid, base, pat, hl);
 	if (c[MC_NS].x >= 0) {
-		tui_fit_mid(mid, sizeof mid, msg_get(m, MF_NAMESPACE),
+		tui_util_fit_mid(mid, sizeof mid, msg_get(m, MF_NAMESPACE),
 		    c[MC_NS].cw);
-		n += tui_put_hl(y, c[MC_NS].x, c[MC_NS].cw, mid, base, pat,
+		n += tui_util_put_hl(y, c[MC_NS].x, c[MC_NS].cw, mid, base, pat,
 		    hl);
 	}
 	if (c[MC_TEXT].x >= 0)
-		n += tui_put_hl(y, c[MC_TEXT].x, c[MC_TEXT].cw, ft, base,
+		n += tui_util_put_hl(y, c[MC_TEXT].x, c[MC_TEXT].cw, ft, base,
 		    pat, hl);
 	/* A match hidden by truncation still marks its row. */
 	if ((flags & LIST_MATCH) && n == 0)
-		tui_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, hl);
+		tui_util_put(y, c[MC_TIME].x, c[MC_TIME].cw, tm, hl);
 }
 
 static const struct tui_list_ops msglist_ops = {
@@ -200,30 +200,30 @@ static const struct tui_list_ops msglist_ops = {
 
 /* A list of the retained messages of run (NULL: of all runs). */
 void
-msglist_init(struct msglist *ml, struct tui *t, const char *run)
+view_messages_init(struct msglist *ml, struct tui *t, const char *run)
 {
 	memset(ml, 0, sizeof *ml);
 	ml->t = t;
 	ml->run = run != NULL ? xstrdup(run) : NULL;
-	seqidx_init(&ml->idx);
+	store_seqidx_init(&ml->idx);
 	tui_list_init(&ml->list, &msglist_ops, ml, 1, 1);
-	msglist_rebuild(ml);
+	view_messages_rebuild(ml);
 }
 
 /* Only the messages of this agent (as the agent filter matches them). */
 void
-msglist_only_agent(struct msglist *ml, const char *name)
+view_messages_only_agent(struct msglist *ml, const char *name)
 {
 	filter_free(ml->only);
 	ml->only = filter_create();
 	filter_add(ml->only, FK_AGENT, name);
-	msglist_rebuild(ml);
+	view_messages_rebuild(ml);
 }
 
 void
-msglist_free(struct msglist *ml)
+view_messages_free(struct msglist *ml)
 {
-	seqidx_free(&ml->idx);
+	store_seqidx_free(&ml->idx);
 	free(ml->run);
 	ml->run = NULL;
 	filter_free(ml->only);
@@ -232,38 +232,38 @@ msglist_free(struct msglist *ml)
 
 /* The filter changed: index the retained messages that match it. */
 void
-msglist_rebuild(struct msglist *ml)
+view_messages_rebuild(struct msglist *ml)
 {
 	struct store		*st = ml->t->store;
 	const struct msg	*m;
 	uint64_t		 seq;
 
-	seqidx_clear(&ml->idx);
+	store_seqidx_clear(&ml->idx);
 	ml->indexed = ml->run != NULL || ml->only != NULL ||
 	    !filter_is_empty(ml->t->vf);
 	if (!ml->indexed)
 		return;
 	for (seq = store_first(st); seq < store_end(st); seq++) {
 		if ((m = store_get(st, seq)) != NULL && msglist_match(ml, m))
-			seqidx_push(&ml->idx, seq);
+			store_seqidx_push(&ml->idx, seq);
 	}
 }
 
 void
-msglist_ingest(struct msglist *ml, const struct msg *m)
+view_messages_ingest(struct msglist *ml, const struct msg *m)
 {
 	if (ml->indexed) {
 		/* Drop what the store evicted, even while not drawn. */
-		seqidx_trim(&ml->idx, store_first(ml->t->store));
+		store_seqidx_trim(&ml->idx, store_first(ml->t->store));
 		if (!msglist_match(ml, m))
 			return;
-		seqidx_push(&ml->idx, m->seq);
+		store_seqidx_push(&ml->idx, m->seq);
 	}
 	tui_list_appended(&ml->list, 1);
 }
 
 void
-msglist_draw(struct msglist *ml, int y, int h)
+view_messages_draw(struct msglist *ml, int y, int h)
 {
 	struct tui_col	c[MC_COUNT];
 	int		w = ml->t->cols;
@@ -271,12 +271,12 @@ msglist_draw(struct msglist *ml, int y, int h)
 	if (h < 2)
 		return;
 	msglist_layout(c, w);
-	tui_cols_header(c, MC_COUNT, y, w, tui_attr(COL_HEADER) | A_REVERSE);
+	tui_util_cols_header(c, MC_COUNT, y, w, tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&ml->list, y + 1, h - 1, w);
 }
 
 const struct msg *
-msglist_selected(struct msglist *ml)
+view_messages_selected(struct msglist *ml)
 {
 	long	i = tui_list_selected(&ml->list);
 
@@ -307,7 +307,7 @@ msglist_search_done(struct tui *t, void *arg, const char *text)
 
 /* Keys of a message list: the list engine's, search, Enter. */
 int
-msglist_key(struct msglist *ml, int key)
+view_messages_key(struct msglist *ml, int key)
 {
 	struct tui	*t = ml->t;
 	long		 i;
@@ -336,14 +336,14 @@ messages_create(struct tui *t, const void *arg)
 {
 	struct msglist	*ml = xcalloc(1, sizeof *ml);
 
-	msglist_init(ml, t, NULL);
+	view_messages_init(ml, t, NULL);
 	return (ml);
 }
 
 static void
 messages_destroy(struct tui *t, void *arg)
 {
-	msglist_free(arg);
+	view_messages_free(arg);
 	free(arg);
 }
 
@@ -353,7 +353,7 @@ messages_draw(struct tui *t, void *arg, int y, int h)
 	struct msglist	*ml = arg;
 	char		 buf[512], conn[300];
 
-	msglist_draw(ml, y, h);
+	view_messages_draw(ml, y, h);
 	if (msglist_count(ml) == 0 && h > 4) {
 		if (store_count(t->store) == 0)
 			snprintf(buf, sizeof buf, "waiting for messages (%s)",
@@ -362,32 +362,32 @@ messages_draw(struct tui *t, void *arg, int y, int h)
 			snprintf(buf, sizeof buf, "none of the %zu retained "
 			    "messages match the view filter (x clears it)",
 			    store_count(t->store));
-		tui_put(y + 2, 2, t->cols - 4, buf, tui_attr(COL_HINT));
+		tui_util_put(y + 2, 2, t->cols - 4, buf, tui_attr(COL_HINT));
 	}
 }
 
 static int
 messages_key(struct tui *t, void *arg, int key)
 {
-	return (msglist_key(arg, key));
+	return (view_messages_key(arg, key));
 }
 
 static void
 messages_ingest(struct tui *t, void *arg, const struct msg *m)
 {
-	msglist_ingest(arg, m);
+	view_messages_ingest(arg, m);
 }
 
 static void
 messages_refilter(struct tui *t, void *arg)
 {
-	msglist_rebuild(arg);
+	view_messages_rebuild(arg);
 }
 
 static const struct msg *
 messages_selected(struct tui *t, void *arg)
 {
-	return (msglist_selected(arg));
+	return (view_messages_selected(arg));
 }
 
 static void

@@ -30,7 +30,7 @@ runview_create(struct tui *t, const void *arg)
 
 	v->t = t;
 	v->id = xstrdup(arg);
-	msglist_init(&v->ml, t, v->id);
+	view_messages_init(&v->ml, t, v->id);
 	return (v);
 }
 
@@ -39,7 +39,7 @@ runview_destroy(struct tui *t, void *arg)
 {
 	struct runview	*v = arg;
 
-	msglist_free(&v->ml);
+	view_messages_free(&v->ml);
 	free(v->id);
 	free(v);
 }
@@ -116,7 +116,7 @@ runview_span(struct tui *t, const struct run *r, int64_t *from, int64_t *to)
 
 	*from = r->first_us;
 	end = r->ended ? (r->end_us > r->last_us ? r->end_us : r->last_us) :
-	    now_wall_us() - t->alert_skew;
+	    loop_now_wall_us() - t->alert_skew;
 	if (end - *from < 1000000)
 		end = *from + 1000000;
 	/* An ended run shows a sliver of "ended" at the right. */
@@ -160,7 +160,7 @@ runview_bands_draw(struct tui *t, const struct run *r, int y, int x, int w,
 			    runview_bands[bi].ascii, sizeof seg - len);
 			start++;
 		}
-		tui_put(y, x + col, start - col, seg,
+		tui_util_put(y, x + col, start - col, seg,
 		    tui_attr(runview_bands[bi].colour));
 	}
 	/*
@@ -181,7 +181,7 @@ runview_bands_draw(struct tui *t, const struct run *r, int y, int x, int w,
 		col = (int)((pos - from) / span);
 		if (col < 0 || col >= w)
 			continue;
-		tui_put(y, x + col, 1, "x", tui_attr(run_merged(r) ?
+		tui_util_put(y, x + col, 1, "x", tui_attr(run_merged(r) ?
 		    COL_ERROR : COL_NOTICE) | A_BOLD);
 	}
 }
@@ -194,10 +194,10 @@ runview_ticks(int y, int x, int w, int64_t from, int64_t to)
 	int	col, step = 20;
 
 	for (col = 0; col + 9 <= w; col += step) {
-		tui_fmt_clock(lab, sizeof lab, from + (int64_t)((double)(to -
+		tui_util_fmt_clock(lab, sizeof lab, from + (int64_t)((double)(to -
 		    from) * col / w), 0);
 		snprintf(buf, sizeof buf, "|%s", lab);
-		tui_put(y, x + col, 9, buf, tui_attr(COL_HINT));
+		tui_util_put(y, x + col, 9, buf, tui_attr(COL_HINT));
 	}
 }
 
@@ -217,20 +217,20 @@ runview_timeline(struct runview *v, const struct run *r, int y)
 	if (w > (int)(sizeof stf / sizeof stf[0]))
 		w = sizeof stf / sizeof stf[0];
 	runview_span(t, r, &from, &to);
-	tui_put(y, 0, x, "states", hint);
+	tui_util_put(y, 0, x, "states", hint);
 	runview_bands_draw(t, r, y, x, w, from, to);
-	tui_put(y + 1, 0, x, tui_fmt_dur(d, sizeof d, to - from), hint);
+	tui_util_put(y + 1, 0, x, tui_util_fmt_dur(d, sizeof d, to - from), hint);
 	runview_ticks(y + 1, x, w, from, to);
 	spark_life_get(&r->stf_life, from, to, stf, w);
 	spark_life_get(&r->proc_life, from, to, proc, w);
 	max = spark_max(stf, w);
 	if (spark_max(proc, w) > max)
 		max = spark_max(proc, w);
-	tui_put(y + 2, 0, x, "STF", hint);
-	tui_put(y + 2, x, w, spark_draw(buf, sizeof buf, stf, w, max,
+	tui_util_put(y + 2, 0, x, "STF", hint);
+	tui_util_put(y + 2, x, w, spark_draw(buf, sizeof buf, stf, w, max,
 	    !t->utf8), tui_attr(COL_DATA));
-	tui_put(y + 3, 0, x, "processed", hint);
-	tui_put(y + 3, x, w, spark_draw(buf, sizeof buf, proc, w, max,
+	tui_util_put(y + 3, 0, x, "processed", hint);
+	tui_util_put(y + 3, x, w, spark_draw(buf, sizeof buf, proc, w, max,
 	    !t->utf8), tui_attr(COL_PROCESSING));
 	return (4);
 }
@@ -248,7 +248,7 @@ runview_summary(struct runview *v, struct run *r, int y, int h)
 		snprintf(buf, sizeof buf, "run %s: no longer tracked (the "
 		    "least recently seen runs are evicted past %zu)", v->id,
 		    v->t->runs->max_runs);
-		tui_put(y, 0, w, buf, tui_attr(COL_NOTICE));
+		tui_util_put(y, 0, w, buf, tui_attr(COL_NOTICE));
 		return (1);
 	}
 	snprintf(buf, sizeof buf, "run %s  ns %s  %s%s%s  %s-%s (%s)  "
@@ -256,15 +256,15 @@ runview_summary(struct runview *v, struct run *r, int y, int h)
 	    r->ended ? "ended" : *r->state != '\0' ? r->state : "no state",
 	    !r->ended && *r->substate != '\0' ? "/" : "",
 	    !r->ended ? r->substate : "",
-	    tui_fmt_clock(a, sizeof a, r->first_us, 0),
-	    tui_fmt_clock(b, sizeof b, r->ended ? r->end_us : r->last_us, 0),
-	    tui_fmt_dur(d, sizeof d, (r->ended ? r->end_us : r->last_us) -
+	    tui_util_fmt_clock(a, sizeof a, r->first_us, 0),
+	    tui_util_fmt_clock(b, sizeof b, r->ended ? r->end_us : r->last_us, 0),
+	    tui_util_fmt_dur(d, sizeof d, (r->ended ? r->end_us : r->last_us) -
 	    r->first_us), (unsigned long long)r->total);
-	used += tui_put_wrap(y + used, 0, w, 2, buf, tui_attr(COL_HEADER));
+	used += tui_util_put_wrap(y + used, 0, w, 2, buf, tui_attr(COL_HEADER));
 	runview_tally(buf, sizeof buf, "types", &r->types);
-	used += tui_put_wrap(y + used, 0, w, 2, buf, A_NORMAL);
+	used += tui_util_put_wrap(y + used, 0, w, 2, buf, A_NORMAL);
 	runview_tally(buf, sizeof buf, "agents", &r->agents);
-	used += tui_put_wrap(y + used, 0, w, 2, buf, A_NORMAL);
+	used += tui_util_put_wrap(y + used, 0, w, 2, buf, A_NORMAL);
 	if (h >= 16)
 		used += runview_timeline(v, r, y + used);
 
@@ -277,14 +277,14 @@ runview_summary(struct runview *v, struct run *r, int y, int h)
 	snprintf(buf, sizeof buf, "history: %llu lifecycle message%s%s",
 	    (unsigned long long)r->nhist, r->nhist == 1 ? "" : "s",
 	    first > 0 || r->nhist > n ? ", latest shown" : "");
-	tui_put(y + used++, 0, w, buf, A_NORMAL);
+	tui_util_put(y + used++, 0, w, buf, A_NORMAL);
 	for (i = first; i < n; i++) {
 		c = run_hist_at(r, i);
 		snprintf(buf, sizeof buf, "  %s  %-13s %s%s%s",
-		    tui_fmt_clock(a, sizeof a, c->at, 1), c->type,
+		    tui_util_fmt_clock(a, sizeof a, c->at, 1), c->type,
 		    *c->state != '\0' ? c->state : "-",
 		    *c->substate != '\0' ? "/" : "", c->substate);
-		tui_put(y + used++, 0, w, buf, tui_attr(COL_LIFECYCLE));
+		tui_util_put(y + used++, 0, w, buf, tui_attr(COL_LIFECYCLE));
 	}
 	return (used);
 }
@@ -295,9 +295,9 @@ runview_draw(struct tui *t, void *arg, int y, int h)
 	struct runview	*v = arg;
 	int		 used;
 
-	used = runview_summary(v, runs_find(t->runs, v->id), y, h);
+	used = runview_summary(v, run_find(t->runs, v->id), y, h);
 	if (h - used > 2)
-		msglist_draw(&v->ml, y + used, h - used);
+		view_messages_draw(&v->ml, y + used, h - used);
 }
 
 static int
@@ -305,7 +305,7 @@ runview_key(struct tui *t, void *arg, int key)
 {
 	struct runview	*v = arg;
 
-	return (msglist_key(&v->ml, key));
+	return (view_messages_key(&v->ml, key));
 }
 
 static void
@@ -313,7 +313,7 @@ runview_ingest(struct tui *t, void *arg, const struct msg *m)
 {
 	struct runview	*v = arg;
 
-	msglist_ingest(&v->ml, m);
+	view_messages_ingest(&v->ml, m);
 }
 
 static void
@@ -321,7 +321,7 @@ runview_refilter(struct tui *t, void *arg)
 {
 	struct runview	*v = arg;
 
-	msglist_rebuild(&v->ml);
+	view_messages_rebuild(&v->ml);
 }
 
 static const struct msg *
@@ -329,7 +329,7 @@ runview_selected(struct tui *t, void *arg)
 {
 	struct runview	*v = arg;
 
-	return (msglist_selected(&v->ml));
+	return (view_messages_selected(&v->ml));
 }
 
 static void

@@ -172,10 +172,10 @@ runs_match(void *arg, size_t i, const char *pat)
 	char		 st[64];
 
 	/* The text columns as shown ("ended", "run/physics"). */
-	return (tui_strcasestr(r->id, pat) != NULL ||
-	    tui_strcasestr(r->ns, pat) != NULL ||
-	    tui_strcasestr(runs_state(r, st, sizeof st), pat) != NULL ||
-	    tui_strcasestr(r->last_file, pat) != NULL);
+	return (tui_util_strcasestr(r->id, pat) != NULL ||
+	    tui_util_strcasestr(r->ns, pat) != NULL ||
+	    tui_util_strcasestr(runs_state(r, st, sizeof st), pat) != NULL ||
+	    tui_util_strcasestr(r->last_file, pat) != NULL);
 }
 
 /* Columns; the run column is as wide as the widest id shown. */
@@ -206,7 +206,7 @@ runs_layout(struct runsview *rv, struct tui_col *c, int w)
 	c[RC_LAST] = (struct tui_col){ .title = "LAST", .w = 6, .right = 1 };
 	c[RC_FILE] = (struct tui_col){ .title = "LAST FILE", .w = 9, .drop = 1,
 	    .flex = 1, .mid = 1 };
-	tui_cols_layout(c, RC_COUNT, w);
+	tui_util_cols_layout(c, RC_COUNT, w);
 }
 
 /* "ended", "run/physics", or "-". */
@@ -277,7 +277,7 @@ runs_spark(struct tui *t, struct run *r, char *buf, size_t size)
 	uint32_t	v[SPARK_SLOTS], cell[RUNS_SPARK_CELLS];
 	size_t		i, per = SPARK_SLOTS / RUNS_SPARK_CELLS;
 
-	spark_ring_get(&r->stf_recent, now_wall_us() - t->alert_skew, v,
+	spark_ring_get(&r->stf_recent, loop_now_wall_us() - t->alert_skew, v,
 	    SPARK_SLOTS);
 	memset(cell, 0, sizeof cell);
 	for (i = 0; i < SPARK_SLOTS; i++)
@@ -292,8 +292,8 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 	struct run	*r = rv->rows[i];
 	struct tui_col	*c = rv->cols;
 	char		 buf[128];
-	int64_t		 now = now_wall_us();
-	int		 bad = alerts_on_run(rv->t->alerts, r->id);
+	int64_t		 now = loop_now_wall_us();
+	int		 bad = alert_on_run(rv->t->alerts, r->id);
 	unsigned	 a = (flags & LIST_SEL) ? tui_attr(COL_SELECT) :
 		    bad ? tui_attr(COL_ERROR) : A_NORMAL;
 	unsigned	 ma;
@@ -304,33 +304,33 @@ runs_draw_row(void *arg, size_t i, int y, int w, int flags, const char *pat)
 		runs_layout(rv, rv->cols, w);
 		rv->cols_w = w;
 	}
-	tui_fill(y, 0, w, a);
-	tui_cols_put(c, RC_RUN, y, r->id, a | A_BOLD);
-	tui_cols_put(c, RC_NS, y, *r->ns != '\0' ? r->ns : "-", a);
-	tui_cols_put(c, RC_STATE, y, runs_state(r, buf, sizeof buf),
+	tui_util_fill(y, 0, w, a);
+	tui_util_cols_put(c, RC_RUN, y, r->id, a | A_BOLD);
+	tui_util_cols_put(c, RC_NS, y, *r->ns != '\0' ? r->ns : "-", a);
+	tui_util_cols_put(c, RC_STATE, y, runs_state(r, buf, sizeof buf),
 	    (flags & LIST_SEL) || bad ? a : r->ended ? tui_attr(COL_HINT) :
 	    tui_attr(COL_LIFECYCLE));
-	tui_cols_put(c, RC_FIRST, y, tui_fmt_clock(buf, sizeof buf,
+	tui_util_cols_put(c, RC_FIRST, y, tui_util_fmt_clock(buf, sizeof buf,
 	    r->first_us, 0), a);
-	tui_cols_put(c, RC_DUR, y, tui_fmt_dur(buf, sizeof buf,
+	tui_util_cols_put(c, RC_DUR, y, tui_util_fmt_dur(buf, sizeof buf,
 	    (r->ended ? r->end_us : r->last_us) - r->first_us), a);
-	tui_cols_put(c, RC_STF, y, runs_stf(r, buf, sizeof buf), a);
+	tui_util_cols_put(c, RC_STF, y, runs_stf(r, buf, sizeof buf), a);
 	runs_missing(r, buf, sizeof buf, a, flags, &ma);
-	tui_cols_put(c, RC_MISS, y, buf, ma);
-	tui_cols_put(c, RC_SPARK, y, runs_spark(rv->t, r, buf, sizeof buf),
+	tui_util_cols_put(c, RC_MISS, y, buf, ma);
+	tui_util_cols_put(c, RC_SPARK, y, runs_spark(rv->t, r, buf, sizeof buf),
 	    (flags & LIST_SEL) || bad ? a : tui_attr(COL_DATA));
-	tui_cols_put(c, RC_TF, y, tui_fmt_count(buf, sizeof buf,
+	tui_util_cols_put(c, RC_TF, y, tui_util_fmt_count(buf, sizeof buf,
 	    r->tf_files), a);
-	tui_cols_put(c, RC_OTHER, y, tui_fmt_count(buf, sizeof buf,
+	tui_util_cols_put(c, RC_OTHER, y, tui_util_fmt_count(buf, sizeof buf,
 	    r->other), a);
-	tui_cols_put(c, RC_TOTAL, y, tui_fmt_count(buf, sizeof buf,
+	tui_util_cols_put(c, RC_TOTAL, y, tui_util_fmt_count(buf, sizeof buf,
 	    r->total), a);
-	tui_cols_put(c, RC_LAST, y, tui_fmt_dur(buf, sizeof buf,
+	tui_util_cols_put(c, RC_LAST, y, tui_util_fmt_dur(buf, sizeof buf,
 	    (now - r->last_us) / 1000000 * 1000000), a);
-	tui_cols_put(c, RC_FILE, y, r->last_file, a);
+	tui_util_cols_put(c, RC_FILE, y, r->last_file, a);
 	if (pat != NULL && (flags & LIST_MATCH) && c[RC_RUN].x >= 0) {
-		tui_fit_mid(buf, sizeof buf, r->id, c[RC_RUN].cw);
-		tui_put_hl(y, c[RC_RUN].x, c[RC_RUN].cw, buf, a | A_BOLD,
+		tui_util_fit_mid(buf, sizeof buf, r->id, c[RC_RUN].cw);
+		tui_util_put_hl(y, c[RC_RUN].x, c[RC_RUN].cw, buf, a | A_BOLD,
 		    pat, tui_attr(COL_MATCH));
 	}
 }
@@ -371,11 +371,11 @@ runsview_draw(struct tui *t, void *arg, int y, int h)
 	runs_layout(rv, c, t->cols);
 	memcpy(rv->cols, c, sizeof rv->cols);
 	rv->cols_w = t->cols;
-	tui_cols_header(c, RC_COUNT, y, t->cols,
+	tui_util_cols_header(c, RC_COUNT, y, t->cols,
 	    tui_attr(COL_HEADER) | A_REVERSE);
 	tui_list_draw(&rv->list, y + 1, h - 1, t->cols);
 	if (rv->nrows == 0 && h > 3)
-		tui_put(y + 2, 2, t->cols - 4, "no run seen yet",
+		tui_util_put(y + 2, 2, t->cols - 4, "no run seen yet",
 		    tui_attr(COL_HINT));
 }
 

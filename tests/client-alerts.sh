@@ -4,8 +4,8 @@
 # that ended, and the stream going down and coming back. One JSON line
 # per transition, flushed at once.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 command -v jq >/dev/null 2>&1 || skip "no jq"
 
 # alert_lines KIND STATE: the output lines of that kind and state.
@@ -99,7 +99,7 @@ jq -e -s 'length > 0 and all(.[]; (keys - ["time", "alert", "state",
     "run_id", "agent", "text"]) == [] and has("time") and has("alert") and
     (.state == "raised" or .state == "cleared") and has("text"))' \
     "$DASH_OUT" >/dev/null || { cat "$DASH_OUT"; fail "bad lines"; }
-grep -E -q 'Sanitizer|runtime error' "$DASH_ERR" && {
+has_sanitizer "$DASH_ERR" && {
 	cat "$DASH_ERR"; fail "sanitizer report"
 }
 ok "$(wc -l <"$DASH_OUT") alert lines, all well formed"

@@ -8,7 +8,7 @@
 # a token file others can read are each diagnosed with a remedy. The
 # token is never printed.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 TOKEN=s3cret-token-4567
 printf '%s\n' "$TOKEN" > "$T/token"

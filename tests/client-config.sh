@@ -4,7 +4,7 @@
 # --allow-http (checked before any connection), ~/.env is read, usage
 # errors exit 1; and the token appears in no output at all.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 # run_dash ARGS...: run swf-dash to completion; rc in $RC.
 run_dash() {

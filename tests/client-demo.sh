@@ -3,7 +3,7 @@
 # throwaway token (in a file, not on any command line), shows its lively
 # workflow, and stops it on exit.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 unset SWF_API_TOKEN SWF_SSE_RECEIVER_NAME
 bg_start "$SWF_DASH" --demo --output json >"$T/demo.out" 2>"$T/demo.err"

@@ -4,7 +4,7 @@
 # sender, processed_by, sender_agent; run ids as text, number or string)
 # unless --server-filters=all also sends them.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 sim_start --token t --no-workflow
 

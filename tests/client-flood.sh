@@ -8,8 +8,8 @@
 #     spacing that swf-sim's registry saw (last_heartbeat) stays within
 #     1.25 s (the ingest inside libcurl's callback let it reach 1.35 s).
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 REG=$T/registry.json
 sim_start --token t --no-workflow --rate 0 --registry-dump "$REG"

@@ -5,7 +5,7 @@
 # goes on; reads are narrow (never without execution_id, never logs/); a
 # run whose messages carry no execution_id is found through run-states/N/.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 command -v jq >/dev/null 2>&1 || skip "no jq"
 
 # stf RUN FROM TO [EXEC]: stf_gen FROM..TO of RUN (with execution EXEC,

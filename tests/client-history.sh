@@ -7,7 +7,7 @@
 # --history-max) is reported as a known gap. Each asserts that every
 # (run, type, sequence) is printed exactly once and in order.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 command -v jq >/dev/null 2>&1 || skip "no jq"
 
 SWF_DASH_BACKOFF=1.5,2,60; export SWF_DASH_BACKOFF

@@ -3,7 +3,7 @@
 # (the Authorization header lost behind Apache; exit 3), 204 and a wrong
 # content type (exit 3); on the stream and on the status pre-check.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 sim_start --token t --no-workflow
 

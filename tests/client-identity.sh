@@ -7,7 +7,7 @@
 # overwritten from outside with values that are neither ours nor the
 # endpoint's defaults; the next heartbeat must put all of ours back.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 SWF_DASH_BACKOFF=0.3,0.6,60; export SWF_DASH_BACKOFF
 REG="$T/reg.json"

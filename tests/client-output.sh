@@ -2,7 +2,7 @@
 # The headless output modes: plain, json and events lines, the idle flush
 # into a pipe, and a clean end with EXITED when the pipe closes.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 REG="$T/reg.json"
 sim_start --token t --no-workflow --heartbeat-interval 0.5 \

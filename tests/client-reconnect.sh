@@ -5,7 +5,7 @@
 # starts over after a stable period. The backoff is scaled down for the
 # test: first 0.4 s, cap 1.6 s, reset after 1.5 s connected.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 SWF_DASH_BACKOFF=0.4,1.6,1.5; export SWF_DASH_BACKOFF
 sim_start --token t --no-workflow --heartbeat-interval 0.5

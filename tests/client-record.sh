@@ -4,7 +4,7 @@
 # same pipeline, so the json output is identical; pacing follows --speed;
 # a malformed line is skipped and counted, never fatal.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 sim_start --token t --speed 50 --heartbeat-interval 0.5
 REC="$T/rec.jsonl"

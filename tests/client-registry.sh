@@ -3,7 +3,7 @@
 # periodic heartbeats, WARNING while the stream is down, and EXITED after
 # each exit path (SIGINT, SIGTERM, SIGHUP; EPIPE is in client-output.sh).
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 SWF_DASH_BACKOFF=0.3,0.6,60; export SWF_DASH_BACKOFF
 REG="$T/reg.json"

@@ -3,7 +3,7 @@
 # the one that matches); --exit-on-close ends when the server ends the
 # stream instead of reconnecting; both refuse the dashboard.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 REG="$T/reg.json"
 sim_start --token t --no-workflow --heartbeat-interval 0.5 \

@@ -7,7 +7,7 @@
 # prefixes, 4xx versus 429, an HTML error page summarised by its title,
 # an unknown option in one line, -m with an unknown type warned once.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
 REG="$T/reg.json"

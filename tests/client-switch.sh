@@ -5,7 +5,7 @@
 # message covered by both the old and the new subscription arrives
 # exactly once; nothing is delivered twice. Also the registry poll.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
+client_setup
 
 T_CLIENT="$top_builddir/tests/unit/t-client"
 [ -x "$T_CLIENT" ] || fail "no $T_CLIENT"

@@ -9,8 +9,8 @@
 # arrives. Memory bound: the high-water mark stays within 4 MiB of the
 # resident size at the start. (About 15 s: 150 bytes at 10 a second.)
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
 SIMARGS="--token t --no-workflow --heartbeat-interval 4"

@@ -15,8 +15,8 @@
 #      swf-dash within 1 s, memory within 8 MiB; a FIFO whose writer comes
 #      later is replayed.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 command -v prlimit >/dev/null || skip "prlimit (util-linux) is needed"
 

@@ -20,8 +20,8 @@
 #      (all under --idle-timeout 1.5): each is dropped by the watchdog
 #      within 4 s and retried, again and again.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 command -v python3 >/dev/null || skip "python3 is needed"
 SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF

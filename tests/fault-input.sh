@@ -16,8 +16,8 @@
 # Memory bound: the high-water mark stays within 6 MiB of the resident
 # size after connecting, less than either oversized input.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 SWF_DASH_BACKOFF=0.2,1,60; export SWF_DASH_BACKOFF
 MEM_KB=6144
@@ -61,9 +61,7 @@ case_ok "I1: 10 MiB event dropped, stream goes on"
 # The first connection lasts a second (connected, two heartbeats), for
 # the baseline; the second gets the endless line.
 fault '{"fault": "close_after", "events": 3, "count": 1}'
-code=$(curl -sS --noproxy '*' -o "$T/fault.out" -w '%{http_code}' \
-    -H 'Authorization: Token t' -H 'Content-Type: application/json' \
-    --data-binary "@$T/endless.json" "$SIM_URL/sim/fault?append=1")
+code=$(sim_post 'fault?append=1' "@$T/endless.json" "$T/fault.out")
 [ "$code" = 200 ] || fail "endless fault: HTTP $code $(cat "$T/fault.out")"
 dash_start --output json --idle-timeout 2
 dash_connected

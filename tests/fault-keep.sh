@@ -7,8 +7,9 @@
 # no more than the bound plus 8 MiB of working room (the SSE parser's and
 # the stream queue's buffers; twice that under AddressSanitizer, whose
 # quarantine holds 16 MB of what the ring evicted).
-. "$top_srcdir/tests/tui-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
+fault_setup
 
 N=96
 KEEP_KB=16384

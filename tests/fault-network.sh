@@ -14,8 +14,8 @@
 # The half events are never delivered. Memory bound: the high-water mark
 # stays within 8 MiB of the resident size after connecting.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 # Retries after 0.2 s, doubling to 1 s; no reset to the first delay
 # during the test.

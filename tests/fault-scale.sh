@@ -9,8 +9,9 @@
 # message ring is --keep 5000. Memory bound: the high-water mark stays
 # within 32 MiB of the resident size after connecting (a plain build
 # needs about 8 MiB; 4 times that under AddressSanitizer or valgrind).
-. "$top_srcdir/tests/tui-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
+fault_setup
 
 N=100000
 BATCH=10000
@@ -35,8 +36,7 @@ tmux_wait_screen scale 60 "total $N " || {
 	tmux_screen scale >&2
 	bad "the status bar never counted $N messages"
 }
-dropped=$(curl -sS --noproxy '*' -H 'Authorization: Token t' \
-    "$SIM_URL/sim/stats" | jq '.dropped_total')
+dropped=$(sim_get /sim/stats | jq '.dropped_total')
 [ "$dropped" = 0 ] || bad "the sim dropped $dropped messages"
 
 tmux_keys scale 2

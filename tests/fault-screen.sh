@@ -5,7 +5,7 @@
 # a message published afterwards on the screen:
 #   S1 503 with a detail body holding escape sequences: the status bar
 #      says "reconnecting in Ns (HTTP 503: relay down)", sanitized;
-#   S2 hostile input (tests/fault-lib.sh: hostile_events, evil_connected,
+#   S2 hostile input (tests/lib.sh: hostile_events, evil_connected,
 #      evil_fields): escape sequences and C0/C1 controls in every field,
 #      the event name, the id and the client id; NUL bytes, invalid UTF-8,
 #      data that is not JSON, JSON of the wrong shape. In the messages,
@@ -37,8 +37,9 @@
 # of messages and the detail view lays out the 2000-deep object, some
 # 8 MB of indented text); in S3 and S4 within 8 MiB of the size after S2.
 # Under AddressSanitizer or valgrind the growth allowed is 4 times that.
-. "$top_srcdir/tests/tui-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
+fault_setup
 
 SWF_DASH_BACKOFF=0.5,2,60; export SWF_DASH_BACKOFF
 SIMARGS="--token t --no-workflow --heartbeat-interval 1"
@@ -47,14 +48,6 @@ MEM_KB2=8192
 
 tmux_detects || skip "tmux here does not show title, clipboard or SGR leaks"
 sim_start $SIMARGS
-
-# post_fault FILE: queue the faults in FILE, failing unless accepted.
-post_fault() {
-	_code=$(curl -sS --noproxy '*' -o "$T/fault.out" -w '%{http_code}' \
-	    -H 'Authorization: Token t' -H 'Content-Type: application/json' \
-	    --data-binary "@$1" "$SIM_URL/sim/fault")
-	[ "$_code" = 200 ] || fail "fault: HTTP $_code $(cat "$T/fault.out")"
-}
 
 # shown N WHAT: publish a message with the text "after-N"; it appears.
 shown() {
@@ -168,7 +161,7 @@ TITLE0=$(tui_pane idle '#{pane_title}')
 # S1 then S2: two 503s, then the hostile stream, then a working one.
 printf '{"fault": "status", "code": 503, "count": 2, "body": "{\\"detail\\": \\"relay\\\\u001b]0;PWNT\\\\u0007 down\\\\u001b[5m\\"}"}' \
     >"$T/503.json"
-post_fault "$T/503.json"
+fault "@$T/503.json"
 evil_connected "$T/hostile"
 hostile_events "$T/hostile2"
 cat "$T/hostile2" >>"$T/hostile"

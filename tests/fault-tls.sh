@@ -15,8 +15,8 @@
 # after connecting, 4 times that under AddressSanitizer or valgrind,
 # where every handshake's freed memory is held back.
 . "$top_srcdir/tests/lib.sh"
-. "$top_srcdir/tests/client-lib.sh"
-. "$top_srcdir/tests/fault-lib.sh"
+client_setup
+fault_setup
 
 OPENSSL_PROG=${OPENSSL_PROG:-$(command -v openssl)}
 [ -n "$OPENSSL_PROG" ] || skip "no openssl"

@@ -5,15 +5,15 @@
 sim_start --token t --no-workflow
 sim_stream "$T/s"
 
-# pub BODY: prints "CODE BODY".
-pub() {
+# pub_raw BODY: prints "CODE BODY".
+pub_raw() {
 	curl -s --noproxy '*' --max-time 5 -w ' %{http_code}' \
 	    -H 'Authorization: Token t' -H 'Content-Type: application/json' \
 	    --data-binary "$1" "$SIM_URL/sim/publish"
 }
-[ "$(pub '{"msg_type":"stf_gen","sender":"workflow_runner-agent-x-1","run_id":"101","n":1}')" = \
+[ "$(pub_raw '{"msg_type":"stf_gen","sender":"workflow_runner-agent-x-1","run_id":"101","n":1}')" = \
     '{"published": 1} 202' ] || fail "object"
-[ "$(pub '[{"msg_type":"stf_ready","processed_by":"data-x","run_id":"102","n":2,
+[ "$(pub_raw '[{"msg_type":"stf_ready","processed_by":"data-x","run_id":"102","n":2,
      "recipient":"fastmon-x","namespace":"ns-a"},
     {"msg_type":"mystery","n":3,"sender":"s","sender_agent":"given",
      "queue_name":"q","recipient_agent":null,"namespace":null},
@@ -22,11 +22,11 @@ pub() {
     {"n":6,"sender":"s"},
     {"msg_type":"end_run","n":7}]')" = '{"published": 6} 202' ] ||
     fail "array"
-r=$(pub '[{"msg_type":"a","n":98},5]')
+r=$(pub_raw '[{"msg_type":"a","n":98},5]')
 [ "${r##* }" = 400 ] || fail "array with a non-object: $r"
-r=$(pub '{"msg_type":')
+r=$(pub_raw '{"msg_type":')
 [ "${r##* }" = 400 ] || fail "bad JSON: $r"
-r=$(pub '"text"')
+r=$(pub_raw '"text"')
 [ "${r##* }" = 400 ] || fail "a string: $r"
 wait_for 5 grep -q '"n": 7' "$T/s" || fail "messages did not arrive"
 grep -q '"n": 98' "$T/s" && fail "a rejected batch was partly published"

@@ -6,7 +6,8 @@
 # registry status; no agent with messages lacks a registry row (no
 # phantom such as the monitor's old guess "daq-simulator"); a registry
 # read answered 403 is reported as a rejected token.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --speed 20 --heartbeat-interval 1 --seed 7
 

@@ -3,7 +3,8 @@
 # stall_run shows in the problem count, the Alerts view (5), a red row in
 # the Runs view, and rings the bell (--bell; b turns it off); Enter opens
 # the run and its timeline; NO_COLOR drops the colours, not the count.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --speed 10 --heartbeat-interval 1 --namespaces swf-alpha
 # A UTF-8 locale for the first dashboard, whatever the test's.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-auth.sh: a rejected token leaves the dashboard up, saying what to
 # fix; q then exits with the token status (2).
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 TUI_TOKEN=wrong TUI_NOWAIT=1 tui_start auth 80 24

@@ -3,7 +3,8 @@
 # :type T, :q; Tab completes the command and its argument from what has
 # been seen (the longest common prefix first, then each match in turn);
 # Esc leaves the views it opens.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start cmd 100 30

@@ -2,7 +2,8 @@
 # tui-copy.sh: y copies the selected message's JSON to the clipboard with
 # an OSC 52 escape, only with --osc52 (tmux with set-clipboard on turns it
 # into a paste buffer, which shows what the terminal received).
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow --heartbeat-interval 0.5
 

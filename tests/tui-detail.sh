@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-detail.sh: Enter shows the message as pretty-printed, scrollable
 # JSON with its receive time and lag; q goes back to the list.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start detail 80 24

@@ -3,7 +3,8 @@
 # applied) to a file named at a prompt: JSON lines (the data as received),
 # CSV for ".csv" (RFC 4180 quoting), never over an existing file or
 # through a symbolic link.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow --heartbeat-interval 0.5
 

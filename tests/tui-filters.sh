@@ -2,7 +2,8 @@
 # tui-filters.sh: the filter editor narrows by typing, toggles the view
 # filter (applied at once to what is retained), has all/none, adds a value
 # not seen yet; t/A/R narrow to the selected message and x clears.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start filt 80 24

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-follow.sh: follow mode is on by default; moving up pauses it and
 # counts what arrives without moving the screen; G resumes; f toggles.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start follow 80 24

@@ -5,7 +5,8 @@
 # back-filled and the bottom line says "while you were away" until a key;
 # a channel hole is filled; a hole the history cannot fill is a marker
 # row and the run's MISSING column. Every message is shown once.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 SWF_DASH_BACKOFF=2,2,60; export SWF_DASH_BACKOFF
 
@@ -32,9 +33,6 @@ rows() {
 sim_start --token t --no-workflow
 pub "$(life 700)"
 pub "$(stf 700 1 6)"
-fault() {
-	sim_fault "$1" >/dev/null || fail "fault $1"
-}
 # The first stream closes after connected and 3 messages.
 fault '{"fault": "close_after", "events": 4, "count": 1}'
 tui_start hist 120 40

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-hup.sh: SIGHUP (an ssh session dropping) exits cleanly and sends the
 # EXITED heartbeat: the registry records it.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow --registry-dump "$T/reg.json"
 tui_start hup 80 24

@@ -2,7 +2,8 @@
 # tui-live.sh: live messages appear newest at the bottom, in columns that
 # wide characters cannot shift, with escape sequences removed, coloured by
 # family, and without colour under --no-color.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start live 80 24

@@ -3,7 +3,8 @@
 # selection (pausing follow), a click selects the row under it, a
 # double-click opens it, a click on a tab shows that view; --no-mouse
 # leaves the mouse to the terminal.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 

@@ -4,7 +4,8 @@
 # the selected message's namespace and undoes; the Filters view lists the
 # namespaces seen, checked here; --namespace-filter keeps only those
 # namespaces, client side even with --server-filters all.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start ns 80 24
@@ -85,9 +86,6 @@ tui_expect nsf ' m5$'
 [ "$(tmux_screen nsf | grep -o ' m[0-9]$' | tr -d '\n')" = " m2 m3 m5" ] ||
     fail "--namespace-filter: $(tmux_screen nsf)"
 # The server was never asked for a namespace.
-sim_get() {
-	curl -sS --noproxy '*' -H 'Authorization: Token t' "$SIM_URL$1"
-}
 sim_get /api/messages/stream/status/ | grep -q -i namespace &&
     fail "namespace sent to the server"
 ok "--namespace-filter, client side"

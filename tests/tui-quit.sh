@@ -3,7 +3,8 @@
 # screen is left and the cursor shown; the exit status is 0. A crash
 # (SIGSEGV, SIGABRT) restores it too before the process dies of it.
 # (tui-hup.sh and tui-auth.sh check the other exit paths.)
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 

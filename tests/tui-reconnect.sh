@@ -4,7 +4,8 @@
 # client id on the status bar, the first subscriber row closed), and a
 # numbered sequence published across the reconnect shows every number
 # exactly once.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start rc 200 50 -m sse_test

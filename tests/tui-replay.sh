@@ -3,7 +3,8 @@
 # recording's file name where a live view shows the host, the recorded
 # time of the newest event instead of a wall-clock lag, how many events
 # and how far into the file, and the speed; no registration words.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 rec="$T/night.jsonl"
 {

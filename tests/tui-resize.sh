@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-resize.sh: the dashboard follows the terminal's size live, and the
 # selection (a sequence number) survives the resize.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start resize 80 24

@@ -2,7 +2,8 @@
 # tui-run.sh: Enter on a run opens its view: only its messages (through
 # the same list), its lifecycle history with times, counts per type and
 # the agents involved.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start run 200 50

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-runs.sh: the runs view counts what swf-sim published, per run, even
 # after the ring evicted the messages; s sorts by run id.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start runs 80 24 --keep 5

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-search.sh: "/" searches the messages (matches highlighted), Enter
 # jumps to the nearest match above, n and N go to the next and previous.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start search 80 24

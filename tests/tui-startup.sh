@@ -3,7 +3,8 @@
 # while recording and a write failure shown and counted in the status bar;
 # r reads a fixed --token-file again; a certificate that fails
 # verification is a permanent failure in words (the trouble box).
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow --heartbeat-interval 0.5
 

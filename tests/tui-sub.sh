@@ -2,7 +2,8 @@
 # tui-sub.sh: changing the subscription in the filter editor reconnects
 # make-before-break: a numbered sequence published during the switch shows
 # every number exactly once, and the new subscription is in force.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow
 tui_start sub 200 50 -m sse_test

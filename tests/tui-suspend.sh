@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui-suspend.sh: Ctrl-Z gives the terminal back to the shell and fg
 # brings the dashboard back, redrawn and still receiving.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 command -v bash >/dev/null 2>&1 || skip "no bash"
 sim_start --token t --no-workflow

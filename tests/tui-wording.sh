@@ -4,7 +4,8 @@
 # says "last msg Ns ago" instead; "dropped" says it counts oversize
 # events; a notice on the hint line expires and does not follow the user
 # to another view; an EXITED agent is red (bold), not dim.
-. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/lib.sh"
+tui_setup
 
 sim_start --token t --no-workflow --heartbeat-interval 0.5
 

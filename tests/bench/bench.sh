@@ -200,7 +200,7 @@ put() {
 	echo "$1 ${2:--}" >>"$W/run$RUN.txt"
 }
 
-# The status bar's "total" once n messages are in (tui_fmt_count()).
+# The status bar's "total" once n messages are in (tui_util_fmt_count()).
 total_pattern() {
 	awk -v n="$1" 'BEGIN {
 		if (n < 1000000) printf "total %d", n;

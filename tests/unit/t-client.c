@@ -83,7 +83,7 @@ t_published(CURL *easy, CURLcode rc, void *arg)
 	if (t->next == t->sw2)
 		t_switch(t, "seq_b");
 	if (t->next == t->n) {
-		timer_arm(t->loop, &t->t_end, 1.0);
+		loop_timer_arm(t->loop, &t->t_end, 1.0);
 		return;
 	}
 	t->next++;
@@ -184,7 +184,7 @@ main(int argc, char **argv)
 	t.sw1 = atoi(argv[3]);
 	t.sw2 = atoi(argv[4]);
 	t.loop = loop_create();
-	timer_init(&t.t_end, t_end, &t);
+	loop_timer_init(&t.t_end, t_end, &t);
 	memset(&sink, 0, sizeof sink);
 	sink.on_message = t_message;
 	sink.on_status = t_status;

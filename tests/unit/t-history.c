@@ -17,7 +17,7 @@ id_of(const char *json)
 {
 	struct hist_key	k;
 
-	hist_key_of(json, strlen(json), &k);
+	history_key_of(json, strlen(json), &k);
 	return (k.id);
 }
 
@@ -74,18 +74,18 @@ t_identity(void)
 	CHECK(id_of("{\"msg_type\":\"ab\",\"run_id\":\"c\"}") !=
 	    id_of("{\"msg_type\":\"a\",\"run_id\":\"bc\"}"));
 
-	CHECK_INT(hist_key_of(orig, strlen(orig), &k), 0);
+	CHECK_INT(history_key_of(orig, strlen(orig), &k), 0);
 	CHECK(!k.weak);
 	{
 		const char *w = "{\"msg_type\":\"sse_test\",\"n\":1}";
 		const char *s = "{\"msg_type\":\"a\",\"sender\":\"s\"}";
 
-		hist_key_of(w, strlen(w), &k);
+		history_key_of(w, strlen(w), &k);
 		CHECK(k.weak);
-		hist_key_of(s, strlen(s), &k);
+		history_key_of(s, strlen(s), &k);
 		CHECK(!k.weak);
 	}
-	CHECK_INT(hist_key_of(orig, strlen(orig), &k), 0);
+	CHECK_INT(history_key_of(orig, strlen(orig), &k), 0);
 	CHECK_STR(k.type, "stf_gen");
 	CHECK_STR(k.run, "102317");
 	CHECK_STR(k.exec, "stf_datataking-wenauseic-0044");
@@ -94,18 +94,18 @@ t_identity(void)
 	{
 		const char *j = "{\"run_id\":\"5\",\"sequence\":\"12\","
 		    "\"total_stf_files\":30}";
-		hist_key_of(j, strlen(j), &k);
+		history_key_of(j, strlen(j), &k);
 	}
 	CHECK_INT(k.seq, 12);
 	CHECK_INT(k.total, 30);
 	/* Not an object: still an identity, and -1. */
-	CHECK_INT(hist_key_of("not json", 8, &k), -1);
+	CHECK_INT(history_key_of("not json", 8, &k), -1);
 	CHECK(k.id != 0);
 	CHECK_STR(k.run, "");
 	/* Terminal controls never reach the run id. */
 	{
 		const char *j = "{\"run_id\":\"a\\u001b[2Jb\"}";
-		CHECK_INT(hist_key_of(j, strlen(j), &k), 0);
+		CHECK_INT(history_key_of(j, strlen(j), &k), 0);
 	}
 	CHECK(strchr(k.run, 0x1b) == NULL);
 }
@@ -117,52 +117,52 @@ t_seen(void)
 	uint64_t		 i;
 	int			 n;
 
-	s = hist_seen_create(100);
+	s = history_seen_create(100);
 	/* History first: delivered, its live copy dropped, once. */
-	CHECK_INT(hist_seen_check(s, 11, HSRC_HISTORY), 1);
-	CHECK_INT(hist_seen_check(s, 11, HSRC_LIVE), 0);
-	CHECK_INT(hist_seen_check(s, 11, HSRC_LIVE), 1);
+	CHECK_INT(history_seen_check(s, 11, HSRC_HISTORY), 1);
+	CHECK_INT(history_seen_check(s, 11, HSRC_LIVE), 0);
+	CHECK_INT(history_seen_check(s, 11, HSRC_LIVE), 1);
 	/* Live first: the history copy dropped, however often read. */
-	CHECK_INT(hist_seen_check(s, 12, HSRC_LIVE), 1);
-	CHECK_INT(hist_seen_check(s, 12, HSRC_HISTORY), 0);
-	CHECK_INT(hist_seen_check(s, 12, HSRC_HISTORY), 0);
+	CHECK_INT(history_seen_check(s, 12, HSRC_LIVE), 1);
+	CHECK_INT(history_seen_check(s, 12, HSRC_HISTORY), 0);
+	CHECK_INT(history_seen_check(s, 12, HSRC_HISTORY), 0);
 	/* A second history read of the same item: dropped. */
-	CHECK_INT(hist_seen_check(s, 13, HSRC_HISTORY), 1);
-	CHECK_INT(hist_seen_check(s, 13, HSRC_HISTORY), 0);
-	CHECK_INT(hist_seen_check(s, 13, HSRC_LIVE), 0);
+	CHECK_INT(history_seen_check(s, 13, HSRC_HISTORY), 1);
+	CHECK_INT(history_seen_check(s, 13, HSRC_HISTORY), 0);
+	CHECK_INT(history_seen_check(s, 13, HSRC_LIVE), 0);
 	/* Identical live messages are real ones. */
-	CHECK_INT(hist_seen_check(s, 14, HSRC_LIVE), 1);
-	CHECK_INT(hist_seen_check(s, 14, HSRC_LIVE), 1);
-	CHECK_INT(hist_seen_count(s), 4);
+	CHECK_INT(history_seen_check(s, 14, HSRC_LIVE), 1);
+	CHECK_INT(history_seen_check(s, 14, HSRC_LIVE), 1);
+	CHECK_INT(history_seen_count(s), 4);
 	/* A forgotten live message: history delivers it, then the copy. */
-	hist_seen_forget(s, 14);
-	CHECK_INT(hist_seen_check(s, 14, HSRC_HISTORY), 1);
-	CHECK_INT(hist_seen_check(s, 14, HSRC_LIVE), 0);
-	hist_seen_free(s);
+	history_seen_forget(s, 14);
+	CHECK_INT(history_seen_check(s, 14, HSRC_HISTORY), 1);
+	CHECK_INT(history_seen_check(s, 14, HSRC_LIVE), 0);
+	history_seen_free(s);
 
 	/* Bounded: the oldest are forgotten, the newest kept. */
-	s = hist_seen_create(1000);
+	s = history_seen_create(1000);
 	for (i = 1; i <= 5000; i++)
-		CHECK_INT(hist_seen_check(s, i * 0x9e3779b97f4a7c15ULL,
+		CHECK_INT(history_seen_check(s, i * 0x9e3779b97f4a7c15ULL,
 		    HSRC_LIVE), 1);
-	CHECK_INT(hist_seen_count(s), 1000);
-	CHECK_INT(hist_seen_forgotten(s), 4000);
+	CHECK_INT(history_seen_count(s), 1000);
+	CHECK_INT(history_seen_forgotten(s), 4000);
 	for (i = 4001, n = 0; i <= 5000; i++)
-		n += hist_seen_check(s, i * 0x9e3779b97f4a7c15ULL,
+		n += history_seen_check(s, i * 0x9e3779b97f4a7c15ULL,
 		    HSRC_HISTORY);
 	CHECK_INT(n, 0);
-	CHECK_INT(hist_seen_check(s, 1 * 0x9e3779b97f4a7c15ULL,
+	CHECK_INT(history_seen_check(s, 1 * 0x9e3779b97f4a7c15ULL,
 	    HSRC_HISTORY), 1);
 	/* Colliding home slots survive removals (backward shift). */
-	hist_seen_free(s);
-	s = hist_seen_create(8);
+	history_seen_free(s);
+	s = history_seen_create(8);
 	for (i = 1; i <= 64; i++)
-		hist_seen_check(s, i << 20, HSRC_LIVE);
+		history_seen_check(s, i << 20, HSRC_LIVE);
 	for (i = 57, n = 0; i <= 64; i++)
-		n += hist_seen_check(s, i << 20, HSRC_HISTORY);
+		n += history_seen_check(s, i << 20, HSRC_HISTORY);
 	CHECK_INT(n, 0);
-	CHECK_INT(hist_seen_count(s), 8);
-	hist_seen_free(s);
+	CHECK_INT(history_seen_count(s), 8);
+	history_seen_free(s);
 }
 
 static void
@@ -170,7 +170,7 @@ t_items(void)
 {
 	struct hist_items	 it;
 	struct jscan_val	 v[HK_COUNT];
-	const struct jscan_keys	*k = hist_item_keys();
+	const struct jscan_keys	*k = history_item_keys();
 	char			 buf[64], *m;
 	size_t			 len;
 	const char *ans = " [ {\"message_id\": \"u1\", \"message_type\": "
@@ -182,12 +182,12 @@ t_items(void)
 	    "{\"message_type\": \"end_run\", \"message_content\": "
 	    "{\"run_id\": 7, \"total_stf_files\": 1}} ]\n";
 
-	CHECK_INT(hist_items_begin(&it, ans, strlen(ans)), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
+	CHECK_INT(history_items_begin(&it, ans, strlen(ans)), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
 	CHECK_INT(v[HK_CONTENT].type, JT_OBJECT);
-	CHECK_STR(hist_val_text(&v[HK_EXEC], buf, sizeof buf), "e-1");
-	CHECK_STR(hist_val_text(&v[HK_RUN], buf, sizeof buf), "7");
-	m = hist_item_message(v, &len);
+	CHECK_STR(history_val_text(&v[HK_EXEC], buf, sizeof buf), "e-1");
+	CHECK_STR(history_val_text(&v[HK_RUN], buf, sizeof buf), "7");
+	m = history_item_message(v, &len);
 	CHECK(m != NULL);
 	if (m != NULL) {
 		CHECK_INT(strlen(m), len);
@@ -201,35 +201,35 @@ t_items(void)
 		    "\"run_id\":\"7\",\"sequence\":1,\"sender\":\"daq\"}"));
 		free(m);
 	}
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
-	m = hist_item_message(v, &len);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
+	m = history_item_message(v, &len);
 	CHECK(m != NULL && strstr(m, "\"msg_type\":\"end_run\"") != NULL);
 	free(m);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 0);
 
 	/* Not a list (HTML, an object, nothing). */
-	CHECK_INT(hist_items_begin(&it, "<html>", 6), -1);
-	CHECK_INT(hist_items_begin(&it, "{\"detail\":1}", 12), -1);
-	CHECK_INT(hist_items_begin(&it, "", 0), -1);
-	CHECK_INT(hist_items_begin(&it, "[]", 2), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 0);
+	CHECK_INT(history_items_begin(&it, "<html>", 6), -1);
+	CHECK_INT(history_items_begin(&it, "{\"detail\":1}", 12), -1);
+	CHECK_INT(history_items_begin(&it, "", 0), -1);
+	CHECK_INT(history_items_begin(&it, "[]", 2), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 0);
 	/* Truncated or garbled: the items before stay good. */
-	CHECK_INT(hist_items_begin(&it, "[{\"a\":1},{\"a\":", 14), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), -1);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 0);
-	CHECK_INT(hist_items_begin(&it, "[{\"a\":1} {\"a\":2}]", 17), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), -1);
-	CHECK_INT(hist_items_begin(&it, "[1,2]", 5), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), -1);
-	CHECK_INT(hist_items_begin(&it, "[{\"a\":tru}]", 11), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), -1);
+	CHECK_INT(history_items_begin(&it, "[{\"a\":1},{\"a\":", 14), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), -1);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 0);
+	CHECK_INT(history_items_begin(&it, "[{\"a\":1} {\"a\":2}]", 17), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), -1);
+	CHECK_INT(history_items_begin(&it, "[1,2]", 5), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), -1);
+	CHECK_INT(history_items_begin(&it, "[{\"a\":tru}]", 11), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), -1);
 	/* An item without a usable message_content. */
-	CHECK_INT(hist_items_begin(&it, "[{\"message_content\":3}]", 23), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
-	CHECK(hist_item_message(v, &len) == NULL);
+	CHECK_INT(history_items_begin(&it, "[{\"message_content\":3}]", 23), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
+	CHECK(history_item_message(v, &len) == NULL);
 	/* Splicing: an empty object, spaces, a present null, escapes. */
 	{
 		static const struct {
@@ -250,10 +250,10 @@ t_items(void)
 		size_t	i;
 
 		for (i = 0; i < sizeof sp / sizeof sp[0]; i++) {
-			CHECK_INT(hist_items_begin(&it, sp[i].ans,
+			CHECK_INT(history_items_begin(&it, sp[i].ans,
 			    strlen(sp[i].ans)), 0);
-			CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
-			m = hist_item_message(v, &len);
+			CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
+			m = history_item_message(v, &len);
 			CHECK_STR(m, sp[i].want);
 			CHECK(m != NULL && jscan_object(m, len, 0, NULL,
 			    NULL) >= 0);
@@ -262,9 +262,9 @@ t_items(void)
 	}
 	/* message_content kept as a JSON string. */
 	ans = "[{\"message_content\":\"{\\\"msg_type\\\":\\\"a\\\"}\"}]";
-	CHECK_INT(hist_items_begin(&it, ans, strlen(ans)), 0);
-	CHECK_INT(hist_items_next(&it, k, v, NULL, NULL), 1);
-	m = hist_item_message(v, &len);
+	CHECK_INT(history_items_begin(&it, ans, strlen(ans)), 0);
+	CHECK_INT(history_items_next(&it, k, v, NULL, NULL), 1);
+	m = history_item_message(v, &len);
 	CHECK(m != NULL && strcmp(m, "{\"msg_type\":\"a\"}") == 0);
 	free(m);
 }
@@ -277,40 +277,40 @@ t_seqs(void)
 	char			buf[64];
 
 	memset(&s, 0, sizeof s);
-	CHECK_INT(hist_seqs_add(&s, 1), 1);
-	CHECK_INT(hist_seqs_add(&s, 1), 0);
-	CHECK_INT(hist_seqs_add(&s, 0), 0);
-	CHECK_INT(hist_seqs_add(&s, -3), 0);
-	CHECK_INT(hist_seqs_add(&s, 2), 1);
-	CHECK_INT(hist_seqs_add(&s, 5), 1);
-	CHECK_INT(hist_seqs_add(&s, 300), 1);
-	CHECK_INT(hist_seqs_missing(&s), 300 - 4);
-	CHECK_INT(hist_seqs_list(&s, 1, out, 8), 8);
+	CHECK_INT(history_seqs_add(&s, 1), 1);
+	CHECK_INT(history_seqs_add(&s, 1), 0);
+	CHECK_INT(history_seqs_add(&s, 0), 0);
+	CHECK_INT(history_seqs_add(&s, -3), 0);
+	CHECK_INT(history_seqs_add(&s, 2), 1);
+	CHECK_INT(history_seqs_add(&s, 5), 1);
+	CHECK_INT(history_seqs_add(&s, 300), 1);
+	CHECK_INT(history_seqs_missing(&s), 300 - 4);
+	CHECK_INT(history_seqs_list(&s, 1, out, 8), 8);
 	CHECK_INT(out[0], 3);
 	CHECK_INT(out[1], 4);
 	CHECK_INT(out[2], 6);
-	hist_seqs_free(&s);
+	history_seqs_free(&s);
 
 	memset(&s, 0, sizeof s);
 	for (int i = 1; i <= 20; i++)
 		if (i < 16 || i > 18)
-			hist_seqs_add(&s, i);
-	CHECK_INT(hist_seqs_missing(&s), 3);
-	CHECK_STR(hist_seqs_ranges(&s, 1, buf, sizeof buf),
+			history_seqs_add(&s, i);
+	CHECK_INT(history_seqs_missing(&s), 3);
+	CHECK_STR(history_seqs_ranges(&s, 1, buf, sizeof buf),
 	    "16\xe2\x80\x93" "18");
-	CHECK_STR(hist_seqs_ranges(&s, 17, buf, sizeof buf),
+	CHECK_STR(history_seqs_ranges(&s, 17, buf, sizeof buf),
 	    "17\xe2\x80\x93" "18");
-	CHECK_INT(hist_seqs_missing_from(&s, 17), 2);
-	CHECK_INT(hist_seqs_missing_from(&s, 1), 3);
+	CHECK_INT(history_seqs_missing_from(&s, 17), 2);
+	CHECK_INT(history_seqs_missing_from(&s, 1), 3);
 	s.expect = 22;
-	CHECK_INT(hist_seqs_missing(&s), 5);
-	CHECK_STR(hist_seqs_ranges(&s, 1, buf, sizeof buf),
+	CHECK_INT(history_seqs_missing(&s), 5);
+	CHECK_STR(history_seqs_ranges(&s, 1, buf, sizeof buf),
 	    "16\xe2\x80\x93" "18, 21\xe2\x80\x93" "22");
-	hist_seqs_add(&s, 17);
-	CHECK_STR(hist_seqs_ranges(&s, 1, buf, sizeof buf),
+	history_seqs_add(&s, 17);
+	CHECK_STR(history_seqs_ranges(&s, 1, buf, sizeof buf),
 	    "16, 18, 21\xe2\x80\x93" "22");
-	CHECK_INT(hist_seqs_add(&s, HIST_SEQ_MAX + 1), 0);
-	hist_seqs_free(&s);
+	CHECK_INT(history_seqs_add(&s, HIST_SEQ_MAX + 1), 0);
+	history_seqs_free(&s);
 }
 
 static int
@@ -319,8 +319,8 @@ add(struct hist_runs *rs, const char *json, enum hist_source src, int mh)
 	struct hist_key	 k;
 	struct hist_run	*r;
 
-	hist_key_of(json, strlen(json), &k);
-	return (hist_runs_add(rs, &k, src, mh, &r));
+	history_key_of(json, strlen(json), &k);
+	return (history_runs_add(rs, &k, src, mh, &r));
 }
 
 static void
@@ -329,7 +329,7 @@ t_runs(void)
 	struct hist_runs	 rs;
 	struct hist_run		*r;
 
-	hist_runs_init(&rs, 2);
+	history_runs_init(&rs, 2);
 	/* A run seen from its start: no hole. */
 	CHECK_INT(add(&rs, "{\"msg_type\":\"run_imminent\",\"run_id\":\"1\","
 	    "\"execution_id\":\"e1\"}", HSRC_LIVE, 1), 0);
@@ -342,44 +342,44 @@ t_runs(void)
 	/* A jump in the sequence is a hole. */
 	CHECK_INT(add(&rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"1\","
 	    "\"sequence\":6}", HSRC_LIVE, 1), 1);
-	r = hist_runs_find(&rs, "1");
+	r = history_runs_find(&rs, "1");
 	CHECK(r != NULL && r->hole && strcmp(r->exec, "e1") == 0);
-	CHECK_INT(hist_seqs_missing(&r->seqs), 3);
+	CHECK_INT(history_seqs_missing(&r->seqs), 3);
 	/* History fills it without opening another. */
 	CHECK_INT(add(&rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"1\","
 	    "\"sequence\":4}", HSRC_HISTORY, 1), 0);
-	CHECK_INT(hist_seqs_missing(&r->seqs), 2);
+	CHECK_INT(history_seqs_missing(&r->seqs), 2);
 	/* end_run's total beyond what was seen is a hole. */
 	CHECK_INT(add(&rs, "{\"msg_type\":\"end_run\",\"run_id\":\"1\","
 	    "\"total_stf_files\":9}", HSRC_LIVE, 1), 1);
-	CHECK_INT(hist_seqs_missing(&r->seqs), 5);
+	CHECK_INT(history_seqs_missing(&r->seqs), 5);
 
 	/* Joined mid-way: a hole only when asked (all, or after a drop). */
 	CHECK_INT(add(&rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"2\","
 	    "\"sequence\":7}", HSRC_LIVE, 0), 0);
-	r = hist_runs_find(&rs, "2");
+	r = history_runs_find(&rs, "2");
 	CHECK(r != NULL && r->midway && !r->hole);
 	CHECK_INT(add(&rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"2\","
 	    "\"sequence\":8}", HSRC_LIVE, 0), 0);
 	CHECK_INT(add(&rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"3\","
 	    "\"sequence\":3}", HSRC_LIVE, 1), 1);
 	/* Bounded: run 1 (least recently seen) was evicted. */
-	CHECK(hist_runs_find(&rs, "1") == NULL);
+	CHECK(history_runs_find(&rs, "1") == NULL);
 	CHECK_INT(rs.n, 2);
 
 	/* A lifecycle step skipped: start_run never came. */
-	hist_runs_clear(&rs);
+	history_runs_clear(&rs);
 	CHECK_INT(add(&rs, "{\"msg_type\":\"run_imminent\",\"run_id\":\"9\"}",
 	    HSRC_LIVE, 1), 0);
 	CHECK_INT(add(&rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"9\","
 	    "\"sequence\":1}", HSRC_LIVE, 1), 1);
 	/* Messages without a run are not tracked. */
 	CHECK_INT(add(&rs, "{\"msg_type\":\"sse_test\"}", HSRC_LIVE, 1), 0);
-	hist_runs_clear(&rs);
+	history_runs_clear(&rs);
 	CHECK_INT(rs.n, 0);
 }
 
-/* hist_has_execution() says what memmem() would, at every place. */
+/* history_has_execution() says what memmem() would, at every place. */
 static void
 t_has_execution(void)
 {
@@ -387,40 +387,40 @@ t_has_execution(void)
 	char			 buf[64];
 	size_t			 at, cut;
 
-	CHECK_INT(hist_has_execution("", 0), 0);
-	CHECK_INT(hist_has_execution("xxxx", 4), 0);
-	CHECK_INT(hist_has_execution("{\"execution_id\":1}", 18), 1);
+	CHECK_INT(history_has_execution("", 0), 0);
+	CHECK_INT(history_has_execution("xxxx", 4), 0);
+	CHECK_INT(history_has_execution("{\"execution_id\":1}", 18), 1);
 	/* Without its quotes, or cut short, it is not there. */
-	CHECK_INT(hist_has_execution("{execution_id:1}", 16), 0);
-	CHECK_INT(hist_has_execution("\"execution_id\"", 13), 0);
-	CHECK_INT(hist_has_execution("x\"execution_id", 15), 0);
+	CHECK_INT(history_has_execution("{execution_id:1}", 16), 0);
+	CHECK_INT(history_has_execution("\"execution_id\"", 13), 0);
+	CHECK_INT(history_has_execution("x\"execution_id", 15), 0);
 	for (at = 0; at + 14 <= 40; at++) {
 		memset(buf, 'x', sizeof buf);
 		memcpy(buf + at, key, 14);
 		for (cut = 0; cut <= 40; cut++)
-			CHECK_INT(hist_has_execution(buf, cut),
+			CHECK_INT(history_has_execution(buf, cut),
 			    memmem(buf, cut, key, 14) != NULL);
 	}
-	/* hist_find_quoted() finds the first, as memmem() does. */
+	/* history_find_quoted() finds the first, as memmem() does. */
 	for (at = 0; at + 14 <= 40; at++) {
 		memset(buf, '"', sizeof buf);
 		memcpy(buf + at, key, 14);
 		memcpy(buf + 40, key, 14);
 		for (cut = 0; cut <= 54; cut++)
-			CHECK(hist_find_quoted(buf, cut, key, 14) ==
+			CHECK(history_find_quoted(buf, cut, key, 14) ==
 			    memmem(buf, cut, key, 14));
 	}
-	CHECK(hist_find_quoted("{\"a\":1}", 7, "\"msg_type\"", 10) == NULL);
+	CHECK(history_find_quoted("{\"a\":1}", 7, "\"msg_type\"", 10) == NULL);
 }
 
 int
 main(void)
 {
-	CHECK_INT(hist_mode_parse("off"), HIST_OFF);
-	CHECK_INT(hist_mode_parse("gaps"), HIST_GAPS);
-	CHECK_INT(hist_mode_parse("all"), HIST_ALL);
-	CHECK_INT(hist_mode_parse("some"), -1);
-	CHECK_STR(hist_mode_name(HIST_GAPS), "gaps");
+	CHECK_INT(history_mode_parse("off"), HIST_OFF);
+	CHECK_INT(history_mode_parse("gaps"), HIST_GAPS);
+	CHECK_INT(history_mode_parse("all"), HIST_ALL);
+	CHECK_INT(history_mode_parse("some"), -1);
+	CHECK_STR(history_mode_name(HIST_GAPS), "gaps");
 	t_identity();
 	t_has_execution();
 	t_seen();

@@ -42,7 +42,7 @@ t_a(void *arg)
 
 	t_mark(x, 'a');
 	/* Cancelling a timer that is due later from a callback. */
-	timer_cancel(x->l, &x->c);
+	loop_timer_cancel(x->l, &x->c);
 }
 
 static void
@@ -54,7 +54,7 @@ t_b(void *arg)
 	t_mark(x, 'b');
 	/* Re-arming itself from its own callback. */
 	if (!again++)
-		timer_arm(x->l, &x->b, 0.01);
+		loop_timer_arm(x->l, &x->b, 0.01);
 }
 
 static void
@@ -132,13 +132,13 @@ t_worker(void *arg, int64_t until)
 	int64_t		 now;
 
 	w->calls++;
-	now = now_mono_us();
+	now = loop_now_mono_us();
 	if (until - now > w->budget)
 		w->budget = until - now;
 	if (w->t.armed && now >= w->t.at)
 		w->after++;
 	/* Work until told to stop, looking at the clock as a worker must. */
-	while ((now = now_mono_us()) < until)
+	while ((now = loop_now_mono_us()) < until)
 		;
 	return (1);
 }
@@ -147,7 +147,7 @@ static void
 t_work_timer(void *arg)
 {
 	struct t_work	*w = arg;
-	int64_t		 late = now_mono_us() - w->t.at;
+	int64_t		 late = loop_now_mono_us() - w->t.at;
 
 	if (late > w->late)
 		w->late = late;
@@ -155,7 +155,7 @@ t_work_timer(void *arg)
 		w->after_max = w->after;
 	w->after = 0;
 	if (++w->fired < 10)
-		timer_arm(w->l, &w->t, 0.007);
+		loop_timer_arm(w->l, &w->t, 0.007);
 	else
 		loop_exit(w->l, 5);
 }
@@ -195,15 +195,15 @@ t_workers(void)
 
 	memset(&w, 0, sizeof w);
 	w.l = loop_create();
-	timer_init(&w.t, t_work_timer, &w);
-	timer_init(&w.stop, t_work_stop, &w);
+	loop_timer_init(&w.t, t_work_timer, &w);
+	loop_timer_init(&w.stop, t_work_stop, &w);
 	loop_work(w.l, t_worker, &w);
 	loop_signal(w.l, SIGUSR2, t_work_signal, &w);
 	if (pipe(p) != 0)
 		return;
 	loop_watch(w.l, p[0], t_work_read, &w);
-	timer_arm(w.l, &w.t, 0.007);
-	timer_arm(w.l, &w.stop, 10.0);	/* a safety net */
+	loop_timer_arm(w.l, &w.t, 0.007);
+	loop_timer_arm(w.l, &w.stop, 10.0);	/* a safety net */
 	if (write(p[1], "x", 1) != 1 || raise(SIGUSR2) != 0)
 		return;
 	CHECK_INT(loop_run(w.l), 5);
@@ -240,20 +240,20 @@ main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	memset(&x, 0, sizeof x);
 	x.l = loop_create();
-	timer_init(&x.a, t_a, &x);
-	timer_init(&x.b, t_b, &x);
-	timer_init(&x.c, t_c, &x);
-	timer_init(&x.d, t_d, &x);
-	timer_init(&x.stop, t_stop, &x);
+	loop_timer_init(&x.a, t_a, &x);
+	loop_timer_init(&x.b, t_b, &x);
+	loop_timer_init(&x.c, t_c, &x);
+	loop_timer_init(&x.d, t_d, &x);
+	loop_timer_init(&x.stop, t_stop, &x);
 
-	timer_arm(x.l, &x.c, 0.05);
-	timer_arm(x.l, &x.b, 0.02);
-	timer_arm(x.l, &x.a, 0.03);
-	timer_arm(x.l, &x.d, 0.1);
-	timer_arm(x.l, &x.stop, 0.3);
+	loop_timer_arm(x.l, &x.c, 0.05);
+	loop_timer_arm(x.l, &x.b, 0.02);
+	loop_timer_arm(x.l, &x.a, 0.03);
+	loop_timer_arm(x.l, &x.d, 0.1);
+	loop_timer_arm(x.l, &x.stop, 0.3);
 	CHECK(x.a.armed && x.b.armed && x.c.armed);
 	/* Arming an armed timer moves it. */
-	timer_arm(x.l, &x.a, 0.01);
+	loop_timer_arm(x.l, &x.a, 0.01);
 
 	loop_signal(x.l, SIGUSR1, t_signal, &x);
 	if (pipe(p) != 0)
@@ -263,9 +263,9 @@ main(void)
 		return (1);
 	loop_idle(x.l, t_idle, &x);
 
-	t0 = now_mono_us();
+	t0 = loop_now_mono_us();
 	CHECK_INT(loop_run(x.l), 42);
-	CHECK(now_mono_us() - t0 >= 290000);
+	CHECK(loop_now_mono_us() - t0 >= 290000);
 	/* r first (readable at once), then a b b, c cancelled, d, s. */
 	CHECK_STR(x.order, "rabbds");
 	CHECK_INT(x.sig, SIGUSR1);

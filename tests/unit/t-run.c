@@ -28,7 +28,7 @@ feed(struct runs *rs, const char *type, const char *agent, const char *run,
 	f[MF_SUBSTATE] = substate;
 	f[MF_NAMESPACE] = ns;
 	m = t_msg("{}", f, at);
-	runs_add(rs, m);
+	run_add(rs, m);
 	free(m);
 }
 
@@ -52,7 +52,7 @@ test_run_id_cmp(void)
 static void
 test_run_lifecycle(void)
 {
-	struct runs		*rs = runs_create(0, 0, 0);
+	struct runs		*rs = run_create(0, 0, 0);
 	struct run		*r;
 	struct agent		*a;
 	const struct run_change	*c;
@@ -77,7 +77,7 @@ test_run_lifecycle(void)
 	/* The data agent's one-per-run stf_ready (req_id, no filename). */
 	feed(rs, "stf_ready", "data-agent", "100042", NULL, NULL, NULL, NULL,
 	    3004);
-	CHECK((r = runs_find(rs, "100042")) != NULL);
+	CHECK((r = run_find(rs, "100042")) != NULL);
 	CHECK_STR(r->ns, "epic");
 	CHECK_STR(r->state, "run");
 	CHECK_STR(r->substate, "physics");
@@ -119,34 +119,34 @@ test_run_lifecycle(void)
 	CHECK_INT(r->types.v[0].n, 6);
 	CHECK_INT(r->types.v[7].n, 1);
 
-	CHECK((a = runs_find_agent(rs, "data-agent")) != NULL);
+	CHECK((a = run_find_agent(rs, "data-agent")) != NULL);
 	CHECK_INT(a->count, 6);
 	CHECK_STR(a->last_run, "100042");
 	CHECK_STR(a->types.v[0].name, "tf_file_registered");
-	CHECK(runs_find_agent(rs, "nobody") == NULL);
-	CHECK(runs_find(rs, "100043") == NULL);
+	CHECK(run_find_agent(rs, "nobody") == NULL);
+	CHECK(run_find(rs, "100043") == NULL);
 	CHECK_INT(rs->ntypes, 8);
-	runs_free(rs);
+	run_free(rs);
 }
 
 /* Messages without a run or agent touch only the type table. */
 static void
 test_no_run(void)
 {
-	struct runs	*rs = runs_create(0, 0, 0);
+	struct runs	*rs = run_create(0, 0, 0);
 
 	feed(rs, "sse_test", NULL, NULL, NULL, NULL, NULL, NULL, 1);
 	CHECK_INT(rs->nruns, 0);
 	CHECK_INT(rs->nagents, 0);
 	CHECK_INT(rs->ntypes, 1);
-	runs_free(rs);
+	run_free(rs);
 }
 
 /* The caps evict the least recently seen entries. */
 static void
 test_caps(void)
 {
-	struct runs	*rs = runs_create(3, 2, 2);
+	struct runs	*rs = run_create(3, 2, 2);
 	struct run	*r;
 	char		 id[16], name[16];
 	int		 i;
@@ -158,15 +158,15 @@ test_caps(void)
 	feed(rs, "stf_gen", "a1", "1", NULL, NULL, NULL, NULL, 10);
 	feed(rs, "stf_gen", "a1", "4", NULL, NULL, NULL, NULL, 11);
 	CHECK_INT(rs->nruns, 3);
-	CHECK(runs_find(rs, "2") == NULL);	/* least recently seen */
-	CHECK(runs_find(rs, "1") != NULL);
-	CHECK(runs_find(rs, "3") != NULL);
-	CHECK(runs_find(rs, "4") != NULL);
+	CHECK(run_find(rs, "2") == NULL);	/* least recently seen */
+	CHECK(run_find(rs, "1") != NULL);
+	CHECK(run_find(rs, "3") != NULL);
+	CHECK(run_find(rs, "4") != NULL);
 	CHECK_INT(rs->evicted_runs, 1);
 	/* A run seen again after eviction starts over. */
 	feed(rs, "stf_gen", "a1", "2", NULL, NULL, NULL, NULL, 12);
-	CHECK((r = runs_find(rs, "2")) != NULL && r->total == 1);
-	CHECK(runs_find(rs, "3") == NULL);
+	CHECK((r = run_find(rs, "2")) != NULL && r->total == 1);
+	CHECK(run_find(rs, "3") == NULL);
 
 	/* Order by id: 1 2 4; most recent first: 2 4 1. */
 	i = 0;
@@ -185,17 +185,17 @@ test_caps(void)
 		feed(rs, "t", name, NULL, NULL, NULL, NULL, NULL, 20 + i);
 	}
 	CHECK_INT(rs->nagents, 2);
-	CHECK(runs_find_agent(rs, "agent4") != NULL);
-	CHECK(runs_find_agent(rs, "agent0") == NULL);
+	CHECK(run_find_agent(rs, "agent4") != NULL);
+	CHECK(run_find_agent(rs, "agent0") == NULL);
 	CHECK_INT(rs->ntypes, 2);
-	runs_free(rs);
+	run_free(rs);
 }
 
 /* The history ring and the tally cap. */
 static void
 test_bounds(void)
 {
-	struct runs		*rs = runs_create(0, 0, 0);
+	struct runs		*rs = run_create(0, 0, 0);
 	struct run		*r;
 	char			 t[16];
 	int			 i;
@@ -203,7 +203,7 @@ test_bounds(void)
 	for (i = 0; i < 100; i++)
 		feed(rs, i % 2 ? "pause_run" : "resume_run", "daq", "r",
 		    NULL, "run", i % 2 ? "standby" : "physics", NULL, i);
-	r = runs_find(rs, "r");
+	r = run_find(rs, "r");
 	CHECK_INT(r->nhist, 100);
 	CHECK_INT(run_hist_len(r), RUN_HIST_MAX);
 	CHECK_INT(run_hist_at(r, 0)->at, 100 - RUN_HIST_MAX);
@@ -215,7 +215,7 @@ test_bounds(void)
 	CHECK_INT(r->types.len, RUN_TALLY_MAX);
 	CHECK_INT(r->types.other, 40 + 2 - RUN_TALLY_MAX);
 	CHECK_INT(r->total, 140);
-	runs_free(rs);
+	run_free(rs);
 }
 
 /* Decode and account one message given as JSON. */
@@ -225,14 +225,14 @@ feed_json(struct runs *rs, const char *json)
 	struct msg	*m;
 
 	m = msg_decode("message", json, strlen(json), 1000);
-	runs_add(rs, m);
+	run_add(rs, m);
 	free(m);
 }
 
 static void
 test_gaps(void)
 {
-	struct runs	*rs = runs_create(0, 0, 0);
+	struct runs	*rs = run_create(0, 0, 0);
 	struct run	*r;
 	uint32_t	 out[4];
 	char		 buf[64], json[160];
@@ -247,10 +247,10 @@ test_gaps(void)
 		    "\"swf.102317.%06d.stf\"}", i, i);
 		feed_json(rs, json);
 	}
-	CHECK((r = runs_find(rs, "102317")) != NULL);
+	CHECK((r = run_find(rs, "102317")) != NULL);
 	CHECK(run_midway(r));
 	CHECK(!run_merged(r));
-	CHECK_INT(runs_missing_known(rs), 0);	/* the history may fill */
+	CHECK_INT(run_missing_known(rs), 0);	/* the history may fill */
 	CHECK_INT(r->stf_gen, 4);
 	CHECK_INT(run_stf_expected(r), 10);
 	CHECK_INT(run_missing(r), 6);
@@ -269,23 +269,23 @@ test_gaps(void)
 		    "\"run_id\":\"102317\",\"sequence\":\"%d\"}", i);
 		feed_json(rs, json);
 	}
-	runs_set_merged(rs, "102317");
+	run_set_merged(rs, "102317");
 	CHECK(run_merged(r));
 	CHECK_INT(run_missing(r), 4);
-	CHECK_INT(runs_missing_known(rs), 4);
+	CHECK_INT(run_missing_known(rs), 4);
 	CHECK_STR(run_missing_text(r, buf, sizeof buf),
 	    "8\xe2\x80\x93" "9, 11\xe2\x80\x93" "12");
 	/* A new hole after the merge clears it. */
 	feed_json(rs, "{\"msg_type\":\"stf_gen\",\"run_id\":\"102317\","
 	    "\"sequence\":20}");
 	CHECK(!run_merged(r));
-	CHECK_INT(runs_missing_known(rs), 0);
+	CHECK_INT(run_missing_known(rs), 0);
 	/* A run seen from run_imminent is not mid-way. */
 	feed_json(rs, "{\"msg_type\":\"run_imminent\",\"run_id\":\"7\"}");
-	CHECK((r = runs_find(rs, "7")) != NULL);
+	CHECK((r = run_find(rs, "7")) != NULL);
 	CHECK(!run_midway(r));
 	CHECK_INT(run_missing(r), 0);
-	runs_free(rs);
+	run_free(rs);
 }
 
 int

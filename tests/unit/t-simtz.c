@@ -32,7 +32,7 @@ ny(time_t t, long usec)
 {
 	static char	buf[64];
 
-	sim_iso_ny((int64_t)t * 1000000 + usec, buf, sizeof buf);
+	sim_tz_iso_ny((int64_t)t * 1000000 + usec, buf, sizeof buf);
 	return (buf);
 }
 
@@ -52,17 +52,17 @@ main(void)
 	CHECK_STR(ny(utc(2026, 7, 4, 0, 30, 0), 5),
 	    "2026-07-03T20:30:00.000005-04:00");
 	/* 2026: DST from 8 March 07:00 UTC to 1 November 06:00 UTC. */
-	CHECK_INT(sim_ny_offset(utc(2026, 3, 8, 6, 59, 59)), -18000);
-	CHECK_INT(sim_ny_offset(utc(2026, 3, 8, 7, 0, 0)), -14400);
-	CHECK_INT(sim_ny_offset(utc(2026, 11, 1, 5, 59, 59)), -14400);
-	CHECK_INT(sim_ny_offset(utc(2026, 11, 1, 6, 0, 0)), -18000);
+	CHECK_INT(sim_tz_ny_offset(utc(2026, 3, 8, 6, 59, 59)), -18000);
+	CHECK_INT(sim_tz_ny_offset(utc(2026, 3, 8, 7, 0, 0)), -14400);
+	CHECK_INT(sim_tz_ny_offset(utc(2026, 11, 1, 5, 59, 59)), -14400);
+	CHECK_INT(sim_tz_ny_offset(utc(2026, 11, 1, 6, 0, 0)), -18000);
 	CHECK_STR(ny(utc(2026, 3, 8, 7, 0, 0), 0), "2026-03-08T03:00:00-04:00");
 	CHECK_STR(ny(utc(2026, 11, 1, 6, 0, 0), 0), "2026-11-01T01:00:00-05:00");
 	/* 2027: 14 March and 7 November; a year starting on a Friday. */
-	CHECK_INT(sim_ny_offset(utc(2027, 3, 14, 7, 0, 0)), -14400);
-	CHECK_INT(sim_ny_offset(utc(2027, 3, 14, 6, 0, 0)), -18000);
-	CHECK_INT(sim_ny_offset(utc(2027, 11, 7, 5, 0, 0)), -14400);
-	CHECK_INT(sim_ny_offset(utc(2027, 11, 7, 6, 0, 0)), -18000);
+	CHECK_INT(sim_tz_ny_offset(utc(2027, 3, 14, 7, 0, 0)), -14400);
+	CHECK_INT(sim_tz_ny_offset(utc(2027, 3, 14, 6, 0, 0)), -18000);
+	CHECK_INT(sim_tz_ny_offset(utc(2027, 11, 7, 5, 0, 0)), -14400);
+	CHECK_INT(sim_tz_ny_offset(utc(2027, 11, 7, 6, 0, 0)), -18000);
 	/* New Year in New York is still the old year in UTC's morning. */
 	CHECK_STR(ny(utc(2027, 1, 1, 4, 59, 59), 999999),
 	    "2026-12-31T23:59:59.999999-05:00");
@@ -74,7 +74,7 @@ main(void)
 		end = utc(2036, 1, 1, 0, 0, 0);
 		for (t = utc(2020, 1, 1, 0, 0, 0); t < end; t += 1800) {
 			localtime_r(&t, &tm);
-			if (tm.tm_gmtoff != sim_ny_offset(t) && bad++ < 5)
+			if (tm.tm_gmtoff != sim_tz_ny_offset(t) && bad++ < 5)
 				fprintf(stderr, "offset differs at %lld\n",
 				    (long long)t);
 		}

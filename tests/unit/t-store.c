@@ -103,36 +103,36 @@ test_seqidx(void)
 	struct seqidx	x;
 	uint64_t	s;
 
-	seqidx_init(&x);
+	store_seqidx_init(&x);
 	CHECK_INT(seqidx_len(&x), 0);
-	CHECK_INT(seqidx_lower(&x, 5), 0);
-	seqidx_trim(&x, 100);
+	CHECK_INT(store_seqidx_lower(&x, 5), 0);
+	store_seqidx_trim(&x, 100);
 	for (s = 2; s <= 2000; s += 2)
-		seqidx_push(&x, s);
+		store_seqidx_push(&x, s);
 	CHECK_INT(seqidx_len(&x), 1000);
 	CHECK_INT(seqidx_at(&x, 0), 2);
-	CHECK_INT(seqidx_lower(&x, 1), 0);
-	CHECK_INT(seqidx_lower(&x, 2), 0);
-	CHECK_INT(seqidx_lower(&x, 3), 1);
-	CHECK_INT(seqidx_lower(&x, 2000), 999);
-	CHECK_INT(seqidx_lower(&x, 2001), 1000);
-	seqidx_trim(&x, 1001);
+	CHECK_INT(store_seqidx_lower(&x, 1), 0);
+	CHECK_INT(store_seqidx_lower(&x, 2), 0);
+	CHECK_INT(store_seqidx_lower(&x, 3), 1);
+	CHECK_INT(store_seqidx_lower(&x, 2000), 999);
+	CHECK_INT(store_seqidx_lower(&x, 2001), 1000);
+	store_seqidx_trim(&x, 1001);
 	CHECK_INT(seqidx_len(&x), 500);
 	CHECK_INT(seqidx_at(&x, 0), 1002);
 	/* Pushing after trims reuses the dead front instead of growing. */
 	for (s = 2002; s < 200000; s += 2) {
-		seqidx_push(&x, s);
-		seqidx_trim(&x, s - 1000);
+		store_seqidx_push(&x, s);
+		store_seqidx_trim(&x, s - 1000);
 	}
 	CHECK_INT(seqidx_len(&x), 501);
 	CHECK(x.cap <= 2048);
 	CHECK_INT(seqidx_at(&x, seqidx_len(&x) - 1), 199998);
-	seqidx_trim(&x, 1000000);
+	store_seqidx_trim(&x, 1000000);
 	CHECK_INT(seqidx_len(&x), 0);
-	seqidx_clear(&x);
-	seqidx_push(&x, 7);
+	store_seqidx_clear(&x);
+	store_seqidx_push(&x, 7);
 	CHECK_INT(seqidx_at(&x, 0), 7);
-	seqidx_free(&x);
+	store_seqidx_free(&x);
 }
 
 /* A marker row is replaced in place; evicted ones cannot be. */

@@ -321,14 +321,16 @@ net_stream_drain(struct stream *s, int64_t until)
 		    "bytes); %llu so far", s->cfg->max_event,
 		    (unsigned long long)sse_dropped(s->sse));
 	/*
-	 * What a slice left is not moved now (under load a slice may end
-	 * after one piece, and moving the rest of a full queue each time cost
-	 * more than the parsing): only once it is past half the queue, or
-	 * when stream_write() needs the room.
+	 * What a slice left is moved to the front only once it is no longer
+	 * than what was parsed before it (under load a slice may end after
+	 * one piece, and moving the rest of a full queue for it each time
+	 * cost more than the parsing), or when stream_write() needs the room:
+	 * each byte is moved about once, and the bytes stay near the front
+	 * (the queue's pages not touched are not resident).
 	 */
 	if (off >= s->qlen)
 		s->qlen = s->qoff = 0;
-	else if (off >= s->qsize / 2) {
+	else if (off >= s->qlen - off) {
 		memmove(s->q, s->q + off, s->qlen - off);
 		s->qlen -= off;
 		s->qoff = 0;

@@ -88,6 +88,7 @@ struct client {
 	int			 turn;		/* which stream drains first */
 	int			 working;	/* a loop worker */
 	int			 was_up;
+	int			 reg_ready;	/* a READY was accepted */
 
 	/* Totals of streams already freed. */
 	uint64_t		 base_bytes;
@@ -711,6 +712,16 @@ client_update(struct client *c)
 		st->reg = net_agent_state(c->agent);
 		snprintf(st->reg_reason, sizeof st->reg_reason, "%s",
 		    net_agent_reason(c->agent));
+		/*
+		 * The first read of the registry raced our first heartbeat:
+		 * read it once more when the monitor has our READY, so our
+		 * own row is right before the next --registry-interval.
+		 */
+		if (st->reg == REG_OK && !c->reg_ready) {
+			c->reg_ready = 1;
+			if (c->reg != NULL)
+				net_registry_refresh(c->reg);
+		}
 		up = st->state == CONN_CONNECTED;
 		if (c->hist != NULL)
 			net_history_stream(c->hist, up ||

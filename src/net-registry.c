@@ -358,6 +358,15 @@ net_registry_poll(struct net_registry *r, int on)
 	}
 }
 
+void
+net_registry_refresh(struct net_registry *r)
+{
+	if (!r->on)
+		return;
+	net_registry_abort(r);
+	loop_timer_arm(r->loop, &r->t_poll, 0);
+}
+
 const struct reg_entry *
 net_registry_entries(const struct net_registry *r, size_t *n)
 {

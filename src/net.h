@@ -203,6 +203,8 @@ struct net_registry;
 struct net_registry *net_registry_create(struct loop *, const struct cfg *,
 		    void (*done)(void *), void *);
 void		 net_registry_poll(struct net_registry *, int on);
+/* While polling, read again now (a read under way starts over). */
+void		 net_registry_refresh(struct net_registry *);
 const struct reg_entry *net_registry_entries(const struct net_registry *,
 		    size_t *);
 /* Why the last read failed; "" if it did not. */

@@ -56,6 +56,16 @@ tui_absent ag '^  daq-simulator '
 tui_absent ag "^  $daq  *-  .*(no message seen)"
 ok "no phantom agent"
 
+# Our own row (marked *) shows what the monitor has of us, READY, long
+# before the next --registry-interval (60 s): the registry is read again
+# once our READY was accepted.
+wait_for 10 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -t ag |
+    grep -q -e '^\* tui-test .* OK  *READY '" || {
+	tmux_screen ag >&2
+	fail "our own row is not READY from the registry"
+}
+ok "our own registry row, READY, at once"
+
 # Enter on an agent pushes its own view (its messages only); Esc and q
 # come back to the Agents view, the view filter untouched.
 tmux_keys ag / "$daq" Enter

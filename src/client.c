@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "client.h"
 #include "client-int.h"
+#include "alert.h"
 #include "dedup.h"
 #include "filter.h"
 #include "history.h"
@@ -31,6 +32,7 @@
 #include "loop.h"
 #include "msg.h"
 #include "net.h"
+#include "run.h"
 #include "sse.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -1104,5 +1106,24 @@ client_record_reopen(struct client *c)
 		record_reopen(c->rec);
 		snprintf(c->st.rec_error, sizeof c->st.rec_error, "%s",
 		    record_error(c->rec));
+	}
+}
+
+void
+client_history_facts(enum history_event e, const char *text,
+    const char *run, struct runs *rs, struct alerts *a, int64_t now)
+{
+	switch (e) {
+	case HE_MERGED:
+		run_set_merged(rs, run);
+		break;
+	case HE_EXEC:
+		alert_exec_told(a, run, text);
+		break;
+	case HE_EXECS_END:
+		alert_exec_end(a, now);
+		break;
+	default:
+		break;
 	}
 }

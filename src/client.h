@@ -58,6 +58,18 @@ enum history_event {
 	HE_EXECS_END	/* the running executions are all told (alerts) */
 };
 
+struct alerts;
+struct runs;
+
+/*
+ * The part of a history event that every front end takes alike: a merged
+ * run is marked in rs, the running executions go to the alerts (now:
+ * wall us on the alerts' clock). Other events are the caller's.
+ */
+void		 client_history_facts(enum history_event, const char *text,
+		    const char *run, struct runs *, struct alerts *,
+		    int64_t now);
+
 /* What the front ends show. Owned by the client; read-only for others. */
 struct client_status {
 	enum conn_state	 state;

@@ -466,19 +466,8 @@ out_alert_history(int e, const char *text, const char *run, void *arg)
 
 	if (o->alerts == NULL)
 		return;
-	switch (e) {
-	case HE_MERGED:
-		run_set_merged(o->runs, run);
-		break;
-	case HE_EXEC:
-		alert_exec_told(o->alerts, run, text);
-		break;
-	case HE_EXECS_END:
-		alert_exec_end(o->alerts, loop_now_wall_us() - o->skew);
-		break;
-	default:
-		break;
-	}
+	client_history_facts(e, text, run, o->runs, o->alerts,
+	    loop_now_wall_us() - o->skew);
 }
 
 /* Whether the client has a stream open (or replays one). */

@@ -1085,16 +1085,9 @@ tui_on_history(int e, const char *text, const char *run, void *arg)
 	struct tui	*t = arg;
 	struct msg	*m, *old;
 
+	client_history_facts(e, text, run, t->runs, t->alerts,
+	    loop_now_wall_us() - t->alert_skew);
 	switch (e) {
-	case HE_MERGED:
-		run_set_merged(t->runs, run);
-		break;
-	case HE_EXEC:
-		alert_exec_told(t->alerts, run, text);
-		break;
-	case HE_EXECS_END:
-		alert_exec_end(t->alerts, loop_now_wall_us() - t->alert_skew);
-		break;
 	case HE_LOST:
 		m = tui_marker(text, NULL);
 		tui_ingest(t, m);

@@ -548,6 +548,19 @@ seq_msgs() {
 	      if length < 3 then ("00" + .)[-3:] else . end))} + $x]'
 }
 
+# seq_publish_bg FIRST LAST TYPE RUN: in the background, publish the
+# seq_msgs messages FIRST..LAST one at a time, 40 ms apart (to span a
+# reconnect or a subscription switch), then create $T/published.
+seq_publish_bg() {
+	(
+		for _i in $(seq "$1" "$2"); do
+			publish "$(seq_msgs "$_i" "$_i" "$3" "$4")" >/dev/null
+			sleep 0.04
+		done
+		touch "$T/published"
+	) &
+}
+
 # runs_fixture: three runs as a JSON array of messages: run 100 (numeric,
 # a whole lifecycle, ended), "run-B" (a string id, running) and 99 (one
 # message, no lifecycle), from agents daq, data and proc.

@@ -17,13 +17,7 @@ client_id() {
 id1=$(client_id)
 [ -n "$id1" ] || fail "no client id on the status bar"
 
-(
-	for i in $(seq 1 40); do
-		publish "$(seq_msgs "$i" "$i" sse_test 777)" >/dev/null
-		sleep 0.04
-	done
-	touch "$T/published"
-) &
+seq_publish_bg 1 40 sse_test 777
 sleep 0.3
 tmux_keys rc r
 tui_expect rc 'opening a new stream; the old one closes once the new one has caught up'

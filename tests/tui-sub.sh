@@ -14,13 +14,7 @@ tui_expect sub 'n=000'
 tui_absent sub 'before'			# not subscribed yet
 
 # Publish n=001..n=040 one by one while the subscription changes.
-(
-	for i in $(seq 1 40); do
-		publish "$(seq_msgs "$i" "$i" sse_test 777)" >/dev/null
-		sleep 0.04
-	done
-	touch "$T/published"
-) &
+seq_publish_bg 1 40 sse_test 777
 sleep 0.3
 tmux_keys sub 4 /
 tmux_keys sub -l stf_gen

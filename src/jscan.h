@@ -20,6 +20,7 @@
 /* Bits of a successful jscan_object() result. */
 #define JSCAN_NEWLINE	0x01	/* CR or LF occur (whitespace, necessarily) */
 #define JSCAN_NULBYTE	0x02	/* NUL bytes occur (that jansson skips) */
+#define JSCAN_HIGH	0x04	/* bytes of 0x7f or above occur (in strings) */
 
 enum jscan_type {
 	JT_NONE,		/* key absent */

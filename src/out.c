@@ -298,9 +298,11 @@ out_json_cb(const char *s, size_t n, void *arg)
 
 /*
  * Write one event's data as a JSON line. r is jscan_object()'s verdict on
- * it: -1 (not an object: skipped and counted), 0 (written as it is), or
- * bits saying it holds CR, LF or NUL bytes, when jansson writes it again
- * on one line (the rare data sent as several "data:" lines).
+ * it: -1 (not an object: skipped and counted), or its result bits: none
+ * (written as it is), JSCAN_HIGH alone (written by out_json_write(), which
+ * escapes what a JavaScript reader or a terminal could trip on), or CR,
+ * LF or NUL bytes, when jansson writes it again on one line (the rare
+ * data sent as several "data:" lines).
  */
 static void
 out_json_data(struct out *o, const char *type, const char *data, size_t len,
@@ -318,8 +320,11 @@ out_json_data(struct out *o, const char *type, const char *data, size_t len,
 		}
 		return;
 	}
-	if (r == 0) {
-		out_json_write(data, len);
+	if ((r & (JSCAN_NEWLINE | JSCAN_NULBYTE)) == 0) {
+		if (r & JSCAN_HIGH)
+			out_json_write(data, len);
+		else
+			fwrite(data, 1, len, stdout);
 		putchar('\n');
 	} else {
 		if ((j = json_loadb(data, len, JSON_ALLOW_NUL, &err)) ==
@@ -348,7 +353,8 @@ out_json(struct msg *m, void *arg)
 		if (m->is_json)
 			r = memchr(raw, '\n', m->jsonlen) != NULL ||
 			    memchr(raw, '\r', m->jsonlen) != NULL ||
-			    memchr(raw, '\0', m->jsonlen) != NULL;
+			    memchr(raw, '\0', m->jsonlen) != NULL ?
+			    JSCAN_NEWLINE : JSCAN_HIGH;
 		out_json_data(o, msg_get(m, MF_TYPE), raw, m->jsonlen, r);
 	}
 	free(m);

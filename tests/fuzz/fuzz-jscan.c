@@ -3,8 +3,10 @@
  * must equal jansson's (json_loadb() with flags 0, then json_is_object())
  * on every input, and again with JSCAN_ALLOW_NUL / JSON_ALLOW_NUL; the
  * wanted keys' values must be the ones jansson keeps (the last duplicate),
- * with equal types and, for strings and integers, equal contents; and
- * the one-line form the json output writes must be strict JSON.
+ * with equal types and, for strings and integers, equal contents; the
+ * result bits must say whether CR or LF, NUL and bytes of 0x7f or above
+ * occur; and the one-line form the json output writes must be strict
+ * JSON.
  */
 #include "config.h"
 
@@ -95,13 +97,27 @@ fuzz_line(const char *p, size_t size)
 			continue;
 		line[n++] = p[i] == '\n' || p[i] == '\r' ? ' ' : p[i];
 	}
-	if (jscan_object(line, n, JSCAN_ALLOW_NUL, NULL, NULL) != 0)
+	if ((jscan_object(line, n, JSCAN_ALLOW_NUL, NULL, NULL) &
+	    ~JSCAN_HIGH) != 0)
 		abort();
 	j = json_loadb(line, n, JSON_ALLOW_NUL, NULL);
 	if (j == NULL || !json_is_object(j))
 		abort();
 	json_decref(j);
 	free(line);
+}
+
+/* Whether a byte of 0x7f or above occurs. */
+static int
+fuzz_high(const uint8_t *p, size_t size)
+{
+	size_t	i;
+
+	for (i = 0; i < size; i++) {
+		if (p[i] >= 0x7f)
+			return (1);
+	}
+	return (0);
 }
 
 int
@@ -126,9 +142,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (((memchr(p, '\n', size) != NULL ||
 			    memchr(p, '\r', size) != NULL) ? JSCAN_NEWLINE :
 			    0) + (memchr(p, '\0', size) != NULL ?
-			    JSCAN_NULBYTE : 0) != r)
+			    JSCAN_NULBYTE : 0) + (fuzz_high(data, size) ?
+			    JSCAN_HIGH : 0) != r)
 				abort();
-			if (r != 0)
+			if ((r & ~JSCAN_HIGH) != 0)
 				fuzz_line(p, size);
 		}
 		json_decref(j);

@@ -296,6 +296,70 @@ test_strings(void)
 	BAD("{\"a\":\"x\xc3");
 }
 
+/*
+ * Each kind of byte at each place of a string, in a value and in a key,
+ * with plain bytes before and after it: long enough for the 16- and the
+ * 8-byte passes to meet it at every offset and to end at every distance
+ * from the end of the data. Each text sits in a buffer of its exact size,
+ * so that AddressSanitizer sees a read past it. JSCAN_HIGH must tell
+ * exactly whether a byte of 0x7f or above occurs.
+ */
+static void
+test_string_places(void)
+{
+	static const struct {
+		const char	*s;
+		int		 ok;
+		int		 high;
+	} kinds[] = {
+		{ "", 1, 0 },			/* the closing quote itself */
+		{ "\\n", 1, 0 },
+		{ "\\\\", 1, 0 },
+		{ "\\\"", 1, 0 },
+		{ "\\u00e9", 1, 0 },
+		{ "~", 1, 0 },
+		{ "\x7f", 1, 1 },
+		{ "\xc3\xa9", 1, 1 },
+		{ "\xe2\x80\xa8", 1, 1 },
+		{ "\xf0\x9f\x98\x80", 1, 1 },
+		{ "\x01", 0, 0 },
+		{ "\x1f", 0, 0 },
+		{ "\n", 0, 0 },
+		{ "\x80", 0, 0 },
+		{ "\xff", 0, 0 },
+		{ "\xc3", 0, 0 },		/* cut short */
+		{ "\\x", 0, 0 },
+	};
+	static const char fill[] = "0123456789abcdef0123456789ABCDEF0123456789";
+	char		 txt[160], *buf;
+	size_t		 k;
+	int		 pre, post, key, n, r, ok;
+
+	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+	for (pre = 0; pre <= 40; pre++)
+	for (post = 0; post <= 20; post++)
+	for (key = 0; key <= 1; key++) {
+		n = snprintf(txt, sizeof txt, key ? "{\"%.*s%s%.*s\":1}" :
+		    "{\"a\":\"%.*s%s%.*s\"}", pre, fill, kinds[k].s, post,
+		    fill);
+		buf = xmalloc(n);
+		memcpy(buf, txt, n);
+		r = jscan_object(buf, n, 0, NULL, NULL);
+		ok = kinds[k].ok;
+		if ((r >= 0) != ok || jansson_ok(buf, n, 0) != ok ||
+		    (ok && r != (kinds[k].high ? JSCAN_HIGH : 0))) {
+			t_failed++;
+			fprintf(stderr, "t-jscan.c: kind %zu at %d (+%d, %s): "
+			    "%d\n", k, pre, post, key ? "key" : "value", r);
+		} else
+			t_passed++;
+		/* Cut before the closing quote: never valid, never read past. */
+		r = jscan_object(buf, key ? n - 4 : n - 2, 0, NULL, NULL);
+		CHECK(r < 0);
+		free(buf);
+	}
+}
+
 static void
 test_depth(void)
 {
@@ -453,6 +517,7 @@ main(void)
 	test_numbers();
 	test_huge_real();
 	test_strings();
+	test_string_places();
 	test_depth();
 	test_keys();
 	test_unescape();

@@ -292,7 +292,7 @@ check_net(struct check *c)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		 list[512] = "", a[INET6_ADDRSTRLEN + 8];
-	double		 ms;
+	double		 ms = 0;
 	int		 r, n = 0, err = 0;
 
 	if (check_url_parts(c) != 0) {

@@ -462,8 +462,7 @@ client_dispatch(struct client *c, const struct sse_event *ev,
 	c->src = src;
 	if (src == HSRC_LIVE)
 		c->st.events++;
-	if (strcmp(ev->type, "connected") != 0 &&
-	    strcmp(ev->type, "heartbeat") != 0) {
+	if (!client_is_control(ev->type)) {
 		if (c->dd != NULL && slot >= 0 && !client_dedup(c, slot, ev)) {
 			c->st.dup++;
 			return (0);
@@ -600,17 +599,16 @@ client_stream_event(struct stream *s, const struct sse_event *ev,
 	    (c->next.s != NULL ? net_stream_bytes(c->next.s) : 0);
 	c->st.last_byte = recv_us;
 	c->st.oversize = c->base_oversize + net_stream_oversize(s);
-	if (strcmp(ev->type, "connected") == 0)
+	if (client_is_connected(ev->type))
 		client_connected(c, cs, ev);
-	else if (cs == &c->cur && strcmp(ev->type, "heartbeat") != 0 &&
+	else if (cs == &c->cur && !client_is_control(ev->type) &&
 	    client_holding(c)) {
 		client_hold(c, ev, recv_us, cs->slot);
 		return;
 	}
 	client_deliver(c, ev, recv_us, cs->loc, cs->slot, HSRC_LIVE);
 	/* After "connected" everything relayed reaches us: back-fill now. */
-	if (cs == &c->cur && c->hist != NULL &&
-	    strcmp(ev->type, "connected") == 0)
+	if (cs == &c->cur && c->hist != NULL && client_is_connected(ev->type))
 		net_history_connected(c->hist);
 }
 
@@ -631,8 +629,7 @@ client_replay_event(struct replay *rp, const struct sse_event *ev,
 	c->st.replay_at = recv_us;
 	c->st.replay_events++;
 	c->st.replay_pct = replay_percent(rp);
-	if (c->rep_loc != NULL && strcmp(type, "connected") != 0 &&
-	    strcmp(type, "heartbeat") != 0 &&
+	if (c->rep_loc != NULL && !client_is_control(type) &&
 	    filter_count(c->rep_loc, FK_TYPE) > 0 &&
 	    !filter_has(c->rep_loc, FK_TYPE, type)) {
 		c->st.filtered++;

@@ -9,6 +9,7 @@
 #define CLIENT_H
 
 #include <stdint.h>
+#include <string.h>
 
 /* Exit statuses of swf-dash (EXIT_FATAL, 70, is in xmalloc.h). */
 #define SWF_EXIT_OK		0	/* normal end, or a signal */
@@ -22,6 +23,23 @@ struct filter;
 struct loop;
 struct msg;
 struct sse_event;
+
+/*
+ * The stream's own events, "connected" and "heartbeat", are not messages.
+ * Asked of every event, so the first byte decides most.
+ */
+static inline int
+client_is_connected(const char *type)
+{
+	return (type[0] == 'c' && strcmp(type, "connected") == 0);
+}
+
+static inline int
+client_is_control(const char *type)
+{
+	return (client_is_connected(type) ||
+	    (type[0] == 'h' && strcmp(type, "heartbeat") == 0));
+}
 
 enum conn_state {
 	CONN_IDLE,		/* not started */

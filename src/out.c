@@ -366,8 +366,7 @@ out_pass(const struct sse_event *ev, int64_t recv_us, void *arg)
 {
 	struct out	*o = arg;
 
-	if (o->dead || o->done || strcmp(ev->type, "connected") == 0 ||
-	    strcmp(ev->type, "heartbeat") == 0)
+	if (o->dead || o->done || client_is_control(ev->type))
 		return;
 	out_json_data(o, ev->type, ev->data, ev->datalen,
 	    jscan_object(ev->data, ev->datalen, JSCAN_ALLOW_NUL, NULL, NULL));
@@ -394,8 +393,7 @@ out_event(const struct sse_event *ev, int64_t recv_us, void *arg)
 	json_decref(j);
 	out_check(o);
 	/* Only messages count, not connected or heartbeat. */
-	if (strcmp(ev->type, "connected") != 0 &&
-	    strcmp(ev->type, "heartbeat") != 0)
+	if (!client_is_control(ev->type))
 		out_counted(o);
 }
 
@@ -565,6 +563,12 @@ out_run(struct loop *l, struct cfg *cfg)
 	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb"));
 	/* glibc ignores the size unless it is given the buffer too. */
 	setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+	/*
+	 * Only this thread writes stdout, but once libcurl's resolver has
+	 * run a thread glibc locks the stream in every call (two atomic
+	 * operations a message): held here, those are a counter.
+	 */
+	flockfile(stdout);
 
 	memset(&sink, 0, sizeof sink);
 	sink.on_status = out_status;
@@ -626,6 +630,7 @@ out_run(struct loop *l, struct cfg *cfg)
 		code = o.code;
 	client_stop(o.client);
 	out_flush(&o);
+	funlockfile(stdout);
 	loop_unidle(l, out_flush, &o);
 	if (client_status(o.client)->rec_lost > 0)
 		log_error("%llu events not recorded to %s",

@@ -176,6 +176,8 @@ check_splits(const char *file, int line, const char *in, size_t len,
 #define SIMPLE(in, events)	EXPECT(in, 0, events, 0, -1, "")
 
 #define R	"\\xef\\xbf\\xbd"	/* U+FFFD as the collector prints it */
+#define AS80	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV" \
+		"WXYZ0123456789abcdefghij"
 
 static void
 test_spec(void)
@@ -320,6 +322,35 @@ test_utf8(void)
 	SIMPLE("\xe2" "data: x\n\n", "");
 	SIMPLE("data\xff: x\n\n", "");
 	SIMPLE("data:\xe2\x82\xac\n\n", "message||\\xe2\\x82\\xac;");
+}
+
+/*
+ * An invalid byte and a valid two-byte character at every offset of a
+ * line of ASCII longer than the 32- and 8-byte passes over ASCII: each is
+ * found where it is, whichever pass meets it.
+ */
+static void
+test_utf8_places(void)
+{
+	char	in[128], want[256];
+	int	at, len = 80, n, m;
+
+	for (at = 0; at < len; at++) {
+		n = snprintf(in, sizeof in, "data: %.*s\xff%.*s\n\n", at,
+		    AS80, len - at, AS80);
+		m = snprintf(want, sizeof want, "message||%.*s" R "%.*s;", at,
+		    AS80, len - at, AS80);
+		if (n < (int)sizeof in && m < (int)sizeof want)
+			check_splits(__FILE__, __LINE__, in, n, 0, want, 0, -1,
+			    "");
+		n = snprintf(in, sizeof in, "data: %.*s\xc3\xa9%.*s\n\n",
+		    at, AS80, len - at, AS80);
+		m = snprintf(want, sizeof want, "message||%.*s\\xc3\\xa9%.*s;",
+		    at, AS80, len - at, AS80);
+		if (n < (int)sizeof in && m < (int)sizeof want)
+			check_splits(__FILE__, __LINE__, in, n, 0, want, 0, -1,
+			    "");
+	}
 }
 
 static void
@@ -500,6 +531,7 @@ main(void)
 	test_bom();
 	test_newlines();
 	test_utf8();
+	test_utf8_places();
 	test_reset();
 	test_caps();
 	test_id_cap();

@@ -509,7 +509,7 @@ hist_dash() {
 	"$TOOL" screen "$SOCK" "hist$1" ' connected ' 20 >/dev/null &&
 	    sleep "$(calc "$_secs + 1.5")"
 	HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DPID/status")
-	tmux -S "$SOCK" send-keys -t "hist$1" q
+	tmux -S "$SOCK" send-keys -t "hist$1" q q
 	_i=0
 	while kill -0 "$DPID" 2>/dev/null && [ $_i -lt 100 ]; do
 		_i=$((_i + 1)); sleep 0.1
@@ -556,7 +556,7 @@ one_run() {
 			json_nohist) headless json_nohist "$BENCH_N" \
 			    --output json --history off ;;
 			json_filtered) headless json_filtered "$BENCH_N" \
-			    --output json --agent data-agent-swfsim-9 ;;
+			    --output json --agent data-agent-flood-9 ;;
 			plain) headless plain "$BENCH_N" --output plain ;;
 			jq) jq_pipeline ;;
 			dash) dashboard dash ;;
@@ -587,7 +587,9 @@ one_run() {
 	headless json_nohist "$BENCH_N" --output json --history off
 	[ -n "$BASE_DASH" ] && HDASH=$BASE_DASH headless json_before \
 	    "$BENCH_N" --output json
-	headless json_filtered "$BENCH_N" --output json --agent data-agent-swfsim-9
+	# swf-sim's flood comes from data-agent-flood-9 (sim-flood.c).
+	headless json_filtered "$BENCH_N" --output json \
+	    --agent data-agent-flood-9
 	headless plain "$BENCH_N" --output plain
 	note "run $RUN/$BENCH_RUNS: curl | sed | jq"
 	jq_pipeline

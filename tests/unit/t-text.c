@@ -225,6 +225,71 @@ test_secret(void)
 }
 
 /* Counts that do not fit a column: shortened, rounded down, never cut. */
+/* Every occurrence of sec in s, left to right, replaced by "***". */
+static size_t
+ref_scrub(const char *s, size_t len, const char *sec, char *out)
+{
+	const char	*p = s, *q;
+	size_t		 n = strlen(sec), o = 0;
+
+	while ((q = memmem(p, len - (p - s), sec, n)) != NULL) {
+		memcpy(out + o, p, q - p);
+		o += q - p;
+		memcpy(out + o, "***", 3);
+		o += 3;
+		p = q + n;
+	}
+	memcpy(out + o, p, len - (p - s));
+	return (o + len - (p - s));
+}
+
+/*
+ * Scrubbing against a plain reference: random texts over the secret's own
+ * bytes (so that near misses, overlaps and neighbours abound), with the
+ * secret put in at random places, for secrets that repeat themselves.
+ */
+static void
+test_secret_search(void)
+{
+	static const char *const secrets[] = { "abcdefgh", "aaaaaaab",
+	    "abababab", "baaaaaaa", "s3cretT0ken-abcdef",
+	    "9f3c2a7e41d05b8c6e2f1a9d4c7b0e3f5a8d2c61" };
+	char		 s[200], want[400], *d;
+	size_t		 k, i, len, n, wn, got, sl;
+	unsigned	 r = 12345;
+	int		 bad = 0;
+
+	for (k = 0; k < sizeof secrets / sizeof secrets[0]; k++) {
+		text_set_secret(secrets[k]);
+		sl = strlen(secrets[k]);
+		for (i = 0; i < 20000; i++) {
+			r = r * 1103515245 + 12345;
+			len = (r >> 8) % 120;
+			for (n = 0; n < len; n++) {
+				r = r * 1103515245 + 12345;
+				s[n] = (r >> 16) % 5 == 0 ? 'x' :
+				    secrets[k][(r >> 8) % sl];
+			}
+			r = r * 1103515245 + 12345;
+			if ((r >> 8) % 3 == 0 && len >= sl) {
+				n = (r >> 12) % (len - sl + 1);
+				memcpy(s + n, secrets[k], sl);
+			}
+			wn = ref_scrub(s, len, secrets[k], want);
+			d = text_scrub_dup(s, len, &got);
+			if (d == NULL ? wn != len || memcmp(want, s, len) != 0 :
+			    got != wn || memcmp(d, want, wn) != 0) {
+				if (bad++ == 0)
+					fprintf(stderr, "t-text.c: secret %s: "
+					    "%.*s\n", secrets[k], (int)len, s);
+			}
+			free(d);
+		}
+	}
+	text_set_secret(NULL);
+	CHECK_INT(bad, 0);
+}
+
 static void
 test_count_fit(void)
 {
@@ -272,6 +337,7 @@ main(void)
 	test_big();
 	test_width();
 	test_secret();
+	test_secret_search();
 	test_lookalikes();
 	test_count_fit();
 	test_hash();

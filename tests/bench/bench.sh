@@ -31,9 +31,9 @@
 #   BENCH_ONLY          only these measurements, e.g. "json keys" (json
 #                       json_nohist json_filtered plain jq dash
 #                       dash_keep1M lat1000 lat1000_curl lat50000 idle
-#                       keys timers history, and with
-#                       BENCH_BASELINE json_before timers_before); all
-#                       when empty
+#                       keys timers history json_tok40, and with
+#                       BENCH_BASELINE json_before json_before_tok40
+#                       timers_before); all when empty
 # make passes abs_top_srcdir, abs_top_builddir, CC, MAKE and
 # BENCH_SANITIZED (whether the calling build uses sanitizers).
 set -u
@@ -96,6 +96,11 @@ unset SWF_MONITOR_PROD_URL SWF_MONITOR_URL REQUESTS_CA_BUNDLE NO_COLOR \
     http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 NO_PROXY='*'; export NO_PROXY
 SWF_API_TOKEN=t; export SWF_API_TOKEN
+SIM_TOKEN=t
+# The monitor's tokens are 40 hexadecimal characters. "t" is shorter than
+# the 8 the token scrubber looks for, so only the *_tok40 runs measure the
+# scrubbing of every event (#15), which the baseline may not do.
+TOKEN40=4f1d9c2b7a6e05831c9d2e7f40b6a3d85e1c7f92
 SWF_SSE_RECEIVER_NAME=bench; export SWF_SSE_RECEIVER_NAME
 LC_ALL=C.UTF-8; export LC_ALL
 
@@ -162,7 +167,7 @@ build() {
 _simn=0
 sim_start() {
 	_simn=$((_simn + 1))
-	"$SIM" --listen 127.0.0.1:0 --token t --no-workflow -q "$@" \
+	"$SIM" --listen 127.0.0.1:0 --token "$SIM_TOKEN" --no-workflow -q "$@" \
 	    >"$W/sim$_simn.out" 2>"$W/sim$_simn.err" &
 	SIM_PID=$!
 	_pids="$_pids $SIM_PID"
@@ -315,6 +320,14 @@ headless() {
 	put "${_k}_hwm_kb" "$(field hwm_kb "$_r")"
 	[ "$_k" = json ] && put json_bytes_per_msg \
 	    "$(calc "$(field wchar "$_r") / $_n - 1")"
+}
+
+# headless_tok40 KEY ARGS...: headless with a token of the monitor's length.
+headless_tok40() {
+	_kt=$1; shift
+	SIM_TOKEN=$TOKEN40; SWF_API_TOKEN=$TOKEN40
+	headless "$_kt" "$BENCH_N" "$@"
+	SIM_TOKEN=t; SWF_API_TOKEN=t
 }
 
 jq_pipeline() {
@@ -573,6 +586,11 @@ one_run() {
 				[ -n "$BASE_DASH" ] || die "json_before needs BENCH_BASELINE"
 				HDASH=$BASE_DASH headless json_before "$BENCH_N" \
 				    --output json ;;
+			json_tok40) headless_tok40 json_tok40 --output json ;;
+			json_before_tok40)
+				[ -n "$BASE_DASH" ] || die "json_before_tok40 needs BENCH_BASELINE"
+				HDASH=$BASE_DASH headless_tok40 \
+				    json_before_tok40 --output json ;;
 			timers_before)
 				[ -n "$BASE_DASH" ] || die "timers_before needs BENCH_BASELINE"
 				timers "$BASE_DASH" _before ;;
@@ -587,6 +605,9 @@ one_run() {
 	headless json_nohist "$BENCH_N" --output json --history off
 	[ -n "$BASE_DASH" ] && HDASH=$BASE_DASH headless json_before \
 	    "$BENCH_N" --output json
+	headless_tok40 json_tok40 --output json
+	[ -n "$BASE_DASH" ] && HDASH=$BASE_DASH headless_tok40 \
+	    json_before_tok40 --output json
 	# swf-sim's flood comes from data-agent-flood-9 (sim-flood.c).
 	headless json_filtered "$BENCH_N" --output json \
 	    --agent data-agent-flood-9
@@ -635,6 +656,9 @@ derived() {
 	_c=$(_get json_nohist_cpu_s_per_M)
 	[ -n "$_c" ] && [ -n "$_cb" ] &&
 	    put json_nohist_cpu_vs_before "$(calc "$_c / $_cb")"
+	_c=$(_get json_tok40_cpu_s_per_M) _cb=$(_get json_before_tok40_cpu_s_per_M)
+	[ -n "$_c" ] && [ -n "$_cb" ] &&
+	    put json_tok40_cpu_vs_before "$(calc "$_c / $_cb")"
 	_a=$(_get dash_hwm_kb) _b=$(_get dash_keep1M_hwm_kb)
 	_jb=$(_get json_bytes_per_msg)
 	if [ -n "$_a" ] && [ -n "$_b" ]; then

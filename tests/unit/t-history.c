@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "xmalloc.h"
 #include "t.h"
 
 static uint64_t
@@ -400,6 +401,24 @@ t_has_execution(void)
 		for (cut = 0; cut <= 40; cut++)
 			CHECK_INT(history_has_execution(buf, cut),
 			    memmem(buf, cut, key, 14) != NULL);
+	}
+	/*
+	 * Past the 16-byte pass too, among near misses ("exe, "execution_),
+	 * in buffers of their exact size (ASan sees a read past the end).
+	 */
+	for (cut = 0; cut <= 100; cut++) {
+		for (at = 0; at <= cut; at++) {
+			char	*b = xmalloc(cut > 0 ? cut : 1);
+			size_t	 i;
+
+			for (i = 0; i < cut; i++)
+				b[i] = "\"execution_x"[i % 12];
+			if (at + 14 <= cut)
+				memcpy(b + at, key, 14);
+			CHECK_INT(history_has_execution(b, cut),
+			    memmem(b, cut, key, 14) != NULL);
+			free(b);
+		}
 	}
 	/* history_find_quoted() finds the first, as memmem() does. */
 	for (at = 0; at + 14 <= 40; at++) {

@@ -561,6 +561,17 @@ seq_publish_bg() {
 	) &
 }
 
+# seq_shown_once SCREEN FIRST LAST: fail unless each of the seq_msgs
+# messages FIRST..LAST ends exactly one line of SCREEN (none lost, none
+# shown twice).
+seq_shown_once() {
+	for _i in $(seq "$2" "$3"); do
+		_n=$(printf 'n=%03d' "$_i")
+		_c=$(echo "$1" | grep -c "$_n\$")
+		[ "$_c" = 1 ] || fail "$_n shown $_c times"
+	done
+}
+
 # runs_fixture: three runs as a JSON array of messages: run 100 (numeric,
 # a whole lifecycle, ended), "run-B" (a string id, running) and 99 (one
 # message, no lifecycle), from agents daq, data and proc.

@@ -29,11 +29,7 @@ id_changed() {
 }
 wait_for 10 id_changed || fail "the client id stayed $id1: no new stream"
 s=$(tmux_screen rc)
-for i in $(seq 0 40); do
-	n=$(printf 'n=%03d' "$i")
-	c=$(echo "$s" | grep -c "$n\$")
-	[ "$c" = 1 ] || fail "$n shown $c times"
-done
+seq_shown_once "$s" 0 40
 ok "every number exactly once across the reconnect"
 
 # The monitor saw two streams from us, the first one closed.

@@ -29,11 +29,7 @@ tui_expect sub 'sub: type=sse_test,stf_gen'
 pub '{"msg_type":"stf_gen","run_id":777,"sender_agent":"x","message":"after"}'
 tui_expect sub 'after'
 s=$(tmux_screen sub)
-for i in $(seq 0 40); do
-	n=$(printf 'n=%03d' "$i")
-	c=$(echo "$s" | grep -c "$n\$")
-	[ "$c" = 1 ] || fail "$n shown $c times"
-done
+seq_shown_once "$s" 0 40
 ok "every number exactly once across the switch"
 
 # The run's total agrees: 41 numbers and "after".
